@@ -1,0 +1,158 @@
+import type { EventQueue } from '../engine/queue.js';
+import type { DelaySampler, Rng } from '../random/index.js';
+
+/** Indices into {@link FloodState.counters}. */
+export const COUNTER = {
+  /** RF frames put on the air: one per forwarding node per packet. */
+  transmissions: 0,
+  /** RF copies received (link trial succeeded), duplicates and late copies included. */
+  receptions: 1,
+  /** RF copies lost to the link trial. */
+  lost: 2,
+  /** Copies that arrived in time at a node that already had (or got earlier) the packet. */
+  duplicates: 3,
+  /** Copies that arrived after the packet's TTL expired (dropped, not forwarded). */
+  expired: 4,
+  /** Relaying nodes that got a packet with hop count = Maximum Hops and so did not forward it. */
+  hopLimited: 5,
+  /** Nodes that got the packet (origins included), summed over packets. */
+  reached: 6,
+} as const;
+
+/**
+ * Everything one pass's floods read and write: typed arrays only, allocated once per pass and
+ * reused by every packet (per-packet "seen" state costs O(nodes), not nodes × packets).
+ */
+export interface FloodState {
+  readonly offsets: Int32Array;
+  readonly neighbours: Int32Array;
+  readonly linkSuccess: Float32Array;
+  /** 1 where the node forwards in this pass (mesh relays; of the collectors, origins only). */
+  readonly forwards: Uint8Array;
+  /** Tank row held by each node (-1: holds none). */
+  readonly holderRow: Int32Array;
+  /** 1 where the row takes the image (0: Disable Broadcasts / Encrypt FW Download). */
+  readonly accepts: Uint8Array;
+  /** Flat tank bitset, `stride` bytes per row; bit = 1 while the packet is missing. */
+  readonly tanks: Uint8Array;
+  readonly stride: number;
+  /** Missing packets per row. */
+  readonly missing: Int32Array;
+  /** Latest arrival time among the packets each row still needed. */
+  readonly lastNeededS: Float64Array;
+  /** Completion time per row (NaN until complete). */
+  readonly completedS: Float64Array;
+  /** Time each node last heard any copy (NaN: never). */
+  readonly lastHeardS: Float64Array;
+  /** Packet epoch per node: +e tentative arrival of packet e, -e settled. */
+  readonly stamp: Int32Array;
+  /** Earliest arrival time per node for the current packet. */
+  readonly bestS: Float64Array;
+  /** Hop count of that earliest copy. */
+  readonly hop: Int32Array;
+  readonly origins: Int32Array;
+  readonly queue: EventQueue;
+  readonly maxHops: number;
+  readonly ttlS: number;
+  readonly airtimeS: number;
+  /** Pass counters, see {@link COUNTER}. */
+  readonly counters: Float64Array;
+}
+
+/**
+ * Floods one packet through the mesh (contention off).
+ *
+ * Semantics (DESIGN.md, "Semantics that tests pin"): origins receive at `sendS` with hop
+ * count 1; a node handles its first copy — by (time, insertion sequence) — and forwards it
+ * once if its hop count is below Maximum Hops; each neighbour then receives with the link's
+ * probability after an independent delay (plus airtime); copies arriving after
+ * `sendS + ttlS` are dropped. Every neighbour gets a success draw and, if received, a delay
+ * draw, whatever its state, so the stream of draws does not depend on bookkeeping.
+ *
+ * Only copies that beat a node's earliest known arrival enter the queue; the others are
+ * counted as duplicates or late copies on the spot. This handles exactly the first copies a
+ * full event-per-copy simulation would, in the same order (a test compares the two).
+ * @param epoch - a positive number unique to this packet within the pass
+ * @param segment - image segment index (tank bit)
+ * @param sendS - head-end send time
+ * @param rng - this packet's stream for link trials
+ * @param delay - this packet's per-hop delay sampler
+ */
+export function floodPacket(s: FloodState, epoch: number, segment: number, sendS: number, rng: Rng, delay: DelaySampler): void {
+  const { offsets, neighbours, linkSuccess, forwards, holderRow, accepts, tanks, missing, lastNeededS, completedS } = s;
+  const { lastHeardS, stamp, bestS, hop, origins, queue, counters, maxHops, airtimeS } = s;
+  const expiryS = sendS + s.ttlS;
+  const byte = segment >> 3;
+  const mask = 1 << (segment & 7);
+  const stride = s.stride;
+  let transmissions = 0;
+  let receptions = 0;
+  let lost = 0;
+  let inTime = 0;
+  let expired = 0;
+  let hopLimited = 0;
+  let reached = 0;
+  queue.clear();
+  for (let i = 0; i < origins.length; i++) {
+    const o = origins[i]!;
+    stamp[o] = epoch;
+    bestS[o] = sendS;
+    hop[o] = 1;
+    queue.push(sendS, o);
+  }
+  while (queue.size > 0) {
+    const t = queue.peekTime();
+    const v = queue.pop();
+    if (stamp[v] !== epoch) continue; // settled already: a stale, later copy
+    stamp[v] = -epoch;
+    reached++;
+    if (!(lastHeardS[v]! >= t)) lastHeardS[v] = t;
+    const row = holderRow[v]!;
+    if (row >= 0 && accepts[row] === 1) {
+      const at = row * stride + byte;
+      if ((tanks[at]! & mask) !== 0) {
+        tanks[at] = tanks[at]! & ~mask;
+        if (t > lastNeededS[row]!) lastNeededS[row] = t;
+        if (--missing[row]! === 0) completedS[row] = lastNeededS[row]!;
+      }
+    }
+    if (forwards[v] === 0) continue;
+    const h = hop[v]!;
+    if (h >= maxHops) {
+      hopLimited++;
+      continue;
+    }
+    transmissions++;
+    const next = h + 1;
+    const end = offsets[v + 1]!;
+    for (let e = offsets[v]!; e < end; e++) {
+      if (rng() >= linkSuccess[e]!) {
+        lost++;
+        continue;
+      }
+      receptions++;
+      const u = neighbours[e]!;
+      const ta = t + delay() + airtimeS;
+      if (!(lastHeardS[u]! >= ta)) lastHeardS[u] = ta;
+      if (ta > expiryS) {
+        expired++;
+        continue;
+      }
+      inTime++;
+      const st = stamp[u]!;
+      if (st === -epoch || (st === epoch && ta >= bestS[u]!)) continue;
+      stamp[u] = epoch;
+      bestS[u] = ta;
+      hop[u] = next;
+      queue.push(ta, u);
+    }
+  }
+  counters[COUNTER.transmissions]! += transmissions;
+  counters[COUNTER.receptions]! += receptions;
+  counters[COUNTER.lost]! += lost;
+  // Every in-time copy is a duplicate except the one that first reached each non-origin node.
+  counters[COUNTER.duplicates]! += inTime - (reached - origins.length);
+  counters[COUNTER.expired]! += expired;
+  counters[COUNTER.hopLimited]! += hopLimited;
+  counters[COUNTER.reached]! += reached;
+}

@@ -1,0 +1,403 @@
+import { ValidationError } from '../errors.js';
+import type { CompiledMesh } from '../network/compile.js';
+import type { Seed } from '../random/stream.js';
+import { COUNTER } from './flood.js';
+import type { ResolvedSpec } from './spec.js';
+
+/** Traffic and drop counters of a pass (summed over its packets). */
+export interface PassStats {
+  /** RF frames put on the air: one per forwarding node per packet. */
+  readonly transmissions: number;
+  /** RF copies received (link trial succeeded), duplicates and late copies included. */
+  readonly receptions: number;
+  /** RF copies lost to the link trial. */
+  readonly lost: number;
+  /** In-time copies at a node that already had, or got earlier, the packet. */
+  readonly duplicates: number;
+  /** Copies that arrived after the packet's TTL (dropped). */
+  readonly expired: number;
+  /** Relaying nodes that got a packet at hop count = Maximum Hops and did not forward it. */
+  readonly hopLimited: number;
+  /** Node-packet pairs reached (origins included). */
+  readonly reached: number;
+  /** Parent-to-child transfer attempts. */
+  readonly handoffAttempts: number;
+  /** Child modules whose every attempt in this pass failed. */
+  readonly handoffFailures: number;
+}
+
+/** Coverage of targets at one layer. */
+export interface LayerRow {
+  /** Layer (hop distance from the nearest collector radio); -1 for unreachable targets. */
+  readonly layer: number;
+  /** Targets at this layer. */
+  readonly targets: number;
+  /** Of which complete. */
+  readonly completed: number;
+  /** completed / targets. */
+  readonly coverage: number;
+  /** Mean completion time of the completed ones (clock seconds), or null. */
+  readonly meanCompletionS: number | null;
+}
+
+/** Distribution of completion times (clock seconds) over completed targets. */
+export interface CompletionSummary {
+  /** Completed targets. */
+  readonly count: number;
+  /** Mean, or null when none completed. */
+  readonly meanS: number | null;
+  /** Earliest. */
+  readonly minS: number | null;
+  /** Median. */
+  readonly p50S: number | null;
+  /** 90th percentile. */
+  readonly p90S: number | null;
+  /** 99th percentile. */
+  readonly p99S: number | null;
+  /** Latest. */
+  readonly maxS: number | null;
+}
+
+/** A read-only view of one endpoint's tank (bit k = 1 while packet k is missing). */
+export interface Tank {
+  /** Image size in packets. */
+  readonly packets: number;
+  /** Packets still missing. */
+  readonly missing: number;
+  /** Percentage complete, 0–100. */
+  readonly percent: number;
+  /** Whether packet `k` (0-based) has been received. */
+  has(k: number): boolean;
+  /** The tank bytes as hex, least significant bit = lowest packet, e.g. `"00 04 00"`. */
+  hex(): string;
+}
+
+/** What one endpoint ended the pass with. */
+export interface EndpointState {
+  /** Device id. */
+  readonly id: string;
+  /** Layer (the tank holder's for a gas / water module); -1 unreachable. */
+  readonly layer: number;
+  /** Whether the endpoint was a target of the broadcast. */
+  readonly target: boolean;
+  /** Id of the device whose radio collects the image (the electric parent for a child module). */
+  readonly holder: string;
+  /** True when the holder does not take broadcast images (Disable Broadcasts / Encrypt FW Download). */
+  readonly refused: boolean;
+  /** The tank (of the holder), or null for a non-target. */
+  readonly tank: Tank | null;
+  /** Clock time the image became complete on this endpoint, or null. */
+  readonly completedS: number | null;
+  /** Clock time the image is activated, or null. */
+  readonly activationS: number | null;
+  /** Clock time the endpoint runs the new image (activation + reboot), or null. */
+  readonly runningS: number | null;
+  /** The version pending activation once complete, or null. */
+  readonly pendingVersion: string | null;
+  /** Clock time the endpoint's radio (its parent's for a child) last heard a broadcast copy, or null. */
+  readonly lastHeardS: number | null;
+}
+
+/** Identification of a run: enough to reproduce it. */
+export interface RunMeta {
+  /** Root seed. */
+  readonly seed: Seed;
+  /** Replication index. */
+  readonly replication: number;
+  /** Pass index (0 for a first pass, then 1, 2, … when continuing). */
+  readonly pass: number;
+  /** meshcast version that produced the result. */
+  readonly version: string;
+  /** Contention model. */
+  readonly contention: string;
+}
+
+/** Internal state a result is made of (also what a continuing pass starts from). */
+export interface PassState {
+  readonly targets: Int32Array;
+  readonly targetOf: Int32Array;
+  readonly targetHolder: Int32Array;
+  readonly holderRow: Int32Array;
+  readonly rowHolder: Int32Array;
+  readonly accepts: Uint8Array;
+  readonly tanks: Uint8Array;
+  readonly stride: number;
+  readonly missing: Int32Array;
+  readonly lastNeededS: Float64Array;
+  readonly rowCompletedS: Float64Array;
+  readonly targetCompletedS: Float64Array;
+  readonly lastHeardS: Float64Array;
+  readonly counters: Float64Array;
+  readonly handoffAttempts: number;
+  readonly handoffFailures: number;
+}
+
+/** A compact, JSON-ready summary of a pass (what the CLI prints and sweeps record). */
+export interface PassSummary {
+  readonly meta: RunMeta;
+  readonly origins: readonly string[];
+  readonly packets: number;
+  readonly packetsSent: number;
+  readonly spacingS: number;
+  readonly maxHops: number;
+  readonly ttlS: number;
+  readonly targets: number;
+  readonly completed: number;
+  readonly coverage: number;
+  readonly refused: number;
+  readonly unreachable: number;
+  readonly firstPacketS: number;
+  readonly lastPacketS: number;
+  readonly durationS: number;
+  readonly endS: number;
+  readonly completion: CompletionSummary;
+  readonly layers: readonly LayerRow[];
+  readonly stats: PassStats;
+}
+
+function quantile(sorted: Float64Array, q: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+const HEX = '0123456789ABCDEF';
+
+/**
+ * The outcome of one broadcast pass: coverage, per-layer table, completion times, traffic, and
+ * every endpoint's tank and times. Immutable; pass it as `previous` to continue with a repeat
+ * pass that fills only the gaps.
+ */
+export class BroadcastResult {
+  /** The mesh the pass ran on. */
+  readonly mesh: CompiledMesh;
+  /** The resolved spec. */
+  readonly spec: ResolvedSpec;
+  /** Seed, replication, pass and version. */
+  readonly meta: RunMeta;
+  /** Number of targets. */
+  readonly targets: number;
+  /** Targets whose image is complete. */
+  readonly completed: number;
+  /** Targets whose image is not complete. */
+  readonly incomplete: number;
+  /** Share of targets complete (1 when there are no targets). */
+  readonly coverage: number;
+  /** Targets whose holder refuses broadcast images. */
+  readonly refused: number;
+  /** Targets no origin can reach through the mesh at all. */
+  readonly unreachable: number;
+  /** Clock time of the first packet sent in this pass. */
+  readonly firstPacketS: number;
+  /** Clock time of the last packet sent in this pass. */
+  readonly lastPacketS: number;
+  /** lastPacketS − firstPacketS (the head-end's "duration"). */
+  readonly durationS: number;
+  /** Clock time by which no copy of this pass is left in the air. */
+  readonly endS: number;
+  /** Packets sent in this pass. */
+  readonly packetsSent: number;
+  /** Packets the image has ("packets that should be sent"). */
+  readonly packetsToSend: number;
+  /** Traffic counters. */
+  readonly stats: PassStats;
+  /** Coverage by layer, ascending, unreachable (-1) first. */
+  readonly layers: readonly LayerRow[];
+  /** Completion-time distribution. */
+  readonly completion: CompletionSummary;
+  /** @internal */
+  readonly state: PassState;
+
+  /** @internal Built by runBroadcast. */
+  constructor(mesh: CompiledMesh, spec: ResolvedSpec, meta: RunMeta, state: PassState, reachable: Uint8Array) {
+    this.mesh = mesh;
+    this.spec = spec;
+    this.meta = meta;
+    this.state = state;
+    const { targets, targetHolder, holderRow, accepts, targetCompletedS } = state;
+    this.targets = targets.length;
+    let completed = 0;
+    let refused = 0;
+    let unreachable = 0;
+    const byLayer = new Map<number, { targets: number; completed: number; sumS: number }>();
+    const times: number[] = [];
+    for (let t = 0; t < targets.length; t++) {
+      const holder = targetHolder[t]!;
+      if (accepts[holderRow[holder]!] === 0) refused++;
+      if (reachable[holder] === 0) unreachable++;
+      const layer = mesh.layer[holder]!;
+      let row = byLayer.get(layer);
+      if (row === undefined) byLayer.set(layer, (row = { targets: 0, completed: 0, sumS: 0 }));
+      row.targets++;
+      const done = targetCompletedS[t]!;
+      if (!Number.isNaN(done)) {
+        completed++;
+        row.completed++;
+        row.sumS += done;
+        times.push(done);
+      }
+    }
+    this.completed = completed;
+    this.incomplete = targets.length - completed;
+    this.coverage = targets.length === 0 ? 1 : completed / targets.length;
+    this.refused = refused;
+    this.unreachable = unreachable;
+    this.layers = [...byLayer.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([layer, r]) => ({
+        layer,
+        targets: r.targets,
+        completed: r.completed,
+        coverage: r.completed / r.targets,
+        meanCompletionS: r.completed === 0 ? null : r.sumS / r.completed,
+      }));
+    const sorted = Float64Array.from(times).sort();
+    this.completion = {
+      count: sorted.length,
+      meanS: sorted.length === 0 ? null : times.reduce((a, b) => a + b, 0) / sorted.length,
+      minS: quantile(sorted, 0),
+      p50S: quantile(sorted, 0.5),
+      p90S: quantile(sorted, 0.9),
+      p99S: quantile(sorted, 0.99),
+      maxS: quantile(sorted, 1),
+    };
+    this.packetsSent = spec.segments;
+    this.packetsToSend = spec.packets;
+    this.firstPacketS = spec.startS;
+    this.lastPacketS = spec.startS + (spec.segments - 1) * spec.spacingS;
+    this.durationS = this.lastPacketS - this.firstPacketS;
+    let lastHeard = this.lastPacketS;
+    for (let v = 0; v < mesh.n; v++) {
+      const h = state.lastHeardS[v]!;
+      if (h > lastHeard) lastHeard = h;
+    }
+    for (let t = 0; t < targets.length; t++) {
+      const done = targetCompletedS[t]!;
+      if (done > lastHeard) lastHeard = done;
+    }
+    this.endS = lastHeard;
+    const c = state.counters;
+    this.stats = {
+      transmissions: c[COUNTER.transmissions]!,
+      receptions: c[COUNTER.receptions]!,
+      lost: c[COUNTER.lost]!,
+      duplicates: c[COUNTER.duplicates]!,
+      expired: c[COUNTER.expired]!,
+      hopLimited: c[COUNTER.hopLimited]!,
+      reached: c[COUNTER.reached]!,
+      handoffAttempts: state.handoffAttempts,
+      handoffFailures: state.handoffFailures,
+    };
+  }
+
+  /** Ids of the targets, in device order. */
+  targetIds(): string[] {
+    return Array.from(this.state.targets, (v) => this.mesh.ids[v]!);
+  }
+
+  /** Completion times (clock seconds) of completed targets, ascending. */
+  completionTimesS(): Float64Array {
+    return this.state.targetCompletedS.filter((x) => !Number.isNaN(x)).sort();
+  }
+
+  /**
+   * The tank of a target (its holder's tank for a gas / water module).
+   * @param id - device id of a target
+   */
+  tank(id: string): Tank {
+    const t = this.targetIndex(id);
+    if (t < 0) throw new ValidationError('id', id, 'the id of a target of this broadcast');
+    return this.tankOfRow(this.state.holderRow[this.state.targetHolder[t]!]!);
+  }
+
+  /**
+   * The tank of a target as hex bytes (see {@link Tank.hex}).
+   * @param id - device id of a target
+   */
+  tankHex(id: string): string {
+    return this.tank(id).hex();
+  }
+
+  /**
+   * Everything about one endpoint at the end of the pass.
+   * @param id - any device id
+   */
+  endpoint(id: string): EndpointState {
+    const v = this.mesh.indexOf.get(id);
+    if (v === undefined) throw new ValidationError('id', id, 'the id of a device in the network');
+    const t = this.state.targetOf[v]!;
+    const parent = this.mesh.parent[v]!;
+    const holder = t >= 0 ? this.state.targetHolder[t]! : parent >= 0 ? parent : v;
+    const row = this.state.holderRow[holder]!;
+    const completedS = t >= 0 ? this.state.targetCompletedS[t]! : NaN;
+    const heard = this.state.lastHeardS[holder]!;
+    const done = !Number.isNaN(completedS);
+    const activationS = done ? Math.max(completedS, this.spec.activationAtS) : NaN;
+    return {
+      id,
+      layer: this.mesh.layer[holder]!,
+      target: t >= 0,
+      holder: this.mesh.ids[holder]!,
+      refused: t >= 0 && this.state.accepts[row] === 0,
+      tank: t >= 0 ? this.tankOfRow(row) : null,
+      completedS: done ? completedS : null,
+      activationS: done ? activationS : null,
+      runningS: done ? activationS + this.spec.rebootS : null,
+      pendingVersion: done ? this.spec.version : null,
+      lastHeardS: Number.isNaN(heard) ? null : heard,
+    };
+  }
+
+  /** A compact JSON-ready summary. */
+  summary(): PassSummary {
+    return {
+      meta: this.meta,
+      origins: Array.from(this.spec.origins, (o) => this.mesh.ids[o]!),
+      packets: this.packetsToSend,
+      packetsSent: this.packetsSent,
+      spacingS: this.spec.spacingS,
+      maxHops: this.spec.maxHops,
+      ttlS: this.spec.ttlS,
+      targets: this.targets,
+      completed: this.completed,
+      coverage: this.coverage,
+      refused: this.refused,
+      unreachable: this.unreachable,
+      firstPacketS: this.firstPacketS,
+      lastPacketS: this.lastPacketS,
+      durationS: this.durationS,
+      endS: this.endS,
+      completion: this.completion,
+      layers: this.layers,
+      stats: this.stats,
+    };
+  }
+
+  private targetIndex(id: string): number {
+    const v = this.mesh.indexOf.get(id);
+    return v === undefined ? -1 : this.state.targetOf[v]!;
+  }
+
+  private tankOfRow(row: number): Tank {
+    const { tanks, stride, missing } = this.state;
+    const packets = this.spec.packets;
+    const base = row * stride;
+    const left = missing[row]!;
+    return {
+      packets,
+      missing: left,
+      percent: (100 * (packets - left)) / packets,
+      has: (k: number) => {
+        if (!Number.isInteger(k) || k < 0 || k >= packets) throw new ValidationError('k', k, `a packet index in 0..${packets - 1}`);
+        return (tanks[base + (k >> 3)]! & (1 << (k & 7))) === 0;
+      },
+      hex: () => {
+        const parts: string[] = [];
+        for (let b = 0; b < stride; b++) {
+          const x = tanks[base + b]!;
+          parts.push(HEX[x >> 4]! + HEX[x & 15]!);
+        }
+        return parts.join(' ');
+      },
+    };
+  }
+}

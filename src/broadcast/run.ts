@@ -1,0 +1,228 @@
+import { createQueue } from '../engine/simulator.js';
+import type { QueueKind } from '../engine/queue.js';
+import { ValidationError } from '../errors.js';
+import { compile, KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
+import { FLAG_BITS } from '../network/device.js';
+import { Network } from '../network/network.js';
+import { resolveRadio, type RadioOptions } from '../radio/radio.js';
+import { delaySampler } from '../random/distributions.js';
+import { createStream, type Seed } from '../random/stream.js';
+import { VERSION } from '../version.js';
+import { floodPacket, type FloodState } from './flood.js';
+import { handOff, resolveHandoff, type HandoffOptions } from './handoff.js';
+import { BroadcastResult, type PassState } from './result.js';
+import { resolveSpec, targetPredicate, type BroadcastSpec } from './spec.js';
+
+/** How a pass is run (as opposed to what the head-end sends, which is the spec). */
+export interface RunOptions {
+  /** Root seed of every random stream. @defaultValue 0 */
+  readonly seed?: Seed;
+  /** Replication index (Monte Carlo studies): part of every stream's derivation. @defaultValue 0 */
+  readonly replication?: number;
+  /** Radio model. */
+  readonly radio?: RadioOptions;
+  /** Child-module hand-off model. */
+  readonly handoff?: HandoffOptions;
+  /**
+   * An earlier pass of the same image on the same network: this pass starts from its tanks
+   * and targets (a repeat broadcast fills only the gaps), is numbered one higher and, unless
+   * the spec gives `startS`, starts when the earlier pass's traffic has died out.
+   */
+  readonly previous?: BroadcastResult;
+  /** Event queue implementation. @defaultValue 'heap' */
+  readonly queue?: QueueKind;
+}
+
+/**
+ * Runs one broadcast pass and returns its result.
+ *
+ * @param network - the network, or a mesh already compiled from it
+ * @param spec - what the head-end sends: origins, image size, pacing, Maximum Hops / TTL, targets
+ * @param options - seed, radio model, hand-off model, and the pass to continue from
+ * @example
+ * ```ts
+ * const net = generators.line({ meters: 5, success: 0.9 });
+ * const pass1 = runBroadcast(net, { origins: ['C1'], packets: 24, maxHops: 6, ttlS: 60 }, { seed: 1 });
+ * const pass2 = runBroadcast(net, { origins: ['C1'], packets: 24, maxHops: 6, ttlS: 60 }, { seed: 1, previous: pass1 });
+ * pass2.coverage >= pass1.coverage; // true
+ * ```
+ */
+export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpec, options: RunOptions = {}): BroadcastResult {
+  const mesh = network instanceof Network ? compile(network) : network;
+  const previous = options.previous;
+  if (previous !== undefined) {
+    if (!(previous instanceof BroadcastResult)) throw new ValidationError('options.previous', previous, 'a BroadcastResult');
+    if (previous.mesh !== mesh) throw new ValidationError('options.previous', 'a pass on another network', 'a pass on this same network (and revision)');
+  }
+  const s = resolveSpec(spec, mesh, previous === undefined ? 0 : previous.endS);
+  if (previous !== undefined && previous.spec.packets !== s.packets) {
+    throw new ValidationError('spec.packets', s.packets, `the image size of the pass continued (${previous.spec.packets} packets)`);
+  }
+  const radio = resolveRadio(options.radio, 'options.radio');
+  const handoff = resolveHandoff(options.handoff, 'options.handoff');
+  const seed = options.seed ?? 0;
+  if (typeof seed !== 'number' && typeof seed !== 'string') throw new ValidationError('options.seed', seed, 'a number or a string');
+  const replication = options.replication ?? 0;
+  if (!Number.isInteger(replication) || replication < 0) throw new ValidationError('options.replication', replication, 'an integer >= 0');
+  const pass = previous === undefined ? 0 : previous.meta.pass + 1;
+
+  const n = mesh.n;
+  const state = previous === undefined ? freshState(mesh, spec, s.packets) : copyState(previous.state);
+
+  // Which nodes forward in this pass: every mesh relay except collectors not selected.
+  const forwards = mesh.relays.slice();
+  for (let v = 0; v < n; v++) if (mesh.kind[v] === KIND_COLLECTOR) forwards[v] = 0;
+  for (const o of s.origins) forwards[o] = 1;
+
+  const flood: FloodState = {
+    offsets: mesh.offsets,
+    neighbours: mesh.neighbours,
+    linkSuccess: mesh.linkSuccess,
+    forwards,
+    holderRow: state.holderRow,
+    accepts: state.accepts,
+    tanks: state.tanks,
+    stride: state.stride,
+    missing: state.missing,
+    lastNeededS: state.lastNeededS,
+    completedS: state.rowCompletedS,
+    lastHeardS: state.lastHeardS,
+    stamp: new Int32Array(n),
+    bestS: new Float64Array(n),
+    hop: new Int32Array(n),
+    origins: s.origins,
+    queue: createQueue(options.queue ?? 'heap', 1024),
+    maxHops: s.maxHops,
+    ttlS: s.ttlS,
+    airtimeS: radio.airtimeS,
+    counters: state.counters,
+  };
+  for (let j = 0; j < s.segments; j++) {
+    const segment = s.firstSegment + j;
+    const rng = createStream(seed, 'rep', replication, 'pass', pass, 'packet', segment);
+    const delay = delaySampler(radio.delay, createStream(seed, 'rep', replication, 'pass', pass, 'delay', segment));
+    floodPacket(flood, j + 1, segment, s.startS + j * s.spacingS, rng, delay);
+  }
+
+  // Targets complete when their holder's row completes — at once for mesh endpoints, after a
+  // hand-off for gas / water modules.
+  let handoffAttempts = 0;
+  let handoffFailures = 0;
+  const { targets, targetHolder, holderRow, rowCompletedS, targetCompletedS } = state;
+  for (let t = 0; t < targets.length; t++) {
+    if (!Number.isNaN(targetCompletedS[t]!)) continue;
+    const v = targets[t]!;
+    const rowDone = rowCompletedS[holderRow[targetHolder[t]!]!]!;
+    if (Number.isNaN(rowDone)) continue;
+    if (targetHolder[t] === v) {
+      targetCompletedS[t] = rowDone;
+      continue;
+    }
+    const rng = createStream(seed, 'rep', replication, 'pass', pass, 'handoff', v);
+    const result = handOff(handoff, Math.max(rowDone, s.startS), rng);
+    handoffAttempts += result.attempts;
+    if (Number.isNaN(result.completedS)) handoffFailures++;
+    else targetCompletedS[t] = result.completedS;
+  }
+
+  const reachable = reachableFrom(mesh, s.origins, forwards);
+  return new BroadcastResult(
+    mesh,
+    s,
+    { seed, replication, pass, version: VERSION, contention: radio.contention },
+    { ...state, handoffAttempts, handoffFailures },
+    reachable,
+  );
+}
+
+/** Targets, holders and full tanks for a first pass. */
+function freshState(mesh: CompiledMesh, spec: BroadcastSpec, packets: number): PassState {
+  const n = mesh.n;
+  const wants = targetPredicate(spec.targets, mesh);
+  const targetOf = new Int32Array(n).fill(-1);
+  const holderRow = new Int32Array(n).fill(-1);
+  const targetList: number[] = [];
+  const holderList: number[] = [];
+  const rowList: number[] = [];
+  for (let v = 0; v < n; v++) {
+    if (!wants(mesh.devices[v]!)) continue;
+    targetOf[v] = targetList.length;
+    targetList.push(v);
+    const p = mesh.parent[v]!;
+    const holder = p >= 0 ? p : v;
+    holderList.push(holder);
+    if (holderRow[holder] === -1) {
+      holderRow[holder] = rowList.length;
+      rowList.push(holder);
+    }
+  }
+  const rows = rowList.length;
+  const stride = (packets + 7) >> 3;
+  const tanks = new Uint8Array(rows * stride);
+  const accepts = new Uint8Array(rows);
+  const refuse = FLAG_BITS.disableBroadcasts | FLAG_BITS.encryptFwDownload;
+  for (let r = 0; r < rows; r++) {
+    accepts[r] = (mesh.flags[rowList[r]!]! & refuse) === 0 ? 1 : 0;
+    tanks.fill(0xff, r * stride, (r + 1) * stride);
+    const spare = stride * 8 - packets; // bits past the image are never missing
+    if (spare > 0) tanks[(r + 1) * stride - 1] = 0xff >> spare;
+  }
+  return {
+    targets: Int32Array.from(targetList),
+    targetOf,
+    targetHolder: Int32Array.from(holderList),
+    holderRow,
+    rowHolder: Int32Array.from(rowList),
+    accepts,
+    tanks,
+    stride,
+    missing: new Int32Array(rows).fill(packets),
+    lastNeededS: new Float64Array(rows).fill(-Infinity),
+    rowCompletedS: new Float64Array(rows).fill(NaN),
+    targetCompletedS: new Float64Array(targetList.length).fill(NaN),
+    lastHeardS: new Float64Array(n).fill(NaN),
+    counters: new Float64Array(8),
+    handoffAttempts: 0,
+    handoffFailures: 0,
+  };
+}
+
+/** A continuing pass's own copy of the earlier state (results stay immutable); counters restart. */
+function copyState(p: PassState): PassState {
+  return {
+    ...p,
+    tanks: p.tanks.slice(),
+    missing: p.missing.slice(),
+    lastNeededS: p.lastNeededS.slice(),
+    rowCompletedS: p.rowCompletedS.slice(),
+    targetCompletedS: p.targetCompletedS.slice(),
+    lastHeardS: p.lastHeardS.slice(),
+    counters: new Float64Array(8),
+    handoffAttempts: 0,
+    handoffFailures: 0,
+  };
+}
+
+/** Nodes a packet could reach at all (lossless, no hop or TTL limit) from the origins. */
+function reachableFrom(mesh: CompiledMesh, origins: Int32Array, forwards: Uint8Array): Uint8Array {
+  const seen = new Uint8Array(mesh.n);
+  const queue = new Int32Array(mesh.n);
+  let head = 0;
+  let tail = 0;
+  for (const o of origins) {
+    seen[o] = 1;
+    queue[tail++] = o;
+  }
+  while (head < tail) {
+    const v = queue[head++]!;
+    if (forwards[v] === 0) continue;
+    for (let e = mesh.offsets[v]!; e < mesh.offsets[v + 1]!; e++) {
+      const u = mesh.neighbours[e]!;
+      if (seen[u] === 0 && mesh.linkSuccess[e]! > 0) {
+        seen[u] = 1;
+        queue[tail++] = u;
+      }
+    }
+  }
+  return seen;
+}

@@ -1,0 +1,81 @@
+import FastPriorityQueue from 'fastpriorityqueue';
+import type { EventQueue } from './queue.js';
+
+/**
+ * {@link EventQueue} on top of the `fastpriorityqueue` package: the reference the typed heap
+ * is raced against in `bench/`. Events are slots in typed arrays; the library's heap holds slot
+ * numbers and compares `(time, sequence)` through them, so no object is made per event.
+ */
+export class FastPriorityEventQueue implements EventQueue {
+  private times: Float64Array;
+  private seqs: Float64Array;
+  private payloads: Int32Array;
+  private free: Int32Array;
+  private freeCount: number;
+  private nextSeq = 0;
+  private readonly heap: FastPriorityQueue<number>;
+
+  /** @param initialCapacity - slots allocated up front; doubled when full. @defaultValue 1024 */
+  constructor(initialCapacity = 1024) {
+    const cap = Math.max(16, initialCapacity | 0);
+    this.times = new Float64Array(cap);
+    this.seqs = new Float64Array(cap);
+    this.payloads = new Int32Array(cap);
+    this.free = new Int32Array(cap);
+    this.freeCount = cap;
+    for (let i = 0; i < cap; i++) this.free[i] = cap - 1 - i;
+    this.heap = new FastPriorityQueue<number>((a, b) => {
+      const ta = this.times[a]!;
+      const tb = this.times[b]!;
+      return ta < tb || (ta === tb && this.seqs[a]! < this.seqs[b]!);
+    });
+  }
+
+  get size(): number {
+    return this.heap.size;
+  }
+
+  push(timeS: number, payload: number): void {
+    if (this.freeCount === 0) this.grow();
+    const slot = this.free[--this.freeCount]!;
+    this.times[slot] = timeS;
+    this.seqs[slot] = this.nextSeq++;
+    this.payloads[slot] = payload;
+    this.heap.add(slot);
+  }
+
+  peekTime(): number {
+    const slot = this.heap.peek();
+    return slot === undefined ? Infinity : this.times[slot]!;
+  }
+
+  pop(): number {
+    const slot = this.heap.poll();
+    if (slot === undefined) return -1;
+    this.free[this.freeCount++] = slot;
+    return this.payloads[slot]!;
+  }
+
+  clear(): void {
+    while (this.heap.size > 0) this.free[this.freeCount++] = this.heap.poll()!;
+    this.nextSeq = 0;
+  }
+
+  private grow(): void {
+    const old = this.times.length;
+    const cap = old * 2;
+    const times = new Float64Array(cap);
+    const seqs = new Float64Array(cap);
+    const payloads = new Int32Array(cap);
+    const free = new Int32Array(cap);
+    times.set(this.times);
+    seqs.set(this.seqs);
+    payloads.set(this.payloads);
+    for (let i = 0; i < cap - old; i++) free[i] = cap - 1 - i;
+    this.times = times;
+    this.seqs = seqs;
+    this.payloads = payloads;
+    this.free = free;
+    this.freeCount = cap - old;
+  }
+}

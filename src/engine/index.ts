@@ -1,0 +1,5 @@
+export { HeapQueue } from './queue.js';
+export type { EventQueue, QueueKind } from './queue.js';
+export { FastPriorityEventQueue } from './fpq.js';
+export { Simulator, createQueue } from './simulator.js';
+export type { EventHandler } from './simulator.js';

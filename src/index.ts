@@ -1,0 +1,12 @@
+/**
+ * meshcast: a fast, deterministic simulator of firmware broadcast campaigns over utility RF
+ * mesh (AMI) networks. This module only re-exports the public API.
+ * @packageDocumentation
+ */
+export { MeshcastError, ValidationError } from './errors.js';
+export { VERSION } from './version.js';
+export * from './random/index.js';
+export * from './engine/index.js';
+export * from './network/index.js';
+export * from './radio/index.js';
+export * from './broadcast/index.js';

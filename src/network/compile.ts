@@ -1,0 +1,225 @@
+import { ValidationError } from '../errors.js';
+import { DEVICE_KINDS, FLAG_BITS, isChildKind, type Device } from './device.js';
+import type { Network } from './network.js';
+
+/**
+ * A network compiled for simulation: dense integer ids `0..n-1` (in the order devices were
+ * added) and typed arrays only. The RF mesh is in compressed sparse row form: the out-links
+ * of node `v` are `offsets[v] .. offsets[v+1]-1`, each with its neighbour and the probability
+ * that a frame from `v` reaches it. Gas / water modules have no mesh links; they are listed
+ * as children of their electric parent.
+ */
+export interface CompiledMesh {
+  /** Number of devices. */
+  readonly n: number;
+  /** Device ids by dense index. */
+  readonly ids: readonly string[];
+  /** Devices by dense index (for predicates and reports, never the hot path). */
+  readonly devices: readonly Device[];
+  /** Dense index of each id. */
+  readonly indexOf: ReadonlyMap<string, number>;
+  /** CSR row offsets, length n + 1. */
+  readonly offsets: Int32Array;
+  /** CSR neighbour indices, length m (directed link count), sorted ascending within a row. */
+  readonly neighbours: Int32Array;
+  /** Success probability of each directed link, length m. */
+  readonly linkSuccess: Float32Array;
+  /** Kind of each device as an index into {@link DEVICE_KINDS}. */
+  readonly kind: Uint8Array;
+  /** 1 where the device relays mesh traffic (every mesh device but gas / water modules). */
+  readonly relays: Uint8Array;
+  /** Hop distance from the nearest collector radio (layer 0); children take their parent's; -1 unreachable. */
+  readonly layer: Int32Array;
+  /** Electric parent index of a gas / water module; -1 otherwise. */
+  readonly parent: Int32Array;
+  /** Registered collector index (given, else the nearest by layer, lowest index on ties); -1 if none. */
+  readonly collector: Int32Array;
+  /** Flag bits ({@link FLAG_BITS}). */
+  readonly flags: Uint8Array;
+  /** CSR offsets of each node's children (gas / water modules), length n + 1. */
+  readonly childOffsets: Int32Array;
+  /** Child indices, grouped by parent. */
+  readonly children: Int32Array;
+  /** Indices of the collectors. */
+  readonly collectors: Int32Array;
+  /** Max. Layer of each collector (over devices registered to it), keyed by collector id. */
+  readonly maxLayer: ReadonlyMap<string, number>;
+  /** The network revision this mesh was compiled from. */
+  readonly revision: number;
+}
+
+/** Kind code of collectors in {@link CompiledMesh.kind}. */
+export const KIND_COLLECTOR = DEVICE_KINDS.indexOf('collector');
+
+const cache = new WeakMap<Network, CompiledMesh>();
+
+/**
+ * Compiles a network for simulation (validating it first). The result is cached per network
+ * revision, so compiling an unchanged network again is free.
+ * @param network - the network to compile
+ */
+export function compile(network: Network): CompiledMesh {
+  const cached = cache.get(network);
+  if (cached !== undefined && cached.revision === network.revision) return cached;
+  network.validate();
+  const mesh = compileDevices(network.devices(), network.links(), network.revision);
+  cache.set(network, mesh);
+  return mesh;
+}
+
+/**
+ * Compiles validated devices and links (the work behind {@link compile}).
+ * @internal
+ */
+export function compileDevices(
+  devices: readonly Device[],
+  links: readonly { from: string; to: string; success: number; reverseSuccess: number }[],
+  revision = 0,
+): CompiledMesh {
+  const n = devices.length;
+  const ids = devices.map((d) => d.id);
+  const indexOf = new Map<string, number>();
+  ids.forEach((id, i) => indexOf.set(id, i));
+
+  const kind = new Uint8Array(n);
+  const relays = new Uint8Array(n);
+  const flags = new Uint8Array(n);
+  const parent = new Int32Array(n).fill(-1);
+  const collectorList: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = devices[i]!;
+    kind[i] = DEVICE_KINDS.indexOf(d.kind);
+    relays[i] = isChildKind(d.kind) ? 0 : 1;
+    flags[i] =
+      (d.flags.zigbeeCapable ? FLAG_BITS.zigbeeCapable : 0) |
+      (d.flags.activeHan ? FLAG_BITS.activeHan : 0) |
+      (d.flags.disableBroadcasts ? FLAG_BITS.disableBroadcasts : 0) |
+      (d.flags.encryptFwDownload ? FLAG_BITS.encryptFwDownload : 0);
+    if (d.parent !== undefined) parent[i] = indexOf.get(d.parent) ?? -1;
+    if (d.kind === 'collector') collectorList.push(i);
+  }
+
+  // CSR: count degrees, prefix-sum, fill, then sort each row so neighbour order (and thus the
+  // order of random draws) depends only on device order, not on link insertion order.
+  const offsets = new Int32Array(n + 1);
+  const ends = new Int32Array(links.length * 2);
+  links.forEach((l, j) => {
+    const a = indexOf.get(l.from);
+    const b = indexOf.get(l.to);
+    if (a === undefined) throw new ValidationError(`links[${j}].from`, l.from, 'the id of a device in the network');
+    if (b === undefined) throw new ValidationError(`links[${j}].to`, l.to, 'the id of a device in the network');
+    ends[2 * j] = a;
+    ends[2 * j + 1] = b;
+    offsets[a + 1]!++;
+    offsets[b + 1]!++;
+  });
+  for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
+  const m = offsets[n]!;
+  const neighbours = new Int32Array(m);
+  const linkSuccess = new Float32Array(m);
+  const cursor = offsets.slice(0, n);
+  links.forEach((l, j) => {
+    const a = ends[2 * j]!;
+    const b = ends[2 * j + 1]!;
+    let k = cursor[a]!++;
+    neighbours[k] = b;
+    linkSuccess[k] = l.success;
+    k = cursor[b]!++;
+    neighbours[k] = a;
+    linkSuccess[k] = l.reverseSuccess;
+  });
+  sortRows(offsets, neighbours, linkSuccess);
+
+  // Layers: multi-source BFS from every collector radio (layer 0) over the mesh.
+  const layer = new Int32Array(n).fill(-1);
+  const nearest = new Int32Array(n).fill(-1);
+  const queue = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  for (const c of collectorList) {
+    layer[c] = 0;
+    nearest[c] = c;
+    queue[tail++] = c;
+  }
+  while (head < tail) {
+    const v = queue[head++]!;
+    const next = layer[v]! + 1;
+    for (let e = offsets[v]!; e < offsets[v + 1]!; e++) {
+      const u = neighbours[e]!;
+      if (layer[u] === -1) {
+        layer[u] = next;
+        nearest[u] = nearest[v]!;
+        queue[tail++] = u;
+      }
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const p = parent[i]!;
+    if (p >= 0) {
+      layer[i] = layer[p]!;
+      nearest[i] = nearest[p]!;
+    }
+  }
+
+  const collector = new Int32Array(n);
+  const maxLayer = new Map<string, number>();
+  for (const c of collectorList) maxLayer.set(ids[c]!, 0);
+  for (let i = 0; i < n; i++) {
+    const d = devices[i]!;
+    const given = d.kind === 'collector' ? i : d.collector === undefined ? -1 : (indexOf.get(d.collector) ?? -1);
+    const c = given >= 0 ? given : nearest[i]!;
+    collector[i] = c;
+    if (c >= 0 && layer[i]! > (maxLayer.get(ids[c]!) ?? 0) && d.kind !== 'gasModule' && d.kind !== 'waterModule') {
+      maxLayer.set(ids[c]!, layer[i]!);
+    }
+  }
+
+  const childOffsets = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) if (parent[i]! >= 0) childOffsets[parent[i]! + 1]!++;
+  for (let i = 0; i < n; i++) childOffsets[i + 1]! += childOffsets[i]!;
+  const children = new Int32Array(childOffsets[n]!);
+  const childCursor = childOffsets.slice(0, n);
+  for (let i = 0; i < n; i++) if (parent[i]! >= 0) children[childCursor[parent[i]!]!++] = i;
+
+  return {
+    n,
+    ids,
+    devices,
+    indexOf,
+    offsets,
+    neighbours,
+    linkSuccess,
+    kind,
+    relays,
+    layer,
+    parent,
+    collector,
+    flags,
+    childOffsets,
+    children,
+    collectors: Int32Array.from(collectorList),
+    maxLayer,
+    revision,
+  };
+}
+
+/** Insertion sort of each CSR row by neighbour index (rows are short: mesh degrees are tens). */
+function sortRows(offsets: Int32Array, neighbours: Int32Array, success: Float32Array): void {
+  const n = offsets.length - 1;
+  for (let v = 0; v < n; v++) {
+    const lo = offsets[v]!;
+    const hi = offsets[v + 1]!;
+    for (let i = lo + 1; i < hi; i++) {
+      const key = neighbours[i]!;
+      const p = success[i]!;
+      let j = i - 1;
+      while (j >= lo && neighbours[j]! > key) {
+        neighbours[j + 1] = neighbours[j]!;
+        success[j + 1] = success[j]!;
+        j--;
+      }
+      neighbours[j + 1] = key;
+      success[j + 1] = p;
+    }
+  }
+}

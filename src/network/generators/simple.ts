@@ -1,0 +1,177 @@
+import { ValidationError } from '../../errors.js';
+import { createStream, type Seed } from '../../random/stream.js';
+import { Network } from '../network.js';
+import { resolvePathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
+import { buildLinks } from './spatial.js';
+
+function count(path: string, v: unknown, min: number, max = 10_000_000): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ValidationError(path, v, `an integer in ${min}..${max}`);
+  }
+  return v;
+}
+
+function probability(path: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ValidationError(path, v, 'a probability in [0, 1]');
+  return v;
+}
+
+/** Options of {@link line}. */
+export interface LineOptions {
+  /** Meters after the collector: M1 is layer 1, M2 layer 2, and so on. */
+  readonly meters: number;
+  /** Success probability of every link (both directions). @defaultValue 1 */
+  readonly success?: number;
+}
+
+/**
+ * A chain `C1 — M1 — M2 — … — Mn`: the collector at layer 0 and meter Mk at layer k. The
+ * shape behind the exact hop and TTL laws.
+ */
+export function line(options: LineOptions): Network {
+  const meters = count('meters', options.meters, 1);
+  const success = probability('success', options.success ?? 1);
+  const net = new Network();
+  net.addDevice({ id: 'C1', kind: 'collector', position: { xM: 0, yM: 0 } });
+  let previous = 'C1';
+  for (let i = 1; i <= meters; i++) {
+    const id = `M${i}`;
+    net.addDevice({ id, kind: 'meter', position: { xM: i * 100, yM: 0 } });
+    net.addLink({ from: previous, to: id, success });
+    previous = id;
+  }
+  return net;
+}
+
+/** Options of {@link star}. */
+export interface StarOptions {
+  /** Meters around the collector, M1 … Mn, each at layer 1. */
+  readonly meters: number;
+  /** Success probability of every link. @defaultValue 1 */
+  readonly success?: number;
+}
+
+/** A collector `C1` linked to n meters that are not linked to each other. */
+export function star(options: StarOptions): Network {
+  const meters = count('meters', options.meters, 1);
+  const success = probability('success', options.success ?? 1);
+  const net = new Network();
+  net.addDevice({ id: 'C1', kind: 'collector', position: { xM: 0, yM: 0 } });
+  for (let i = 1; i <= meters; i++) {
+    const angle = (2 * Math.PI * i) / meters;
+    net.addDevice({ id: `M${i}`, kind: 'meter', position: { xM: 200 * Math.cos(angle), yM: 200 * Math.sin(angle) } });
+    net.addLink({ from: 'C1', to: `M${i}`, success });
+  }
+  return net;
+}
+
+/** Options of {@link grid}. */
+export interface GridOptions {
+  /** Columns. */
+  readonly width: number;
+  /** Rows. @defaultValue width */
+  readonly height?: number;
+  /** Success probability of every link. @defaultValue 1 */
+  readonly success?: number;
+  /** Where the collector sits. @defaultValue 'centre' */
+  readonly collector?: 'centre' | 'corner';
+  /** Spacing between neighbours in metres (positions only). @defaultValue 100 */
+  readonly spacingM?: number;
+}
+
+/**
+ * A 4-neighbour lattice of meters with one node replaced by the collector `C1`. Meter ids are
+ * `M<row>_<col>`.
+ */
+export function grid(options: GridOptions): Network {
+  const width = count('width', options.width, 1, 10_000);
+  const height = count('height', options.height ?? width, 1, 10_000);
+  if (width * height < 2) throw new ValidationError('width', width, 'a grid of at least 2 nodes');
+  const success = probability('success', options.success ?? 1);
+  const where = options.collector ?? 'centre';
+  if (where !== 'centre' && where !== 'corner') throw new ValidationError('collector', where, "'centre' or 'corner'");
+  const spacingM = options.spacingM ?? 100;
+  const cr = where === 'centre' ? Math.floor(height / 2) : 0;
+  const cc = where === 'centre' ? Math.floor(width / 2) : 0;
+  const id = (r: number, c: number): string => (r === cr && c === cc ? 'C1' : `M${r}_${c}`);
+  const net = new Network();
+  net.graph.beginUpdate();
+  net.addDevice({ id: 'C1', kind: 'collector', position: { xM: cc * spacingM, yM: cr * spacingM } });
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      if (r !== cr || c !== cc) net.addDevice({ id: id(r, c), kind: 'meter', position: { xM: c * spacingM, yM: r * spacingM } });
+    }
+  }
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      if (c + 1 < width) net.addLink({ from: id(r, c), to: id(r, c + 1), success });
+      if (r + 1 < height) net.addLink({ from: id(r, c), to: id(r + 1, c), success });
+    }
+  }
+  net.graph.endUpdate();
+  return net;
+}
+
+/** Options of {@link randomGeometric}. */
+export interface RandomGeometricOptions {
+  /** Meters placed uniformly at random. */
+  readonly meters: number;
+  /** Collectors placed uniformly at random. @defaultValue 1 */
+  readonly collectors?: number;
+  /** Side of the square territory in metres. @defaultValue 2000 */
+  readonly sideM?: number;
+  /** Seed of the placement and the shadowing. @defaultValue 0 */
+  readonly seed?: Seed;
+  /** Transmit power plus antenna gain of every device. @defaultValue 24 */
+  readonly eirpDbm?: number;
+  /** Path-loss model. @defaultValue {@link PATH_LOSS_DEFAULTS} */
+  readonly pathLoss?: PathLossOptions;
+  /** Links whose worse direction succeeds less often are dropped. @defaultValue 0.05 */
+  readonly minSuccess?: number;
+  /** Neighbour-table size (0 = keep all links). @defaultValue 0 */
+  readonly neighbourTable?: number;
+}
+
+/**
+ * Devices scattered uniformly on a square, linked by the path-loss model (a random geometric
+ * graph with soft, shadowed edges). Collectors are `C1…`, meters `M1…`.
+ */
+export function randomGeometric(options: RandomGeometricOptions): Network {
+  const meters = count('meters', options.meters, 1);
+  const collectors = count('collectors', options.collectors ?? 1, 1, 10_000);
+  const sideM = options.sideM ?? 2000;
+  if (!(sideM > 0 && Number.isFinite(sideM))) throw new ValidationError('sideM', sideM, 'a side > 0 m');
+  const seed = options.seed ?? 0;
+  const eirpDbm = options.eirpDbm ?? 24;
+  if (!Number.isFinite(eirpDbm)) throw new ValidationError('eirpDbm', eirpDbm, 'a finite power in dBm');
+  const minSuccess = options.minSuccess ?? 0.05;
+  if (!(minSuccess > 0 && minSuccess < 1)) throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
+  const neighbourTable = count('neighbourTable', options.neighbourTable ?? 0, 0, 1000);
+  const pathLoss = resolvePathLoss(options.pathLoss);
+  const n = collectors + meters;
+  const rng = createStream(seed, 'randomGeometric', 'placement');
+  const xM = new Float64Array(n);
+  const yM = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xM[i] = rng() * sideM;
+    yM[i] = rng() * sideM;
+  }
+  const links = buildLinks(
+    { xM, yM, eirpDbm: new Float64Array(n).fill(eirpDbm), rxGainDb: new Float64Array(n) },
+    { pathLoss, seed: seedToInt(seed), minSuccess, neighbourTable },
+  );
+  const net = new Network();
+  const ids: string[] = [];
+  net.graph.beginUpdate();
+  for (let i = 0; i < n; i++) {
+    const isCollector = i < collectors;
+    const id = isCollector ? `C${i + 1}` : `M${i - collectors + 1}`;
+    ids.push(id);
+    net.addDevice({ id, kind: isCollector ? 'collector' : 'meter', position: { xM: xM[i]!, yM: yM[i]! } });
+  }
+  for (let t = 0; t < links.a.length; t++) {
+    net.addLink({ from: ids[links.a[t]!]!, to: ids[links.b[t]!]!, success: links.ab[t]!, reverseSuccess: links.ba[t]! });
+  }
+  net.graph.endUpdate();
+  return net;
+}

@@ -1,0 +1,176 @@
+import { maxRangeM, meanMarginDb, normalCdf, pairNormal, pairUniform, referenceLossDb, type PathLoss } from './pathloss.js';
+
+/** Radio placement of the nodes a generator links: positions and power budgets, by dense index. */
+export interface RadioLayout {
+  /** Easting of each node in metres. */
+  readonly xM: Float64Array;
+  /** Northing of each node in metres. */
+  readonly yM: Float64Array;
+  /** Transmit power plus antenna gain (EIRP) of each node in dBm. */
+  readonly eirpDbm: Float64Array;
+  /** Receive antenna gain of each node in dBi. */
+  readonly rxGainDb: Float64Array;
+}
+
+/** Links found by {@link buildLinks}: pairs `a < b` with the success probability each way. */
+export interface LinkArrays {
+  /** Lower index of each pair. */
+  readonly a: Int32Array;
+  /** Higher index of each pair. */
+  readonly b: Int32Array;
+  /** P(frame a → b received). */
+  readonly ab: Float32Array;
+  /** P(frame b → a received). */
+  readonly ba: Float32Array;
+}
+
+/** How {@link buildLinks} chooses links. */
+export interface LinkRule {
+  /** Path-loss model. */
+  readonly pathLoss: PathLoss;
+  /** 32-bit seed of the per-link shadowing. */
+  readonly seed: number;
+  /** Links whose worse direction succeeds less often than this are not kept. */
+  readonly minSuccess: number;
+  /**
+   * Neighbour-table size K: each node keeps K links, ranked by the worse direction's success
+   * plus an independent uniform jitter (so tables hold mostly strong links and some long,
+   * lossy ones, as a radio hears them), among its nearest ~4K candidates; a link exists when
+   * either end keeps it. 0 keeps every link above `minSuccess`.
+   */
+  readonly neighbourTable: number;
+}
+
+/**
+ * Links every pair of nodes whose radio budget allows it, under {@link LinkRule}. Uses a
+ * uniform spatial grid, so cost grows with nodes × local density, not nodes².
+ */
+export function buildLinks(layout: RadioLayout, rule: LinkRule): LinkArrays {
+  const n = layout.xM.length;
+  const { pathLoss: p, seed, minSuccess, neighbourTable: k } = rule;
+  const refLoss = referenceLossDb(p);
+  let maxEirp = -Infinity;
+  let maxRx = -Infinity;
+  let minX = Infinity;
+  let minY = Infinity;
+  let maxX = -Infinity;
+  let maxY = -Infinity;
+  for (let i = 0; i < n; i++) {
+    maxEirp = Math.max(maxEirp, layout.eirpDbm[i]!);
+    maxRx = Math.max(maxRx, layout.rxGainDb[i]!);
+    minX = Math.min(minX, layout.xM[i]!);
+    minY = Math.min(minY, layout.yM[i]!);
+    maxX = Math.max(maxX, layout.xM[i]!);
+    maxY = Math.max(maxY, layout.yM[i]!);
+  }
+  if (n < 2) return { a: new Int32Array(0), b: new Int32Array(0), ab: new Float32Array(0), ba: new Float32Array(0) };
+  // Per-node search radius: a pair's worse direction is bounded by the weaker end's budget.
+  const rangeOf = (i: number): number =>
+    maxRangeM(p, Math.min(layout.eirpDbm[i]! + maxRx, maxEirp + layout.rxGainDb[i]!), minSuccess, 2);
+  let rangeM = 0;
+  for (let i = 0; i < n; i++) rangeM = Math.max(rangeM, rangeOf(i));
+  // Without a neighbour table one ring of range-sized cells covers everything in range; with
+  // one, small cells (about four devices each on average) searched ring by ring stop early.
+  const areaM2 = Math.max(maxX - minX, 1) * Math.max(maxY - minY, 1);
+  const cellM = k > 0 ? Math.min(rangeM, Math.max(Math.sqrt((4 * areaM2) / n), 1)) : rangeM;
+  const cols = Math.max(1, Math.floor((maxX - minX) / cellM) + 1);
+  const rows = Math.max(1, Math.floor((maxY - minY) / cellM) + 1);
+  const cellOf = new Int32Array(n);
+  const cellStart = new Int32Array(cols * rows + 1);
+  for (let i = 0; i < n; i++) {
+    const cx = Math.floor((layout.xM[i]! - minX) / cellM);
+    const cy = Math.floor((layout.yM[i]! - minY) / cellM);
+    const c = cy * cols + cx;
+    cellOf[i] = c;
+    cellStart[c + 1]!++;
+  }
+  for (let c = 0; c < cols * rows; c++) cellStart[c + 1]! += cellStart[c]!;
+  const cellItems = new Int32Array(n);
+  const fill = cellStart.slice(0, cols * rows);
+  for (let i = 0; i < n; i++) cellItems[fill[cellOf[i]!]!++] = i;
+
+  const success = (from: number, to: number, d: number, shadow: number): number =>
+    normalCdf(
+      (meanMarginDb(p, layout.eirpDbm[from]! + layout.rxGainDb[to]!, d, refLoss) + shadow) / p.fadingSigmaDb,
+    );
+
+  const keys: number[] = [];
+  const tableIdx = new Int32Array(Math.max(k, 1));
+  const tableQ = new Float64Array(Math.max(k, 1));
+  for (let i = 0; i < n; i++) {
+    const xi = layout.xM[i]!;
+    const yi = layout.yM[i]!;
+    const cx = cellOf[i]! % cols;
+    const cy = (cellOf[i]! / cols) | 0;
+    let kept = 0;
+    let candidates = 0;
+    const rangeI = rangeOf(i);
+    const rings = Math.ceil(rangeI / cellM);
+    for (let ring = 0; ring <= rings; ring++) {
+      for (let dy = -ring; dy <= ring; dy++) {
+        const y = cy + dy;
+        if (y < 0 || y >= rows) continue;
+        const onEdgeRow = dy === -ring || dy === ring;
+        for (let dx = -ring; dx <= ring; dx += onEdgeRow ? 1 : 2 * ring || 1) {
+          const x = cx + dx;
+          if (x < 0 || x >= cols) continue;
+          const c = y * cols + x;
+          for (let s = cellStart[c]!; s < cellStart[c + 1]!; s++) {
+            const j = cellItems[s]!;
+            if (j === i || (k === 0 && j < i)) continue;
+            const d = Math.hypot(layout.xM[j]! - xi, layout.yM[j]! - yi);
+            if (d > rangeI) continue;
+            const shadow = p.shadowingSigmaDb * pairNormal(seed, i, j);
+            const q = Math.min(success(i, j, d, shadow), success(j, i, d, shadow));
+            if (q < minSuccess) continue;
+            candidates++;
+            if (k === 0) {
+              keys.push(i * n + j);
+              continue;
+            }
+            // Keep the K best ranks in a small array sorted descending (ties: lower index).
+            const rank = q + jitter(seed, i, j);
+            if (kept === k && rank <= tableQ[k - 1]!) continue;
+            let pos = kept < k ? kept++ : k - 1;
+            while (pos > 0 && (tableQ[pos - 1]! < rank || (tableQ[pos - 1] === rank && tableIdx[pos - 1]! > j))) {
+              tableQ[pos] = tableQ[pos - 1]!;
+              tableIdx[pos] = tableIdx[pos - 1]!;
+              pos--;
+            }
+            tableQ[pos] = rank;
+            tableIdx[pos] = j;
+          }
+        }
+      }
+      if (k > 0 && candidates >= 4 * k) break;
+    }
+    for (let t = 0; t < kept; t++) {
+      const j = tableIdx[t]!;
+      keys.push(i < j ? i * n + j : j * n + i);
+    }
+  }
+  const sorted = Float64Array.from(keys).sort();
+  let unique = 0;
+  for (let t = 0; t < sorted.length; t++) if (t === 0 || sorted[t] !== sorted[t - 1]) sorted[unique++] = sorted[t]!;
+  const a = new Int32Array(unique);
+  const b = new Int32Array(unique);
+  const ab = new Float32Array(unique);
+  const ba = new Float32Array(unique);
+  for (let t = 0; t < unique; t++) {
+    const key = sorted[t]!;
+    const i = Math.floor(key / n);
+    const j = key - i * n;
+    const d = Math.hypot(layout.xM[j]! - layout.xM[i]!, layout.yM[j]! - layout.yM[i]!);
+    const shadow = p.shadowingSigmaDb * pairNormal(seed, i, j);
+    a[t] = i;
+    b[t] = j;
+    ab[t] = success(i, j, d, shadow);
+    ba[t] = success(j, i, d, shadow);
+  }
+  return { a, b, ab, ba };
+}
+
+/** Uniform jitter in [0, 1) of the pair as seen from `from` (not symmetric: each end ranks its own table). */
+function jitter(seed: number, from: number, to: number): number {
+  return pairUniform(seed ^ 0x5bd1e995, from, to);
+}

@@ -1,0 +1,270 @@
+import { ValidationError } from '../../errors.js';
+import { createStream, type Rng, type Seed } from '../../random/stream.js';
+import type { DeviceKind } from '../device.js';
+import { Network } from '../network.js';
+import { resolvePathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
+import { buildLinks } from './spatial.js';
+
+/** One entry of a meter model mix. */
+export interface ModelShare {
+  /** Model name given to the meters. */
+  readonly model: string;
+  /** Relative weight (shares are normalised). */
+  readonly share: number;
+  /** Module firmware version these meters start with. @defaultValue '5.18' */
+  readonly moduleFirmware?: string;
+}
+
+/** Radio budget of one kind of device. */
+export interface RadioBudget {
+  /** Transmit power plus antenna gain (EIRP) in dBm. */
+  readonly eirpDbm: number;
+  /** Receive antenna gain in dBi. */
+  readonly rxGainDb: number;
+}
+
+/** Options of {@link utility}; every default is documented in `docs/model.md` ("utility generator"). */
+export interface UtilityOptions {
+  /** Number of collectors, one per square cell of the territory. @defaultValue 4 */
+  readonly collectors?: number;
+  /** Electric meters per collector cell. @defaultValue 2500 */
+  readonly endpointsPerCollector?: number;
+  /** Seed of the layout, the mix and the shadowing. @defaultValue 0 */
+  readonly seed?: Seed;
+  /** Side of each collector's square cell in metres. @defaultValue 3000 */
+  readonly cellSideM?: number;
+  /** Mean number of houses in a neighbourhood cluster. @defaultValue 150 */
+  readonly neighbourhoodSize?: number;
+  /** Distance between neighbouring houses in a neighbourhood, in metres. @defaultValue 30 */
+  readonly houseSpacingM?: number;
+  /** Share of meters scattered outside neighbourhoods (farms, pumps, rural lots). @defaultValue 0.05 */
+  readonly ruralShare?: number;
+  /** Routers per collector cell, placed at random. @defaultValue 6 */
+  readonly routersPerCollector?: number;
+  /** Mesh extenders per 1,000 meters, placed at random. @defaultValue 2 */
+  readonly meshExtendersPerThousand?: number;
+  /** Share of meters with a gas module child. @defaultValue 0.3 */
+  readonly gasShare?: number;
+  /** Share of meters with a water module child. @defaultValue 0.2 */
+  readonly waterShare?: number;
+  /** Share of meters that are ZigBee (HAN) capable. @defaultValue 0.5 */
+  readonly zigbeeShare?: number;
+  /** Share of ZigBee-capable meters with an active HAN. @defaultValue 0.2 */
+  readonly activeHanShare?: number;
+  /** Meter model mix. @defaultValue focus-ax-integrated 0.6, focus-al-modular 0.3, commercial-s4 0.1 */
+  readonly models?: readonly ModelShare[];
+  /** Radio budgets per kind. @defaultValue see docs/model.md */
+  readonly radio?: Partial<Record<'collector' | 'router' | 'meshExtender' | 'meter', RadioBudget>>;
+  /** Path-loss model. */
+  readonly pathLoss?: PathLossOptions;
+  /** Links whose worse direction succeeds less often are dropped. @defaultValue 0.05 */
+  readonly minSuccess?: number;
+  /** Neighbour-table size K (each device keeps its K best links). @defaultValue 12 */
+  readonly neighbourTable?: number;
+}
+
+/** Radio budgets used by {@link utility} when none are given. */
+export const UTILITY_RADIO_DEFAULTS: Record<'collector' | 'router' | 'meshExtender' | 'meter', RadioBudget> = {
+  collector: { eirpDbm: 36, rxGainDb: 6 },
+  router: { eirpDbm: 33, rxGainDb: 3 },
+  meshExtender: { eirpDbm: 30, rxGainDb: 2 },
+  meter: { eirpDbm: 24, rxGainDb: 0 },
+};
+
+/** Meter models used by {@link utility} when none are given. */
+export const UTILITY_MODEL_DEFAULTS: readonly ModelShare[] = [
+  { model: 'focus-ax-integrated', share: 0.6, moduleFirmware: '5.18' },
+  { model: 'focus-al-modular', share: 0.3, moduleFirmware: '5.18' },
+  { model: 'commercial-s4', share: 0.1, moduleFirmware: '5.18' },
+];
+
+function share(path: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ValidationError(path, v, 'a share in [0, 1]');
+  return v;
+}
+
+function integer(path: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ValidationError(path, v, `an integer in ${min}..${max}`);
+  }
+  return v;
+}
+
+function positive(path: string, v: unknown): number {
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new ValidationError(path, v, 'a finite number > 0');
+  return v;
+}
+
+/** Draws from a Poisson(mean) by inversion (means here are small, ~150). */
+function poisson(rng: Rng, mean: number): number {
+  // Split large means so exp(-mean) never underflows.
+  let total = 0;
+  let rest = mean;
+  while (rest > 0) {
+    const m = Math.min(rest, 500);
+    rest -= m;
+    const limit = Math.exp(-m);
+    let k = 0;
+    let prod = rng();
+    while (prod > limit) {
+      k++;
+      prod *= rng();
+    }
+    total += k;
+  }
+  return total;
+}
+
+/**
+ * A synthetic utility service territory: collectors at the centres of square cells, routers
+ * and mesh extenders scattered over it, electric meters in clustered neighbourhoods (plus a
+ * rural share), gas and water modules on a share of meters, a meter model mix, and link
+ * success from the log-distance path-loss + shadowing model with per-device neighbour tables.
+ *
+ * Ids: collectors `C1…`, routers `R1…`, mesh extenders `X1…`, meters `M1…`, gas modules
+ * `G1…`, water modules `W1…`. Devices are registered to the nearest collector by layer.
+ */
+export function utility(options: UtilityOptions = {}): Network {
+  const collectors = integer('collectors', options.collectors ?? 4, 1, 100_000);
+  const perCollector = integer('endpointsPerCollector', options.endpointsPerCollector ?? 2500, 0, 10_000_000);
+  const seed = options.seed ?? 0;
+  const cellSideM = positive('cellSideM', options.cellSideM ?? 3000);
+  const hoodSize = positive('neighbourhoodSize', options.neighbourhoodSize ?? 150);
+  const houseSpacingM = positive('houseSpacingM', options.houseSpacingM ?? 30);
+  const ruralShare = share('ruralShare', options.ruralShare ?? 0.05);
+  const routersPer = integer('routersPerCollector', options.routersPerCollector ?? 6, 0, 100_000);
+  const extendersPerThousand = options.meshExtendersPerThousand ?? 2;
+  if (!(extendersPerThousand >= 0 && extendersPerThousand <= 1000)) {
+    throw new ValidationError('meshExtendersPerThousand', extendersPerThousand, 'a number in [0, 1000]');
+  }
+  const gasShare = share('gasShare', options.gasShare ?? 0.3);
+  const waterShare = share('waterShare', options.waterShare ?? 0.2);
+  const zigbeeShare = share('zigbeeShare', options.zigbeeShare ?? 0.5);
+  const activeHanShare = share('activeHanShare', options.activeHanShare ?? 0.2);
+  const models = options.models ?? UTILITY_MODEL_DEFAULTS;
+  if (!Array.isArray(models) || models.length === 0) throw new ValidationError('models', models, 'a non-empty list of { model, share }');
+  let totalShare = 0;
+  models.forEach((m, i) => {
+    if (typeof m.model !== 'string' || m.model.length === 0) throw new ValidationError(`models[${i}].model`, m.model, 'a model name');
+    if (!(m.share >= 0) || !Number.isFinite(m.share)) throw new ValidationError(`models[${i}].share`, m.share, 'a weight >= 0');
+    totalShare += m.share;
+  });
+  if (!(totalShare > 0)) throw new ValidationError('models', models, 'at least one model with a share > 0');
+  const radio = { ...UTILITY_RADIO_DEFAULTS, ...options.radio };
+  const minSuccess = options.minSuccess ?? 0.05;
+  if (!(minSuccess > 0 && minSuccess < 1)) throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
+  const neighbourTable = integer('neighbourTable', options.neighbourTable ?? 12, 0, 1000);
+  const pathLoss = resolvePathLoss(options.pathLoss);
+
+  const cols = Math.ceil(Math.sqrt(collectors));
+  const rows = Math.ceil(collectors / cols);
+  const widthM = cols * cellSideM;
+  const heightM = rows * cellSideM;
+  const meters = collectors * perCollector;
+  const routers = collectors * routersPer;
+  const extenders = Math.round((meters * extendersPerThousand) / 1000);
+  const n = collectors + routers + extenders + meters;
+
+  const place = createStream(seed, 'utility', 'placement');
+  const mix = createStream(seed, 'utility', 'mix');
+  const kinds: DeviceKind[] = [];
+  const xM = new Float64Array(n);
+  const yM = new Float64Array(n);
+  let i = 0;
+  for (let c = 0; c < collectors; c++, i++) {
+    kinds.push('collector');
+    xM[i] = ((c % cols) + 0.5) * cellSideM;
+    yM[i] = (Math.floor(c / cols) + 0.5) * cellSideM;
+  }
+  for (let r = 0; r < routers + extenders; r++, i++) {
+    kinds.push(r < routers ? 'router' : 'meshExtender');
+    xM[i] = place() * widthM;
+    yM[i] = place() * heightM;
+  }
+  // Meters: neighbourhoods of Poisson(hoodSize) houses on a jittered square lattice around a
+  // random centre, until the clustered share is placed; the rest scattered uniformly.
+  const clustered = Math.round(meters * (1 - ruralShare));
+  let placed = 0;
+  while (placed < clustered) {
+    const size = Math.min(clustered - placed, Math.max(1, poisson(place, hoodSize)));
+    const side = Math.ceil(Math.sqrt(size));
+    const cx = place() * widthM;
+    const cy = place() * heightM;
+    for (let h = 0; h < size; h++, i++) {
+      kinds.push('meter');
+      const gx = (h % side) - (side - 1) / 2;
+      const gy = Math.floor(h / side) - (side - 1) / 2;
+      xM[i] = clamp(cx + (gx + (place() - 0.5) * 0.5) * houseSpacingM, 0, widthM);
+      yM[i] = clamp(cy + (gy + (place() - 0.5) * 0.5) * houseSpacingM, 0, heightM);
+    }
+    placed += size;
+  }
+  for (; placed < meters; placed++, i++) {
+    kinds.push('meter');
+    xM[i] = place() * widthM;
+    yM[i] = place() * heightM;
+  }
+
+  const eirpDbm = new Float64Array(n);
+  const rxGainDb = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    const budget = radio[kinds[j] as 'collector' | 'router' | 'meshExtender' | 'meter'];
+    eirpDbm[j] = budget.eirpDbm;
+    rxGainDb[j] = budget.rxGainDb;
+  }
+  const links = buildLinks({ xM, yM, eirpDbm, rxGainDb }, { pathLoss, seed: seedToInt(seed), minSuccess, neighbourTable });
+
+  const ids: string[] = new Array<string>(n);
+  const counters: Record<string, number> = {};
+  const prefix: Partial<Record<DeviceKind, string>> = { collector: 'C', router: 'R', meshExtender: 'X', meter: 'M' };
+  const net = new Network();
+  net.graph.beginUpdate();
+  let gas = 0;
+  let water = 0;
+  const pick = (u: number): ModelShare => {
+    let acc = 0;
+    for (const m of models) {
+      acc += m.share / totalShare;
+      if (u < acc) return m;
+    }
+    return models[models.length - 1]!;
+  };
+  for (let j = 0; j < n; j++) {
+    const kind = kinds[j]!;
+    const p = prefix[kind]!;
+    counters[p] = (counters[p] ?? 0) + 1;
+    const id = `${p}${counters[p]}`;
+    ids[j] = id;
+    const position = { xM: xM[j]!, yM: yM[j]! };
+    if (kind !== 'meter') {
+      net.addDevice({ id, kind, model: kind === 'collector' ? 'collector' : kind === 'router' ? 'router' : 'mesh-extender', position, firmware: { module: '5.18' } });
+      continue;
+    }
+    const m = pick(mix());
+    const zigbeeCapable = mix() < zigbeeShare;
+    const activeHan = zigbeeCapable && mix() < activeHanShare;
+    net.addDevice({
+      id,
+      kind,
+      model: m.model,
+      position,
+      flags: { zigbeeCapable, activeHan },
+      firmware: { module: m.moduleFirmware ?? '5.18' },
+    });
+    if (mix() < gasShare) {
+      net.addDevice({ id: `G${++gas}`, kind: 'gasModule', model: 'gas-module', parent: id, position, firmware: { module: '2.1' } });
+    }
+    if (mix() < waterShare) {
+      net.addDevice({ id: `W${++water}`, kind: 'waterModule', model: 'water-module', parent: id, position, firmware: { module: '2.0' } });
+    }
+  }
+  for (let t = 0; t < links.a.length; t++) {
+    net.addLink({ from: ids[links.a[t]!]!, to: ids[links.b[t]!]!, success: links.ab[t]!, reverseSuccess: links.ba[t]! });
+  }
+  net.graph.endUpdate();
+  return net;
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return v < lo ? lo : v > hi ? hi : v;
+}

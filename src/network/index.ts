@@ -1,0 +1,11 @@
+export { Network } from './network.js';
+export type { Link, LinkData, LinkInput } from './network.js';
+export { CHILD_KINDS, DEVICE_KINDS, FLAG_BITS, isChildKind } from './device.js';
+export type { Device, DeviceFlags, DeviceInput, DeviceKind, FirmwareVersions, Position } from './device.js';
+export { compile } from './compile.js';
+export type { CompiledMesh } from './compile.js';
+export { fromCSV, fromJSON, toJSON } from './io.js';
+export type { NetworkJSON } from './io.js';
+export * as generators from './generators/index.js';
+export { normalCdf, PATH_LOSS_DEFAULTS, resolvePathLoss } from './generators/pathloss.js';
+export type { PathLoss, PathLossOptions } from './generators/pathloss.js';
