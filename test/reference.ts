@@ -1,0 +1,112 @@
+import FastPriorityQueue from 'fastpriorityqueue';
+import { createStream, delaySampler, type CompiledMesh, type DelaySpec, type Seed } from '../src/index.js';
+
+/** One copy of a packet on its way to a node: the naive simulator's event. */
+interface Copy {
+  readonly t: number;
+  readonly seq: number;
+  readonly node: number;
+  readonly hop: number;
+}
+
+/** What the naive simulator computes for one pass over mesh targets (no child modules). */
+export interface ReferenceOutcome {
+  /** Per target node: received[k] for every segment. */
+  readonly received: Map<number, boolean[]>;
+  /** Per target node: completion time or NaN. */
+  readonly completedS: Map<number, number>;
+  /** Per node: last time a copy was heard (NaN never). */
+  readonly lastHeardS: Float64Array;
+  readonly transmissions: number;
+  readonly receptions: number;
+  readonly lost: number;
+  readonly duplicates: number;
+  readonly expired: number;
+  readonly hopLimited: number;
+}
+
+/**
+ * The obvious discrete-event simulation of a broadcast pass: every copy of every packet is an
+ * event object in a priority queue ordered by (time, sequence); a node acts on the first copy
+ * it gets and counts every later one as a duplicate. Written for clarity, not speed, as the
+ * oracle the fast path is compared with.
+ */
+export function referencePass(
+  mesh: CompiledMesh,
+  opts: {
+    origins: number[];
+    targets: number[];
+    packets: number;
+    spacingS: number;
+    maxHops: number;
+    ttlS: number;
+    delay: DelaySpec;
+    airtimeS: number;
+    seed: Seed;
+  },
+): ReferenceOutcome {
+  const received = new Map<number, boolean[]>();
+  const completedS = new Map<number, number>();
+  const lastNeeded = new Map<number, number>();
+  for (const t of opts.targets) {
+    received.set(t, new Array<boolean>(opts.packets).fill(false));
+    completedS.set(t, NaN);
+    lastNeeded.set(t, -Infinity);
+  }
+  const lastHeardS = new Float64Array(mesh.n).fill(NaN);
+  const forwards = (v: number): boolean =>
+    mesh.devices[v]!.kind === 'collector' ? opts.origins.includes(v) : mesh.devices[v]!.kind !== 'gasModule' && mesh.devices[v]!.kind !== 'waterModule';
+  let transmissions = 0;
+  let receptions = 0;
+  let lost = 0;
+  let duplicates = 0;
+  let expired = 0;
+  let hopLimited = 0;
+  for (let k = 0; k < opts.packets; k++) {
+    const sendS = k * opts.spacingS;
+    const expiry = sendS + opts.ttlS;
+    const rng = createStream(opts.seed, 'rep', 0, 'pass', 0, 'packet', k);
+    const delay = delaySampler(opts.delay, createStream(opts.seed, 'rep', 0, 'pass', 0, 'delay', k));
+    const queue = new FastPriorityQueue<Copy>((a, b) => a.t < b.t || (a.t === b.t && a.seq < b.seq));
+    let seq = 0;
+    const has = new Set<number>();
+    for (const o of opts.origins) queue.add({ t: sendS, seq: seq++, node: o, hop: 1 });
+    while (!queue.isEmpty()) {
+      const c = queue.poll()!;
+      if (has.has(c.node)) {
+        duplicates++;
+        continue;
+      }
+      has.add(c.node);
+      if (!(lastHeardS[c.node]! >= c.t)) lastHeardS[c.node] = c.t;
+      const tank = received.get(c.node);
+      if (tank !== undefined && !tank[k]) {
+        tank[k] = true;
+        lastNeeded.set(c.node, Math.max(lastNeeded.get(c.node)!, c.t));
+        if (tank.every(Boolean)) completedS.set(c.node, lastNeeded.get(c.node)!);
+      }
+      if (!forwards(c.node)) continue;
+      if (c.hop >= opts.maxHops) {
+        hopLimited++;
+        continue;
+      }
+      transmissions++;
+      for (let e = mesh.offsets[c.node]!; e < mesh.offsets[c.node + 1]!; e++) {
+        if (rng() >= mesh.linkSuccess[e]!) {
+          lost++;
+          continue;
+        }
+        receptions++;
+        const u = mesh.neighbours[e]!;
+        const ta = c.t + delay() + opts.airtimeS;
+        if (!(lastHeardS[u]! >= ta)) lastHeardS[u] = ta;
+        if (ta > expiry) {
+          expired++;
+          continue;
+        }
+        queue.add({ t: ta, seq: seq++, node: u, hop: c.hop + 1 });
+      }
+    }
+  }
+  return { received, completedS, lastHeardS, transmissions, receptions, lost, duplicates, expired, hopLimited };
+}
