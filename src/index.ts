@@ -10,3 +10,5 @@ export * from './engine/index.js';
 export * from './network/index.js';
 export * from './radio/index.js';
 export * from './broadcast/index.js';
+export * from './scenario/index.js';
+export * from './report/index.js';

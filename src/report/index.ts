@@ -1,0 +1,1 @@
+export { formatCampaign, formatDuration, table } from './text.js';

@@ -1,0 +1,124 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, EXIT } from '../src/cli/main.js';
+import { generators, loadScenario, runScenario, toJSON, ValidationError } from '../src/index.js';
+
+const small = {
+  name: 'small',
+  seed: 3,
+  network: { generator: 'utility', options: { collectors: 1, endpointsPerCollector: 200, seed: 2 } },
+  broadcast: { origins: 'all', packets: 12, maxHops: 12, ttlS: 60 },
+  passes: 2,
+};
+
+function run(args: string[]): { code: number; out: string; err: string } {
+  let out = '';
+  let err = '';
+  const code = main(args, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
+
+function tempFile(name: string, data: unknown): string {
+  const dir = mkdtempSync(join(tmpdir(), 'meshcast-'));
+  const path = join(dir, name);
+  writeFileSync(path, typeof data === 'string' ? data : JSON.stringify(data));
+  return path;
+}
+
+describe('scenarios', () => {
+  it('every bundled scenario validates and runs', () => {
+    const dir = join(import.meta.dirname, '..', 'scenarios');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    expect(files).toContain('default.json');
+    for (const f of files) {
+      const data = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+      const loaded = loadScenario(data, (p) => readFileSync(join(dir, p), 'utf8'));
+      const result = runScenario(loaded);
+      expect(result.passes.length, f).toBeGreaterThanOrEqual(1);
+      expect(result.passes[0]!.targets, f).toBeGreaterThan(0);
+    }
+  }, 60_000);
+
+  it('repeat passes continue from the earlier tanks and stop at the coverage goal', () => {
+    const r = runScenario(loadScenario({ ...small, passes: 5, stopAtCoverage: 0.5 }));
+    expect(r.passes[r.passes.length - 1]!.coverage).toBeGreaterThanOrEqual(0.5);
+    r.passes.forEach((p, i) => expect(p.meta.pass).toBe(i));
+    const lossy = runScenario(loadScenario({ ...small, network: { generator: 'grid', options: { width: 10, success: 0.7 } }, passes: 3 }));
+    expect(lossy.passes.length).toBe(3);
+    expect(lossy.passes[2]!.coverage).toBeGreaterThanOrEqual(lossy.passes[0]!.coverage);
+    expect(lossy.passes[1]!.firstPacketS).toBe(lossy.passes[0]!.endS);
+  });
+
+  it('reads networks from JSON and CSV files', () => {
+    const file = tempFile('net.json', toJSON(generators.line({ meters: 3 })));
+    const loaded = loadScenario({ ...small, network: { file: 'net.json' } }, (p) => readFileSync(join(file, '..', p), 'utf8'));
+    expect(loaded.mesh.n).toBe(4);
+    const csv = loadScenario({ ...small, network: { csv: { devices: 'd', links: 'l' } } }, (p) =>
+      p === 'd' ? 'id,kind\nC1,collector\nM1,meter\n' : 'from,to,success\nC1,M1,1\n',
+    );
+    expect(runScenario(csv).passes[0]!.coverage).toBe(1);
+  });
+
+  it.each([
+    [{ ...small, colour: 'blue' }, 'colour'],
+    [{ ...small, passes: 0 }, 'passes'],
+    [{ ...small, network: { generator: 'hexagon' } }, 'network.generator'],
+    [{ ...small, network: { generator: 'utility', options: { gasShare: 2 } } }, 'network.options.gasShare'],
+    [{ ...small, broadcast: { ...small.broadcast, maxHops: 99 } }, 'broadcast.maxHops'],
+    [{ ...small, broadcast: { ...small.broadcast, origins: ['C9'] } }, 'broadcast.origins[0]'],
+    [{ ...small, broadcast: { ...small.broadcast, targets: { kinds: ['toaster'] } } }, 'broadcast.targets.kinds'],
+    [{ ...small, radio: { delay: { kind: 'exponential', meanS: -1 } } }, 'radio.delay.meanS'],
+    [{ ...small, handoff: { maxAttempts: 0 } }, 'handoff.maxAttempts'],
+    [{ ...small, network: { file: 'missing.json' } }, 'network.file'],
+  ])('invalid scenario %# names %s', (data, path) => {
+    const read = (p: string): string => {
+      throw new Error(`no such file ${p}`);
+    };
+    let error: unknown;
+    try {
+      loadScenario(data, read);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).path).toBe(path);
+  });
+});
+
+describe('the meshcast command', () => {
+  it('run prints a readable report and exits 0', () => {
+    const r = run(['run', tempFile('s.json', small)]);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/Coverage by layer/);
+    expect(r.out).toMatch(/Maximum Hops 12, Maximum TTL 60s/);
+    expect(r.out).toMatch(/Result: [\d,]+ of 200 targets complete/);
+  });
+  it('--json prints the pass summaries; --seed changes the run; --passes caps the passes', () => {
+    const file = tempFile('s.json', { ...small, network: { generator: 'grid', options: { width: 8, success: 0.6 } }, passes: 1 });
+    const a = JSON.parse(run(['run', file, '--json']).out);
+    expect(a.passes).toHaveLength(1);
+    expect(a.passes[0].meta.seed).toBe(3);
+    const b = JSON.parse(run(['run', file, '--json', '--seed', '4', '--passes', '2']).out);
+    expect(b.passes[0].meta.seed).toBe(4);
+    expect(b.passes).toHaveLength(2);
+    expect(JSON.stringify(b.passes[0].stats)).not.toBe(JSON.stringify(a.passes[0].stats));
+  });
+  it('validate exits 0 on a good file and 3 with the path on a bad one', () => {
+    expect(run(['validate', tempFile('s.json', small)]).code).toBe(EXIT.ok);
+    const bad = run(['validate', tempFile('s.json', { ...small, broadcast: { ...small.broadcast, ttlS: 5 } })]);
+    expect(bad.code).toBe(EXIT.invalid);
+    expect(bad.err).toMatch(/broadcast\.ttlS: got 5; allowed: 60 to 600 seconds/);
+    expect(run(['validate', tempFile('s.json', '{ not json')]).code).toBe(EXIT.invalid);
+  });
+  it('usage errors exit 2', () => {
+    expect(run([]).code).toBe(EXIT.usage);
+    expect(run(['fly']).code).toBe(EXIT.usage);
+    expect(run(['run']).code).toBe(EXIT.usage);
+    expect(run(['run', 'x.json', '--turbo']).code).toBe(EXIT.usage);
+    expect(run(['run', '/nonexistent/x.json']).code).toBe(EXIT.usage);
+    expect(run(['--help']).code).toBe(EXIT.ok);
+    expect(run(['--version']).out.trim()).toBe('0.1.0');
+  });
+});
