@@ -172,7 +172,7 @@ export function runScenario(loaded: LoadedScenario, seed?: Seed): ScenarioResult
     ...(s.handoff === undefined ? {} : { handoff: s.handoff }),
   };
   // Repeat passes start when the earlier pass's traffic has died out.
-  const { startS: _firstStart, ...repeat } = loaded.spec; // eslint-disable-line @typescript-eslint/no-unused-vars
+  const { startS: _firstStart, ...repeat } = loaded.spec;
   const stop = s.stopAtCoverage ?? 1;
   const passes = [runBroadcast(loaded.mesh, loaded.spec, options)];
   while (passes.length < (s.passes ?? 1) && passes[passes.length - 1]!.coverage < stop) {
