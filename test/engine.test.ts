@@ -8,7 +8,7 @@ function drain(q: EventQueue): number[] {
 }
 
 describe('event queues', () => {
-  it.each(['heap', 'fastpriorityqueue'] as const)('%s pops in (time, insertion) order, ties included', (kind) => {
+  it.each(['radix', 'heap', 'fastpriorityqueue'] as const)('%s pops in (time, insertion) order, ties included', (kind) => {
     for (const seed of [1, 2, 3]) {
       const rng = createStream(seed, 'queue-test');
       const q = createQueue(kind, 4);
@@ -42,7 +42,7 @@ describe('event queues', () => {
       expect(q.peekTime()).toBe(Infinity);
     }
   });
-  it.each(['heap', 'fastpriorityqueue'] as const)('%s clear() empties and restarts the sequence', (kind) => {
+  it.each(['radix', 'heap', 'fastpriorityqueue'] as const)('%s clear() empties and restarts the sequence', (kind) => {
     const q = createQueue(kind);
     q.push(1, 10);
     q.push(1, 11);
@@ -87,5 +87,38 @@ describe('Simulator', () => {
     for (let i = 0; i < 5000; i++) sim.schedule(i % 17, 1);
     sim.run();
     expect(count).toBe(5000);
+  });
+});
+
+describe('RadixQueue specifics', () => {
+  it('orders negative, fractional and widely spread times exactly like the heap', () => {
+    for (const seed of [4, 5, 6]) {
+      const rng = createStream(seed, 'radix-spread');
+      const radix = createQueue('radix', 4);
+      const heap = createQueue('heap', 4);
+      let now = -1e6;
+      for (let step = 0; step < 20_000; step++) {
+        if (rng() < 0.55 || radix.size === 0) {
+          const scale = [0, 1e-9, 1e-3, 1, 70, 1e4, 1e9][Math.floor(rng() * 7)]!;
+          const t = now + (rng() < 0.2 ? 0 : rng() * scale);
+          radix.push(t, step);
+          heap.push(t, step);
+        } else {
+          expect(radix.peekTime()).toBe(heap.peekTime());
+          now = heap.peekTime();
+          expect(radix.pop()).toBe(heap.pop());
+        }
+      }
+      expect(drain(radix)).toEqual(drain(heap));
+    }
+  });
+  it('refuses a time before the last event popped', () => {
+    const q = createQueue('radix');
+    q.push(5, 1);
+    q.pop();
+    expect(() => q.push(4.999, 2)).toThrow(/monotone/);
+    q.clear();
+    q.push(1, 3);
+    expect(q.pop()).toBe(3);
   });
 });

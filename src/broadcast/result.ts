@@ -202,8 +202,6 @@ export class BroadcastResult {
   readonly stats: PassStats;
   /** Coverage by layer, ascending, unreachable (-1) first. */
   readonly layers: readonly LayerRow[];
-  /** Completion-time distribution. */
-  readonly completion: CompletionSummary;
   /** @internal */
   readonly state: PassState;
 
@@ -215,25 +213,26 @@ export class BroadcastResult {
     this.state = state;
     const { targets, targetHolder, holderRow, accepts, targetCompletedS } = state;
     this.targets = targets.length;
+    // Per-layer tallies in typed arrays indexed by layer + 1 (slot 0: unreachable, layer -1).
+    let maxLayer = 0;
+    for (let t = 0; t < targets.length; t++) maxLayer = Math.max(maxLayer, mesh.layer[targetHolder[t]!]!);
+    const layerTargets = new Float64Array(maxLayer + 2);
+    const layerDone = new Float64Array(maxLayer + 2);
+    const layerSumS = new Float64Array(maxLayer + 2);
     let completed = 0;
     let refused = 0;
     let unreachable = 0;
-    const byLayer = new Map<number, { targets: number; completed: number; sumS: number }>();
-    const times: number[] = [];
     for (let t = 0; t < targets.length; t++) {
       const holder = targetHolder[t]!;
       if (accepts[holderRow[holder]!] === 0) refused++;
       if (reachable[holder] === 0) unreachable++;
-      const layer = mesh.layer[holder]!;
-      let row = byLayer.get(layer);
-      if (row === undefined) byLayer.set(layer, (row = { targets: 0, completed: 0, sumS: 0 }));
-      row.targets++;
+      const slot = mesh.layer[holder]! + 1;
+      layerTargets[slot]!++;
       const done = targetCompletedS[t]!;
-      if (!Number.isNaN(done)) {
+      if (done === done) {
         completed++;
-        row.completed++;
-        row.sumS += done;
-        times.push(done);
+        layerDone[slot]!++;
+        layerSumS[slot]! += done;
       }
     }
     this.completed = completed;
@@ -241,25 +240,20 @@ export class BroadcastResult {
     this.coverage = targets.length === 0 ? 1 : completed / targets.length;
     this.refused = refused;
     this.unreachable = unreachable;
-    this.layers = [...byLayer.entries()]
-      .sort((a, b) => a[0] - b[0])
-      .map(([layer, r]) => ({
-        layer,
-        targets: r.targets,
-        completed: r.completed,
-        coverage: r.completed / r.targets,
-        meanCompletionS: r.completed === 0 ? null : r.sumS / r.completed,
-      }));
-    const sorted = Float64Array.from(times).sort();
-    this.completion = {
-      count: sorted.length,
-      meanS: sorted.length === 0 ? null : times.reduce((a, b) => a + b, 0) / sorted.length,
-      minS: quantile(sorted, 0),
-      p50S: quantile(sorted, 0.5),
-      p90S: quantile(sorted, 0.9),
-      p99S: quantile(sorted, 0.99),
-      maxS: quantile(sorted, 1),
-    };
+    const layers: LayerRow[] = [];
+    for (let slot = 0; slot < layerTargets.length; slot++) {
+      const count = layerTargets[slot]!;
+      if (count === 0) continue;
+      const done = layerDone[slot]!;
+      layers.push({
+        layer: slot - 1,
+        targets: count,
+        completed: done,
+        coverage: done / count,
+        meanCompletionS: done === 0 ? null : layerSumS[slot]! / done,
+      });
+    }
+    this.layers = layers;
     this.packetsSent = spec.segments;
     this.packetsToSend = spec.packets;
     this.firstPacketS = spec.startS;
@@ -287,6 +281,27 @@ export class BroadcastResult {
       handoffAttempts: state.handoffAttempts,
       handoffFailures: state.handoffFailures,
     };
+  }
+
+  private completionCache: CompletionSummary | undefined;
+
+  /** Completion-time distribution (computed on first use). */
+  get completion(): CompletionSummary {
+    if (this.completionCache === undefined) {
+      const sorted = this.completionTimesS();
+      let sum = 0;
+      for (let i = 0; i < sorted.length; i++) sum += sorted[i]!;
+      this.completionCache = {
+        count: sorted.length,
+        meanS: sorted.length === 0 ? null : sum / sorted.length,
+        minS: quantile(sorted, 0),
+        p50S: quantile(sorted, 0.5),
+        p90S: quantile(sorted, 0.9),
+        p99S: quantile(sorted, 0.99),
+        maxS: quantile(sorted, 1),
+      };
+    }
+    return this.completionCache;
   }
 
   /** Ids of the targets, in device order. */

@@ -2,7 +2,6 @@ import { createQueue } from '../engine/simulator.js';
 import type { QueueKind } from '../engine/queue.js';
 import { ValidationError } from '../errors.js';
 import { compile, KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
-import { FLAG_BITS } from '../network/device.js';
 import { Network } from '../network/network.js';
 import { resolveRadio, type RadioOptions } from '../radio/radio.js';
 import { delaySampler } from '../random/distributions.js';
@@ -11,7 +10,8 @@ import { VERSION } from '../version.js';
 import { floodPacket, type FloodState } from './flood.js';
 import { handOff, resolveHandoff, type HandoffOptions } from './handoff.js';
 import { BroadcastResult, type PassState } from './result.js';
-import { resolveSpec, targetPredicate, type BroadcastSpec } from './spec.js';
+import { resolveSpec, type BroadcastSpec } from './spec.js';
+import { selectTargets } from './targets.js';
 
 /** How a pass is run (as opposed to what the head-end sends, which is the spec). */
 export interface RunOptions {
@@ -29,7 +29,7 @@ export interface RunOptions {
    * the spec gives `startS`, starts when the earlier pass's traffic has died out.
    */
   readonly previous?: BroadcastResult;
-  /** Event queue implementation. @defaultValue 'heap' */
+  /** Event queue implementation (all give identical results). @defaultValue 'radix' */
   readonly queue?: QueueKind;
 }
 
@@ -91,7 +91,7 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
     bestS: new Float64Array(n),
     hop: new Int32Array(n),
     origins: s.origins,
-    queue: createQueue(options.queue ?? 'heap', 1024),
+    queue: createQueue(options.queue ?? 'radix', 1024),
     maxHops: s.maxHops,
     ttlS: s.ttlS,
     airtimeS: radio.airtimeS,
@@ -135,52 +135,23 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   );
 }
 
-/** Targets, holders and full tanks for a first pass. */
+/** Full tanks for a first pass over a cached target selection. */
 function freshState(mesh: CompiledMesh, spec: BroadcastSpec, packets: number): PassState {
-  const n = mesh.n;
-  const wants = targetPredicate(spec.targets, mesh);
-  const targetOf = new Int32Array(n).fill(-1);
-  const holderRow = new Int32Array(n).fill(-1);
-  const targetList: number[] = [];
-  const holderList: number[] = [];
-  const rowList: number[] = [];
-  for (let v = 0; v < n; v++) {
-    if (!wants(mesh.devices[v]!)) continue;
-    targetOf[v] = targetList.length;
-    targetList.push(v);
-    const p = mesh.parent[v]!;
-    const holder = p >= 0 ? p : v;
-    holderList.push(holder);
-    if (holderRow[holder] === -1) {
-      holderRow[holder] = rowList.length;
-      rowList.push(holder);
-    }
-  }
-  const rows = rowList.length;
+  const sel = selectTargets(mesh, spec.targets);
+  const rows = sel.rowHolder.length;
   const stride = (packets + 7) >> 3;
-  const tanks = new Uint8Array(rows * stride);
-  const accepts = new Uint8Array(rows);
-  const refuse = FLAG_BITS.disableBroadcasts | FLAG_BITS.encryptFwDownload;
-  for (let r = 0; r < rows; r++) {
-    accepts[r] = (mesh.flags[rowList[r]!]! & refuse) === 0 ? 1 : 0;
-    tanks.fill(0xff, r * stride, (r + 1) * stride);
-    const spare = stride * 8 - packets; // bits past the image are never missing
-    if (spare > 0) tanks[(r + 1) * stride - 1] = 0xff >> spare;
-  }
+  const tanks = new Uint8Array(rows * stride).fill(0xff);
+  const spare = stride * 8 - packets; // bits past the image are never missing
+  if (spare > 0) for (let r = 1; r <= rows; r++) tanks[r * stride - 1] = 0xff >> spare;
   return {
-    targets: Int32Array.from(targetList),
-    targetOf,
-    targetHolder: Int32Array.from(holderList),
-    holderRow,
-    rowHolder: Int32Array.from(rowList),
-    accepts,
+    ...sel,
     tanks,
     stride,
     missing: new Int32Array(rows).fill(packets),
     lastNeededS: new Float64Array(rows).fill(-Infinity),
     rowCompletedS: new Float64Array(rows).fill(NaN),
-    targetCompletedS: new Float64Array(targetList.length).fill(NaN),
-    lastHeardS: new Float64Array(n).fill(NaN),
+    targetCompletedS: new Float64Array(sel.targets.length).fill(NaN),
+    lastHeardS: new Float64Array(mesh.n).fill(NaN),
     counters: new Float64Array(8),
     handoffAttempts: 0,
     handoffFailures: 0,
@@ -203,8 +174,25 @@ function copyState(p: PassState): PassState {
   };
 }
 
-/** Nodes a packet could reach at all (lossless, no hop or TTL limit) from the origins. */
+const reachability = new WeakMap<CompiledMesh, Map<string, Uint8Array>>();
+
+/**
+ * Nodes a packet could reach at all (no loss, hop or TTL limit) from the origins; cached per
+ * mesh and origin set, as it depends on nothing else.
+ */
 function reachableFrom(mesh: CompiledMesh, origins: Int32Array, forwards: Uint8Array): Uint8Array {
+  let byOrigins = reachability.get(mesh);
+  if (byOrigins === undefined) reachability.set(mesh, (byOrigins = new Map()));
+  const key = origins.join(',');
+  let seen = byOrigins.get(key);
+  if (seen === undefined) {
+    seen = searchReachable(mesh, origins, forwards);
+    byOrigins.set(key, seen);
+  }
+  return seen;
+}
+
+function searchReachable(mesh: CompiledMesh, origins: Int32Array, forwards: Uint8Array): Uint8Array {
   const seen = new Uint8Array(mesh.n);
   const queue = new Int32Array(mesh.n);
   let head = 0;

@@ -24,8 +24,12 @@ export interface EventQueue {
   clear(): void;
 }
 
-/** Names of the built-in queue implementations. */
-export type QueueKind = 'heap' | 'fastpriorityqueue';
+/**
+ * Names of the built-in queue implementations: `'radix'` (monotone radix heap, for
+ * simulations that never schedule into the past), `'heap'` (typed-array binary heap) and
+ * `'fastpriorityqueue'` (the npm package, the baseline benchmarks race against).
+ */
+export type QueueKind = 'radix' | 'heap' | 'fastpriorityqueue';
 
 /**
  * Binary min-heap over parallel typed arrays (structure of arrays): no object per event, no

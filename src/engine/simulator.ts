@@ -1,6 +1,7 @@
 import { MeshcastError, ValidationError } from '../errors.js';
 import { FastPriorityEventQueue } from './fpq.js';
 import { HeapQueue, type EventQueue, type QueueKind } from './queue.js';
+import { RadixQueue } from './radix.js';
 
 /**
  * Handles one event: `a` and `b` are the two integers given to {@link Simulator.schedule}.
@@ -10,17 +11,19 @@ export type EventHandler = (sim: Simulator, a: number, b: number) => void;
 
 /**
  * Makes an event queue of the given kind.
- * @param kind - `'heap'` (typed-array binary heap) or `'fastpriorityqueue'`
+ * @param kind - `'radix'`, `'heap'` or `'fastpriorityqueue'` (see {@link QueueKind})
  * @param initialCapacity - events the queue holds before it first grows
  */
 export function createQueue(kind: QueueKind = 'heap', initialCapacity = 1024): EventQueue {
   switch (kind) {
     case 'heap':
       return new HeapQueue(initialCapacity);
+    case 'radix':
+      return new RadixQueue(Math.min(initialCapacity, 256));
     case 'fastpriorityqueue':
       return new FastPriorityEventQueue(initialCapacity);
     default:
-      throw new ValidationError('queue', kind, "'heap' or 'fastpriorityqueue'");
+      throw new ValidationError('queue', kind, "'radix', 'heap' or 'fastpriorityqueue'");
   }
 }
 
