@@ -29,7 +29,7 @@ function median(task: { result: unknown }): number {
 }
 
 async function workload(name: string, mesh: CompiledMesh, spec: BroadcastSpec, delay: DelaySpec, iterations: number): Promise<Row[]> {
-  const origin = mesh.indexOf.get(spec.origins[0]!)!;
+  const origin = mesh.index(spec.origins[0]!);
   const packets = spec.packets ?? 1;
   // Check answers first: every queue must give the same result.
   const reference = runBroadcast(mesh, spec, { seed: 1, radio: { delay } });

@@ -77,12 +77,12 @@ describe('layers and compile', () => {
     net.addLink({ from: 'C2', to: 'M6', success: 0.5 });
     net.addDevice({ id: 'G1', kind: 'gasModule', parent: 'M3' });
     const mesh = compile(net);
-    const layer = (id: string): number => mesh.layer[mesh.indexOf.get(id)!]!;
+    const layer = (id: string): number => mesh.layer[mesh.index(id)]!;
     expect([layer('C1'), layer('M1'), layer('M2'), layer('M3'), layer('M4'), layer('M5'), layer('M6')]).toEqual([0, 1, 2, 3, 3, 2, 1]);
     expect(layer('G1')).toBe(3);
     expect(mesh.maxLayer.get('C1')).toBe(3);
     expect(mesh.maxLayer.get('C2')).toBe(3);
-    expect(mesh.collector[mesh.indexOf.get('M5')!]).toBe(mesh.indexOf.get('C2'));
+    expect(mesh.collector[mesh.index('M5')]).toBe(mesh.index('C2'));
   });
   it('CSR rows are sorted and hold each direction’s probability', () => {
     const net = new Network();
@@ -104,7 +104,7 @@ describe('layers and compile', () => {
     net.removeLink('M2', 'M3');
     const b = compile(net);
     expect(b).not.toBe(a);
-    expect(b.layer[b.indexOf.get('M3')!]).toBe(-1);
+    expect(b.layer[b.index('M3')]).toBe(-1);
   });
 });
 

@@ -27,8 +27,8 @@ describe('fast path equals the naive event-per-copy simulation', () => {
         const seed = 100 + i;
         const fast = runBroadcast(mesh, spec, { seed, radio: { delay, ...(airtime ? { airtime } : {}) } });
         const ref = referencePass(mesh, {
-          origins: origins.map((o) => mesh.indexOf.get(o)!),
-          targets: Array.from(fast.targetIds(), (id) => mesh.indexOf.get(id)!),
+          origins: origins.map((o) => mesh.index(o)),
+          targets: Array.from(fast.targetIds(), (id) => mesh.index(id)),
           packets: 13,
           spacingS: 5,
           maxHops: 6 + i,
@@ -38,7 +38,7 @@ describe('fast path equals the naive event-per-copy simulation', () => {
           seed,
         });
         for (const id of fast.targetIds()) {
-          const v = mesh.indexOf.get(id)!;
+          const v = mesh.index(id);
           const tank = fast.tank(id);
           const want = ref.received.get(v)!;
           for (let k = 0; k < 13; k++) expect(tank.has(k), `${id} packet ${k}`).toBe(want[k]);
@@ -46,8 +46,8 @@ describe('fast path equals the naive event-per-copy simulation', () => {
           expect(fast.endpoint(id).completedS ?? NaN).toBe(done);
         }
         for (let v = 0; v < mesh.n; v++) {
-          const heard = fast.endpoint(mesh.ids[v]!).lastHeardS;
-          expect(heard ?? NaN, mesh.ids[v]).toBe(ref.lastHeardS[v]);
+          const heard = fast.endpoint(mesh.id(v)).lastHeardS;
+          expect(heard ?? NaN, mesh.id(v)).toBe(ref.lastHeardS[v]);
         }
         expect(fast.stats).toMatchObject({
           transmissions: ref.transmissions,

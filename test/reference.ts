@@ -55,7 +55,7 @@ export function referencePass(
   }
   const lastHeardS = new Float64Array(mesh.n).fill(NaN);
   const forwards = (v: number): boolean =>
-    mesh.devices[v]!.kind === 'collector' ? opts.origins.includes(v) : mesh.devices[v]!.kind !== 'gasModule' && mesh.devices[v]!.kind !== 'waterModule';
+    mesh.device(v).kind === 'collector' ? opts.origins.includes(v) : mesh.device(v).kind !== 'gasModule' && mesh.device(v).kind !== 'waterModule';
   let transmissions = 0;
   let receptions = 0;
   let lost = 0;

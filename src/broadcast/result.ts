@@ -306,7 +306,7 @@ export class BroadcastResult {
 
   /** Ids of the targets, in device order. */
   targetIds(): string[] {
-    return Array.from(this.state.targets, (v) => this.mesh.ids[v]!);
+    return Array.from(this.state.targets, (v) => this.mesh.id(v));
   }
 
   /** Completion times (clock seconds) of completed targets, ascending. */
@@ -337,8 +337,8 @@ export class BroadcastResult {
    * @param id - any device id
    */
   endpoint(id: string): EndpointState {
-    const v = this.mesh.indexOf.get(id);
-    if (v === undefined) throw new ValidationError('id', id, 'the id of a device in the network');
+    const v = this.mesh.index(id);
+    if (v < 0) throw new ValidationError('id', id, 'the id of a device in the network');
     const t = this.state.targetOf[v]!;
     const parent = this.mesh.parent[v]!;
     const holder = t >= 0 ? this.state.targetHolder[t]! : parent >= 0 ? parent : v;
@@ -351,7 +351,7 @@ export class BroadcastResult {
       id,
       layer: this.mesh.layer[holder]!,
       target: t >= 0,
-      holder: this.mesh.ids[holder]!,
+      holder: this.mesh.id(holder),
       refused: t >= 0 && this.state.accepts[row] === 0,
       tank: t >= 0 ? this.tankOfRow(row) : null,
       completedS: done ? completedS : null,
@@ -366,7 +366,7 @@ export class BroadcastResult {
   summary(): PassSummary {
     return {
       meta: this.meta,
-      origins: Array.from(this.spec.origins, (o) => this.mesh.ids[o]!),
+      origins: Array.from(this.spec.origins, (o) => this.mesh.id(o)),
       packets: this.packetsToSend,
       packetsSent: this.packetsSent,
       spacingS: this.spec.spacingS,
@@ -388,8 +388,8 @@ export class BroadcastResult {
   }
 
   private targetIndex(id: string): number {
-    const v = this.mesh.indexOf.get(id);
-    return v === undefined ? -1 : this.state.targetOf[v]!;
+    const v = this.mesh.index(id);
+    return v < 0 ? -1 : this.state.targetOf[v]!;
   }
 
   private tankOfRow(row: number): Tank {

@@ -1,6 +1,8 @@
 import { ValidationError } from '../errors.js';
-import { DEVICE_KINDS, type Device, type DeviceKind } from '../network/device.js';
-import type { CompiledMesh } from '../network/compile.js';
+import { DEVICE_KINDS, FLAG_BITS, type Device, type DeviceKind } from '../network/device.js';
+import { KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
+
+const KIND_METER = DEVICE_KINDS.indexOf('meter');
 
 /**
  * Declarative target filter, the head-end's broadcast filter fields. Every given field must
@@ -122,8 +124,8 @@ export function resolveSpec(spec: BroadcastSpec, mesh: CompiledMesh, defaultStar
   }
   const origins = new Int32Array(spec.origins.length);
   spec.origins.forEach((id, i) => {
-    const v = mesh.indexOf.get(id);
-    if (v === undefined || mesh.devices[v]!.kind !== 'collector') {
+    const v = mesh.index(id);
+    if (v < 0 || mesh.kind[v] !== KIND_COLLECTOR) {
       throw new ValidationError(`spec.origins[${i}]`, id, 'the id of a collector in the network');
     }
     if (origins.subarray(0, i).includes(v)) throw new ValidationError(`spec.origins[${i}]`, id, 'each collector once');
@@ -195,13 +197,15 @@ export function resolveSpec(spec: BroadcastSpec, mesh: CompiledMesh, defaultStar
 }
 
 /**
- * Turns a target selector into a predicate, checking the declarative form once.
+ * Turns a target selector into a predicate over dense node indices, checking the declarative
+ * form once. Kind, ZigBee and collector filters read typed columns; model and firmware filters
+ * read device records.
  * @param selector - filter or predicate (`undefined`: every electric meter)
- * @param mesh - for collector ids
+ * @param mesh - the compiled mesh
  */
-export function targetPredicate(selector: TargetSelector | undefined, mesh: CompiledMesh): (d: Device) => boolean {
-  if (selector === undefined) return (d) => d.kind === 'meter';
-  if (typeof selector === 'function') return selector;
+export function targetPredicate(selector: TargetSelector | undefined, mesh: CompiledMesh): (v: number) => boolean {
+  if (selector === undefined) return (v) => mesh.kind[v] === KIND_METER;
+  if (typeof selector === 'function') return (v) => selector(mesh.device(v));
   if (typeof selector !== 'object' || selector === null) {
     throw new ValidationError('spec.targets', selector, 'a target filter object or a predicate function');
   }
@@ -214,31 +218,42 @@ export function targetPredicate(selector: TargetSelector | undefined, mesh: Comp
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ValidationError(`spec.targets.${key}`, v, "a list of strings (or 'All')");
     return new Set(v as string[]);
   };
-  const kinds = list('kinds', selector.kinds);
-  kinds?.forEach((k) => {
-    if (!(DEVICE_KINDS as readonly string[]).includes(k)) throw new ValidationError('spec.targets.kinds', k, DEVICE_KINDS.join(', '));
-  });
+  const kindNames = list('kinds', selector.kinds);
+  let kinds: Uint8Array | undefined;
+  if (kindNames !== undefined) {
+    kinds = new Uint8Array(DEVICE_KINDS.length);
+    for (const k of kindNames) {
+      const code = (DEVICE_KINDS as readonly string[]).indexOf(k);
+      if (code < 0) throw new ValidationError('spec.targets.kinds', k, DEVICE_KINDS.join(', '));
+      kinds[code] = 1;
+    }
+  }
   const models = list('models', selector.models);
   const modules = list('moduleFirmware', selector.moduleFirmware);
   const dcws = list('dcw', selector.dcw);
-  const collectors = list('collectors', selector.collectors);
-  collectors?.forEach((c) => {
-    const i = mesh.indexOf.get(c);
-    if (i === undefined || mesh.devices[i]!.kind !== 'collector') throw new ValidationError('spec.targets.collectors', c, 'collector ids in the network');
-  });
+  const collectorIds = list('collectors', selector.collectors);
+  let collectors: Set<number> | undefined;
+  if (collectorIds !== undefined) {
+    collectors = new Set();
+    for (const id of collectorIds) {
+      const i = mesh.index(id);
+      if (i < 0 || mesh.kind[i] !== KIND_COLLECTOR) throw new ValidationError('spec.targets.collectors', id, 'collector ids in the network');
+      collectors.add(i);
+    }
+  }
   const zigbee = selector.zigbeeCapable;
   if (zigbee !== undefined && typeof zigbee !== 'boolean') throw new ValidationError('spec.targets.zigbeeCapable', zigbee, 'true or false');
-  return (d) =>
-    (kinds === undefined || kinds.has(d.kind)) &&
-    (models === undefined || models.has(d.model)) &&
-    (modules === undefined || (d.firmware.module !== undefined && modules.has(d.firmware.module))) &&
-    (dcws === undefined || (d.firmware.dcw !== undefined && dcws.has(d.firmware.dcw))) &&
-    (zigbee === undefined || d.flags.zigbeeCapable === zigbee) &&
-    (collectors === undefined || collectors.has(registeredCollector(d, mesh)));
-}
-
-function registeredCollector(d: Device, mesh: CompiledMesh): string {
-  const i = mesh.indexOf.get(d.id)!;
-  const c = mesh.collector[i]!;
-  return c < 0 ? '' : mesh.ids[c]!;
+  const needsRecord = models !== undefined || modules !== undefined || dcws !== undefined;
+  return (v) => {
+    if (kinds !== undefined && kinds[mesh.kind[v]!] !== 1) return false;
+    if (zigbee !== undefined && ((mesh.flags[v]! & FLAG_BITS.zigbeeCapable) !== 0) !== zigbee) return false;
+    if (collectors !== undefined && !collectors.has(mesh.collector[v]!)) return false;
+    if (!needsRecord) return true;
+    const d = mesh.device(v);
+    return (
+      (models === undefined || models.has(d.model)) &&
+      (modules === undefined || (d.firmware.module !== undefined && modules.has(d.firmware.module))) &&
+      (dcws === undefined || (d.firmware.dcw !== undefined && dcws.has(d.firmware.dcw)))
+    );
+  };
 }

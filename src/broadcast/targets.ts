@@ -39,7 +39,7 @@ export function selectTargets(mesh: CompiledMesh, selector: TargetSelector | und
   return sel;
 }
 
-function computeSelection(mesh: CompiledMesh, wants: (d: CompiledMesh['devices'][number]) => boolean): TargetSelection {
+function computeSelection(mesh: CompiledMesh, wants: (v: number) => boolean): TargetSelection {
   const n = mesh.n;
   const targetOf = new Int32Array(n).fill(-1);
   const holderRow = new Int32Array(n).fill(-1);
@@ -49,7 +49,7 @@ function computeSelection(mesh: CompiledMesh, wants: (d: CompiledMesh['devices']
   let count = 0;
   let rows = 0;
   for (let v = 0; v < n; v++) {
-    if (!wants(mesh.devices[v]!)) continue;
+    if (!wants(v)) continue;
     targetOf[v] = count;
     targets[count] = v;
     const p = mesh.parent[v]!;

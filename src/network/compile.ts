@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import { DEVICE_KINDS, FLAG_BITS, isChildKind, type Device } from './device.js';
+import { DEVICE_KINDS, FLAG_BITS, type Device } from './device.js';
 import type { Network } from './network.js';
 
 /**
@@ -8,16 +8,19 @@ import type { Network } from './network.js';
  * of node `v` are `offsets[v] .. offsets[v+1]-1`, each with its neighbour and the probability
  * that a frame from `v` reaches it. Gas / water modules have no mesh links; they are listed
  * as children of their electric parent.
+ *
+ * Ids and device records are behind accessors, so a mesh generated at utility scale can
+ * compute them from its columns instead of holding millions of strings and objects.
  */
 export interface CompiledMesh {
   /** Number of devices. */
   readonly n: number;
-  /** Device ids by dense index. */
-  readonly ids: readonly string[];
-  /** Devices by dense index (for predicates and reports, never the hot path). */
-  readonly devices: readonly Device[];
-  /** Dense index of each id. */
-  readonly indexOf: ReadonlyMap<string, number>;
+  /** Device id of dense index `i`. */
+  id(i: number): string;
+  /** Dense index of a device id, or -1 when there is none. */
+  index(id: string): number;
+  /** The device record of dense index `i` (for predicates and reports, never the hot path). */
+  device(i: number): Device;
   /** CSR row offsets, length n + 1. */
   readonly offsets: Int32Array;
   /** CSR neighbour indices, length m (directed link count), sorted ascending within a row. */
@@ -44,12 +47,37 @@ export interface CompiledMesh {
   readonly collectors: Int32Array;
   /** Max. Layer of each collector (over devices registered to it), keyed by collector id. */
   readonly maxLayer: ReadonlyMap<string, number>;
-  /** The network revision this mesh was compiled from. */
+  /** The network revision this mesh was compiled from (0 for generated meshes). */
+  readonly revision: number;
+}
+
+/**
+ * A mesh as columns, before compilation: what {@link compileColumns} turns into a
+ * {@link CompiledMesh}. Links are undirected pairs with a probability each way.
+ * @internal
+ */
+export interface MeshColumns {
+  readonly n: number;
+  readonly kind: Uint8Array;
+  readonly flags: Uint8Array;
+  /** Electric parent index or -1. */
+  readonly parent: Int32Array;
+  /** Registered collector index, or -1 for "nearest by layer". */
+  readonly registered: Int32Array;
+  readonly linkA: Int32Array;
+  readonly linkB: Int32Array;
+  readonly successAB: Float32Array;
+  readonly successBA: Float32Array;
+  id(i: number): string;
+  index(id: string): number;
+  device(i: number): Device;
   readonly revision: number;
 }
 
 /** Kind code of collectors in {@link CompiledMesh.kind}. */
 export const KIND_COLLECTOR = DEVICE_KINDS.indexOf('collector');
+const KIND_GAS = DEVICE_KINDS.indexOf('gasModule');
+const KIND_WATER = DEVICE_KINDS.indexOf('waterModule');
 
 const cache = new WeakMap<Network, CompiledMesh>();
 
@@ -80,56 +108,95 @@ export function compileDevices(
   const ids = devices.map((d) => d.id);
   const indexOf = new Map<string, number>();
   ids.forEach((id, i) => indexOf.set(id, i));
-
   const kind = new Uint8Array(n);
-  const relays = new Uint8Array(n);
   const flags = new Uint8Array(n);
   const parent = new Int32Array(n).fill(-1);
-  const collectorList: number[] = [];
+  const registered = new Int32Array(n).fill(-1);
   for (let i = 0; i < n; i++) {
     const d = devices[i]!;
     kind[i] = DEVICE_KINDS.indexOf(d.kind);
-    relays[i] = isChildKind(d.kind) ? 0 : 1;
-    flags[i] =
-      (d.flags.zigbeeCapable ? FLAG_BITS.zigbeeCapable : 0) |
-      (d.flags.activeHan ? FLAG_BITS.activeHan : 0) |
-      (d.flags.disableBroadcasts ? FLAG_BITS.disableBroadcasts : 0) |
-      (d.flags.encryptFwDownload ? FLAG_BITS.encryptFwDownload : 0);
+    flags[i] = flagBits(d);
     if (d.parent !== undefined) parent[i] = indexOf.get(d.parent) ?? -1;
-    if (d.kind === 'collector') collectorList.push(i);
+    if (d.collector !== undefined) registered[i] = indexOf.get(d.collector) ?? -1;
   }
-
-  // CSR: count degrees, prefix-sum, fill, then sort each row so neighbour order (and thus the
-  // order of random draws) depends only on device order, not on link insertion order.
-  const offsets = new Int32Array(n + 1);
-  const ends = new Int32Array(links.length * 2);
+  const linkA = new Int32Array(links.length);
+  const linkB = new Int32Array(links.length);
+  const successAB = new Float32Array(links.length);
+  const successBA = new Float32Array(links.length);
   links.forEach((l, j) => {
     const a = indexOf.get(l.from);
     const b = indexOf.get(l.to);
     if (a === undefined) throw new ValidationError(`links[${j}].from`, l.from, 'the id of a device in the network');
     if (b === undefined) throw new ValidationError(`links[${j}].to`, l.to, 'the id of a device in the network');
-    ends[2 * j] = a;
-    ends[2 * j + 1] = b;
-    offsets[a + 1]!++;
-    offsets[b + 1]!++;
+    linkA[j] = a;
+    linkB[j] = b;
+    successAB[j] = l.success;
+    successBA[j] = l.reverseSuccess;
   });
+  return compileColumns({
+    n,
+    kind,
+    flags,
+    parent,
+    registered,
+    linkA,
+    linkB,
+    successAB,
+    successBA,
+    id: (i) => ids[i]!,
+    index: (id) => indexOf.get(id) ?? -1,
+    device: (i) => devices[i]!,
+    revision,
+  });
+}
+
+/** Flag bits of a device record. */
+export function flagBits(d: Device): number {
+  return (
+    (d.flags.zigbeeCapable ? FLAG_BITS.zigbeeCapable : 0) |
+    (d.flags.activeHan ? FLAG_BITS.activeHan : 0) |
+    (d.flags.disableBroadcasts ? FLAG_BITS.disableBroadcasts : 0) |
+    (d.flags.encryptFwDownload ? FLAG_BITS.encryptFwDownload : 0)
+  );
+}
+
+/**
+ * Compiles a mesh given as columns: CSR adjacency, layers, registration, children.
+ * @internal
+ */
+export function compileColumns(c: MeshColumns): CompiledMesh {
+  const { n, kind, flags, parent } = c;
+  const relays = new Uint8Array(n);
+  const collectorList: number[] = [];
+  for (let i = 0; i < n; i++) {
+    relays[i] = kind[i] === KIND_GAS || kind[i] === KIND_WATER ? 0 : 1;
+    if (kind[i] === KIND_COLLECTOR) collectorList.push(i);
+  }
+
+  // CSR: count degrees, prefix-sum, fill, then sort each row so neighbour order (and thus the
+  // order of random draws) depends only on device order, not on link insertion order.
+  const offsets = new Int32Array(n + 1);
+  const links = c.linkA.length;
+  for (let j = 0; j < links; j++) {
+    offsets[c.linkA[j]! + 1]!++;
+    offsets[c.linkB[j]! + 1]!++;
+  }
   for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
   const m = offsets[n]!;
   const neighbours = new Int32Array(m);
   const linkSuccess = new Float32Array(m);
   const cursor = offsets.slice(0, n);
-  links.forEach((l, j) => {
-    const a = ends[2 * j]!;
-    const b = ends[2 * j + 1]!;
+  for (let j = 0; j < links; j++) {
+    const a = c.linkA[j]!;
+    const b = c.linkB[j]!;
     let k = cursor[a]!++;
     neighbours[k] = b;
-    linkSuccess[k] = l.success;
+    linkSuccess[k] = c.successAB[j]!;
     k = cursor[b]!++;
     neighbours[k] = a;
-    linkSuccess[k] = l.reverseSuccess;
-  });
+    linkSuccess[k] = c.successBA[j]!;
+  }
   sortRows(offsets, neighbours, linkSuccess);
-
   // Layers: multi-source BFS from every collector radio (layer 0) over the mesh.
   const layer = new Int32Array(n).fill(-1);
   const nearest = new Int32Array(n).fill(-1);
@@ -162,17 +229,15 @@ export function compileDevices(
   }
 
   const collector = new Int32Array(n);
-  const maxLayer = new Map<string, number>();
-  for (const c of collectorList) maxLayer.set(ids[c]!, 0);
+  const maxLayerOf = new Int32Array(n);
   for (let i = 0; i < n; i++) {
-    const d = devices[i]!;
-    const given = d.kind === 'collector' ? i : d.collector === undefined ? -1 : (indexOf.get(d.collector) ?? -1);
-    const c = given >= 0 ? given : nearest[i]!;
-    collector[i] = c;
-    if (c >= 0 && layer[i]! > (maxLayer.get(ids[c]!) ?? 0) && d.kind !== 'gasModule' && d.kind !== 'waterModule') {
-      maxLayer.set(ids[c]!, layer[i]!);
-    }
+    const given = kind[i] === KIND_COLLECTOR ? i : c.registered[i]!;
+    const reg = given >= 0 ? given : nearest[i]!;
+    collector[i] = reg;
+    if (reg >= 0 && relays[i] === 1 && layer[i]! > maxLayerOf[reg]!) maxLayerOf[reg] = layer[i]!;
   }
+  const maxLayer = new Map<string, number>();
+  for (const k of collectorList) maxLayer.set(c.id(k), maxLayerOf[k]!);
 
   const childOffsets = new Int32Array(n + 1);
   for (let i = 0; i < n; i++) if (parent[i]! >= 0) childOffsets[parent[i]! + 1]!++;
@@ -183,9 +248,9 @@ export function compileDevices(
 
   return {
     n,
-    ids,
-    devices,
-    indexOf,
+    id: c.id,
+    index: c.index,
+    device: c.device,
     offsets,
     neighbours,
     linkSuccess,
@@ -199,7 +264,7 @@ export function compileDevices(
     children,
     collectors: Int32Array.from(collectorList),
     maxLayer,
-    revision,
+    revision: c.revision,
   };
 }
 

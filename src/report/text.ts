@@ -43,7 +43,7 @@ export function formatCampaign(passes: readonly BroadcastResult[], title = 'mesh
   if (first === undefined) return `${title}\n(no passes)`;
   const last = passes[passes.length - 1]!;
   const s = first.spec;
-  const origins = Array.from(s.origins, (o) => first.mesh.ids[o]!);
+  const origins = Array.from(s.origins, (o) => first.mesh.id(o));
   const maxLayers = origins.map((o) => `${o}:${first.mesh.maxLayer.get(o) ?? '?'}`).join(' ');
   const out: string[] = [];
   out.push(title);

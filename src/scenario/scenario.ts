@@ -103,7 +103,7 @@ export function loadScenario(data: unknown, readText: ReadText = () => {
   const mesh = under('network', /^/, () => compile(network));
 
   if (!isObject(s.broadcast)) throw new ValidationError('broadcast', s.broadcast, 'a broadcast spec object');
-  const origins = s.broadcast.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.ids[c]!) : s.broadcast.origins;
+  const origins = s.broadcast.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : s.broadcast.origins;
   const spec: BroadcastSpec = { ...s.broadcast, origins };
   if (typeof spec.targets === 'function') throw new ValidationError('broadcast.targets', 'a function', 'a target filter object');
   // Check the spec and the run options now, so a bad scenario fails before any simulation.
