@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile, fromCSV, fromJSON, generators, Network, toJSON, ValidationError } from '../src/index.js';
+import { compile, fromCSV, fromJSON, generators, Network, toJSON, ValidationError, type CompiledMesh } from '../src/index.js';
 
 function pathOf(fn: () => unknown): string {
   try {
@@ -194,5 +194,30 @@ describe('import and export', () => {
     expect(pathOf(() => fromCSV('id,kind\nC1,collector\nM1,meter\n', 'from,to,success\nC1,M1,1.5\n'))).toBe('links.csv:2.success');
     expect(pathOf(() => fromCSV('id,kind\nC1,collector\nM1,meter,extra\n', 'from,to,success\n'))).toBe('devices.csv:3');
     expect(pathOf(() => fromCSV('name\n', 'from,to,success\n'))).toBe('devices.csv.header');
+  });
+});
+
+describe('direct mesh generators', () => {
+  function sameMesh(a: CompiledMesh, b: CompiledMesh): void {
+    expect(b.n).toBe(a.n);
+    for (const key of ['offsets', 'neighbours', 'linkSuccess', 'kind', 'relays', 'layer', 'parent', 'collector', 'flags', 'childOffsets', 'children', 'collectors'] as const) {
+      expect(Array.from(b[key]), key).toEqual(Array.from(a[key]));
+    }
+    expect([...b.maxLayer]).toEqual([...a.maxLayer]);
+    for (let i = 0; i < a.n; i++) {
+      expect(b.id(i)).toBe(a.id(i));
+      expect(b.index(a.id(i))).toBe(i);
+      expect(b.device(i)).toEqual(a.device(i));
+    }
+    for (const bad of ['', 'C0', 'M0', 'Z1', 'M1x', 'M01', 'M_1', `M${a.n + 5}`]) expect(b.index(bad), bad).toBe(a.index(bad));
+  }
+  it('gridMesh equals compile(grid) for both collector placements', () => {
+    sameMesh(compile(generators.grid({ width: 7, height: 5, success: 0.8 })), generators.gridMesh({ width: 7, height: 5, success: 0.8 }));
+    sameMesh(compile(generators.grid({ width: 4, collector: 'corner' })), generators.gridMesh({ width: 4, collector: 'corner' }));
+    expect(generators.gridMesh({ width: 4 }).index('M2_2')).toBe(-1); // the collector's cell
+  });
+  it('utilityMesh equals compile(utility)', () => {
+    const opts = { collectors: 2, endpointsPerCollector: 300, seed: 12 };
+    sameMesh(compile(generators.utility(opts)), generators.utilityMesh(opts));
   });
 });

@@ -1,5 +1,7 @@
 import { ValidationError } from '../../errors.js';
 import { createStream, type Seed } from '../../random/stream.js';
+import { compileColumns, type CompiledMesh } from '../compile.js';
+import { DEVICE_KINDS } from '../device.js';
 import { Network } from '../network.js';
 import { resolvePathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
 import { buildLinks } from './spatial.js';
@@ -110,6 +112,86 @@ export function grid(options: GridOptions): Network {
   }
   net.graph.endUpdate();
   return net;
+}
+
+/**
+ * The network of {@link grid} with the same options, compiled directly from typed arrays (no
+ * graph, ids and device records computed on demand): the same ids, order and links as
+ * `compile(grid(options))`, for lattices of millions of nodes.
+ */
+export function gridMesh(options: GridOptions): CompiledMesh {
+  const width = count('width', options.width, 1, 10_000);
+  const height = count('height', options.height ?? width, 1, 10_000);
+  if (width * height < 2) throw new ValidationError('width', width, 'a grid of at least 2 nodes');
+  const success = probability('success', options.success ?? 1);
+  const where = options.collector ?? 'centre';
+  if (where !== 'centre' && where !== 'corner') throw new ValidationError('collector', where, "'centre' or 'corner'");
+  const spacingM = options.spacingM ?? 100;
+  const n = width * height;
+  const cr = where === 'centre' ? Math.floor(height / 2) : 0;
+  const cc = where === 'centre' ? Math.floor(width / 2) : 0;
+  const ck = cr * width + cc;
+  // Device order as in grid(): the collector first, then the other cells row by row.
+  const indexOfCell = (k: number): number => (k === ck ? 0 : k < ck ? k + 1 : k);
+  const cellOfIndex = (i: number): number => (i === 0 ? ck : i <= ck ? i - 1 : i);
+  const kind = new Uint8Array(n).fill(DEVICE_KINDS.indexOf('meter'));
+  kind[0] = DEVICE_KINDS.indexOf('collector');
+  const links = (width - 1) * height + (height - 1) * width;
+  const linkA = new Int32Array(links);
+  const linkB = new Int32Array(links);
+  let t = 0;
+  for (let r = 0; r < height; r++) {
+    for (let c = 0; c < width; c++) {
+      const k = r * width + c;
+      if (c + 1 < width) {
+        linkA[t] = indexOfCell(k);
+        linkB[t++] = indexOfCell(k + 1);
+      }
+      if (r + 1 < height) {
+        linkA[t] = indexOfCell(k);
+        linkB[t++] = indexOfCell(k + width);
+      }
+    }
+  }
+  const p = new Float32Array(links).fill(success);
+  const id = (i: number): string => {
+    if (i === 0) return 'C1';
+    const k = cellOfIndex(i);
+    return `M${Math.floor(k / width)}_${k % width}`;
+  };
+  return compileColumns({
+    n,
+    kind,
+    flags: new Uint8Array(n),
+    parent: new Int32Array(n).fill(-1),
+    registered: new Int32Array(n).fill(-1),
+    linkA,
+    linkB,
+    successAB: p,
+    successBA: p,
+    id,
+    index: (name) => {
+      if (name === 'C1') return 0;
+      const m = /^M(\d+)_(\d+)$/.exec(name);
+      if (m === null) return -1;
+      const r = Number(m[1]);
+      const c = Number(m[2]);
+      if (r >= height || c >= width || (r === cr && c === cc) || name !== `M${r}_${c}`) return -1;
+      return indexOfCell(r * width + c);
+    },
+    device: (i) => {
+      const k = cellOfIndex(i);
+      return {
+        id: id(i),
+        kind: i === 0 ? 'collector' : 'meter',
+        model: i === 0 ? 'collector' : 'meter',
+        position: { xM: (k % width) * spacingM, yM: Math.floor(k / width) * spacingM },
+        flags: { zigbeeCapable: false, activeHan: false, disableBroadcasts: false, encryptFwDownload: false },
+        firmware: {},
+      };
+    },
+    revision: 0,
+  });
 }
 
 /** Options of {@link randomGeometric}. */

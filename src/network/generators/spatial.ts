@@ -94,7 +94,17 @@ export function buildLinks(layout: RadioLayout, rule: LinkRule): LinkArrays {
       (meanMarginDb(p, layout.eirpDbm[from]! + layout.rxGainDb[to]!, d, refLoss) + shadow) / p.fadingSigmaDb,
     );
 
-  const keys: number[] = [];
+  // Pair keys i·n + j (exact in a double up to n ≈ 9e7), in a growable typed buffer.
+  let keys = new Float64Array(Math.max(16, n * Math.max(k, 4)));
+  let keyCount = 0;
+  const pushKey = (key: number): void => {
+    if (keyCount === keys.length) {
+      const grown = new Float64Array(keys.length * 2);
+      grown.set(keys);
+      keys = grown;
+    }
+    keys[keyCount++] = key;
+  };
   const tableIdx = new Int32Array(Math.max(k, 1));
   const tableQ = new Float64Array(Math.max(k, 1));
   for (let i = 0; i < n; i++) {
@@ -125,7 +135,7 @@ export function buildLinks(layout: RadioLayout, rule: LinkRule): LinkArrays {
             if (q < minSuccess) continue;
             candidates++;
             if (k === 0) {
-              keys.push(i * n + j);
+              pushKey(i * n + j);
               continue;
             }
             // Keep the K best ranks in a small array sorted descending (ties: lower index).
@@ -146,10 +156,10 @@ export function buildLinks(layout: RadioLayout, rule: LinkRule): LinkArrays {
     }
     for (let t = 0; t < kept; t++) {
       const j = tableIdx[t]!;
-      keys.push(i < j ? i * n + j : j * n + i);
+      pushKey(i < j ? i * n + j : j * n + i);
     }
   }
-  const sorted = Float64Array.from(keys).sort();
+  const sorted = keys.subarray(0, keyCount).sort();
   let unique = 0;
   for (let t = 0; t < sorted.length; t++) if (t === 0 || sorted[t] !== sorted[t - 1]) sorted[unique++] = sorted[t]!;
   const a = new Int32Array(unique);
