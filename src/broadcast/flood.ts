@@ -44,9 +44,11 @@ export interface FloodState {
   readonly completedS: Float64Array;
   /** Time each node last heard any copy (NaN: never). */
   readonly lastHeardS: Float64Array;
-  /** Packet epoch per node: +e tentative arrival of packet e, -e settled. */
-  readonly stamp: Int32Array;
-  /** Earliest arrival time per node for the current packet. */
+  /**
+   * Earliest known arrival time per node for the current packet (+Infinity: none yet). Reset
+   * for each packet. A node settles at its earliest arrival t, and every later copy arrives at
+   * ≥ t, so `ta < bestS[u]` alone rejects copies to settled nodes.
+   */
   readonly bestS: Float64Array;
   /** Hop count of that earliest copy. */
   readonly hop: Int32Array;
@@ -72,15 +74,14 @@ export interface FloodState {
  * Only copies that beat a node's earliest known arrival enter the queue; the others are
  * counted as duplicates or late copies on the spot. This handles exactly the first copies a
  * full event-per-copy simulation would, in the same order (a test compares the two).
- * @param epoch - a positive number unique to this packet within the pass
  * @param segment - image segment index (tank bit)
  * @param sendS - head-end send time
  * @param rng - this packet's stream for link trials
  * @param delay - this packet's per-hop delay sampler
  */
-export function floodPacket(s: FloodState, epoch: number, segment: number, sendS: number, rng: Rng, delay: DelaySampler): void {
+export function floodPacket(s: FloodState, segment: number, sendS: number, rng: Rng, delay: DelaySampler): void {
   const { offsets, neighbours, linkSuccess, forwards, holderRow, accepts, tanks, missing, lastNeededS, completedS } = s;
-  const { lastHeardS, stamp, bestS, hop, origins, queue, counters, maxHops, airtimeS } = s;
+  const { lastHeardS, bestS, hop, origins, queue, counters, maxHops, airtimeS } = s;
   const expiryS = sendS + s.ttlS;
   const byte = segment >> 3;
   const mask = 1 << (segment & 7);
@@ -93,9 +94,9 @@ export function floodPacket(s: FloodState, epoch: number, segment: number, sendS
   let hopLimited = 0;
   let reached = 0;
   queue.clear();
+  bestS.fill(Infinity);
   for (let i = 0; i < origins.length; i++) {
     const o = origins[i]!;
-    stamp[o] = epoch;
     bestS[o] = sendS;
     hop[o] = 1;
     queue.push(sendS, o);
@@ -103,8 +104,7 @@ export function floodPacket(s: FloodState, epoch: number, segment: number, sendS
   while (queue.size > 0) {
     const t = queue.peekTime();
     const v = queue.pop();
-    if (stamp[v] !== epoch) continue; // settled already: a stale, later copy
-    stamp[v] = -epoch;
+    if (t !== bestS[v]) continue; // a stale entry: an earlier copy was queued later
     reached++;
     if (!(lastHeardS[v]! >= t)) lastHeardS[v] = t;
     const row = holderRow[v]!;
@@ -139,9 +139,7 @@ export function floodPacket(s: FloodState, epoch: number, segment: number, sendS
         continue;
       }
       inTime++;
-      const st = stamp[u]!;
-      if (st === -epoch || (st === epoch && ta >= bestS[u]!)) continue;
-      stamp[u] = epoch;
+      if (ta >= bestS[u]!) continue;
       bestS[u] = ta;
       hop[u] = next;
       queue.push(ta, u);

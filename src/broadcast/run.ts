@@ -87,7 +87,6 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
     lastNeededS: state.lastNeededS,
     completedS: state.rowCompletedS,
     lastHeardS: state.lastHeardS,
-    stamp: new Int32Array(n),
     bestS: new Float64Array(n),
     hop: new Int32Array(n),
     origins: s.origins,
@@ -101,7 +100,7 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
     const segment = s.firstSegment + j;
     const rng = createStream(seed, 'rep', replication, 'pass', pass, 'packet', segment);
     const delay = delaySampler(radio.delay, createStream(seed, 'rep', replication, 'pass', pass, 'delay', segment));
-    floodPacket(flood, j + 1, segment, s.startS + j * s.spacingS, rng, delay);
+    floodPacket(flood, segment, s.startS + j * s.spacingS, rng, delay);
   }
 
   // Targets complete when their holder's row completes — at once for mesh endpoints, after a
