@@ -1,39 +1,51 @@
 /**
- * meshcast broadcast benchmarks (tinybench). Run: `npm run bench` (or `npm run bench -- --quick`).
+ * meshcast broadcast benchmarks (tinybench), the workloads of the performance issue.
  *
- * Every figure is a ratio to a baseline measured in the same process, because these machines
- * are shared and noisy: floods against a breadth-first walk making the same draws, and queue
- * implementations against each other. Answers are checked before anything is timed.
+ *   npm run bench               full sizes, prints a Markdown table for bench/RESULTS.md
+ *   npm run bench -- --quick    small sizes, about a minute
+ *   npm run bench:check         quick sizes, fails if a ratio regressed > 20 % from bench/baseline.json
+ *   npm run bench -- --quick --write-baseline   records the quick ratios as the new baseline
+ *
+ * Every figure is a ratio to a baseline measured in the same process (these machines are
+ * shared and noisy): floods against a breadth-first walk making the same draws. Times are the
+ * minimum over the iterations (the least disturbed run). Answers are checked first: every
+ * queue implementation must give the same result.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { compile, generators, runBroadcast, type BroadcastSpec, type CompiledMesh, type DelaySpec, type QueueKind } from '../src/index.js';
+import { generators, runBroadcast, type BroadcastSpec, type CompiledMesh, type DelaySpec, type QueueKind } from '../src/index.js';
 import { bfsSameDraws } from './bfs.js';
 
-const quick = process.argv.includes('--quick');
+const quick = process.argv.includes('--quick') || process.argv.includes('--check');
+const check = process.argv.includes('--check');
+const writeBaseline = process.argv.includes('--write-baseline');
 const QUEUES: QueueKind[] = ['radix', 'heap', 'fastpriorityqueue'];
 const exponential: DelaySpec = { kind: 'exponential', meanS: 2 };
+const research = { maxHops: 1e9, ttlS: Infinity, limits: 'research' } as const;
 
 interface Row {
+  readonly key: string;
   readonly workload: string;
   readonly task: string;
-  readonly medianMs: number;
+  readonly minMs: number;
   readonly ratio: number;
   readonly receptionsPerS: number;
+  readonly nsPerReception: number;
 }
 
-function median(task: { result: unknown }): number {
-  const r = task.result as { state: string; latency?: { p50: number } };
+function minMs(task: { result: unknown }): number {
+  const r = task.result as { state: string; latency?: { min: number } };
   if (r.state !== 'completed' || r.latency === undefined) throw new Error(`benchmark task did not complete: ${r.state}`);
-  return r.latency.p50;
+  return r.latency.min;
 }
 
-async function workload(name: string, mesh: CompiledMesh, spec: BroadcastSpec, delay: DelaySpec, iterations: number): Promise<Row[]> {
+async function workload(key: string, name: string, mesh: CompiledMesh, spec: BroadcastSpec, delay: DelaySpec, iterations: number, queues = QUEUES): Promise<Row[]> {
   const origin = mesh.index(spec.origins[0]!);
   const packets = spec.packets ?? 1;
-  // Check answers first: every queue must give the same result.
   const reference = runBroadcast(mesh, spec, { seed: 1, radio: { delay } });
-  for (const queue of QUEUES) {
+  for (const queue of queues) {
     const r = runBroadcast(mesh, spec, { seed: 1, radio: { delay }, queue });
     if (JSON.stringify(r.summary()) !== JSON.stringify(reference.summary())) throw new Error(`${name}: queue ${queue} disagrees`);
   }
@@ -44,55 +56,84 @@ async function workload(name: string, mesh: CompiledMesh, spec: BroadcastSpec, d
     for (let k = 0; k < packets; k++) bfsSameDraws(mesh, origin, seed, delay, k);
     seed++;
   });
-  for (const queue of QUEUES) {
+  for (const queue of queues) {
     bench.add(`runBroadcast/${queue}`, () => {
       runBroadcast(mesh, spec, { seed: seed++, radio: { delay }, queue });
     });
   }
   await bench.run();
-  const bfs = median(bench.tasks[0]!);
+  const bfs = minMs(bench.tasks[0]!);
+  process.stderr.write(`  ${name}: done\n`);
   return bench.tasks.map((t) => {
-    const ms = median(t);
-    return { workload: name, task: t.name, medianMs: ms, ratio: ms / bfs, receptionsPerS: receptions / (ms / 1000) };
+    const ms = minMs(t);
+    return {
+      key: `${key}/${t.name}`,
+      workload: name,
+      task: t.name,
+      minMs: ms,
+      ratio: ms / bfs,
+      receptionsPerS: receptions / (ms / 1000),
+      nsPerReception: (ms * 1e6) / receptions,
+    };
   });
 }
 
 async function main(): Promise<void> {
   const rows: Row[] = [];
   const side = quick ? 300 : 1000;
-  let t = performance.now();
-  const grid = compile(generators.grid({ width: side, success: 0.9 }));
-  const gridBuildS = (performance.now() - t) / 1000;
+  const t0 = performance.now();
+  const grid = generators.gridMesh({ width: side, success: 0.9 });
+  const gridBuildS = (performance.now() - t0) / 1000;
+  const it = quick ? 5 : 7;
+  rows.push(...(await workload('W1', `W1 grid ${side}×${side}, p=0.9, 1 packet`, grid, { origins: ['C1'], packets: 1, ...research }, exponential, it)));
   rows.push(
-    ...(await workload(
-      `grid ${side}×${side}, p=0.9, 1 packet`,
-      grid,
-      { origins: ['C1'], packets: 1, maxHops: 1e9, ttlS: Infinity, limits: 'research' },
-      exponential,
-      quick ? 3 : 5,
-    )),
+    ...(await workload('W2', `W2 grid ${side}×${side}, 20 packets 5 s apart`, grid, { origins: ['C1'], packets: 20, spacingS: 5, ...research }, exponential, quick ? 3 : 3, ['radix'])),
   );
-  t = performance.now();
+  for (const s of quick ? [32, 100, 300] : [32, 100, 316, 1000]) {
+    const mesh = s === side ? grid : generators.gridMesh({ width: s, success: 0.9 });
+    rows.push(...(await workload(`W4-${s * s}`, `W4 grid ${(s * s).toLocaleString('en-US')} nodes`, mesh, { origins: ['C1'], packets: Math.max(1, Math.round(1e5 / (s * s))), ...research }, exponential, it, ['radix'])));
+  }
+  const t1 = performance.now();
   const collectors = quick ? 4 : 40;
-  const utility = compile(generators.utility({ collectors, endpointsPerCollector: 2500, seed: 1 }));
-  const utilityBuildS = (performance.now() - t) / 1000;
-  const utilityPackets = quick ? 10 : 100;
+  const utility = generators.utilityMesh({ collectors, endpointsPerCollector: 2500, seed: 1 });
+  const utilityBuildS = (performance.now() - t1) / 1000;
+  const packets = quick ? 10 : 100;
   rows.push(
-    ...(await workload(
-      `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${utilityPackets} packets, one origin`,
-      utility,
-      { origins: ['C1'], packets: utilityPackets, maxHops: 1e9, ttlS: Infinity, limits: 'research' },
-      exponential,
-      3,
-    )),
+    ...(await workload('U', `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin`, utility, { origins: ['C1'], packets, ...research }, exponential, 3)),
   );
+
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\nmeshcast broadcast benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${cpus().length} cores)`);
-  console.log(`Network build: grid ${gridBuildS.toFixed(1)} s, utility ${utilityBuildS.toFixed(1)} s (through ngraph.graph, then compile)\n`);
-  console.log('| workload | task | median ms | ÷ BFS | receptions/s |');
-  console.log('|---|---|---:|---:|---:|');
+  console.log(`\nmeshcast broadcast benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${cpus().length} cores)${quick ? ', quick sizes' : ''}`);
+  console.log(`Mesh build (gridMesh ${side}×${side}): ${gridBuildS.toFixed(1)} s; utilityMesh ${(collectors * 2500).toLocaleString('en-US')} meters: ${utilityBuildS.toFixed(1)} s\n`);
+  console.log('| workload | task | min ms | ÷ BFS | receptions/s | ns/reception |');
+  console.log('|---|---|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.workload} | ${r.task} | ${r.medianMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ${(r.receptionsPerS / 1e6).toFixed(2)} M |`);
+    console.log(`| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`);
+  }
+  const w4 = rows.filter((r) => r.key.startsWith('W4-') && r.task === 'runBroadcast/radix').map((r) => r.nsPerReception);
+  if (w4.length > 0) console.log(`\nW4 scaling: ns per reception from ${Math.min(...w4).toFixed(0)} to ${Math.max(...w4).toFixed(0)} (spread ${(Math.max(...w4) / Math.min(...w4)).toFixed(2)}×)`);
+
+  const baselinePath = join(import.meta.dirname, 'baseline.json');
+  const ratios = Object.fromEntries(rows.filter((r) => r.task !== 'bfs').map((r) => [r.key, Number(r.ratio.toFixed(3))]));
+  if (writeBaseline) {
+    writeFileSync(baselinePath, `${JSON.stringify({ note: 'quick-size ratios (min time ÷ BFS min time); npm run bench:check compares against these', node: process.version, ratios }, null, 2)}\n`);
+    console.log(`\nbaseline written to ${baselinePath}`);
+  }
+  if (check) {
+    const baseline = JSON.parse(readFileSync(baselinePath, 'utf8')) as { ratios: Record<string, number> };
+    let failed = 0;
+    for (const [key, was] of Object.entries(baseline.ratios)) {
+      const now = ratios[key];
+      if (now === undefined) continue;
+      const worse = now / was;
+      const verdict = worse > 1.2 ? 'REGRESSED' : 'ok';
+      if (worse > 1.2) failed++;
+      console.log(`${verdict.padEnd(9)} ${key}: ${was.toFixed(2)} → ${now.toFixed(2)} (${((worse - 1) * 100).toFixed(0)} %)`);
+    }
+    if (failed > 0) {
+      console.log(`\n${failed} ratio(s) regressed by more than 20 %`);
+      process.exitCode = 1;
+    }
   }
 }
 

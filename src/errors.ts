@@ -47,3 +47,18 @@ function describe(value: unknown): string {
     return String(value);
   }
 }
+
+/**
+ * Checks that `value` is a plain object (not an array, not null) whose keys are all in
+ * `keys`; throws {@link ValidationError} naming the first offending field.
+ * @param path - where the object sits (e.g. `options.radio`)
+ * @param value - the value to check
+ * @param keys - the keys allowed
+ * @param what - how to describe the object in the message
+ */
+export function checkObject(path: string, value: unknown, keys: readonly string[], what = 'an object'): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(path, value, `${what} with fields ${keys.join(', ')}`);
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) throw new ValidationError(path === '' ? key : `${path}.${key}`, (value as Record<string, unknown>)[key], `one of the fields ${keys.join(', ')}`);
+  }
+}

@@ -12,3 +12,4 @@ export * from './radio/index.js';
 export * from './broadcast/index.js';
 export * from './scenario/index.js';
 export * from './report/index.js';
+export * from './sweep/index.js';

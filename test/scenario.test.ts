@@ -13,10 +13,10 @@ const small = {
   passes: 2,
 };
 
-function run(args: string[]): { code: number; out: string; err: string } {
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = main(args, (s) => (out += s), (s) => (err += s));
+  const code = await main(args, (s) => (out += s), (s) => (err += s));
   return { code, out, err };
 }
 
@@ -88,37 +88,37 @@ describe('scenarios', () => {
 });
 
 describe('the meshcast command', () => {
-  it('run prints a readable report and exits 0', () => {
-    const r = run(['run', tempFile('s.json', small)]);
+  it('run prints a readable report and exits 0', async () => {
+    const r = await run(['run', tempFile('s.json', small)]);
     expect(r.code).toBe(EXIT.ok);
     expect(r.out).toMatch(/Coverage by layer/);
     expect(r.out).toMatch(/Maximum Hops 12, Maximum TTL 60s/);
     expect(r.out).toMatch(/Result: [\d,]+ of 200 targets complete/);
   });
-  it('--json prints the pass summaries; --seed changes the run; --passes caps the passes', () => {
+  it('--json prints the pass summaries; --seed changes the run; --passes caps the passes', async () => {
     const file = tempFile('s.json', { ...small, network: { generator: 'grid', options: { width: 8, success: 0.6 } }, passes: 1 });
-    const a = JSON.parse(run(['run', file, '--json']).out);
+    const a = JSON.parse((await run(['run', file, '--json'])).out);
     expect(a.passes).toHaveLength(1);
     expect(a.passes[0].meta.seed).toBe(3);
-    const b = JSON.parse(run(['run', file, '--json', '--seed', '4', '--passes', '2']).out);
+    const b = JSON.parse((await run(['run', file, '--json', '--seed', '4', '--passes', '2'])).out);
     expect(b.passes[0].meta.seed).toBe(4);
     expect(b.passes).toHaveLength(2);
     expect(JSON.stringify(b.passes[0].stats)).not.toBe(JSON.stringify(a.passes[0].stats));
   });
-  it('validate exits 0 on a good file and 3 with the path on a bad one', () => {
-    expect(run(['validate', tempFile('s.json', small)]).code).toBe(EXIT.ok);
-    const bad = run(['validate', tempFile('s.json', { ...small, broadcast: { ...small.broadcast, ttlS: 5 } })]);
+  it('validate exits 0 on a good file and 3 with the path on a bad one', async () => {
+    expect((await run(['validate', tempFile('s.json', small)])).code).toBe(EXIT.ok);
+    const bad = await run(['validate', tempFile('s.json', { ...small, broadcast: { ...small.broadcast, ttlS: 5 } })]);
     expect(bad.code).toBe(EXIT.invalid);
     expect(bad.err).toMatch(/broadcast\.ttlS: got 5; allowed: 60 to 600 seconds/);
-    expect(run(['validate', tempFile('s.json', '{ not json')]).code).toBe(EXIT.invalid);
+    expect((await run(['validate', tempFile('s.json', '{ not json')])).code).toBe(EXIT.invalid);
   });
-  it('usage errors exit 2', () => {
-    expect(run([]).code).toBe(EXIT.usage);
-    expect(run(['fly']).code).toBe(EXIT.usage);
-    expect(run(['run']).code).toBe(EXIT.usage);
-    expect(run(['run', 'x.json', '--turbo']).code).toBe(EXIT.usage);
-    expect(run(['run', '/nonexistent/x.json']).code).toBe(EXIT.usage);
-    expect(run(['--help']).code).toBe(EXIT.ok);
-    expect(run(['--version']).out.trim()).toBe('0.1.0');
+  it('usage errors exit 2', async () => {
+    expect((await run([])).code).toBe(EXIT.usage);
+    expect((await run(['fly'])).code).toBe(EXIT.usage);
+    expect((await run(['run'])).code).toBe(EXIT.usage);
+    expect((await run(['run', 'x.json', '--turbo'])).code).toBe(EXIT.usage);
+    expect((await run(['run', '/nonexistent/x.json'])).code).toBe(EXIT.usage);
+    expect((await run(['--help'])).code).toBe(EXIT.ok);
+    expect((await run(['--version'])).out.trim()).toBe('0.1.0');
   });
 });

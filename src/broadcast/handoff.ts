@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js';
+import { checkObject, ValidationError } from '../errors.js';
 import type { Rng } from '../random/stream.js';
 
 /**
@@ -29,6 +29,7 @@ export type Handoff = Required<HandoffOptions>;
  * @param path - where they sit, for errors
  */
 export function resolveHandoff(options: HandoffOptions = {}, path = 'handoff'): Handoff {
+  checkObject(path, options, ['wakeIntervalS', 'transferS', 'attemptSuccess', 'maxAttempts'], 'hand-off options');
   const r: Handoff = { wakeIntervalS: 900, transferS: 120, attemptSuccess: 0.95, maxAttempts: 8, ...options };
   if (!(r.wakeIntervalS >= 0 && Number.isFinite(r.wakeIntervalS))) throw new ValidationError(`${path}.wakeIntervalS`, r.wakeIntervalS, 'a finite number of seconds >= 0');
   if (!(r.transferS >= 0 && Number.isFinite(r.transferS))) throw new ValidationError(`${path}.transferS`, r.transferS, 'a finite number of seconds >= 0');

@@ -61,7 +61,9 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   const radio = resolveRadio(options.radio, 'options.radio');
   const handoff = resolveHandoff(options.handoff, 'options.handoff');
   const seed = options.seed ?? 0;
-  if (typeof seed !== 'number' && typeof seed !== 'string') throw new ValidationError('options.seed', seed, 'a number or a string');
+  if (!(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed)))) {
+    throw new ValidationError('options.seed', seed, 'a finite number or a string');
+  }
   const replication = options.replication ?? 0;
   if (!Number.isInteger(replication) || replication < 0) throw new ValidationError('options.replication', replication, 'an integer >= 0');
   const pass = previous === undefined ? 0 : previous.meta.pass + 1;

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js';
+import { checkObject, ValidationError } from '../errors.js';
 import { DEVICE_KINDS, FLAG_BITS, type Device, type DeviceKind } from '../network/device.js';
 import { KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
 
@@ -114,7 +114,30 @@ function integerIn(path: string, v: unknown, min: number, max: number): number {
  * @param defaultStartS - start time when the spec gives none
  */
 export function resolveSpec(spec: BroadcastSpec, mesh: CompiledMesh, defaultStartS = 0): ResolvedSpec {
+  const checked = checkSpec(spec, defaultStartS);
+  const origins = new Int32Array(spec.origins.length);
+  spec.origins.forEach((id, i) => {
+    const v = mesh.index(id);
+    if (v < 0 || mesh.kind[v] !== KIND_COLLECTOR) {
+      throw new ValidationError(`spec.origins[${i}]`, id, 'the id of a collector in the network');
+    }
+    origins[i] = v;
+  });
+  return { ...checked, origins };
+}
+
+/**
+ * Checks every field of a spec that does not depend on the network (all but whether the
+ * origins are collectors of it) and resolves defaults.
+ * @param spec - the caller's spec
+ * @param defaultStartS - start time when the spec gives none
+ */
+export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<ResolvedSpec, 'origins'> {
   if (typeof spec !== 'object' || spec === null) throw new ValidationError('spec', spec, 'a broadcast spec object');
+  const knownFields = ['origins', 'packets', 'imageBytes', 'payloadBytes', 'spacingS', 'startS', 'maxHops', 'ttlS', 'maxSegments', 'firstSegment', 'targets', 'activation', 'epoch', 'rebootS', 'version', 'limits'];
+  for (const key of Object.keys(spec)) {
+    if (!knownFields.includes(key)) throw new ValidationError(`spec.${key}`, (spec as unknown as Record<string, unknown>)[key], `a broadcast field: ${knownFields.join(', ')}`);
+  }
   const limits = spec.limits ?? 'headend';
   if (limits !== 'headend' && limits !== 'research') throw new ValidationError('spec.limits', limits, "'headend' or 'research'");
   const research = limits === 'research';
@@ -122,15 +145,11 @@ export function resolveSpec(spec: BroadcastSpec, mesh: CompiledMesh, defaultStar
   if (!Array.isArray(spec.origins) || spec.origins.length === 0) {
     throw new ValidationError('spec.origins', spec.origins, 'a non-empty list of collector ids');
   }
-  const origins = new Int32Array(spec.origins.length);
   spec.origins.forEach((id, i) => {
-    const v = mesh.index(id);
-    if (v < 0 || mesh.kind[v] !== KIND_COLLECTOR) {
-      throw new ValidationError(`spec.origins[${i}]`, id, 'the id of a collector in the network');
-    }
-    if (origins.subarray(0, i).includes(v)) throw new ValidationError(`spec.origins[${i}]`, id, 'each collector once');
-    origins[i] = v;
+    if (typeof id !== 'string' || id.length === 0) throw new ValidationError(`spec.origins[${i}]`, id, 'a collector id');
+    if (spec.origins.indexOf(id) !== i) throw new ValidationError(`spec.origins[${i}]`, id, 'each collector once');
   });
+  if (spec.targets !== undefined && typeof spec.targets !== 'function') checkTargetFilter(spec.targets);
 
   let packets: number;
   if (spec.packets !== undefined) {
@@ -173,10 +192,13 @@ export function resolveSpec(spec: BroadcastSpec, mesh: CompiledMesh, defaultStar
     if (typeof activation !== 'object' || activation === null) {
       throw new ValidationError('spec.activation', activation, "'immediate', { atS } or { at: ISO date-time }");
     }
+    if (Array.isArray(activation)) throw new ValidationError('spec.activation', activation, "'immediate', { atS } or { at: ISO date-time }");
     if ('atS' in activation) {
+      checkObject('spec.activation', activation, ['atS']);
       if (!Number.isFinite(activation.atS)) throw new ValidationError('spec.activation.atS', activation.atS, 'a finite clock time in seconds');
       activationAtS = activation.atS;
     } else if ('at' in activation) {
+      checkObject('spec.activation', activation, ['at']);
       const at = Date.parse(activation.at);
       if (Number.isNaN(at)) throw new ValidationError('spec.activation.at', activation.at, 'an ISO 8601 date-time');
       const epoch = spec.epoch === undefined ? NaN : Date.parse(spec.epoch);
@@ -193,7 +215,7 @@ export function resolveSpec(spec: BroadcastSpec, mesh: CompiledMesh, defaultStar
   const version = spec.version ?? 'target';
   if (typeof version !== 'string' || version.length === 0) throw new ValidationError('spec.version', version, 'a version string');
 
-  return { origins, packets, firstSegment, segments, spacingS, startS, maxHops, ttlS, activationAtS, rebootS, version, limits };
+  return { packets, firstSegment, segments, spacingS, startS, maxHops, ttlS, activationAtS, rebootS, version, limits };
 }
 
 /**
@@ -206,13 +228,43 @@ export function resolveSpec(spec: BroadcastSpec, mesh: CompiledMesh, defaultStar
 export function targetPredicate(selector: TargetSelector | undefined, mesh: CompiledMesh): (v: number) => boolean {
   if (selector === undefined) return (v) => mesh.kind[v] === KIND_METER;
   if (typeof selector === 'function') return (v) => selector(mesh.device(v));
-  if (typeof selector !== 'object' || selector === null) {
-    throw new ValidationError('spec.targets', selector, 'a target filter object or a predicate function');
+  const { kinds, models, modules, dcws, collectorIds, zigbee } = checkTargetFilter(selector);
+  let collectors: Set<number> | undefined;
+  if (collectorIds !== undefined) {
+    collectors = new Set();
+    for (const id of collectorIds) {
+      const i = mesh.index(id);
+      if (i < 0 || mesh.kind[i] !== KIND_COLLECTOR) throw new ValidationError('spec.targets.collectors', id, 'collector ids in the network');
+      collectors.add(i);
+    }
   }
-  const known = ['kinds', 'models', 'moduleFirmware', 'dcw', 'zigbeeCapable', 'collectors'];
-  for (const key of Object.keys(selector)) {
-    if (!known.includes(key)) throw new ValidationError(`spec.targets.${key}`, (selector as Record<string, unknown>)[key], `one of ${known.join(', ')}`);
-  }
+  const needsRecord = models !== undefined || modules !== undefined || dcws !== undefined;
+  return (v) => {
+    if (kinds !== undefined && kinds[mesh.kind[v]!] !== 1) return false;
+    if (zigbee !== undefined && ((mesh.flags[v]! & FLAG_BITS.zigbeeCapable) !== 0) !== zigbee) return false;
+    if (collectors !== undefined && !collectors.has(mesh.collector[v]!)) return false;
+    if (!needsRecord) return true;
+    const d = mesh.device(v);
+    return (
+      (models === undefined || models.has(d.model)) &&
+      (modules === undefined || (d.firmware.module !== undefined && modules.has(d.firmware.module))) &&
+      (dcws === undefined || (d.firmware.dcw !== undefined && dcws.has(d.firmware.dcw)))
+    );
+  };
+}
+
+/** A declarative target filter checked and turned into lookup sets (no network needed). */
+interface CheckedFilter {
+  readonly kinds: Uint8Array | undefined;
+  readonly models: Set<string> | undefined;
+  readonly modules: Set<string> | undefined;
+  readonly dcws: Set<string> | undefined;
+  readonly collectorIds: Set<string> | undefined;
+  readonly zigbee: boolean | undefined;
+}
+
+function checkTargetFilter(selector: TargetFilter): CheckedFilter {
+  checkObject('spec.targets', selector, ['kinds', 'models', 'moduleFirmware', 'dcw', 'zigbeeCapable', 'collectors'], 'a target filter (or a predicate function)');
   const list = (key: string, v: unknown): Set<string> | undefined => {
     if (v === undefined || v === 'All') return undefined;
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ValidationError(`spec.targets.${key}`, v, "a list of strings (or 'All')");
@@ -232,28 +284,7 @@ export function targetPredicate(selector: TargetSelector | undefined, mesh: Comp
   const modules = list('moduleFirmware', selector.moduleFirmware);
   const dcws = list('dcw', selector.dcw);
   const collectorIds = list('collectors', selector.collectors);
-  let collectors: Set<number> | undefined;
-  if (collectorIds !== undefined) {
-    collectors = new Set();
-    for (const id of collectorIds) {
-      const i = mesh.index(id);
-      if (i < 0 || mesh.kind[i] !== KIND_COLLECTOR) throw new ValidationError('spec.targets.collectors', id, 'collector ids in the network');
-      collectors.add(i);
-    }
-  }
   const zigbee = selector.zigbeeCapable;
   if (zigbee !== undefined && typeof zigbee !== 'boolean') throw new ValidationError('spec.targets.zigbeeCapable', zigbee, 'true or false');
-  const needsRecord = models !== undefined || modules !== undefined || dcws !== undefined;
-  return (v) => {
-    if (kinds !== undefined && kinds[mesh.kind[v]!] !== 1) return false;
-    if (zigbee !== undefined && ((mesh.flags[v]! & FLAG_BITS.zigbeeCapable) !== 0) !== zigbee) return false;
-    if (collectors !== undefined && !collectors.has(mesh.collector[v]!)) return false;
-    if (!needsRecord) return true;
-    const d = mesh.device(v);
-    return (
-      (models === undefined || models.has(d.model)) &&
-      (modules === undefined || (d.firmware.module !== undefined && modules.has(d.firmware.module))) &&
-      (dcws === undefined || (d.firmware.dcw !== undefined && dcws.has(d.firmware.dcw)))
-    );
-  };
+  return { kinds, models, modules, dcws, collectorIds, zigbee };
 }

@@ -1,4 +1,4 @@
-import { ValidationError } from '../errors.js';
+import { checkObject, ValidationError } from '../errors.js';
 import { delayMeanS, validateDelay, type DelaySpec } from '../random/distributions.js';
 
 /** Frame size and bit rate, from which each hop's airtime is computed. */
@@ -49,10 +49,11 @@ export const DEFAULT_DELAY: DelaySpec = { kind: 'uniform', minS: 1, maxS: 3 };
  * @param path - where they sit, for errors
  */
 export function resolveRadio(options: RadioOptions = {}, path = 'radio'): Radio {
-  if (typeof options !== 'object' || options === null) throw new ValidationError(path, options, 'an object');
+  checkObject(path, options, ['delay', 'airtime', 'contention'], 'radio options');
   const delay = validateDelay(options.delay ?? DEFAULT_DELAY, `${path}.delay`);
   let airtimeS = 0;
   if (options.airtime !== undefined) {
+    checkObject(`${path}.airtime`, options.airtime, ['frameBytes', 'bitRateBps'], 'airtime');
     const { frameBytes, bitRateBps } = options.airtime;
     if (!(Number.isInteger(frameBytes) && frameBytes > 0 && frameBytes <= 65_535)) {
       throw new ValidationError(`${path}.airtime.frameBytes`, frameBytes, 'an integer in 1..65535');

@@ -1,5 +1,5 @@
 import { randomExponential, randomGamma, randomLogNormal, randomUniform } from 'd3-random';
-import { ValidationError } from '../errors.js';
+import { checkObject, ValidationError } from '../errors.js';
 import type { Rng } from './stream.js';
 
 /**
@@ -49,6 +49,15 @@ export function validateDelay(spec: unknown, path = 'delay'): DelaySpec {
     throw new ValidationError(path, spec, `an object with kind one of ${DELAY_KINDS.join(', ')}`);
   }
   const s = spec as Record<string, unknown>;
+  const fields: Record<string, readonly string[]> = {
+    constant: ['kind', 'valueS'],
+    uniform: ['kind', 'minS', 'maxS'],
+    exponential: ['kind', 'meanS'],
+    lognormal: ['kind', 'meanS', 'cv'],
+    gamma: ['kind', 'shape', 'meanS'],
+  };
+  const allowed = typeof s['kind'] === 'string' ? fields[s['kind']] : undefined;
+  if (allowed !== undefined) checkObject(path, spec, allowed, `a ${String(s['kind'])} delay`);
   switch (s['kind']) {
     case 'constant':
       return { kind: 'constant', valueS: nonNegative(`${path}.valueS`, s['valueS']) };

@@ -1,2 +1,3 @@
-export { loadScenario, runScenario, SCENARIO_GENERATORS } from './scenario.js';
-export type { LoadedScenario, ReadText, Scenario, ScenarioNetwork, ScenarioResult } from './scenario.js';
+export { checkScenario, loadScenario, runScenario, scenarioSize, SCENARIO_GENERATORS, SWEEP_ALIASES, sweepPath } from './scenario.js';
+export type { LoadedScenario, ReadText, Scenario, ScenarioGenerator, ScenarioNetwork, ScenarioResult, ScenarioSweep } from './scenario.js';
+export { SCENARIO_SCHEMA } from './schema.js';

@@ -1,27 +1,42 @@
-import { runBroadcast } from '../broadcast/run.js';
-import type { BroadcastResult } from '../broadcast/result.js';
-import type { BroadcastSpec } from '../broadcast/spec.js';
 import { resolveHandoff, type HandoffOptions } from '../broadcast/handoff.js';
-import { resolveSpec, targetPredicate } from '../broadcast/spec.js';
-import { resolveRadio } from '../radio/radio.js';
+import type { BroadcastResult } from '../broadcast/result.js';
+import { runBroadcast } from '../broadcast/run.js';
+import { checkSpec, resolveSpec, targetPredicate, type BroadcastSpec, type TargetFilter } from '../broadcast/spec.js';
 import { ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
 import * as generators from '../network/generators/index.js';
+import { resolveGrid, resolveLine, resolveRandomGeometric } from '../network/generators/simple.js';
+import { resolveUtility, utilitySize } from '../network/generators/utility.js';
 import { fromCSV, fromJSON } from '../network/io.js';
 import type { Network } from '../network/network.js';
-import type { RadioOptions } from '../radio/radio.js';
+import { resolveRadio, type RadioOptions } from '../radio/radio.js';
 import type { Seed } from '../random/stream.js';
 
 /** Generators a scenario may name. */
 export const SCENARIO_GENERATORS = ['line', 'star', 'grid', 'randomGeometric', 'utility'] as const;
 
+/** One of {@link SCENARIO_GENERATORS}. */
+export type ScenarioGenerator = (typeof SCENARIO_GENERATORS)[number];
+
 /** Where a scenario's network comes from. */
 export type ScenarioNetwork =
-  | { readonly generator: (typeof SCENARIO_GENERATORS)[number]; readonly options?: Record<string, unknown> }
+  | { readonly generator: ScenarioGenerator; readonly options?: Record<string, unknown> }
   | { readonly file: string }
   | { readonly csv: { readonly devices: string; readonly links: string } };
 
-/** A scenario file (JSON): a network, a radio model and a broadcast campaign of repeat passes. */
+/** The sweep section of a scenario: a parameter grid and how many replications per cell. */
+export interface ScenarioSweep {
+  /**
+   * Values per parameter. A parameter is a dotted scenario path (`broadcast.maxHops`,
+   * `network.options.endpointsPerCollector`, `radio.delay.meanS`, …) or an alias:
+   * `maxHops`, `ttlS`, `spacingS`, `packets` (all under `broadcast.`).
+   */
+  readonly grid?: Readonly<Record<string, readonly unknown[]>>;
+  /** Replications per cell. @defaultValue 1 */
+  readonly replications?: number;
+}
+
+/** A scenario file (JSON): a network, a radio model, a broadcast campaign, optionally a sweep. */
 export interface Scenario {
   /** Short title shown in reports. */
   readonly name?: string;
@@ -36,11 +51,16 @@ export interface Scenario {
   /** Child-module hand-off model. */
   readonly handoff?: HandoffOptions;
   /** The broadcast: a spec whose `origins` may be `"all"` (every collector) and whose targets are a filter. */
-  readonly broadcast: Omit<BroadcastSpec, 'origins'> & { readonly origins: readonly string[] | 'all' };
+  readonly broadcast: Omit<BroadcastSpec, 'origins' | 'targets'> & {
+    readonly origins: readonly string[] | 'all';
+    readonly targets?: TargetFilter;
+  };
   /** Passes to run at most (repeat broadcasts continue from the earlier tanks). @defaultValue 1 */
   readonly passes?: number;
   /** Stop repeating once coverage reaches this share. @defaultValue 1 */
   readonly stopAtCoverage?: number;
+  /** Parameter sweep run by `meshcast sweep` / {@link sweep}. */
+  readonly sweep?: ScenarioSweep;
 }
 
 /** Reads a file named in a scenario (relative to the scenario), injected by the caller. */
@@ -58,7 +78,15 @@ export interface LoadedScenario {
   readonly spec: BroadcastSpec;
 }
 
-const TOP_KEYS = ['$schema', 'name', 'description', 'seed', 'network', 'radio', 'handoff', 'broadcast', 'passes', 'stopAtCoverage'];
+const TOP_KEYS = ['$schema', 'name', 'description', 'seed', 'network', 'radio', 'handoff', 'broadcast', 'passes', 'stopAtCoverage', 'sweep'];
+
+/** Aliases accepted in a sweep grid for common broadcast parameters. */
+export const SWEEP_ALIASES: Readonly<Record<string, string>> = {
+  maxHops: 'broadcast.maxHops',
+  ttlS: 'broadcast.ttlS',
+  spacingS: 'broadcast.spacingS',
+  packets: 'broadcast.packets',
+};
 
 /** Re-roots a library ValidationError under a scenario path. */
 function under<T>(prefix: string, strip: RegExp, fn: () => T): T {
@@ -77,6 +105,137 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const RESOLVERS: Record<ScenarioGenerator, (o: never) => unknown> = {
+  line: (o) => resolveLine(o),
+  star: (o) => resolveLine(o, 'star'),
+  grid: (o) => resolveGrid(o),
+  randomGeometric: (o) => resolveRandomGeometric(o),
+  utility: (o) => resolveUtility(o),
+};
+
+/**
+ * Checks everything about a scenario that does not need its network built: fields, types,
+ * ranges, generator options, the broadcast spec (all but whether origins and filter
+ * collectors exist), radio, hand-off and sweep sections. Fast and bounded whatever the input,
+ * so it is safe on untrusted files. Throws {@link ValidationError} with the scenario path.
+ * @param data - parsed JSON
+ * @returns the data, typed
+ */
+export function checkScenario(data: unknown): Scenario {
+  if (!isObject(data)) throw new ValidationError('scenario', data, 'a JSON object');
+  rejectNulls(data, '');
+  for (const key of Object.keys(data)) {
+    if (!TOP_KEYS.includes(key)) throw new ValidationError(key, data[key], `a known field: ${TOP_KEYS.join(', ')}`);
+  }
+  const s = data as unknown as Scenario;
+  if (data['$schema'] !== undefined && typeof data['$schema'] !== 'string') throw new ValidationError('$schema', data['$schema'], 'a string (the schema URL or path)');
+  if (s.name !== undefined && typeof s.name !== 'string') throw new ValidationError('name', s.name, 'a string');
+  if (s.description !== undefined && typeof s.description !== 'string') throw new ValidationError('description', s.description, 'a string');
+  if (s.seed !== undefined && !Number.isInteger(s.seed) && typeof s.seed !== 'string') throw new ValidationError('seed', s.seed, 'an integer or a string');
+  const passes = s.passes ?? 1;
+  if (typeof passes !== 'number' || !Number.isInteger(passes) || passes < 1 || passes > 100) throw new ValidationError('passes', passes, 'an integer in 1..100');
+  const stop = s.stopAtCoverage ?? 1;
+  if (typeof stop !== 'number' || !(stop >= 0 && stop <= 1)) throw new ValidationError('stopAtCoverage', stop, 'a share in [0, 1]');
+
+  const n: unknown = s.network;
+  if (!isObject(n)) throw new ValidationError('network', n, 'an object with generator, file or csv');
+  const kinds = ['generator', 'file', 'csv'].filter((k) => k in n);
+  if (kinds.length !== 1) throw new ValidationError('network', n, 'exactly one of generator, file or csv');
+  if ('generator' in n) {
+    for (const key of Object.keys(n)) if (key !== 'generator' && key !== 'options') throw new ValidationError(`network.${key}`, n[key], 'generator and options only');
+    const name = n['generator'];
+    if (!(SCENARIO_GENERATORS as readonly unknown[]).includes(name)) throw new ValidationError('network.generator', name, SCENARIO_GENERATORS.join(', '));
+    const options = n['options'] ?? {};
+    if (!isObject(options)) throw new ValidationError('network.options', options, 'an object of generator options');
+    under('network.options', /^/, () => RESOLVERS[name as ScenarioGenerator](options as never));
+  } else if ('file' in n) {
+    if (typeof n['file'] !== 'string') throw new ValidationError('network.file', n['file'], 'a path to a meshcast-network JSON file');
+  } else {
+    const csv = n['csv'];
+    if (!isObject(csv) || typeof csv['devices'] !== 'string' || typeof csv['links'] !== 'string') {
+      throw new ValidationError('network.csv', csv, '{ devices: path, links: path }');
+    }
+  }
+
+  if (!isObject(s.broadcast)) throw new ValidationError('broadcast', s.broadcast, 'a broadcast spec object');
+  const origins = s.broadcast.origins;
+  if (origins !== 'all' && !Array.isArray(origins)) throw new ValidationError('broadcast.origins', origins, '"all" or a list of collector ids');
+  under('broadcast', /^spec\.?/, () => checkSpec({ ...s.broadcast, origins: origins === 'all' ? ['all'] : origins } as BroadcastSpec));
+  under('radio', /^options\.radio\.?/, () => resolveRadio(s.radio, 'options.radio'));
+  under('handoff', /^options\.handoff\.?/, () => resolveHandoff(s.handoff, 'options.handoff'));
+  if (s.sweep !== undefined) checkSweepSection(s.sweep);
+  return s;
+}
+
+/**
+ * null never means anything in a scenario (an absent field is omitted, not null), and a
+ * scenario is JSON data, so it has no cycles.
+ */
+function rejectNulls(v: unknown, path: string, open = new Set<object>()): void {
+  if (v === null) throw new ValidationError(path || 'scenario', null, 'a value (omit a field rather than setting it to null)');
+  if (typeof v !== 'object') return;
+  if (open.has(v)) throw new ValidationError(path, 'a cycle', 'JSON data (no object may contain itself)');
+  open.add(v);
+  if (Array.isArray(v)) v.forEach((x, i) => rejectNulls(x, `${path}[${i}]`, open));
+  else for (const [k, x] of Object.entries(v)) rejectNulls(x, path === '' ? k : `${path}.${k}`, open);
+  open.delete(v);
+}
+
+function checkSweepSection(sw: unknown): void {
+  if (!isObject(sw)) throw new ValidationError('sweep', sw, 'an object with grid and replications');
+  for (const key of Object.keys(sw)) if (key !== 'grid' && key !== 'replications') throw new ValidationError(`sweep.${key}`, sw[key], 'grid or replications');
+  const reps = sw['replications'] ?? 1;
+  if (typeof reps !== 'number' || !Number.isInteger(reps) || reps < 1 || reps > 1_000_000) throw new ValidationError('sweep.replications', reps, 'an integer in 1..1000000');
+  const grid = sw['grid'] ?? {};
+  if (!isObject(grid)) throw new ValidationError('sweep.grid', grid, 'an object of parameter → list of values');
+  for (const [param, values] of Object.entries(grid)) {
+    sweepPath(param, `sweep.grid.${param}`);
+    if (!Array.isArray(values) || values.length === 0 || values.length > 100_000) {
+      throw new ValidationError(`sweep.grid.${param}`, values, 'a non-empty list of values');
+    }
+  }
+}
+
+/**
+ * The scenario path a sweep parameter sets (aliases resolved), checked to start at a section
+ * a sweep may vary.
+ * @param param - alias or dotted path
+ * @param where - path for errors
+ */
+export function sweepPath(param: string, where = param): string[] {
+  const path = (SWEEP_ALIASES[param] ?? param).split('.');
+  const roots = ['network', 'broadcast', 'radio', 'handoff', 'passes', 'stopAtCoverage'];
+  if (path.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype') || !roots.includes(path[0]!)) {
+    throw new ValidationError(where, param, `an alias (${Object.keys(SWEEP_ALIASES).join(', ')}) or a dotted path under ${roots.join(', ')}`);
+  }
+  return path;
+}
+
+/**
+ * About how many devices the scenario's network has, without building it (Infinity for file
+ * networks): lets callers refuse or plan for very large scenarios.
+ */
+export function scenarioSize(scenario: Scenario): number {
+  const n = scenario.network;
+  if (!('generator' in n)) return Infinity;
+  const o = (n.options ?? {}) as never;
+  switch (n.generator) {
+    case 'line':
+    case 'star':
+      return resolveLine(o, n.generator).meters + 1;
+    case 'grid': {
+      const g = resolveGrid(o);
+      return g.width * g.height;
+    }
+    case 'randomGeometric': {
+      const r = resolveRandomGeometric(o);
+      return r.meters + r.collectors;
+    }
+    case 'utility':
+      return utilitySize(o);
+  }
+}
+
 /**
  * Checks a parsed scenario, builds its network and resolves its broadcast. Every error is a
  * {@link ValidationError} whose path is rooted at the scenario (e.g. `broadcast.maxHops`,
@@ -84,70 +243,61 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * @param data - parsed JSON
  * @param readText - reads files the scenario names (network files)
  */
-export function loadScenario(data: unknown, readText: ReadText = () => {
-  throw new ValidationError('network', 'a file', 'a generator (no file reader was given)');
-}): LoadedScenario {
-  if (!isObject(data)) throw new ValidationError('scenario', data, 'a JSON object');
-  for (const key of Object.keys(data)) {
-    if (!TOP_KEYS.includes(key)) throw new ValidationError(key, data[key], `a known field: ${TOP_KEYS.join(', ')}`);
-  }
-  const s = data as unknown as Scenario;
-  if (s.name !== undefined && typeof s.name !== 'string') throw new ValidationError('name', s.name, 'a string');
-  if (s.seed !== undefined && typeof s.seed !== 'number' && typeof s.seed !== 'string') throw new ValidationError('seed', s.seed, 'a number or a string');
-  const passes = s.passes ?? 1;
-  if (!Number.isInteger(passes) || passes < 1 || passes > 100) throw new ValidationError('passes', passes, 'an integer in 1..100');
-  const stop = s.stopAtCoverage ?? 1;
-  if (typeof stop !== 'number' || !(stop >= 0 && stop <= 1)) throw new ValidationError('stopAtCoverage', stop, 'a share in [0, 1]');
-
+export function loadScenario(
+  data: unknown,
+  readText: ReadText = () => {
+    throw new ValidationError('network', 'a file', 'a generator (no file reader was given)');
+  },
+): LoadedScenario {
+  const s = checkScenario(data);
   const network = buildNetwork(s.network, readText);
-  const mesh = under('network', /^/, () => compile(network));
+  return bindScenario(s, network);
+}
 
-  if (!isObject(s.broadcast)) throw new ValidationError('broadcast', s.broadcast, 'a broadcast spec object');
+/**
+ * Binds a checked scenario to an already built network (sweeps reuse one network for every
+ * cell that shares it).
+ * @internal
+ */
+export function bindScenario(s: Scenario, network: Network): LoadedScenario {
+  const mesh = under('network', /^/, () => compile(network));
   const origins = s.broadcast.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : s.broadcast.origins;
   const spec: BroadcastSpec = { ...s.broadcast, origins };
-  if (typeof spec.targets === 'function') throw new ValidationError('broadcast.targets', 'a function', 'a target filter object');
-  // Check the spec and the run options now, so a bad scenario fails before any simulation.
   under('broadcast', /^spec\.?/, () => {
     resolveSpec(spec, mesh);
     targetPredicate(spec.targets, mesh);
   });
-  under('radio', /^options\.radio\.?/, () => resolveRadio(s.radio, 'options.radio'));
-  under('handoff', /^options\.handoff\.?/, () => resolveHandoff(s.handoff, 'options.handoff'));
   return { scenario: s, network, mesh, spec };
 }
 
-function buildNetwork(n: unknown, readText: ReadText): Network {
-  if (!isObject(n)) throw new ValidationError('network', n, 'an object with generator, file or csv');
+/**
+ * Builds a scenario's network (generator, JSON file or CSV files).
+ * @internal
+ */
+export function buildNetwork(n: ScenarioNetwork, readText: ReadText): Network {
   if ('generator' in n) {
-    const name = n['generator'];
-    if (!(SCENARIO_GENERATORS as readonly unknown[]).includes(name)) {
-      throw new ValidationError('network.generator', name, SCENARIO_GENERATORS.join(', '));
-    }
-    const options = n['options'] ?? {};
-    if (!isObject(options)) throw new ValidationError('network.options', options, 'an object of generator options');
-    const make = generators[name as (typeof SCENARIO_GENERATORS)[number]] as (o: unknown) => Network;
-    return under('network.options', /^/, () => make(options));
+    const make = generators[n.generator] as (o: unknown) => Network;
+    return under('network.options', /^/, () => make(n.options ?? {}));
   }
   if ('file' in n) {
-    const file = n['file'];
-    if (typeof file !== 'string') throw new ValidationError('network.file', file, 'a path to a meshcast-network JSON file');
     let data: unknown;
     try {
-      data = JSON.parse(readText(file));
+      data = JSON.parse(readText(n.file));
     } catch (e) {
       if (e instanceof ValidationError) throw e;
-      throw new ValidationError('network.file', file, `a readable JSON file (${(e as Error).message})`);
+      throw new ValidationError('network.file', n.file, `a readable JSON file (${(e as Error).message})`);
     }
     return under('network', /^network\.?/, () => fromJSON(data));
   }
-  if ('csv' in n) {
-    const csv = n['csv'];
-    if (!isObject(csv) || typeof csv['devices'] !== 'string' || typeof csv['links'] !== 'string') {
-      throw new ValidationError('network.csv', csv, '{ devices: path, links: path }');
-    }
-    return under('network.csv', /^/, () => fromCSV(readText(csv['devices'] as string), readText(csv['links'] as string)));
+  let devices: string;
+  let links: string;
+  try {
+    devices = readText(n.csv.devices);
+    links = readText(n.csv.links);
+  } catch (e) {
+    throw new ValidationError('network.csv', n.csv, `readable CSV files (${(e as Error).message})`);
   }
-  throw new ValidationError('network', n, 'an object with generator, file or csv');
+  return under('network.csv', /^/, () => fromCSV(devices, links));
 }
 
 /** The outcome of a scenario: its passes in order. */
@@ -163,11 +313,13 @@ export interface ScenarioResult {
  * `passes` have run or coverage reaches `stopAtCoverage`.
  * @param loaded - from {@link loadScenario}
  * @param seed - overrides the scenario's seed
+ * @param replication - replication index (Monte Carlo studies). @defaultValue 0
  */
-export function runScenario(loaded: LoadedScenario, seed?: Seed): ScenarioResult {
+export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0): ScenarioResult {
   const s = loaded.scenario;
   const options = {
     seed: seed ?? s.seed ?? 0,
+    replication,
     ...(s.radio === undefined ? {} : { radio: s.radio }),
     ...(s.handoff === undefined ? {} : { handoff: s.handoff }),
   };

@@ -1,4 +1,4 @@
-import { ValidationError } from '../../errors.js';
+import { checkObject, ValidationError } from '../../errors.js';
 
 /**
  * Log-distance path loss with log-normal shadowing, and per-transmission fading, for a
@@ -44,6 +44,7 @@ export const PATH_LOSS_DEFAULTS: PathLoss = {
  * @param path - where they sit, for errors
  */
 export function resolvePathLoss(options: PathLossOptions = {}, path = 'pathLoss'): PathLoss {
+  checkObject(path, options, Object.keys(PATH_LOSS_DEFAULTS), 'path-loss options');
   const r = { ...PATH_LOSS_DEFAULTS, ...options };
   const check = (key: keyof PathLoss, ok: boolean, allowed: string): void => {
     if (!ok) throw new ValidationError(`${path}.${key}`, r[key], allowed);

@@ -18,6 +18,33 @@ function probability(path: string, v: unknown): number {
   return v;
 }
 
+function knownKeys(options: object, keys: readonly string[], what: string): void {
+  if (typeof options !== 'object' || options === null) throw new ValidationError('options', options, `an object of ${what} options`);
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) throw new ValidationError(key, (options as Record<string, unknown>)[key], `a ${what} option: ${keys.join(', ')}`);
+  }
+}
+
+/** Checks {@link LineOptions} (or {@link StarOptions}) and applies defaults. @internal */
+export function resolveLine(options: LineOptions, what = 'line'): { meters: number; success: number } {
+  knownKeys(options, ['meters', 'success'], what);
+  return { meters: count('meters', options.meters, 1), success: probability('success', options.success ?? 1) };
+}
+
+/** Checks {@link GridOptions} and applies defaults. @internal */
+export function resolveGrid(options: GridOptions): { width: number; height: number; success: number; where: 'centre' | 'corner'; spacingM: number } {
+  knownKeys(options, ['width', 'height', 'success', 'collector', 'spacingM'], 'grid');
+  const width = count('width', options.width, 1, 10_000);
+  const height = count('height', options.height ?? width, 1, 10_000);
+  if (width * height < 2) throw new ValidationError('width', width, 'a grid of at least 2 nodes');
+  const success = probability('success', options.success ?? 1);
+  const where = options.collector ?? 'centre';
+  if (where !== 'centre' && where !== 'corner') throw new ValidationError('collector', where, "'centre' or 'corner'");
+  const spacingM = options.spacingM ?? 100;
+  if (!(typeof spacingM === 'number' && spacingM > 0 && Number.isFinite(spacingM))) throw new ValidationError('spacingM', spacingM, 'a spacing > 0 m');
+  return { width, height, success, where, spacingM };
+}
+
 /** Options of {@link line}. */
 export interface LineOptions {
   /** Meters after the collector: M1 is layer 1, M2 layer 2, and so on. */
@@ -31,8 +58,7 @@ export interface LineOptions {
  * shape behind the exact hop and TTL laws.
  */
 export function line(options: LineOptions): Network {
-  const meters = count('meters', options.meters, 1);
-  const success = probability('success', options.success ?? 1);
+  const { meters, success } = resolveLine(options);
   const net = new Network();
   net.addDevice({ id: 'C1', kind: 'collector', position: { xM: 0, yM: 0 } });
   let previous = 'C1';
@@ -55,8 +81,7 @@ export interface StarOptions {
 
 /** A collector `C1` linked to n meters that are not linked to each other. */
 export function star(options: StarOptions): Network {
-  const meters = count('meters', options.meters, 1);
-  const success = probability('success', options.success ?? 1);
+  const { meters, success } = resolveLine(options, 'star');
   const net = new Network();
   net.addDevice({ id: 'C1', kind: 'collector', position: { xM: 0, yM: 0 } });
   for (let i = 1; i <= meters; i++) {
@@ -86,13 +111,7 @@ export interface GridOptions {
  * `M<row>_<col>`.
  */
 export function grid(options: GridOptions): Network {
-  const width = count('width', options.width, 1, 10_000);
-  const height = count('height', options.height ?? width, 1, 10_000);
-  if (width * height < 2) throw new ValidationError('width', width, 'a grid of at least 2 nodes');
-  const success = probability('success', options.success ?? 1);
-  const where = options.collector ?? 'centre';
-  if (where !== 'centre' && where !== 'corner') throw new ValidationError('collector', where, "'centre' or 'corner'");
-  const spacingM = options.spacingM ?? 100;
+  const { width, height, success, where, spacingM } = resolveGrid(options);
   const cr = where === 'centre' ? Math.floor(height / 2) : 0;
   const cc = where === 'centre' ? Math.floor(width / 2) : 0;
   const id = (r: number, c: number): string => (r === cr && c === cc ? 'C1' : `M${r}_${c}`);
@@ -120,13 +139,7 @@ export function grid(options: GridOptions): Network {
  * `compile(grid(options))`, for lattices of millions of nodes.
  */
 export function gridMesh(options: GridOptions): CompiledMesh {
-  const width = count('width', options.width, 1, 10_000);
-  const height = count('height', options.height ?? width, 1, 10_000);
-  if (width * height < 2) throw new ValidationError('width', width, 'a grid of at least 2 nodes');
-  const success = probability('success', options.success ?? 1);
-  const where = options.collector ?? 'centre';
-  if (where !== 'centre' && where !== 'corner') throw new ValidationError('collector', where, "'centre' or 'corner'");
-  const spacingM = options.spacingM ?? 100;
+  const { width, height, success, where, spacingM } = resolveGrid(options);
   const n = width * height;
   const cr = where === 'centre' ? Math.floor(height / 2) : 0;
   const cc = where === 'centre' ? Math.floor(width / 2) : 0;
@@ -214,11 +227,10 @@ export interface RandomGeometricOptions {
   readonly neighbourTable?: number;
 }
 
-/**
- * Devices scattered uniformly on a square, linked by the path-loss model (a random geometric
- * graph with soft, shadowed edges). Collectors are `C1…`, meters `M1…`.
- */
-export function randomGeometric(options: RandomGeometricOptions): Network {
+/** Checks {@link RandomGeometricOptions} and applies defaults. @internal */
+export function resolveRandomGeometric(options: RandomGeometricOptions) {
+  knownKeys(options, ['meters', 'collectors', 'sideM', 'seed', 'eirpDbm', 'pathLoss', 'minSuccess', 'neighbourTable'], 'randomGeometric');
+  if (options.seed !== undefined && !Number.isInteger(options.seed) && typeof options.seed !== 'string') throw new ValidationError('seed', options.seed, 'an integer or a string');
   const meters = count('meters', options.meters, 1);
   const collectors = count('collectors', options.collectors ?? 1, 1, 10_000);
   const sideM = options.sideM ?? 2000;
@@ -230,6 +242,15 @@ export function randomGeometric(options: RandomGeometricOptions): Network {
   if (!(minSuccess > 0 && minSuccess < 1)) throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
   const neighbourTable = count('neighbourTable', options.neighbourTable ?? 0, 0, 1000);
   const pathLoss = resolvePathLoss(options.pathLoss);
+  return { meters, collectors, sideM, seed, eirpDbm, minSuccess, neighbourTable, pathLoss };
+}
+
+/**
+ * Devices scattered uniformly on a square, linked by the path-loss model (a random geometric
+ * graph with soft, shadowed edges). Collectors are `C1…`, meters `M1…`.
+ */
+export function randomGeometric(options: RandomGeometricOptions): Network {
+  const { meters, collectors, sideM, seed, eirpDbm, minSuccess, neighbourTable, pathLoss } = resolveRandomGeometric(options);
   const n = collectors + meters;
   const rng = createStream(seed, 'randomGeometric', 'placement');
   const xM = new Float64Array(n);

@@ -1,0 +1,81 @@
+import type { CellSummary } from '../sweep/summary.js';
+import { table } from './text.js';
+
+function paramText(v: unknown): string {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function csvCell(v: string): string {
+  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/**
+ * Cell summaries as CSV: one row per cell, parameter columns first, then for coverage,
+ * duration and transmissions the mean, sd and 95 % CI bounds, and the coverage percentiles.
+ */
+export function summariesToCsv(summaries: readonly CellSummary[]): string {
+  const params = summaries.length === 0 ? [] : Object.keys(summaries[0]!.params);
+  const header = [
+    'cell',
+    ...params,
+    'replications',
+    'coverage_mean',
+    'coverage_sd',
+    'coverage_ci95_low',
+    'coverage_ci95_high',
+    'coverage_p5',
+    'coverage_p50',
+    'coverage_p95',
+    'reached_target_share',
+    'passes_to_target_mean',
+    'duration_s_mean',
+    'duration_s_ci95_low',
+    'duration_s_ci95_high',
+    'transmissions_mean',
+    'transmissions_ci95_low',
+    'transmissions_ci95_high',
+    'duplicates_mean',
+  ];
+  const rows = summaries.map((s) => [
+    String(s.cell),
+    ...params.map((p) => paramText(s.params[p])),
+    String(s.replications),
+    String(s.coverage.mean),
+    String(s.coverage.sd),
+    String(s.coverage.ci95[0]),
+    String(s.coverage.ci95[1]),
+    String(s.coverage.p5),
+    String(s.coverage.p50),
+    String(s.coverage.p95),
+    String(s.reachedTarget),
+    s.passesToTarget === null ? '' : String(s.passesToTarget.mean),
+    String(s.durationS.mean),
+    String(s.durationS.ci95[0]),
+    String(s.durationS.ci95[1]),
+    String(s.transmissions.mean),
+    String(s.transmissions.ci95[0]),
+    String(s.transmissions.ci95[1]),
+    String(s.duplicates.mean),
+  ]);
+  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+}
+
+/** Cell summaries as a readable text table. */
+export function formatSummaries(summaries: readonly CellSummary[]): string {
+  const params = summaries.length === 0 ? [] : Object.keys(summaries[0]!.params);
+  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  return table(
+    [...params, 'reps', 'coverage', '95% CI', 'p5..p95', 'reached', 'passes', 'duration', 'frames'],
+    summaries.map((s) => [
+      ...params.map((p) => paramText(s.params[p])),
+      String(s.replications),
+      pct(s.coverage.mean),
+      `${pct(s.coverage.ci95[0])}..${pct(s.coverage.ci95[1])}`,
+      `${pct(s.coverage.p5)}..${pct(s.coverage.p95)}`,
+      pct(s.reachedTarget),
+      s.passesToTarget === null ? '-' : s.passesToTarget.mean.toFixed(2),
+      `${(s.durationS.mean / 3600).toFixed(2)}h`,
+      Math.round(s.transmissions.mean).toLocaleString('en-US'),
+    ]),
+  );
+}

@@ -1,0 +1,153 @@
+import type { ScenarioResult } from '../scenario/scenario.js';
+import { VERSION } from '../version.js';
+
+/** The outcome of one (cell, replication) of a sweep: one NDJSON line. */
+export interface SweepRecord {
+  /** Identity of the sweep (scenario, grid, seed, replications, version): lines of another sweep are refused on resume. */
+  readonly sweepId: string;
+  /** Cell index in grid order. */
+  readonly cell: number;
+  /** The cell's parameter values. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Replication index. */
+  readonly replication: number;
+  /** The seed the replication ran with (derived from the root seed and the cell). */
+  readonly seed: string;
+  /** Passes run. */
+  readonly passes: number;
+  /** Coverage after the last pass run. */
+  readonly coverage: number;
+  /** Coverage after each pass. */
+  readonly coverageByPass: readonly number[];
+  /** Passes needed to reach the scenario's `stopAtCoverage`, or null if the passes run did not. */
+  readonly passesToTarget: number | null;
+  /** Targets. */
+  readonly targets: number;
+  /** Targets complete after the last pass. */
+  readonly completed: number;
+  /** Seconds from the first packet of pass 1 to the end of the last pass. */
+  readonly durationS: number;
+  /** RF frames sent, all passes. */
+  readonly transmissions: number;
+  /** RF copies received, all passes. */
+  readonly receptions: number;
+  /** Duplicate copies, all passes. */
+  readonly duplicates: number;
+  /** Copies dropped after their TTL, all passes. */
+  readonly expired: number;
+  /** Hop-limited drops, all passes. */
+  readonly hopLimited: number;
+  /** Median completion time after the first packet, seconds (null if none completed). */
+  readonly completionP50S: number | null;
+  /** 90th-percentile completion time after the first packet, seconds. */
+  readonly completionP90S: number | null;
+  /** meshcast version. */
+  readonly version: string;
+}
+
+/** Condenses a scenario run into a sweep record. @internal */
+export function toRecord(
+  result: ScenarioResult,
+  task: { sweepId: string; cell: number; params: Readonly<Record<string, unknown>>; replication: number; seed: string },
+): SweepRecord {
+  const passes = result.passes;
+  const first = passes[0]!;
+  const last = passes[passes.length - 1]!;
+  const stop = result.loaded.scenario.stopAtCoverage ?? 1;
+  const reached = passes.findIndex((p) => p.coverage >= stop);
+  const sum = (key: 'transmissions' | 'receptions' | 'duplicates' | 'expired' | 'hopLimited'): number => passes.reduce((a, p) => a + p.stats[key], 0);
+  const rel = (t: number | null): number | null => (t === null ? null : t - first.firstPacketS);
+  return {
+    sweepId: task.sweepId,
+    cell: task.cell,
+    params: task.params,
+    replication: task.replication,
+    seed: task.seed,
+    passes: passes.length,
+    coverage: last.coverage,
+    coverageByPass: passes.map((p) => p.coverage),
+    passesToTarget: reached < 0 ? null : reached + 1,
+    targets: last.targets,
+    completed: last.completed,
+    durationS: last.endS - first.firstPacketS,
+    transmissions: sum('transmissions'),
+    receptions: sum('receptions'),
+    duplicates: sum('duplicates'),
+    expired: sum('expired'),
+    hopLimited: sum('hopLimited'),
+    completionP50S: rel(last.completion.p50S),
+    completionP90S: rel(last.completion.p90S),
+    version: VERSION,
+  };
+}
+
+const NUMBER_FIELDS = ['cell', 'replication', 'passes', 'coverage', 'targets', 'completed', 'durationS', 'transmissions', 'receptions', 'duplicates', 'expired', 'hopLimited'] as const;
+
+/** Whether a parsed value has the shape of a {@link SweepRecord}. */
+export function isSweepRecord(v: unknown): v is SweepRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return (
+    typeof r['sweepId'] === 'string' &&
+    typeof r['seed'] === 'string' &&
+    typeof r['params'] === 'object' &&
+    r['params'] !== null &&
+    Array.isArray(r['coverageByPass']) &&
+    NUMBER_FIELDS.every((k) => typeof r[k] === 'number' && Number.isFinite(r[k]))
+  );
+}
+
+/**
+ * Reads NDJSON sweep output, tolerating what a killed writer leaves: a last line without its
+ * newline, or that does not parse, is reported as `corruptTail` (to be cut off and redone).
+ * Any other bad line is an error.
+ * @returns the records in file order, and the byte length of the valid prefix
+ */
+export function parseResults(text: string): { records: SweepRecord[]; validLength: number; corruptTail: boolean } {
+  const records: SweepRecord[] = [];
+  let offset = 0;
+  let lineNo = 0;
+  while (offset < text.length) {
+    const nl = text.indexOf('\n', offset);
+    lineNo++;
+    const end = nl < 0 ? text.length : nl;
+    const line = text.slice(offset, end);
+    let parsed: unknown;
+    let ok = nl >= 0;
+    if (ok && line.trim() !== '') {
+      try {
+        parsed = JSON.parse(line);
+        ok = isSweepRecord(parsed);
+      } catch {
+        ok = false;
+      }
+    }
+    if (!ok) {
+      const isLast = nl < 0 || text.slice(nl + 1).trim() === '';
+      if (isLast) return { records, validLength: offset, corruptTail: true };
+      throw new Error(`line ${lineNo} is not a sweep record; the file is damaged beyond its last line`);
+    }
+    if (line.trim() !== '') records.push(parsed as SweepRecord);
+    offset = end + 1;
+  }
+  return { records, validLength: text.length, corruptTail: false };
+}
+
+/**
+ * Merges records from any number of runs or shards into the single-machine result: one record
+ * per (cell, replication), sorted by cell then replication. Duplicates must agree.
+ */
+export function mergeRecords(...lists: readonly (readonly SweepRecord[])[]): SweepRecord[] {
+  const byTask = new Map<string, SweepRecord>();
+  for (const list of lists) {
+    for (const r of list) {
+      const key = `${r.cell}/${r.replication}`;
+      const seen = byTask.get(key);
+      if (seen !== undefined && JSON.stringify(seen) !== JSON.stringify(r)) {
+        throw new Error(`two different results for cell ${r.cell}, replication ${r.replication}: were they made by different sweeps?`);
+      }
+      byTask.set(key, r);
+    }
+  }
+  return [...byTask.values()].sort((a, b) => a.cell - b.cell || a.replication - b.replication);
+}

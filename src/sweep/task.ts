@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { deriveSeed, type Seed } from '../random/stream.js';
+import { bindScenario, buildNetwork, checkScenario, runScenario, type LoadedScenario, type Scenario } from '../scenario/scenario.js';
+import type { Network } from '../network/network.js';
+import { applyCell, canonicalJSON } from './grid.js';
+import { toRecord, type SweepRecord } from './record.js';
+
+/** What a worker (or the main thread) needs to run one (cell, replication). @internal */
+export interface SweepTask {
+  readonly scenario: Scenario;
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly cell: number;
+  readonly cellKey: string;
+  readonly replication: number;
+  readonly rootSeed: Seed;
+  readonly sweepId: string;
+  /** Directory that network files named by the scenario are relative to. */
+  readonly baseDir: string;
+}
+
+/**
+ * Networks built by this thread, by their section's JSON. Only a cache: a cell's result does
+ * not depend on whether its network came from here (networks are deterministic in their
+ * options), so keeping it per thread changes nothing but speed. Two entries: sweeps over
+ * network options move from one network to the next.
+ */
+export class NetworkCache {
+  private readonly entries: { key: string; network: Network }[] = [];
+
+  /** The network of a scenario section, built once. */
+  get(scenario: Scenario, baseDir: string): Network {
+    const key = canonicalJSON(scenario.network);
+    const hit = this.entries.find((e) => e.key === key);
+    if (hit !== undefined) return hit.network;
+    const network = buildNetwork(scenario.network, (p) => readFileSync(resolve(baseDir, p), 'utf8'));
+    this.entries.unshift({ key, network });
+    if (this.entries.length > 2) this.entries.pop();
+    return network;
+  }
+}
+
+/** The seed of a cell: from the root seed and the cell's parameters, never its position. */
+export function cellSeed(rootSeed: Seed, cellKey: string): string {
+  return deriveSeed(rootSeed, 'cell', cellKey);
+}
+
+/** Runs one (cell, replication). @internal */
+export function runTask(task: SweepTask, cache: NetworkCache): SweepRecord {
+  const scenario = checkScenario(applyCell(task.scenario, task.params));
+  const loaded: LoadedScenario = bindScenario(scenario, cache.get(scenario, task.baseDir));
+  const seed = cellSeed(task.rootSeed, task.cellKey);
+  const result = runScenario(loaded, seed, task.replication);
+  return toRecord(result, { sweepId: task.sweepId, cell: task.cell, params: task.params, replication: task.replication, seed });
+}

@@ -1,0 +1,307 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import {
+  checkScenario,
+  estimate,
+  gridCells,
+  mergeRecords,
+  parseResults,
+  SCENARIO_SCHEMA,
+  scenarioSize,
+  sweep,
+  t975,
+  ValidationError,
+  type Scenario,
+  type SweepRecord,
+} from '../src/index.js';
+
+const root = join(import.meta.dirname, '..');
+
+const small: Scenario = {
+  name: 'small sweep',
+  seed: 5,
+  network: { generator: 'grid', options: { width: 9, success: 0.8 } },
+  radio: { delay: { kind: 'exponential', meanS: 2 } },
+  broadcast: { origins: ['C1'], packets: 6, ttlS: 60 },
+  passes: 2,
+};
+const grid = { maxHops: [3, 6, 12], ttlS: [60, 120] };
+
+const strip = (rs: readonly SweepRecord[]): string => JSON.stringify(rs);
+
+describe('sweep', () => {
+  it('gives identical results for 0, 1 and 2 workers', async () => {
+    const inline = await sweep(small, grid, { replications: 3, workers: 0 });
+    const one = await sweep(small, grid, { replications: 3, workers: 1 });
+    const two = await sweep(small, grid, { replications: 3, workers: 2 });
+    expect(inline.records).toHaveLength(18);
+    expect(strip(one.records)).toBe(strip(inline.records));
+    expect(strip(two.records)).toBe(strip(inline.records));
+    expect(JSON.stringify(two.summaries)).toBe(JSON.stringify(inline.summaries));
+  }, 60_000);
+
+  it('3 shards merged equal the single-machine result, in any order', async () => {
+    const whole = await sweep(small, grid, { replications: 2, workers: 0 });
+    const shards = await Promise.all([0, 1, 2].map((index) => sweep(small, grid, { replications: 2, workers: 0, shard: { index, count: 3 } })));
+    expect(shards.map((s) => s.records.length).reduce((a, b) => a + b, 0)).toBe(12);
+    expect(strip(mergeRecords(shards[2]!.records, shards[0]!.records, shards[1]!.records))).toBe(strip(whole.records));
+  });
+
+  it('a cell’s results depend on its parameters, not on the rest of the grid', async () => {
+    const narrow = await sweep(small, { maxHops: [6] }, { replications: 2, workers: 0 });
+    const wide = await sweep(small, { maxHops: [2, 4, 6, 8] }, { replications: 2, workers: 0 });
+    const pick = (rs: readonly SweepRecord[]): string => JSON.stringify(rs.filter((r) => r.params['maxHops'] === 6).map(({ cell: _c, sweepId: _s, ...rest }) => rest));
+    expect(pick(wide.records)).toBe(pick(narrow.records));
+    const reseeded = await sweep(small, { maxHops: [6] }, { replications: 2, workers: 0, seed: 99 });
+    expect(pick(reseeded.records)).not.toBe(pick(narrow.records));
+  });
+
+  it('skips finished tasks and reports progress', async () => {
+    const seen: number[] = [];
+    const out = await sweep(small, grid, { replications: 1, workers: 0, skip: new Set(['0/0', '5/0']), onProgress: (d) => seen.push(d) });
+    expect(out.records.map((r) => r.cell)).toEqual([1, 2, 3, 4]);
+    expect(seen).toEqual([1, 2, 3, 4]);
+  });
+
+  it('cells enumerate the cartesian product, last parameter fastest', () => {
+    const cells = gridCells({ maxHops: [1, 2], 'radio.delay.kind': ['x', 'y', 'z'] });
+    expect(cells.map((c) => Object.values(c.params))).toEqual([
+      [1, 'x'],
+      [1, 'y'],
+      [1, 'z'],
+      [2, 'x'],
+      [2, 'y'],
+      [2, 'z'],
+    ]);
+    expect(gridCells({})).toHaveLength(1);
+  });
+
+  it('checks every cell before running and names the bad one', async () => {
+    await expect(sweep(small, { maxHops: [6, 99] }, { workers: 0 })).rejects.toThrow(ValidationError);
+    await expect(sweep(small, { maxHops: [6, 99] }, { workers: 0 })).rejects.toMatchObject({ path: 'cell {"maxHops":99}: broadcast.maxHops' });
+    await expect(sweep(small, { 'colour.hue': [1] }, { workers: 0 })).rejects.toMatchObject({ path: 'grid.colour.hue' });
+    await expect(sweep(small, { maxHops: [] }, { workers: 0 })).rejects.toMatchObject({ path: 'grid.maxHops' });
+    await expect(sweep(small, grid, { workers: 0, shard: { index: 3, count: 3 } })).rejects.toMatchObject({ path: 'shard.index' });
+  });
+});
+
+describe('summaries', () => {
+  it('estimate gives mean, sd, a Student-t 95 % interval and percentiles', () => {
+    const e = estimate([1, 2, 3, 4]);
+    expect(e.mean).toBe(2.5);
+    expect(e.sd).toBeCloseTo(Math.sqrt(5 / 3), 12);
+    expect(e.ci95[0]).toBeCloseTo(2.5 - (3.182 * Math.sqrt(5 / 3)) / 2, 3);
+    expect([e.p5, e.p50, e.p95]).toEqual([1, 2, 4]);
+    expect(estimate([7]).ci95).toEqual([7, 7]);
+  });
+  it('t975 matches tables and tends to the normal quantile', () => {
+    expect(t975(1)).toBe(12.706);
+    expect(t975(30)).toBe(2.042);
+    expect(t975(40)).toBeCloseTo(2.021, 3);
+    expect(t975(120)).toBeCloseTo(1.98, 3);
+    expect(t975(1e6)).toBeCloseTo(1.96, 3);
+  });
+  it('95 % intervals cover the true mean about 95 % of the time', async () => {
+    // Coverage of a star with p = 0.9 and 5 packets per meter has mean 0.9^5; over 200 sweeps
+    // of 10 replications the interval should miss in about 5 % of them.
+    const star: Scenario = { seed: 1, network: { generator: 'star', options: { meters: 20, success: 0.9 } }, broadcast: { origins: ['C1'], packets: 5, maxHops: 2, ttlS: 60 } };
+    let misses = 0;
+    const trials = 200;
+    for (let k = 0; k < trials; k++) {
+      const s = await sweep(star, {}, { replications: 10, workers: 0, seed: `ci-${k}` });
+      const [lo, hi] = s.summaries[0]!.coverage.ci95;
+      const truth = 0.9 ** 5;
+      if (truth < lo || truth > hi) misses++;
+    }
+    // Binomial(200, 0.05): mean 10, sd 3.1; the t interval on a bounded variable is close to nominal.
+    expect(misses).toBeGreaterThanOrEqual(1);
+    expect(misses).toBeLessThanOrEqual(10 + 4 * 3.1);
+  }, 60_000);
+});
+
+describe('results files', () => {
+  it('parseResults keeps whole lines and reports a torn last line', () => {
+    const r1 = { sweepId: 'x', cell: 0, params: {}, replication: 0, seed: 's', passes: 1, coverage: 1, coverageByPass: [1], passesToTarget: 1, targets: 1, completed: 1, durationS: 1, transmissions: 1, receptions: 1, duplicates: 0, expired: 0, hopLimited: 0, completionP50S: 1, completionP90S: 1, version: '0' };
+    const line = JSON.stringify(r1);
+    expect(parseResults(`${line}\n${line}\n`).records).toHaveLength(2);
+    const torn = parseResults(`${line}\n${line.slice(0, 20)}`);
+    expect(torn).toMatchObject({ corruptTail: true, validLength: line.length + 1 });
+    expect(torn.records).toHaveLength(1);
+    expect(parseResults(`${line}\n{"not":"a record"}\n`).corruptTail).toBe(true);
+    expect(() => parseResults(`garbage\n${line}\n`)).toThrow(/line 1/);
+  });
+});
+
+async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const saved = { ...process.env };
+  Object.assign(process.env, env);
+  try {
+    const code = await main(args, (s) => (out += s), (s) => (err += s));
+    return { code, out, err };
+  } finally {
+    for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
+  }
+}
+
+function temp(name: string, data?: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'meshcast-sweep-')), name);
+  if (data !== undefined) writeFileSync(path, typeof data === 'string' ? data : JSON.stringify(data));
+  return path;
+}
+
+describe('meshcast sweep / report / schema', () => {
+  it('sweeps from flags, writes NDJSON and CSV, and reports merged shards', async () => {
+    const file = temp('s.json', small);
+    const out = temp('r.ndjson');
+    const csv = temp('r.csv');
+    const r = await cli(['sweep', file, '--hops', '3,6', '--ttl', '60..120:60', '--replications', '2', '--workers', '0', '--out', out, '--csv', csv]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/4 cells × 2 replications/);
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(8);
+    expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^cell,maxHops,ttlS,replications,coverage_mean/);
+    const shardFiles = [0, 1].map((i) => temp(`shard${i}.ndjson`));
+    for (const [i, f] of shardFiles.entries()) {
+      const s = await cli(['sweep', file, '--hops', '3,6', '--ttl', '60..120:60', '--replications', '2', '--workers', '0', '--out', f, '--shard-count', '2', '--json'], { JOB_COMPLETION_INDEX: String(i) });
+      expect(s.code).toBe(0);
+    }
+    const merged = await cli(['report', ...shardFiles, '--json']);
+    const single = await cli(['report', out, '--json']);
+    expect(merged.out).toBe(single.out);
+    expect((await cli(['report', out, '--csv'])).out).toBe(readFileSync(csv, 'utf8'));
+  }, 60_000);
+
+  it('refuses a results file of another sweep, bad values and unknown options', async () => {
+    const file = temp('s.json', small);
+    const out = temp('r.ndjson');
+    expect((await cli(['sweep', file, '--hops', '3', '--workers', '0', '--out', out])).code).toBe(0);
+    const other = await cli(['sweep', file, '--hops', '4', '--workers', '0', '--out', out]);
+    expect(other.code).toBe(3);
+    expect(other.err).toMatch(/--out/);
+    expect((await cli(['sweep', file, '--hops', '40..2', '--workers', '0'])).code).toBe(2);
+    expect((await cli(['sweep', file, '--hops', '99', '--workers', '0'])).code).toBe(3);
+    expect((await cli(['sweep', file, '--passes', '2'])).code).toBe(2);
+    expect((await cli(['sweep', file, '--shard-count', '2', '--workers', '0'])).code).toBe(2);
+  });
+
+  it('schema prints the published JSON Schema', async () => {
+    const r = await cli(['schema']);
+    expect(JSON.parse(r.out)).toEqual(SCENARIO_SCHEMA);
+    expect(JSON.parse(readFileSync(join(root, 'docs', 'scenario.schema.json'), 'utf8'))).toEqual(SCENARIO_SCHEMA);
+  });
+
+  it('resumes after the process is killed mid-run, losing nothing', async () => {
+    const file = temp('s.json', { ...small, network: { generator: 'grid', options: { width: 60, success: 0.85 } }, broadcast: { origins: ['C1'], packets: 30, ttlS: 120 } });
+    const out = temp('r.ndjson');
+    const args = [join(root, 'dist', 'cli', 'main.js'), 'sweep', file, '--hops', '4..40:4', '--replications', '4', '--workers', '1', '--out', out];
+    const child = spawn(process.execPath, args, { stdio: 'ignore' });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    // Kill it once a few lines are written (and well before the 40 it needs).
+    for (let waited = 0; ; waited += 20) {
+      const lines = existsSync(out) ? readFileSync(out, 'utf8').split('\n').length - 1 : 0;
+      if (lines >= 3) break;
+      if (waited > 30_000) throw new Error('the sweep wrote nothing in 30 s');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    const before = parseResults(readFileSync(out, 'utf8')).records.length;
+    expect(before).toBeGreaterThanOrEqual(3);
+    expect(before).toBeLessThan(40);
+    appendFileSync(out, '{"sweepId":"torn'); // what a write cut by the kill looks like
+    execFileSync(process.execPath, args, { stdio: 'ignore' });
+    const resumed = parseResults(readFileSync(out, 'utf8'));
+    expect(resumed.corruptTail).toBe(false);
+    expect(resumed.records).toHaveLength(40);
+    const fresh = temp('fresh.ndjson');
+    execFileSync(process.execPath, [...args.slice(0, -1), fresh], { stdio: 'ignore' });
+    expect(strip(mergeRecords(resumed.records))).toBe(strip(mergeRecords(parseResults(readFileSync(fresh, 'utf8')).records)));
+  }, 120_000);
+});
+
+describe('scenario loader under fuzzing', () => {
+  const valid = JSON.parse(readFileSync(join(root, 'scenarios', 'hop-ttl-sweep.json'), 'utf8')) as Record<string, unknown>;
+  const ajv = new Ajv2020({ strict: false, allErrors: false });
+  const schemaValid = ajv.compile(SCENARIO_SCHEMA);
+
+  function verdict(data: unknown): 'valid' | 'invalid' {
+    try {
+      checkScenario(data);
+      return 'valid';
+    } catch (e) {
+      if (e instanceof ValidationError) return 'invalid';
+      throw e; // anything else is a crash
+    }
+  }
+
+  it('random JSON values give a ValidationError, never a crash', () => {
+    fc.assert(fc.property(fc.jsonValue(), (v) => verdict(v) === 'invalid' || verdict(v) === 'valid'), { numRuns: 500 });
+  });
+
+  it('mutated scenarios give a ValidationError or load, never a crash or a hang', () => {
+    const paths: string[][] = [];
+    const walk = (v: unknown, path: string[]): void => {
+      paths.push(path);
+      if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...path, k]);
+    };
+    walk(valid, []);
+    const mutation = fc.record({
+      path: fc.constantFrom(...paths.filter((p) => p.length > 0)),
+      value: fc.oneof(fc.jsonValue(), fc.constantFrom(-1, 0, 1, 2, 1e9, -1e9, 0.5, NaN, Infinity, '', 'all', null, [], {}, true)),
+      remove: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => {
+        const data = structuredClone(valid);
+        for (const m of mutations) {
+          let node = data as Record<string, unknown>;
+          for (const key of m.path.slice(0, -1)) {
+            const next = node[key];
+            if (typeof next !== 'object' || next === null) return true;
+            node = next as Record<string, unknown>;
+          }
+          const last = m.path[m.path.length - 1]!;
+          if (m.remove) delete node[last];
+          else node[last] = m.value;
+        }
+        const started = performance.now();
+        verdict(data); // the object itself: never a crash
+        // As a file holds it (JSON has no NaN, Infinity or cycles): what the loader accepts,
+        // the published schema accepts too.
+        let text: string;
+        try {
+          text = JSON.stringify(data);
+        } catch {
+          return true; // a cyclic object: no file can hold it
+        }
+        const file = JSON.parse(text) as unknown;
+        if (verdict(file) === 'valid') {
+          expect(schemaValid(file)).toBe(true);
+          expect(scenarioSize(file as Scenario)).toBeGreaterThan(0);
+        }
+        expect(performance.now() - started).toBeLessThan(1000);
+        return true;
+      }),
+      { numRuns: Number(process.env["MESHCAST_FUZZ_RUNS"] ?? 400) },
+    );
+  });
+
+  it('the bundled scenarios pass the schema, and known-bad files fail both checks', () => {
+    for (const f of ['default.json', 'hop-ttl-sweep.json', 'coverage-study.json']) {
+      const data = JSON.parse(readFileSync(join(root, 'scenarios', f), 'utf8'));
+      expect(schemaValid(data), f).toBe(true);
+      expect(verdict(data)).toBe('valid');
+    }
+    for (const bad of [{ ...valid, network: { generator: 'utility', options: { gasShare: 2 } } }, { ...valid, passes: 0 }, { ...valid, extra: 1 }, { ...valid, sweep: { replications: 0 } }]) {
+      expect(schemaValid(bad)).toBe(false);
+      expect(verdict(bad)).toBe('invalid');
+    }
+  });
+});
