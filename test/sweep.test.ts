@@ -91,6 +91,16 @@ describe('sweep', () => {
   });
 });
 
+describe('bundled sweep scenarios', () => {
+  it.each(['hop-ttl-sweep.json', 'coverage-study.json'])('%s sweeps (one replication per cell)', async (file) => {
+    const scenario = checkScenario(JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')));
+    expect(scenario.sweep?.grid).toBeDefined();
+    const outcome = await sweep(scenario, scenario.sweep!.grid, { replications: 1, workers: 2 });
+    expect(outcome.records.length).toBe(outcome.cells.length);
+    for (const s of outcome.summaries) expect(s.coverage.mean).toBeGreaterThan(0);
+  }, 120_000);
+});
+
 describe('summaries', () => {
   it('estimate gives mean, sd, a Student-t 95 % interval and percentiles', () => {
     const e = estimate([1, 2, 3, 4]);
@@ -165,6 +175,7 @@ describe('meshcast sweep / report / schema', () => {
     const r = await cli(['sweep', file, '--hops', '3,6', '--ttl', '60..120:60', '--replications', '2', '--workers', '0', '--out', out, '--csv', csv]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/4 cells × 2 replications/);
+    expect(r.err).toMatch(/meshcast: 8\/8 done, .* elapsed, ETA/); // progress lines off a terminal
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(8);
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^cell,maxHops,ttlS,replications,coverage_mean/);
     const shardFiles = [0, 1].map((i) => temp(`shard${i}.ndjson`));
