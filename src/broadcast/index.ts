@@ -1,4 +1,6 @@
 export { runBroadcast } from './run.js';
+export { runBroadcastParallel } from './parallel.js';
+export type { ParallelRunOptions } from './parallel.js';
 export type { RunOptions } from './run.js';
 export { BroadcastResult } from './result.js';
 export type { CompletionSummary, EndpointState, LayerRow, PassStats, PassSummary, RunMeta, Tank } from './result.js';

@@ -3,14 +3,14 @@ import type { QueueKind } from '../engine/queue.js';
 import { ValidationError } from '../errors.js';
 import { compile, KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
 import { Network } from '../network/network.js';
-import { resolveRadio, type RadioOptions } from '../radio/radio.js';
-import { delaySampler } from '../random/distributions.js';
+import { resolveRadio, type Radio, type RadioOptions } from '../radio/radio.js';
+import { delaySampler, type DelaySpec } from '../random/distributions.js';
 import { createStream, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import { floodPacket, type FloodState } from './flood.js';
-import { handOff, resolveHandoff, type HandoffOptions } from './handoff.js';
+import { handOff, resolveHandoff, type Handoff, type HandoffOptions } from './handoff.js';
 import { BroadcastResult, type PassState } from './result.js';
-import { resolveSpec, type BroadcastSpec } from './spec.js';
+import { resolveSpec, type BroadcastSpec, type ResolvedSpec } from './spec.js';
 import { selectTargets } from './targets.js';
 
 /** How a pass is run (as opposed to what the head-end sends, which is the spec). */
@@ -48,6 +48,50 @@ export interface RunOptions {
  * ```
  */
 export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpec, options: RunOptions = {}): BroadcastResult {
+  const p = preparePass(network, spec, options);
+  const { mesh, s, state } = p;
+  const flood = floodState(p, {
+    tanks: state.tanks,
+    missing: state.missing,
+    lastNeededS: state.lastNeededS,
+    completedS: state.rowCompletedS,
+    lastHeardS: state.lastHeardS,
+    counters: state.counters,
+    bestS: new Float64Array(mesh.n),
+    hop: new Int32Array(mesh.n),
+    queue: createQueue(options.queue ?? 'radix', 1024),
+  });
+  const all = new Int32Array(s.segments);
+  for (let j = 0; j < s.segments; j++) all[j] = j;
+  floodSegments(flood, p.draws, all);
+  return finishPass(p);
+}
+
+/** Everything a pass needs once its inputs are checked. @internal */
+export interface PreparedPass {
+  readonly mesh: CompiledMesh;
+  readonly s: ResolvedSpec;
+  readonly radio: Radio;
+  readonly handoff: Handoff;
+  readonly state: PassState;
+  /** 1 where a node forwards in this pass. */
+  readonly forwards: Uint8Array;
+  readonly draws: PassDraws;
+}
+
+/** What decides a pass's random draws and packet timing: enough to flood any of its packets anywhere. @internal */
+export interface PassDraws {
+  readonly seed: Seed;
+  readonly replication: number;
+  readonly pass: number;
+  readonly delay: DelaySpec;
+  readonly startS: number;
+  readonly spacingS: number;
+  readonly firstSegment: number;
+}
+
+/** Checks inputs and sets up a pass's state (fresh, or continued from `options.previous`). @internal */
+export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec, options: RunOptions): PreparedPass {
   const mesh = network instanceof Network ? compile(network) : network;
   const previous = options.previous;
   if (previous !== undefined) {
@@ -67,44 +111,55 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   const replication = options.replication ?? 0;
   if (!Number.isInteger(replication) || replication < 0) throw new ValidationError('options.replication', replication, 'an integer >= 0');
   const pass = previous === undefined ? 0 : previous.meta.pass + 1;
-
-  const n = mesh.n;
   const state = previous === undefined ? freshState(mesh, spec, s.packets) : copyState(previous.state);
-
   // Which nodes forward in this pass: every mesh relay except collectors not selected.
   const forwards = mesh.relays.slice();
-  for (let v = 0; v < n; v++) if (mesh.kind[v] === KIND_COLLECTOR) forwards[v] = 0;
+  for (let v = 0; v < mesh.n; v++) if (mesh.kind[v] === KIND_COLLECTOR) forwards[v] = 0;
   for (const o of s.origins) forwards[o] = 1;
+  const draws: PassDraws = { seed, replication, pass, delay: radio.delay, startS: s.startS, spacingS: s.spacingS, firstSegment: s.firstSegment };
+  return { mesh, s, radio, handoff, state, forwards, draws };
+}
 
-  const flood: FloodState = {
-    offsets: mesh.offsets,
-    neighbours: mesh.neighbours,
-    linkSuccess: mesh.linkSuccess,
-    forwards,
-    holderRow: state.holderRow,
-    accepts: state.accepts,
-    tanks: state.tanks,
-    stride: state.stride,
-    missing: state.missing,
-    lastNeededS: state.lastNeededS,
-    completedS: state.rowCompletedS,
-    lastHeardS: state.lastHeardS,
-    bestS: new Float64Array(n),
-    hop: new Int32Array(n),
-    origins: s.origins,
-    queue: createQueue(options.queue ?? 'radix', 1024),
-    maxHops: s.maxHops,
-    ttlS: s.ttlS,
-    airtimeS: radio.airtimeS,
-    counters: state.counters,
+/** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
+export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'completedS' | 'lastHeardS' | 'counters' | 'bestS' | 'hop' | 'queue'>;
+
+/** A flood state over a prepared pass's read-only inputs and the given outputs. @internal */
+export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
+  return {
+    offsets: p.mesh.offsets,
+    neighbours: p.mesh.neighbours,
+    linkSuccess: p.mesh.linkSuccess,
+    forwards: p.forwards,
+    holderRow: p.state.holderRow,
+    accepts: p.state.accepts,
+    stride: p.state.stride,
+    origins: p.s.origins,
+    maxHops: p.s.maxHops,
+    ttlS: p.s.ttlS,
+    airtimeS: p.radio.airtimeS,
+    ...out,
   };
-  for (let j = 0; j < s.segments; j++) {
-    const segment = s.firstSegment + j;
-    const rng = createStream(seed, 'rep', replication, 'pass', pass, 'packet', segment);
-    const delay = delaySampler(radio.delay, createStream(seed, 'rep', replication, 'pass', pass, 'delay', segment));
-    floodPacket(flood, segment, s.startS + j * s.spacingS, rng, delay);
-  }
+}
 
+/**
+ * Floods the packets with pass indices `js` (segment firstSegment + j, sent at startS + j ·
+ * spacingS), each with its own streams: the same draws wherever and in whatever order it runs.
+ * @internal
+ */
+export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array): void {
+  for (let i = 0; i < js.length; i++) {
+    const j = js[i]!;
+    const segment = d.firstSegment + j;
+    const rng = createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'packet', segment);
+    const delay = delaySampler(d.delay, createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment));
+    floodPacket(flood, segment, d.startS + j * d.spacingS, rng, delay);
+  }
+}
+
+/** Hand-offs, then the result. @internal */
+export function finishPass(p: PreparedPass): BroadcastResult {
+  const { mesh, s, state, draws } = p;
+  const { seed, replication, pass } = draws;
   // Targets complete when their holder's row completes — at once for mesh endpoints, after a
   // hand-off for gas / water modules.
   let handoffAttempts = 0;
@@ -120,17 +175,16 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
       continue;
     }
     const rng = createStream(seed, 'rep', replication, 'pass', pass, 'handoff', v);
-    const result = handOff(handoff, Math.max(rowDone, s.startS), rng);
+    const result = handOff(p.handoff, Math.max(rowDone, s.startS), rng);
     handoffAttempts += result.attempts;
     if (Number.isNaN(result.completedS)) handoffFailures++;
     else targetCompletedS[t] = result.completedS;
   }
-
-  const reachable = reachableFrom(mesh, s.origins, forwards);
+  const reachable = reachableFrom(mesh, s.origins, p.forwards);
   return new BroadcastResult(
     mesh,
     s,
-    { seed, replication, pass, version: VERSION, contention: radio.contention },
+    { seed, replication, pass, version: VERSION, contention: p.radio.contention },
     { ...state, handoffAttempts, handoffFailures },
     reachable,
   );
@@ -141,7 +195,8 @@ function freshState(mesh: CompiledMesh, spec: BroadcastSpec, packets: number): P
   const sel = selectTargets(mesh, spec.targets);
   const rows = sel.rowHolder.length;
   const stride = (packets + 7) >> 3;
-  const tanks = new Uint8Array(rows * stride).fill(0xff);
+  // Tanks live in shared memory so parallel floods can fill them in place.
+  const tanks = new Uint8Array(new SharedArrayBuffer(rows * stride)).fill(0xff);
   const spare = stride * 8 - packets; // bits past the image are never missing
   if (spare > 0) for (let r = 1; r <= rows; r++) tanks[r * stride - 1] = 0xff >> spare;
   return {
@@ -163,7 +218,7 @@ function freshState(mesh: CompiledMesh, spec: BroadcastSpec, packets: number): P
 function copyState(p: PassState): PassState {
   return {
     ...p,
-    tanks: p.tanks.slice(),
+    tanks: sharedCopy(p.tanks),
     missing: p.missing.slice(),
     lastNeededS: p.lastNeededS.slice(),
     rowCompletedS: p.rowCompletedS.slice(),
@@ -173,6 +228,12 @@ function copyState(p: PassState): PassState {
     handoffAttempts: 0,
     handoffFailures: 0,
   };
+}
+
+function sharedCopy(a: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(new SharedArrayBuffer(a.length));
+  copy.set(a);
+  return copy;
 }
 
 const reachability = new WeakMap<CompiledMesh, Map<string, Uint8Array>>();

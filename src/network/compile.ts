@@ -175,7 +175,8 @@ export function compileColumns(c: MeshColumns): CompiledMesh {
 
   // CSR: count degrees, prefix-sum, fill, then sort each row so neighbour order (and thus the
   // order of random draws) depends only on device order, not on link insertion order.
-  const offsets = new Int32Array(n + 1);
+  // The CSR lives in shared memory, so worker threads flood packets over it without a copy.
+  const offsets = new Int32Array(new SharedArrayBuffer(4 * (n + 1)));
   const links = c.linkA.length;
   for (let j = 0; j < links; j++) {
     offsets[c.linkA[j]! + 1]!++;
@@ -183,8 +184,8 @@ export function compileColumns(c: MeshColumns): CompiledMesh {
   }
   for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
   const m = offsets[n]!;
-  const neighbours = new Int32Array(m);
-  const linkSuccess = new Float32Array(m);
+  const neighbours = new Int32Array(new SharedArrayBuffer(4 * m));
+  const linkSuccess = new Float32Array(new SharedArrayBuffer(4 * m));
   const cursor = offsets.slice(0, n);
   for (let j = 0; j < links; j++) {
     const a = c.linkA[j]!;

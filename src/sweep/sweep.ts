@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import Tinypool from 'tinypool';
+import { createWorkerPool } from '../engine/pool.js';
 import { ValidationError } from '../errors.js';
 import type { Seed } from '../random/stream.js';
 import { checkScenario, type Scenario } from '../scenario/scenario.js';
@@ -117,29 +116,14 @@ export async function sweep(scenario: Scenario, grid: SweepGrid = scenario.sweep
     const cache = new NetworkCache();
     for (const task of tasks) finish(runTask(task, cache));
   } else {
-    const pool = createPool(Math.min(workers, tasks.length));
+    const pool = createWorkerPool(Math.min(workers, tasks.length));
     try {
       // Cells in order keep a worker on one network while it can; the pool keeps all busy.
-      await Promise.all(tasks.map((task) => (pool.run(task) as Promise<SweepRecord>).then(finish)));
+      await Promise.all(tasks.map((task) => (pool.run({ kind: 'sweep', task }) as Promise<SweepRecord>).then(finish)));
     } finally {
       await pool.destroy();
     }
   }
   const sorted = mergeRecords(records);
   return { sweepId, cells, replications, records: sorted, summaries: summarise(sorted, cells) };
-}
-
-function createPool(threads: number): Tinypool {
-  const self = fileURLToPath(import.meta.url);
-  // From the built package the worker is JavaScript on worker threads. From sources (the
-  // test suite) it is TypeScript, which worker threads cannot load on Node 20: there the pool
-  // runs child processes with tsx instead. Same code, same results.
-  const fromSource = self.endsWith('.ts');
-  const filename = fileURLToPath(new URL(fromSource ? './worker.ts' : './worker.js', import.meta.url));
-  return new Tinypool({
-    filename,
-    minThreads: threads,
-    maxThreads: threads,
-    ...(fromSource ? { runtime: 'child_process', execArgv: ['--import', 'tsx'] } : { runtime: 'worker_threads' }),
-  });
 }

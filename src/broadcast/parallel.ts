@@ -1,0 +1,146 @@
+import { availableParallelism } from 'node:os';
+import { createWorkerPool } from '../engine/pool.js';
+import { createQueue } from '../engine/simulator.js';
+import type { QueueKind } from '../engine/queue.js';
+import { ValidationError } from '../errors.js';
+import type { CompiledMesh } from '../network/compile.js';
+import type { Network } from '../network/network.js';
+import type { FloodState } from './flood.js';
+import type { BroadcastResult } from './result.js';
+import { finishPass, floodSegments, preparePass, type PassDraws, type RunOptions } from './run.js';
+import type { BroadcastSpec } from './spec.js';
+
+/** Options of {@link runBroadcastParallel}: those of `runBroadcast` plus the worker count. */
+export interface ParallelRunOptions extends RunOptions {
+  /** Worker threads flooding packets. @defaultValue 'auto' (one per core) */
+  readonly workers?: number | 'auto';
+}
+
+/** One worker's share of a pass: everything is shared memory or small. @internal */
+export interface FloodTask {
+  readonly offsets: Int32Array;
+  readonly neighbours: Int32Array;
+  readonly linkSuccess: Float32Array;
+  readonly forwards: Uint8Array;
+  readonly holderRow: Int32Array;
+  readonly accepts: Uint8Array;
+  readonly tanks: Uint8Array;
+  readonly stride: number;
+  readonly missing: Int32Array;
+  readonly lastNeededS: Float64Array;
+  readonly origins: Int32Array;
+  readonly maxHops: number;
+  readonly ttlS: number;
+  readonly airtimeS: number;
+  readonly draws: PassDraws;
+  readonly js: Int32Array;
+  readonly queue: QueueKind;
+}
+
+/** What a worker sends back: its partial tallies, to be merged. @internal */
+export interface FloodTaskResult {
+  readonly missing: Int32Array;
+  readonly lastNeededS: Float64Array;
+  readonly lastHeardS: Float64Array;
+  readonly counters: Float64Array;
+}
+
+function shared<T extends Int32Array | Uint8Array | Float32Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  copy.set(a as never);
+  return copy;
+}
+
+/**
+ * Runs one worker's packets. Tank bits go straight into the shared tanks (a worker owns whole
+ * tank bytes: packets are dealt out by byte); counts and times stay local for the merge.
+ * @internal
+ */
+export function runFloodTask(t: FloodTask): FloodTaskResult {
+  const n = t.offsets.length - 1;
+  const rows = t.missing.length;
+  const out: FloodState = {
+    offsets: t.offsets,
+    neighbours: t.neighbours,
+    linkSuccess: t.linkSuccess,
+    forwards: t.forwards,
+    holderRow: t.holderRow,
+    accepts: t.accepts,
+    tanks: t.tanks,
+    stride: t.stride,
+    missing: t.missing.slice(),
+    lastNeededS: t.lastNeededS.slice(),
+    completedS: new Float64Array(rows).fill(NaN), // partial counts: completion is decided at the merge
+    lastHeardS: new Float64Array(n).fill(NaN),
+    counters: new Float64Array(8),
+    bestS: new Float64Array(n),
+    hop: new Int32Array(n),
+    queue: createQueue(t.queue, 1024),
+    origins: t.origins,
+    maxHops: t.maxHops,
+    ttlS: t.ttlS,
+    airtimeS: t.airtimeS,
+  };
+  floodSegments(out, t.draws, t.js);
+  return { missing: out.missing, lastNeededS: out.lastNeededS, lastHeardS: out.lastHeardS, counters: out.counters };
+}
+
+/**
+ * {@link runBroadcast} with the packets of the pass flooded on several worker threads:
+ * contention off, packets are independent, and every merge (tank bits, missing counts, latest
+ * times, counters) does not depend on order, so the result is identical to `runBroadcast`'s —
+ * on any number of workers. Worth it for large meshes and images (a utility of a million
+ * endpoints); for small ones the threads cost more than they save.
+ */
+export async function runBroadcastParallel(network: Network | CompiledMesh, spec: BroadcastSpec, options: ParallelRunOptions = {}): Promise<BroadcastResult> {
+  const p = preparePass(network, spec, options);
+  const workers = options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new ValidationError('options.workers', options.workers, "'auto' or an integer >= 1");
+  const { s, state } = p;
+  // Deal packets out by tank byte (8 consecutive segments), so no two workers write one byte.
+  const shares: number[][] = Array.from({ length: workers }, () => []);
+  for (let j = 0; j < s.segments; j++) shares[((s.firstSegment + j) >> 3) % workers]!.push(j);
+  const base = {
+    offsets: shared(p.mesh.offsets),
+    neighbours: shared(p.mesh.neighbours),
+    linkSuccess: shared(p.mesh.linkSuccess),
+    forwards: shared(p.forwards),
+    holderRow: shared(state.holderRow),
+    accepts: shared(state.accepts),
+    tanks: state.tanks,
+    stride: state.stride,
+    missing: state.missing,
+    lastNeededS: state.lastNeededS,
+    origins: s.origins,
+    maxHops: s.maxHops,
+    ttlS: s.ttlS,
+    airtimeS: p.radio.airtimeS,
+    draws: p.draws,
+    queue: options.queue ?? 'radix',
+  };
+  if (!(state.tanks.buffer instanceof SharedArrayBuffer)) throw new Error('tanks must be in shared memory');
+  const active = shares.filter((js) => js.length > 0);
+  const pool = createWorkerPool(Math.max(1, active.length));
+  let results: FloodTaskResult[];
+  try {
+    results = await Promise.all(active.map((js) => pool.run({ kind: 'flood', task: { ...base, js: Int32Array.from(js) } }) as Promise<FloodTaskResult>));
+  } finally {
+    await pool.destroy();
+  }
+  // Merge: missing counts fall by what each worker delivered; times take the latest.
+  const before = state.missing.slice();
+  for (const r of results) {
+    for (let row = 0; row < before.length; row++) state.missing[row]! -= before[row]! - r.missing[row]!;
+    for (let row = 0; row < before.length; row++) if (r.lastNeededS[row]! > state.lastNeededS[row]!) state.lastNeededS[row] = r.lastNeededS[row]!;
+    for (let v = 0; v < r.lastHeardS.length; v++) {
+      const heard = r.lastHeardS[v]!; // NaN: this worker's packets never reached v
+      if (heard === heard && !(state.lastHeardS[v]! >= heard)) state.lastHeardS[v] = heard;
+    }
+    for (let c = 0; c < r.counters.length; c++) state.counters[c]! += r.counters[c]!;
+  }
+  for (let row = 0; row < before.length; row++) {
+    if (state.missing[row] === 0 && before[row]! > 0) state.rowCompletedS[row] = state.lastNeededS[row]!;
+  }
+  return finishPass(p);
+}

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { generators, runBroadcast, runBroadcastParallel, ValidationError, type BroadcastResult } from '../src/index.js';
+
+function digest(r: BroadcastResult): string {
+  const h = createHash('sha256');
+  h.update(JSON.stringify(r.summary()));
+  for (let v = 0; v < r.mesh.n; v++) {
+    const e = r.endpoint(r.mesh.id(v));
+    h.update(`${e.id}:${e.tank?.hex()}:${e.completedS}:${e.activationS}:${e.lastHeardS}`);
+  }
+  return h.digest('hex');
+}
+
+describe('runBroadcastParallel', () => {
+  const net = generators.utility({ collectors: 2, endpointsPerCollector: 500, seed: 21 });
+  const spec = { origins: ['C1', 'C2'], packets: 45, maxHops: 9, ttlS: 60 };
+  const radio = { delay: { kind: 'exponential', meanS: 2 } } as const;
+
+  it('equals runBroadcast exactly, for 1, 2 and 3 workers', async () => {
+    const sequential = digest(runBroadcast(net, spec, { seed: 4, radio }));
+    for (const workers of [1, 2, 3]) {
+      expect(digest(await runBroadcastParallel(net, spec, { seed: 4, radio, workers })), `${workers} workers`).toBe(sequential);
+    }
+  }, 60_000);
+
+  it('equals runBroadcast for repeat passes, slices of the image and gas-module targets', async () => {
+    const gas = { ...spec, targets: { kinds: ['gasModule' as const, 'meter' as const] } };
+    const s1 = runBroadcast(net, gas, { seed: 8, radio });
+    const p1 = await runBroadcastParallel(net, gas, { seed: 8, radio, workers: 2 });
+    expect(digest(p1)).toBe(digest(s1));
+    const s2 = runBroadcast(net, gas, { seed: 8, radio, previous: s1 });
+    const p2 = await runBroadcastParallel(net, gas, { seed: 8, radio, previous: p1, workers: 2 });
+    expect(digest(p2)).toBe(digest(s2));
+    const slice = { ...spec, maxSegments: 13, firstSegment: 5 };
+    expect(digest(await runBroadcastParallel(net, slice, { seed: 2, workers: 2 }))).toBe(digest(runBroadcast(net, slice, { seed: 2 })));
+  }, 60_000);
+
+  it('checks its options', async () => {
+    await expect(runBroadcastParallel(net, spec, { workers: 0 })).rejects.toThrow(ValidationError);
+    await expect(runBroadcastParallel(net, { ...spec, maxHops: 99 })).rejects.toMatchObject({ path: 'spec.maxHops' });
+  });
+});
