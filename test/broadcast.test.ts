@@ -232,7 +232,7 @@ describe('spec validation names the field, the value and what is allowed', () =>
       [{ radio: { delay: { kind: 'pareto' } } }, 'options.radio.delay.kind'],
       [{ radio: { delay: { kind: 'exponential', meanS: 0 } } }, 'options.radio.delay.meanS'],
       [{ radio: { airtime: { frameBytes: 0, bitRateBps: 1 } } }, 'options.radio.airtime.frameBytes'],
-      [{ radio: { contention: 'csma' } }, 'options.radio.contention'],
+      [{ radio: { contention: 'aloha' } }, 'options.radio.contention'],
       [{ handoff: { attemptSuccess: 2 } }, 'options.handoff.attemptSuccess'],
       [{ replication: -1 }, 'options.replication'],
       [{ queue: 'calendar' }, 'queue'],

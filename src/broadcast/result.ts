@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { CompiledMesh } from '../network/compile.js';
+import type { AirStats } from './contention.js';
 import type { Seed } from '../random/stream.js';
 import { COUNTER } from './flood.js';
 import type { ResolvedSpec } from './spec.js';
@@ -153,6 +154,8 @@ export interface PassSummary {
   readonly completion: CompletionSummary;
   readonly layers: readonly LayerRow[];
   readonly stats: PassStats;
+  /** Shared-air statistics with contention on, else null. */
+  readonly air: AirStats | null;
 }
 
 function quantile(sorted: Float64Array, q: number): number | null {
@@ -205,9 +208,16 @@ export class BroadcastResult {
   /** @internal */
   readonly state: PassState;
 
+  /**
+   * What the shared air did (collisions, deferrals, queue delays, airtime, utilisation), with
+   * contention on; null with contention off. Broadcasts run together share one.
+   */
+  readonly air: AirStats | null;
+
   /** @internal Built by runBroadcast. */
-  constructor(mesh: CompiledMesh, spec: ResolvedSpec, meta: RunMeta, state: PassState, reachable: Uint8Array) {
+  constructor(mesh: CompiledMesh, spec: ResolvedSpec, meta: RunMeta, state: PassState, reachable: Uint8Array, air: AirStats | null = null) {
     this.mesh = mesh;
+    this.air = air;
     this.spec = spec;
     this.meta = meta;
     this.state = state;
@@ -384,6 +394,7 @@ export class BroadcastResult {
       completion: this.completion,
       layers: this.layers,
       stats: this.stats,
+      air: this.air,
     };
   }
 

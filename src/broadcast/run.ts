@@ -7,6 +7,7 @@ import { resolveRadio, type Radio, type RadioOptions } from '../radio/radio.js';
 import { delaySampler, type DelaySpec } from '../random/distributions.js';
 import { createStream, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
+import { runContended, type AirStats } from './contention.js';
 import { floodPacket, type FloodState } from './flood.js';
 import { handOff, resolveHandoff, type Handoff, type HandoffOptions } from './handoff.js';
 import { BroadcastResult, type PassState } from './result.js';
@@ -50,6 +51,10 @@ export interface RunOptions {
 export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpec, options: RunOptions = {}): BroadcastResult {
   const p = preparePass(network, spec, options);
   const { mesh, s, state } = p;
+  if (p.radio.contention !== 'none') {
+    const air = runContended([p], p.radio.contention, ['rep', p.draws.replication, 'pass', p.draws.pass]);
+    return finishPass(p, air);
+  }
   const flood = floodState(p, {
     tanks: state.tanks,
     missing: state.missing,
@@ -156,8 +161,34 @@ export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array): 
   }
 }
 
+/**
+ * Runs several broadcasts at once on one network. With contention on they share the air (one
+ * clock: their frames defer to and collide with each other's); with contention off they do not
+ * interact and this equals running each alone. Each gets its own result; with contention on,
+ * all carry the same `air` statistics.
+ * @param network - the network, or a mesh already compiled from it
+ * @param specs - the broadcasts (origins, image, pacing, limits, targets)
+ * @param options - seed, radio, hand-off (as for {@link runBroadcast}; no `previous`)
+ */
+export function runBroadcasts(network: Network | CompiledMesh, specs: readonly BroadcastSpec[], options: Omit<RunOptions, 'previous'> = {}): BroadcastResult[] {
+  if (!Array.isArray(specs) || specs.length === 0) throw new ValidationError('specs', specs, 'a non-empty list of broadcast specs');
+  const mesh = network instanceof Network ? compile(network) : network;
+  const prepared = specs.map((spec, i) => {
+    try {
+      return preparePass(mesh, spec, options);
+    } catch (e) {
+      if (e instanceof ValidationError) throw new ValidationError(`specs[${i}].${e.path.replace(/^spec\.?/, '')}`.replace(/\.$/, ''), e.value, e.allowed);
+      throw e;
+    }
+  });
+  const first = prepared[0]!;
+  if (first.radio.contention === 'none') return specs.map((spec) => runBroadcast(mesh, spec, options));
+  const air = runContended(prepared, first.radio.contention, ['rep', first.draws.replication, 'pass', first.draws.pass, 'broadcasts', specs.length]);
+  return prepared.map((p) => finishPass(p, air));
+}
+
 /** Hand-offs, then the result. @internal */
-export function finishPass(p: PreparedPass): BroadcastResult {
+export function finishPass(p: PreparedPass, air: AirStats | null = null): BroadcastResult {
   const { mesh, s, state, draws } = p;
   const { seed, replication, pass } = draws;
   // Targets complete when their holder's row completes — at once for mesh endpoints, after a
@@ -184,9 +215,10 @@ export function finishPass(p: PreparedPass): BroadcastResult {
   return new BroadcastResult(
     mesh,
     s,
-    { seed, replication, pass, version: VERSION, contention: p.radio.contention },
+    { seed, replication, pass, version: VERSION, contention: p.radio.contention === 'none' ? 'none' : 'csma' },
     { ...state, handoffAttempts, handoffFailures },
     reachable,
+    air,
   );
 }
 

@@ -1,2 +1,2 @@
-export { DEFAULT_DELAY, resolveRadio } from './radio.js';
-export type { AirtimeOptions, ContentionMode, Radio, RadioOptions } from './radio.js';
+export { DEFAULT_AIRTIME_S, DEFAULT_DELAY, resolveRadio } from './radio.js';
+export type { AirtimeOptions, ContentionMode, ContentionOptions, Radio, RadioOptions } from './radio.js';

@@ -9,8 +9,24 @@ export interface AirtimeOptions {
   readonly bitRateBps: number;
 }
 
-/** How frames compete for the air. Only `'none'` (independent receptions) is available so far. */
-export type ContentionMode = 'none';
+/**
+ * Shared-air model ("contention"): frames take airtime, each node sends one frame at a time
+ * from a queue after a random backoff (the per-hop `delay`), defers while it hears a neighbour
+ * (carrier sense), and a reception fails when another frame reaches the same receiver in
+ * overlapping time on the same channel (hidden terminals included) or the receiver is itself
+ * transmitting. See docs/model.md "Contention".
+ */
+export interface ContentionOptions {
+  /** Frequency-hopping channels: two overlapping frames share a channel with probability 1 / channels. @defaultValue 1 */
+  readonly channels?: number;
+  /** Carrier sense: defer while hearing a neighbour. @defaultValue true */
+  readonly carrierSense?: boolean;
+  /** Upper end of the random wait (uniform) before retrying after a deferral, in seconds. @defaultValue 0.25 */
+  readonly deferMaxS?: number;
+}
+
+/** How frames compete for the air: `'none'` (independent receptions) or a {@link ContentionOptions} model. */
+export type ContentionMode = 'none' | 'csma' | ContentionOptions;
 
 /** Radio options of a run. */
 export interface RadioOptions {
@@ -31,11 +47,18 @@ export interface Radio {
   readonly delay: DelaySpec;
   /** Seconds of airtime added to every hop (0 without airtime). */
   readonly airtimeS: number;
-  /** Contention model. */
-  readonly contention: ContentionMode;
+  /** Contention model (`'none'`, or the resolved shared-air model). */
+  readonly contention: 'none' | Required<ContentionOptions>;
   /** Mean time per hop, delay plus airtime. */
   readonly meanHopS: number;
 }
+
+/**
+ * Airtime of a frame under contention when none is configured: 160 bytes at 38.4 kbit/s
+ * (a ~100-byte firmware segment plus headers and preamble at a common 900 MHz FHSS AMI rate;
+ * see docs/model.md "Contention").
+ */
+export const DEFAULT_AIRTIME_S = (160 * 8) / 38_400;
 
 /**
  * The default per-hop delay: a relay forwards after a random jitter uniform on 1–3 s (a
@@ -63,7 +86,20 @@ export function resolveRadio(options: RadioOptions = {}, path = 'radio'): Radio 
     }
     airtimeS = (frameBytes * 8) / bitRateBps;
   }
-  const contention = options.contention ?? 'none';
-  if (contention !== 'none') throw new ValidationError(`${path}.contention`, contention, "'none'");
+  const given = options.contention ?? 'none';
+  let contention: Radio['contention'] = 'none';
+  if (given !== 'none') {
+    const c: ContentionOptions = given === 'csma' ? {} : given;
+    if (typeof c !== 'object' || c === null) throw new ValidationError(`${path}.contention`, given, "'none', 'csma' or { channels, carrierSense, deferMaxS }");
+    checkObject(`${path}.contention`, c, ['channels', 'carrierSense', 'deferMaxS'], 'contention options');
+    const channels = c.channels ?? 1;
+    if (!Number.isInteger(channels) || channels < 1 || channels > 1000) throw new ValidationError(`${path}.contention.channels`, channels, 'an integer in 1..1000');
+    const carrierSense = c.carrierSense ?? true;
+    if (typeof carrierSense !== 'boolean') throw new ValidationError(`${path}.contention.carrierSense`, carrierSense, 'true or false');
+    const deferMaxS = c.deferMaxS ?? 0.25;
+    if (!(deferMaxS > 0 && Number.isFinite(deferMaxS))) throw new ValidationError(`${path}.contention.deferMaxS`, deferMaxS, 'a number of seconds > 0');
+    if (airtimeS === 0) airtimeS = DEFAULT_AIRTIME_S; // frames must take time on a shared air
+    contention = { channels, carrierSense, deferMaxS };
+  }
   return { delay, airtimeS, contention, meanHopS: delayMeanS(delay) + airtimeS };
 }

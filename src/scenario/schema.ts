@@ -134,7 +134,16 @@ export const SCENARIO_SCHEMA = {
       properties: {
         delay,
         airtime: { type: 'object', additionalProperties: false, required: ['frameBytes', 'bitRateBps'], properties: { frameBytes: count(1, 65_535), bitRateBps: positive } },
-        contention: { const: 'none' },
+        contention: {
+          oneOf: [
+            { enum: ['none', 'csma'] },
+            {
+              type: 'object',
+              additionalProperties: false,
+              properties: { channels: count(1, 1000), carrierSense: { type: 'boolean' }, deferMaxS: positive },
+            },
+          ],
+        },
       },
     },
     handoff: {

@@ -1,0 +1,358 @@
+import { RadixQueue } from '../engine/radix.js';
+import type { ContentionOptions } from '../radio/radio.js';
+import { delaySampler } from '../random/distributions.js';
+import { createStream } from '../random/stream.js';
+import { COUNTER } from './flood.js';
+import type { PreparedPass } from './run.js';
+
+/** What the shared air did during a run (all broadcasts on it together). */
+export interface AirStats {
+  /** Events handled by the contention engine. */
+  readonly events: number;
+  /** Frames sent. */
+  readonly frames: number;
+  /** Receptions lost because another frame overlapped at the receiver on the same channel, or the receiver was transmitting. */
+  readonly collisions: number;
+  /** Times a node found the air busy (carrier sense) and waited. */
+  readonly deferrals: number;
+  /** Mean seconds a frame waited in its node's queue before going on air. */
+  readonly meanQueueDelayS: number;
+  /** Longest such wait. */
+  readonly maxQueueDelayS: number;
+  /** Seconds of airtime used, all frames. */
+  readonly airtimeS: number;
+  /** Frames dropped from a queue because their packet's TTL ran out before they could be sent. */
+  readonly expiredInQueue: number;
+  /** First and last clock times with traffic on the air. */
+  readonly firstS: number;
+  /** Last clock time with traffic. */
+  readonly lastS: number;
+  /** Time-average, over [firstS, lastS], of the number of packets with frames queued or on the air. */
+  readonly meanPacketsInFlight: number;
+  /** Most packets with frames queued or on the air at once. */
+  readonly maxPacketsInFlight: number;
+  /** Reception outcomes decided (one per receiver per frame): the events a per-receiver simulator schedules. */
+  readonly receptionEvents: number;
+  /** Mean over relaying nodes of the share of [firstS, lastS] each spent transmitting. */
+  readonly meanUtilisation: number;
+  /** Largest such share (the busiest node). */
+  readonly maxUtilisation: number;
+}
+
+const SEND = 0;
+const TRY = 1;
+const TX_END = 2;
+
+/**
+ * Runs broadcast passes that share the air, on one clock (contention on). Each pass keeps its
+ * own tanks, counters and results; frames of all passes compete: several packets in flight,
+ * several origins, several broadcasts at once.
+ *
+ * Model (docs/model.md "Contention"): a node that gets a packet to forward queues a frame and
+ * tries to send after a backoff drawn from the radio's per-hop delay; with carrier sense it
+ * defers while it hears a neighbour (retrying after a uniform wait up to `deferMaxS`); a frame
+ * occupies the air for the airtime; a reception fails if another frame reaching the same
+ * receiver overlaps it on the same channel (probability 1/channels per overlap; hidden
+ * terminals included) or if the receiver transmits meanwhile; a clean reception then succeeds
+ * with the link's probability. Copies after the TTL are dropped; frames whose packet expired
+ * while queued are dropped unsent.
+ * @internal
+ */
+export function runContended(passes: readonly PreparedPass[], c: Required<ContentionOptions>, streamRoot: readonly (string | number)[]): AirStats {
+  const first = passes[0]!;
+  const mesh = first.mesh;
+  const n = mesh.n;
+  const { offsets, neighbours, linkSuccess } = mesh;
+  const airtimeS = first.radio.airtimeS;
+  const seed = first.draws.seed;
+  const link = createStream(seed, ...streamRoot, 'air', 'link');
+  const channel = createStream(seed, ...streamRoot, 'air', 'channel');
+  const deferRng = createStream(seed, ...streamRoot, 'air', 'defer');
+  const backoff = delaySampler(first.radio.delay, createStream(seed, ...streamRoot, 'air', 'backoff'));
+  const shareChannel = 1 / c.channels;
+
+  // Node state.
+  const busyUntil = new Float64Array(n); // hears a transmission until
+  const txUntil = new Float64Array(n).fill(-Infinity);
+  const rxCount = new Int32Array(n);
+  const rxEpoch = new Int32Array(n);
+  const edgeEpoch = new Int32Array(neighbours.length);
+  const pendingTry = new Uint8Array(n);
+  const onAir = new Int32Array(n).fill(-1); // frame being sent
+  const head = new Int32Array(n).fill(-1);
+  const tail = new Int32Array(n).fill(-1);
+  const txAirtime = new Float64Array(n);
+
+  // Frame pool: broadcast, packet (pass index j), hop, next in queue, time queued.
+  let cap = 1024;
+  let fPass = new Int32Array(cap);
+  let fJ = new Int32Array(cap);
+  let fHop = new Int32Array(cap);
+  let fNext = new Int32Array(cap);
+  let fQueued = new Float64Array(cap);
+  let freeTop = 0;
+  let freeList = new Int32Array(cap);
+  let used = 0;
+  const allocFrame = (): number => {
+    if (freeTop > 0) return freeList[--freeTop]!;
+    if (used === cap) {
+      cap *= 2;
+      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
+        const b = new (a.constructor as new (n: number) => T)(cap);
+        b.set(a as never);
+        return b;
+      };
+      fPass = grow(fPass);
+      fJ = grow(fJ);
+      fHop = grow(fHop);
+      fNext = grow(fNext);
+      fQueued = grow(fQueued);
+      freeList = grow(freeList);
+    }
+    return used++;
+  };
+
+  // Per pass: which nodes hold which packets in flight (a ring of slots, cleared as packets are sent).
+  const slots = passes.map((p) => Math.ceil(p.s.ttlS / Math.max(p.s.spacingS, 1e-9)) + 2);
+  const seen = passes.map((p, b) => new Uint8Array(n * Math.min(slots[b]!, p.s.segments)));
+  const ringOf = passes.map((p, b) => Math.min(slots[b]!, p.s.segments));
+  const cleared = passes.map(() => -1);
+
+  // Frames queued or on the air per packet, and how many packets have any (packets in flight).
+  const outstanding = passes.map((p) => new Int32Array(p.s.segments));
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let inFlightArea = 0;
+  let lastChange = NaN;
+  const track = (t: number): void => {
+    if (lastChange === lastChange) inFlightArea += inFlight * (t - lastChange);
+    lastChange = t;
+  };
+  const frameAdded = (b: number, j: number, t: number): void => {
+    if (outstanding[b]![j]!++ === 0) {
+      track(t);
+      if (++inFlight > maxInFlight) maxInFlight = inFlight;
+    }
+  };
+  const frameGone = (b: number, j: number, t: number): void => {
+    if (--outstanding[b]![j]! === 0) {
+      track(t);
+      inFlight--;
+    }
+  };
+  let receptionEvents = 0;
+
+  const queue = new RadixQueue(256);
+  // Every origin's injection of every packet is known up front.
+  const sendPass: number[] = [];
+  const sendJ: number[] = [];
+  const sendOrigin: number[] = [];
+  passes.forEach((p, b) => {
+    for (let j = 0; j < p.s.segments; j++) {
+      for (const o of p.s.origins) {
+        const id = sendPass.length;
+        sendPass.push(b);
+        sendJ.push(j);
+        sendOrigin.push(o);
+        queue.push(p.draws.startS + j * p.s.spacingS, id * 4 + SEND);
+      }
+    }
+  });
+
+  let events = 0;
+  let frames = 0;
+  let collisions = 0;
+  let deferrals = 0;
+  let queueDelaySum = 0;
+  let queueDelayMax = 0;
+  let airtimeTotal = 0;
+  let expiredInQueue = 0;
+  let firstS = Infinity;
+  let lastS = -Infinity;
+
+  const sendTime = (b: number, j: number): number => passes[b]!.draws.startS + j * passes[b]!.s.spacingS;
+
+  /** Node u gets packet (b, j) at time t with hop count h: first copy → tank, maybe forward. */
+  const deliver = (u: number, b: number, j: number, h: number, t: number): void => {
+    const p = passes[b]!;
+    const st = p.state;
+    const counters = st.counters;
+    const seenB = seen[b]!;
+    const at = (j % ringOf[b]!) * n + u;
+    if (seenB[at] === 1) {
+      counters[COUNTER.duplicates]!++;
+      return;
+    }
+    seenB[at] = 1;
+    counters[COUNTER.reached]!++;
+    const row = st.holderRow[u]!;
+    if (row >= 0 && st.accepts[row] === 1) {
+      const segment = p.s.firstSegment + j;
+      const byte = row * st.stride + (segment >> 3);
+      const mask = 1 << (segment & 7);
+      if ((st.tanks[byte]! & mask) !== 0) {
+        st.tanks[byte] = st.tanks[byte]! & ~mask;
+        if (t > st.lastNeededS[row]!) st.lastNeededS[row] = t;
+        if (--st.missing[row]! === 0) st.rowCompletedS[row] = st.lastNeededS[row]!;
+      }
+    }
+    if (p.forwards[u] === 0) return;
+    if (h >= p.s.maxHops) {
+      counters[COUNTER.hopLimited]!++;
+      return;
+    }
+    const f = allocFrame();
+    fPass[f] = b;
+    fJ[f] = j;
+    fHop[f] = h + 1;
+    fNext[f] = -1;
+    fQueued[f] = t;
+    frameAdded(b, j, t);
+    if (tail[u]! < 0) head[u] = f;
+    else fNext[tail[u]!] = f;
+    tail[u] = f;
+    if (pendingTry[u] === 0 && onAir[u]! < 0) {
+      pendingTry[u] = 1;
+      queue.push(t + backoff(), u * 4 + TRY);
+    }
+  };
+
+  while (queue.size > 0) {
+    const t = queue.peekTime();
+    const ev = queue.pop();
+    events++;
+    const type = ev & 3;
+    const id = ev >> 2;
+    if (type === SEND) {
+      const b = sendPass[id]!;
+      const j = sendJ[id]!;
+      if (cleared[b]! < j) {
+        // A new packet of pass b: its ring slot held a packet long expired.
+        cleared[b] = j;
+        seen[b]!.fill(0, (j % ringOf[b]!) * n, (j % ringOf[b]! + 1) * n);
+      }
+      const o = sendOrigin[id]!;
+      const lh = passes[b]!.state.lastHeardS;
+      if (!(lh[o]! >= t)) lh[o] = t;
+      deliver(o, b, j, 1, t);
+      continue;
+    }
+    const v = id;
+    if (type === TRY) {
+      pendingTry[v] = 0;
+      // Drop frames whose packet expired while they waited.
+      let f = head[v]!;
+      while (f >= 0 && t > sendTime(fPass[f]!, fJ[f]!) + passes[fPass[f]!]!.s.ttlS) {
+        expiredInQueue++;
+        frameGone(fPass[f]!, fJ[f]!, t);
+        const next = fNext[f]!;
+        freeList[freeTop++] = f;
+        f = next;
+      }
+      head[v] = f;
+      if (f < 0) {
+        tail[v] = -1;
+        continue;
+      }
+      if (c.carrierSense && busyUntil[v]! > t) {
+        deferrals++;
+        pendingTry[v] = 1;
+        queue.push(busyUntil[v]! + deferRng() * c.deferMaxS, v * 4 + TRY);
+        continue;
+      }
+      // Start transmitting the head frame.
+      head[v] = fNext[f]!;
+      if (head[v] < 0) tail[v] = -1;
+      onAir[v] = f;
+      const end = t + airtimeS;
+      const waited = t - fQueued[f]!;
+      queueDelaySum += waited;
+      if (waited > queueDelayMax) queueDelayMax = waited;
+      frames++;
+      airtimeTotal += airtimeS;
+      txAirtime[v]! += airtimeS;
+      passes[fPass[f]!]!.state.counters[COUNTER.transmissions]!++;
+      if (t < firstS) firstS = t;
+      if (rxCount[v]! > 0) rxEpoch[v]!++; // half duplex: what v was receiving is lost
+      txUntil[v] = end;
+      for (let e = offsets[v]!, stop = offsets[v + 1]!; e < stop; e++) {
+        const u = neighbours[e]!;
+        if (busyUntil[u]! < end) busyUntil[u] = end;
+        if (txUntil[u]! > t) edgeEpoch[e] = -1; // u is transmitting: deaf
+        else if (rxCount[u]! > 0 && channel() < shareChannel) {
+          rxEpoch[u]!++; // overlap on one channel: both frames are lost at u
+          edgeEpoch[e] = -1;
+        } else edgeEpoch[e] = rxEpoch[u]!;
+        rxCount[u]!++;
+      }
+      queue.push(end, v * 4 + TX_END);
+      continue;
+    }
+    // TX_END: decide every neighbour's reception.
+    const f = onAir[v]!;
+    const b = fPass[f]!;
+    const j = fJ[f]!;
+    const h = fHop[f]!;
+    const p = passes[b]!;
+    const counters = p.state.counters;
+    const lastHeard = p.state.lastHeardS;
+    const expiry = sendTime(b, j) + p.s.ttlS;
+    if (t > lastS) lastS = t;
+    receptionEvents += offsets[v + 1]! - offsets[v]!;
+    for (let e = offsets[v]!, stop = offsets[v + 1]!; e < stop; e++) {
+      const u = neighbours[e]!;
+      rxCount[u]!--;
+      if (edgeEpoch[e] !== rxEpoch[u]) {
+        collisions++;
+        continue;
+      }
+      if (link() >= linkSuccess[e]!) {
+        counters[COUNTER.lost]!++;
+        continue;
+      }
+      counters[COUNTER.receptions]!++;
+      if (!(lastHeard[u]! >= t)) lastHeard[u] = t;
+      if (t > expiry) {
+        counters[COUNTER.expired]!++;
+        continue;
+      }
+      deliver(u, b, j, h, t);
+    }
+    onAir[v] = -1;
+    frameGone(b, j, t);
+    freeList[freeTop++] = f;
+    if (head[v]! >= 0 && pendingTry[v] === 0) {
+      pendingTry[v] = 1;
+      queue.push(t + backoff(), v * 4 + TRY);
+    }
+  }
+
+  const span = lastS > firstS ? lastS - firstS : 0;
+  let utilSum = 0;
+  let utilMax = 0;
+  let relays = 0;
+  for (let v = 0; v < n; v++) {
+    if (mesh.relays[v] === 0) continue;
+    relays++;
+    const u = span > 0 ? txAirtime[v]! / span : 0;
+    utilSum += u;
+    if (u > utilMax) utilMax = u;
+  }
+  return {
+    events,
+    frames,
+    collisions,
+    deferrals,
+    meanQueueDelayS: frames === 0 ? 0 : queueDelaySum / frames,
+    maxQueueDelayS: queueDelayMax,
+    airtimeS: airtimeTotal,
+    expiredInQueue,
+    firstS: frames === 0 ? NaN : firstS,
+    lastS: frames === 0 ? NaN : lastS,
+    meanPacketsInFlight: span > 0 ? inFlightArea / span : 0,
+    maxPacketsInFlight: maxInFlight,
+    receptionEvents,
+    meanUtilisation: relays === 0 ? 0 : utilSum / relays,
+    maxUtilisation: utilMax,
+  };
+}

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { generators, Network, runBroadcast, runBroadcasts, ValidationError } from '../src/index.js';
+import { proportionSE, SEEDS, Z } from './stats.js';
+
+const csma = { contention: 'csma' } as const;
+
+function threeNodes(collectorsLinked: boolean): Network {
+  // C1 — M1 — C2, and optionally C1 — C2 (then each collector hears the other).
+  const net = new Network();
+  net.addDevice({ id: 'C1', kind: 'collector' });
+  net.addDevice({ id: 'M1', kind: 'meter' });
+  net.addDevice({ id: 'C2', kind: 'collector' });
+  net.addLink({ from: 'C1', to: 'M1', success: 1 });
+  net.addLink({ from: 'M1', to: 'C2', success: 1 });
+  if (collectorsLinked) net.addLink({ from: 'C1', to: 'C2', success: 1 });
+  return net;
+}
+
+describe('contention: exact cases', () => {
+  it('on a lossless line one frame is on the air at a time: layer k gets the packet at k·(backoff + airtime)', () => {
+    const net = generators.line({ meters: 12 });
+    const airtime = { frameBytes: 100, bitRateBps: 8000 }; // 0.1 s
+    const r = runBroadcast(net, { origins: ['C1'], packets: 1, ttlS: 600 }, { radio: { ...csma, delay: { kind: 'constant', valueS: 2 }, airtime } });
+    for (let k = 1; k <= 12; k++) expect(r.endpoint(`M${k}`).completedS).toBeCloseTo(k * 2.1, 9);
+    expect(r.air!.collisions).toBe(0);
+    expect(r.air!.frames).toBe(13);
+    expect(r.air!.airtimeS).toBeCloseTo(1.3, 9);
+  });
+
+  it.each(SEEDS)('on a star only the collector reaches the meters, so completion is still p^N (seed %i)', (seed) => {
+    const p = 0.9;
+    const packets = 12;
+    const meters = 1500;
+    // Max Hops 3: the meters forward too, and their frames collide at the collector, which
+    // changes nothing for the meters (they hear only the collector).
+    const r = runBroadcast(generators.star({ meters, success: p }), { origins: ['C1'], packets, maxHops: 3, ttlS: 60 }, { seed, radio: csma });
+    const q = p ** packets;
+    expect(Math.abs(r.coverage - q)).toBeLessThan(Z * proportionSE(q, meters));
+    expect(r.air!.collisions).toBeGreaterThan(0); // the meters' own forwards collide at the collector
+  });
+
+  it('hidden terminals: two collectors that cannot hear each other blank their common neighbour', () => {
+    const spec = { origins: ['C1', 'C2'], packets: 20, maxHops: 2, ttlS: 60 };
+    const radio = { ...csma, delay: { kind: 'constant', valueS: 1 } } as const;
+    const r = runBroadcast(threeNodes(false), spec, { radio });
+    expect(r.endpoint('M1').tank!.missing).toBe(20);
+    expect(r.air!.collisions).toBe(40);
+  });
+
+  it.each(SEEDS)('with C channels two overlapping frames collide with probability 1/C (seed %i)', (seed) => {
+    const packets = 600;
+    const spec = { origins: ['C1', 'C2'], packets, maxHops: 2, ttlS: 60, spacingS: 70 };
+    const r = runBroadcast(threeNodes(false), spec, { seed, radio: { contention: { channels: 4 }, delay: { kind: 'constant', valueS: 1 } } });
+    const got = (packets - r.endpoint('M1').tank!.missing) / packets;
+    expect(Math.abs(got - 0.75)).toBeLessThan(Z * proportionSE(0.75, packets));
+  });
+
+  it('carrier sense: collectors that hear each other take turns instead of colliding', () => {
+    const spec = { origins: ['C1', 'C2'], packets: 20, maxHops: 2, ttlS: 60 };
+    const delay = { kind: 'constant', valueS: 1 } as const;
+    const sensing = runBroadcast(threeNodes(true), spec, { radio: { contention: { carrierSense: true }, delay } });
+    expect(sensing.endpoint('M1').tank!.missing).toBe(0);
+    expect(sensing.air!.deferrals).toBeGreaterThanOrEqual(20);
+    const deaf = runBroadcast(threeNodes(true), spec, { radio: { contention: { carrierSense: false }, delay } });
+    expect(deaf.endpoint('M1').tank!.missing).toBe(20);
+  });
+
+  it('frames whose packet expires while queued are dropped unsent', () => {
+    // A slow backoff and a short TTL: the line's far end never gets the packet.
+    const r = runBroadcast(generators.line({ meters: 40 }), { origins: ['C1'], packets: 1, ttlS: 60 }, { radio: { ...csma, delay: { kind: 'constant', valueS: 5 } } });
+    expect(r.endpoint('M11').completedS).not.toBeNull();
+    expect(r.endpoint('M13').completedS).toBeNull();
+    expect(r.air!.expiredInQueue).toBe(1);
+  });
+});
+
+describe('contention: broadcasts sharing the air', () => {
+  const net = generators.utilityMesh({ collectors: 2, endpointsPerCollector: 1200, seed: 5 });
+
+  it('two broadcasts at once collide where run one after the other they do not', () => {
+    // Hidden collectors: each broadcast alone reaches M1; together their frames overlap there.
+    const radio = { ...csma, delay: { kind: 'constant', valueS: 1 } } as const;
+    const a = { origins: ['C1'], packets: 10, maxHops: 2, ttlS: 60 };
+    const b = { origins: ['C2'], packets: 10, maxHops: 2, ttlS: 60 };
+    const [ta, tb] = runBroadcasts(threeNodes(false), [a, b], { radio });
+    expect(ta!.air).toBe(tb!.air);
+    expect(ta!.coverage + tb!.coverage).toBe(0);
+    expect(ta!.air!.collisions).toBe(20);
+    const sa = runBroadcast(threeNodes(false), a, { radio });
+    const sb = runBroadcast(threeNodes(false), b, { radio: { ...radio }, seed: 1 });
+    expect(sa.coverage + sb.coverage).toBe(2);
+    expect(sa.air!.collisions + sb.air!.collisions).toBe(0);
+  });
+
+  it('contention off is untouched: runBroadcasts without contention equals separate runs', () => {
+    const specs = [{ origins: ['C1'], packets: 5 }, { origins: ['C2'], packets: 5 }];
+    const together = runBroadcasts(net, specs, { seed: 3 });
+    specs.forEach((spec, i) => expect(JSON.stringify(together[i]!.summary())).toBe(JSON.stringify(runBroadcast(net, spec, { seed: 3 }).summary())));
+    expect(together[0]!.air).toBeNull();
+  });
+
+  it('checks its options', () => {
+    const spec = { origins: ['C1'], packets: 1 };
+    expect(() => runBroadcast(net, spec, { radio: { contention: { channels: 0 } } })).toThrow(expect.objectContaining({ path: 'options.radio.contention.channels' }));
+    expect(() => runBroadcast(net, spec, { radio: { contention: { slots: 3 } as never } })).toThrow(ValidationError);
+    expect(() => runBroadcasts(net, [])).toThrow(expect.objectContaining({ path: 'specs' }));
+    expect(() => runBroadcasts(net, [spec, { ...spec, maxHops: 99 }])).toThrow(expect.objectContaining({ path: 'specs[1].maxHops' }));
+  });
+});
