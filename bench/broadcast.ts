@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { generators, runBroadcast, type BroadcastSpec, type CompiledMesh, type DelaySpec, type QueueKind } from '../src/index.js';
+import { generators, runBroadcast, type AirStats, type BroadcastSpec, type CompiledMesh, type DelaySpec, type QueueKind } from '../src/index.js';
 import { bfsSameDraws } from './bfs.js';
 
 const quick = process.argv.includes('--quick') || process.argv.includes('--check');
@@ -102,6 +102,23 @@ async function main(): Promise<void> {
     ...(await workload('U', `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin`, utility, { origins: ['C1'], packets, ...research }, exponential, 3)),
   );
 
+  // W5: contention on, against contention off on the same mesh and packets, same process.
+  const w5Packets = quick ? 10 : 100;
+  const w5Spec = { origins: Array.from(utility.collectors, (c) => utility.id(c)), packets: w5Packets, maxHops: 40, ttlS: 300 };
+  const w5 = new Bench({ iterations: 3, time: 0, warmupIterations: 1, warmupTime: 0 });
+  let w5Seed = 1;
+  const airBox: { stats: AirStats | null } = { stats: null };
+  w5.add('contention off', () => {
+    runBroadcast(utility, w5Spec, { seed: w5Seed++ });
+  });
+  w5.add('contention on', () => {
+    airBox.stats = runBroadcast(utility, w5Spec, { seed: w5Seed++, radio: { contention: 'csma' } }).air;
+  });
+  await w5.run();
+  const offMs = minMs(w5.tasks[0]!);
+  const onMs = minMs(w5.tasks[1]!);
+  process.stderr.write('  W5: done\n');
+
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`\nmeshcast broadcast benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${cpus().length} cores)${quick ? ', quick sizes' : ''}`);
   console.log(`Mesh build (gridMesh ${side}×${side}): ${gridBuildS.toFixed(1)} s; utilityMesh ${(collectors * 2500).toLocaleString('en-US')} meters: ${utilityBuildS.toFixed(1)} s\n`);
@@ -109,6 +126,15 @@ async function main(): Promise<void> {
   console.log('|---|---|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(`| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`);
+  }
+  const a = airBox.stats;
+  if (a !== null) {
+    console.log(`\nW5 contention on, utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${w5Packets} packets from every collector:`);
+    console.log('| run | min ms | queue events/s | reception events/s | ÷ contention off |');
+    console.log('|---|---:|---:|---:|---:|');
+    console.log(`| contention off | ${offMs.toFixed(0)} | | | 1.00 |`);
+    console.log(`| contention on | ${onMs.toFixed(0)} | ${(a.events / (onMs / 1000) / 1e6).toFixed(2)} M | ${((a.events + a.receptionEvents) / (onMs / 1000) / 1e6).toFixed(2)} M | ${(onMs / offMs).toFixed(2)} |`);
+    console.log('Queue events: frame sends, tries and frame ends handled by the engine. Reception events: those plus one per receiver per frame (what a per-receiver simulator such as ns-3 schedules).');
   }
   const w4 = rows.filter((r) => r.key.startsWith('W4-') && r.task === 'runBroadcast/radix').map((r) => r.nsPerReception);
   if (w4.length > 0) console.log(`\nW4 scaling: ns per reception from ${Math.min(...w4).toFixed(0)} to ${Math.max(...w4).toFixed(0)} (spread ${(Math.max(...w4) / Math.min(...w4)).toFixed(2)}×)`);

@@ -62,3 +62,32 @@ export function checkObject(path: string, value: unknown, keys: readonly string[
     if (!keys.includes(key)) throw new ValidationError(path === '' ? key : `${path}.${key}`, (value as Record<string, unknown>)[key], `one of the fields ${keys.join(', ')}`);
   }
 }
+
+/**
+ * Checks an integer in `min..max`.
+ * @returns the value
+ */
+export function checkInteger(path: string, v: unknown, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ValidationError(path, v, `an integer in ${min}..${max}`);
+  return v;
+}
+
+/**
+ * Checks a probability (or share) in [0, 1].
+ * @returns the value
+ */
+export function checkProbability(path: string, v: unknown, what = 'a probability'): number {
+  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ValidationError(path, v, `${what} in [0, 1]`);
+  return v;
+}
+
+/**
+ * Checks a finite number > 0 (or >= 0 with `orZero`).
+ * @returns the value
+ */
+export function checkPositive(path: string, v: unknown, orZero = false): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || (!orZero && v === 0)) {
+    throw new ValidationError(path, v, orZero ? 'a finite number >= 0' : 'a finite number > 0');
+  }
+  return v;
+}

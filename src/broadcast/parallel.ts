@@ -7,7 +7,7 @@ import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
 import type { FloodState } from './flood.js';
 import type { BroadcastResult } from './result.js';
-import { finishPass, floodSegments, preparePass, type PassDraws, type RunOptions } from './run.js';
+import { finishPass, floodSegments, preparePass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
 import type { BroadcastSpec } from './spec.js';
 
 /** Options of {@link runBroadcastParallel}: those of `runBroadcast` plus the worker count. */
@@ -43,13 +43,6 @@ export interface FloodTaskResult {
   readonly lastNeededS: Float64Array;
   readonly lastHeardS: Float64Array;
   readonly counters: Float64Array;
-}
-
-function shared<T extends Int32Array | Uint8Array | Float32Array>(a: T): T {
-  if (a.buffer instanceof SharedArrayBuffer) return a;
-  const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-  copy.set(a as never);
-  return copy;
 }
 
 /**
@@ -102,12 +95,12 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
   const shares: number[][] = Array.from({ length: workers }, () => []);
   for (let j = 0; j < s.segments; j++) shares[((s.firstSegment + j) >> 3) % workers]!.push(j);
   const base = {
-    offsets: shared(p.mesh.offsets),
-    neighbours: shared(p.mesh.neighbours),
-    linkSuccess: shared(p.mesh.linkSuccess),
-    forwards: shared(p.forwards),
-    holderRow: shared(state.holderRow),
-    accepts: shared(state.accepts),
+    offsets: sharedCopy(p.mesh.offsets, false),
+    neighbours: sharedCopy(p.mesh.neighbours, false),
+    linkSuccess: sharedCopy(p.mesh.linkSuccess, false),
+    forwards: sharedCopy(p.forwards, false),
+    holderRow: sharedCopy(state.holderRow, false),
+    accepts: sharedCopy(state.accepts, false),
     tanks: state.tanks,
     stride: state.stride,
     missing: state.missing,

@@ -1,4 +1,4 @@
-import { checkObject, ValidationError } from '../errors.js';
+import { checkInteger, checkObject, ValidationError } from '../errors.js';
 import { DEVICE_KINDS, FLAG_BITS, type Device, type DeviceKind } from '../network/device.js';
 import { KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
 
@@ -100,13 +100,6 @@ export interface ResolvedSpec {
 
 const HEADEND = { maxHops: [2, 40], ttlS: [60, 600] } as const;
 
-function integerIn(path: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ValidationError(path, v, `an integer in ${min}..${max}`);
-  }
-  return v;
-}
-
 /**
  * Checks a spec against the mesh and the chosen limits, and resolves defaults.
  * @param spec - the caller's spec
@@ -156,12 +149,12 @@ export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<Resolved
     if (spec.imageBytes !== undefined || spec.payloadBytes !== undefined) {
       throw new ValidationError('spec.imageBytes', spec.imageBytes, 'nothing when packets is given');
     }
-    packets = integerIn('spec.packets', spec.packets, 1, 10_000_000);
+    packets = checkInteger('spec.packets', spec.packets, 1, 10_000_000);
   } else {
-    const bytes = integerIn('spec.imageBytes', spec.imageBytes, 1, 2 ** 31 - 1);
-    const payload = integerIn('spec.payloadBytes', spec.payloadBytes, 1, 65_535);
+    const bytes = checkInteger('spec.imageBytes', spec.imageBytes, 1, 2 ** 31 - 1);
+    const payload = checkInteger('spec.payloadBytes', spec.payloadBytes, 1, 65_535);
     packets = Math.ceil(bytes / payload);
-    integerIn('spec.imageBytes', packets, 1, 10_000_000);
+    checkInteger('spec.imageBytes', packets, 1, 10_000_000);
   }
 
   const spacingS = spec.spacingS ?? 70;
@@ -172,8 +165,8 @@ export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<Resolved
   if (typeof startS !== 'number' || !Number.isFinite(startS)) throw new ValidationError('spec.startS', startS, 'a finite clock time in seconds');
 
   const maxHops = research
-    ? integerIn('spec.maxHops', spec.maxHops ?? 40, 1, 2 ** 31 - 1)
-    : integerIn('spec.maxHops', spec.maxHops ?? 40, HEADEND.maxHops[0], HEADEND.maxHops[1]);
+    ? checkInteger('spec.maxHops', spec.maxHops ?? 40, 1, 2 ** 31 - 1)
+    : checkInteger('spec.maxHops', spec.maxHops ?? 40, HEADEND.maxHops[0], HEADEND.maxHops[1]);
   const ttlS = spec.ttlS ?? 300;
   if (research) {
     if (typeof ttlS !== 'number' || !(ttlS > 0)) throw new ValidationError('spec.ttlS', ttlS, 'a number of seconds > 0 (Infinity allowed)');
@@ -181,8 +174,8 @@ export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<Resolved
     throw new ValidationError('spec.ttlS', ttlS, `${HEADEND.ttlS[0]} to ${HEADEND.ttlS[1]} seconds (or limits: 'research')`);
   }
 
-  const maxSegments = integerIn('spec.maxSegments', spec.maxSegments ?? 0, 0, 10_000_000);
-  const firstSegment = integerIn('spec.firstSegment', spec.firstSegment ?? 0, 0, packets - 1);
+  const maxSegments = checkInteger('spec.maxSegments', spec.maxSegments ?? 0, 0, 10_000_000);
+  const firstSegment = checkInteger('spec.firstSegment', spec.firstSegment ?? 0, 0, packets - 1);
   const remaining = packets - firstSegment;
   const segments = maxSegments === 0 ? remaining : Math.min(maxSegments, remaining);
 

@@ -1,5 +1,5 @@
 import createGraph, { type Graph } from 'ngraph.graph';
-import { ValidationError } from '../errors.js';
+import { checkProbability, ValidationError } from '../errors.js';
 import {
   DEVICE_KINDS,
   isChildKind,
@@ -35,13 +35,6 @@ export interface LinkInput {
   readonly success: number;
   /** Probability for the reverse direction. @defaultValue success (symmetric link) */
   readonly reverseSuccess?: number;
-}
-
-function checkProbability(path: string, p: unknown): number {
-  if (typeof p !== 'number' || !(p >= 0 && p <= 1)) {
-    throw new ValidationError(path, p, 'a probability in [0, 1]');
-  }
-  return p;
 }
 
 const FLAG_NAMES: readonly (keyof DeviceFlags)[] = [

@@ -1,5 +1,5 @@
 import { randomExponential, randomGamma, randomLogNormal, randomUniform } from 'd3-random';
-import { checkObject, ValidationError } from '../errors.js';
+import { checkObject, checkPositive, ValidationError } from '../errors.js';
 import type { Rng } from './stream.js';
 
 /**
@@ -22,20 +22,6 @@ export const DELAY_KINDS = ['constant', 'uniform', 'exponential', 'lognormal', '
 
 /** A sampler bound to a stream: each call returns one delay in seconds. */
 export type DelaySampler = () => number;
-
-function nonNegative(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ValidationError(path, value, 'a finite number >= 0');
-  }
-  return value;
-}
-
-function positive(path: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ValidationError(path, value, 'a finite number > 0');
-  }
-  return value;
-}
 
 /**
  * Checks a delay spec once, outside the sampler (a d3 habit: parameters are validated when
@@ -60,26 +46,26 @@ export function validateDelay(spec: unknown, path = 'delay'): DelaySpec {
   if (allowed !== undefined) checkObject(path, spec, allowed, `a ${String(s['kind'])} delay`);
   switch (s['kind']) {
     case 'constant':
-      return { kind: 'constant', valueS: nonNegative(`${path}.valueS`, s['valueS']) };
+      return { kind: 'constant', valueS: checkPositive(`${path}.valueS`, s['valueS'], true) };
     case 'uniform': {
-      const minS = nonNegative(`${path}.minS`, s['minS']);
-      const maxS = nonNegative(`${path}.maxS`, s['maxS']);
+      const minS = checkPositive(`${path}.minS`, s['minS'], true);
+      const maxS = checkPositive(`${path}.maxS`, s['maxS'], true);
       if (maxS < minS) throw new ValidationError(`${path}.maxS`, maxS, `a number >= minS (${minS})`);
       return { kind: 'uniform', minS, maxS };
     }
     case 'exponential':
-      return { kind: 'exponential', meanS: positive(`${path}.meanS`, s['meanS']) };
+      return { kind: 'exponential', meanS: checkPositive(`${path}.meanS`, s['meanS']) };
     case 'lognormal':
       return {
         kind: 'lognormal',
-        meanS: positive(`${path}.meanS`, s['meanS']),
-        cv: positive(`${path}.cv`, s['cv']),
+        meanS: checkPositive(`${path}.meanS`, s['meanS']),
+        cv: checkPositive(`${path}.cv`, s['cv']),
       };
     case 'gamma':
       return {
         kind: 'gamma',
-        shape: positive(`${path}.shape`, s['shape']),
-        meanS: positive(`${path}.meanS`, s['meanS']),
+        shape: checkPositive(`${path}.shape`, s['shape']),
+        meanS: checkPositive(`${path}.meanS`, s['meanS']),
       };
     default:
       throw new ValidationError(`${path}.kind`, s['kind'], DELAY_KINDS.join(', '));

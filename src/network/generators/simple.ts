@@ -1,4 +1,4 @@
-import { ValidationError } from '../../errors.js';
+import { checkInteger, checkObject, checkProbability, ValidationError } from '../../errors.js';
 import { createStream, type Seed } from '../../random/stream.js';
 import { compileColumns, type CompiledMesh } from '../compile.js';
 import { DEVICE_KINDS } from '../device.js';
@@ -6,38 +6,19 @@ import { Network } from '../network.js';
 import { resolvePathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
 import { buildLinks } from './spatial.js';
 
-function count(path: string, v: unknown, min: number, max = 10_000_000): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ValidationError(path, v, `an integer in ${min}..${max}`);
-  }
-  return v;
-}
-
-function probability(path: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ValidationError(path, v, 'a probability in [0, 1]');
-  return v;
-}
-
-function knownKeys(options: object, keys: readonly string[], what: string): void {
-  if (typeof options !== 'object' || options === null) throw new ValidationError('options', options, `an object of ${what} options`);
-  for (const key of Object.keys(options)) {
-    if (!keys.includes(key)) throw new ValidationError(key, (options as Record<string, unknown>)[key], `a ${what} option: ${keys.join(', ')}`);
-  }
-}
-
 /** Checks {@link LineOptions} (or {@link StarOptions}) and applies defaults. @internal */
 export function resolveLine(options: LineOptions, what = 'line'): { meters: number; success: number } {
-  knownKeys(options, ['meters', 'success'], what);
-  return { meters: count('meters', options.meters, 1), success: probability('success', options.success ?? 1) };
+  checkObject('', options, ['meters', 'success'], `${what} options`);
+  return { meters: checkInteger('meters', options.meters, 1, 10_000_000), success: checkProbability('success', options.success ?? 1) };
 }
 
 /** Checks {@link GridOptions} and applies defaults. @internal */
 export function resolveGrid(options: GridOptions): { width: number; height: number; success: number; where: 'centre' | 'corner'; spacingM: number } {
-  knownKeys(options, ['width', 'height', 'success', 'collector', 'spacingM'], 'grid');
-  const width = count('width', options.width, 1, 10_000);
-  const height = count('height', options.height ?? width, 1, 10_000);
+  checkObject('', options, ['width', 'height', 'success', 'collector', 'spacingM'], `grid options`);
+  const width = checkInteger('width', options.width, 1, 10_000);
+  const height = checkInteger('height', options.height ?? width, 1, 10_000);
   if (width * height < 2) throw new ValidationError('width', width, 'a grid of at least 2 nodes');
-  const success = probability('success', options.success ?? 1);
+  const success = checkProbability('success', options.success ?? 1);
   const where = options.collector ?? 'centre';
   if (where !== 'centre' && where !== 'corner') throw new ValidationError('collector', where, "'centre' or 'corner'");
   const spacingM = options.spacingM ?? 100;
@@ -229,10 +210,10 @@ export interface RandomGeometricOptions {
 
 /** Checks {@link RandomGeometricOptions} and applies defaults. @internal */
 export function resolveRandomGeometric(options: RandomGeometricOptions) {
-  knownKeys(options, ['meters', 'collectors', 'sideM', 'seed', 'eirpDbm', 'pathLoss', 'minSuccess', 'neighbourTable'], 'randomGeometric');
+  checkObject('', options, ['meters', 'collectors', 'sideM', 'seed', 'eirpDbm', 'pathLoss', 'minSuccess', 'neighbourTable'], `randomGeometric options`);
   if (options.seed !== undefined && !Number.isInteger(options.seed) && typeof options.seed !== 'string') throw new ValidationError('seed', options.seed, 'an integer or a string');
-  const meters = count('meters', options.meters, 1);
-  const collectors = count('collectors', options.collectors ?? 1, 1, 10_000);
+  const meters = checkInteger('meters', options.meters, 1, 10_000_000);
+  const collectors = checkInteger('collectors', options.collectors ?? 1, 1, 10_000);
   const sideM = options.sideM ?? 2000;
   if (!(sideM > 0 && Number.isFinite(sideM))) throw new ValidationError('sideM', sideM, 'a side > 0 m');
   const seed = options.seed ?? 0;
@@ -240,7 +221,7 @@ export function resolveRandomGeometric(options: RandomGeometricOptions) {
   if (!Number.isFinite(eirpDbm)) throw new ValidationError('eirpDbm', eirpDbm, 'a finite power in dBm');
   const minSuccess = options.minSuccess ?? 0.05;
   if (!(minSuccess > 0 && minSuccess < 1)) throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
-  const neighbourTable = count('neighbourTable', options.neighbourTable ?? 0, 0, 1000);
+  const neighbourTable = checkInteger('neighbourTable', options.neighbourTable ?? 0, 0, 1000);
   const pathLoss = resolvePathLoss(options.pathLoss);
   return { meters, collectors, sideM, seed, eirpDbm, minSuccess, neighbourTable, pathLoss };
 }

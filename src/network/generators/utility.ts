@@ -1,4 +1,4 @@
-import { checkObject, ValidationError } from '../../errors.js';
+import { checkInteger, checkObject, checkPositive, checkProbability, ValidationError } from '../../errors.js';
 import { createStream, type Rng, type Seed } from '../../random/stream.js';
 import { compileColumns, type CompiledMesh } from '../compile.js';
 import { DEVICE_KINDS, FLAG_BITS, type Device, type DeviceKind } from '../device.js';
@@ -79,23 +79,6 @@ export const UTILITY_MODEL_DEFAULTS: readonly ModelShare[] = [
   { model: 'commercial-s4', share: 0.1, moduleFirmware: '5.18' },
 ];
 
-function share(path: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1)) throw new ValidationError(path, v, 'a share in [0, 1]');
-  return v;
-}
-
-function integer(path: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new ValidationError(path, v, `an integer in ${min}..${max}`);
-  }
-  return v;
-}
-
-function positive(path: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) throw new ValidationError(path, v, 'a finite number > 0');
-  return v;
-}
-
 /** Draws from a Poisson(mean) by inversion (means here are small, ~150). */
 function poisson(rng: Rng, mean: number): number {
   // Split large means so exp(-mean) never underflows.
@@ -158,25 +141,24 @@ const STATIC_MODEL: Record<number, { model: string; module: string }> = {
  */
 export function resolveUtility(options: UtilityOptions) {
   if (typeof options !== 'object' || options === null) throw new ValidationError('options', options, 'an object of utility options');
-  const known = ['collectors', 'endpointsPerCollector', 'seed', 'cellSideM', 'neighbourhoodSize', 'houseSpacingM', 'ruralShare', 'routersPerCollector', 'meshExtendersPerThousand', 'gasShare', 'waterShare', 'zigbeeShare', 'activeHanShare', 'models', 'radio', 'pathLoss', 'minSuccess', 'neighbourTable'];
-  for (const key of Object.keys(options)) if (!known.includes(key)) throw new ValidationError(key, (options as Record<string, unknown>)[key], `a utility option: ${known.join(', ')}`);
+  checkObject('', options, ['collectors', 'endpointsPerCollector', 'seed', 'cellSideM', 'neighbourhoodSize', 'houseSpacingM', 'ruralShare', 'routersPerCollector', 'meshExtendersPerThousand', 'gasShare', 'waterShare', 'zigbeeShare', 'activeHanShare', 'models', 'radio', 'pathLoss', 'minSuccess', 'neighbourTable'], 'utility options');
   if (options.seed !== undefined && !Number.isInteger(options.seed) && typeof options.seed !== 'string') throw new ValidationError('seed', options.seed, 'an integer or a string');
-  const collectors = integer('collectors', options.collectors ?? 4, 1, 100_000);
-  const perCollector = integer('endpointsPerCollector', options.endpointsPerCollector ?? 2500, 0, 10_000_000);
+  const collectors = checkInteger('collectors', options.collectors ?? 4, 1, 100_000);
+  const perCollector = checkInteger('endpointsPerCollector', options.endpointsPerCollector ?? 2500, 0, 10_000_000);
   const seed = options.seed ?? 0;
-  const cellSideM = positive('cellSideM', options.cellSideM ?? 3000);
-  const hoodSize = positive('neighbourhoodSize', options.neighbourhoodSize ?? 150);
-  const houseSpacingM = positive('houseSpacingM', options.houseSpacingM ?? 30);
-  const ruralShare = share('ruralShare', options.ruralShare ?? 0.05);
-  const routersPer = integer('routersPerCollector', options.routersPerCollector ?? 6, 0, 100_000);
+  const cellSideM = checkPositive('cellSideM', options.cellSideM ?? 3000);
+  const hoodSize = checkPositive('neighbourhoodSize', options.neighbourhoodSize ?? 150);
+  const houseSpacingM = checkPositive('houseSpacingM', options.houseSpacingM ?? 30);
+  const ruralShare = checkProbability('ruralShare', options.ruralShare ?? 0.05, 'a share');
+  const routersPer = checkInteger('routersPerCollector', options.routersPerCollector ?? 6, 0, 100_000);
   const extendersPerThousand = options.meshExtendersPerThousand ?? 2;
   if (!(extendersPerThousand >= 0 && extendersPerThousand <= 1000)) {
     throw new ValidationError('meshExtendersPerThousand', extendersPerThousand, 'a number in [0, 1000]');
   }
-  const gasShare = share('gasShare', options.gasShare ?? 0.3);
-  const waterShare = share('waterShare', options.waterShare ?? 0.2);
-  const zigbeeShare = share('zigbeeShare', options.zigbeeShare ?? 0.5);
-  const activeHanShare = share('activeHanShare', options.activeHanShare ?? 0.2);
+  const gasShare = checkProbability('gasShare', options.gasShare ?? 0.3, 'a share');
+  const waterShare = checkProbability('waterShare', options.waterShare ?? 0.2, 'a share');
+  const zigbeeShare = checkProbability('zigbeeShare', options.zigbeeShare ?? 0.5, 'a share');
+  const activeHanShare = checkProbability('activeHanShare', options.activeHanShare ?? 0.2, 'a share');
   const models = options.models ?? UTILITY_MODEL_DEFAULTS;
   if (!Array.isArray(models) || models.length === 0) throw new ValidationError('models', models, 'a non-empty list of { model, share }');
   let totalShare = 0;
@@ -199,7 +181,7 @@ export function resolveUtility(options: UtilityOptions) {
   }
   const minSuccess = options.minSuccess ?? 0.05;
   if (!(minSuccess > 0 && minSuccess < 1)) throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
-  const neighbourTable = integer('neighbourTable', options.neighbourTable ?? 12, 0, 1000);
+  const neighbourTable = checkInteger('neighbourTable', options.neighbourTable ?? 12, 0, 1000);
   const pathLoss = resolvePathLoss(options.pathLoss);
   if (!Array.isArray(models)) throw new ValidationError('models', models, 'a list of { model, share }');
   return { collectors, perCollector, seed, cellSideM, hoodSize, houseSpacingM, ruralShare, routersPer, extendersPerThousand, gasShare, waterShare, zigbeeShare, activeHanShare, models, totalShare, radio, minSuccess, neighbourTable, pathLoss };
