@@ -135,24 +135,43 @@ export interface PassState {
 
 /** A compact, JSON-ready summary of a pass (what the CLI prints and sweeps record). */
 export interface PassSummary {
+  /** Seed, replication, pass and version. */
   readonly meta: RunMeta;
+  /** Origin collector ids. */
   readonly origins: readonly string[];
+  /** Image size in packets. */
   readonly packets: number;
+  /** Packets sent in this pass. */
   readonly packetsSent: number;
+  /** Seconds between packets. */
   readonly spacingS: number;
+  /** Maximum Hops. */
   readonly maxHops: number;
+  /** Maximum TTL in seconds. */
   readonly ttlS: number;
+  /** Targets. */
   readonly targets: number;
+  /** Targets complete. */
   readonly completed: number;
+  /** completed / targets. */
   readonly coverage: number;
+  /** Targets that refuse broadcast images. */
   readonly refused: number;
+  /** Targets no origin can reach. */
   readonly unreachable: number;
+  /** Clock time of the first packet sent. */
   readonly firstPacketS: number;
+  /** Clock time of the last packet sent. */
   readonly lastPacketS: number;
+  /** lastPacketS − firstPacketS. */
   readonly durationS: number;
+  /** Clock time by which the pass's traffic has died out. */
   readonly endS: number;
+  /** Completion-time distribution. */
   readonly completion: CompletionSummary;
+  /** Coverage by layer. */
   readonly layers: readonly LayerRow[];
+  /** Traffic counters. */
   readonly stats: PassStats;
   /** Shared-air statistics with contention on, else null. */
   readonly air: AirStats | null;
