@@ -107,3 +107,48 @@ describe('contention: broadcasts sharing the air', () => {
     expect(() => runBroadcasts(net, [spec, { ...spec, maxHops: 99 }])).toThrow(expect.objectContaining({ path: 'specs[1].maxHops' }));
   });
 });
+
+describe('contention: background reads and uplink reports', () => {
+  const net = generators.utilityMesh({ collectors: 2, endpointsPerCollector: 1200, seed: 5 });
+  const heavy = { origins: ['C1', 'C2'], packets: 40, spacingS: 15, maxHops: 12, ttlS: 60 };
+  const se = (a: { successRate: number; sent: number }, b: { successRate: number; sent: number }): number =>
+    Math.sqrt((a.successRate * (1 - a.successRate)) / a.sent + (b.successRate * (1 - b.successRate)) / b.sent);
+
+  it('reads retry per hop: on a lossy line success is 1-(1-p)^(r+1) per hop', () => {
+    const r = runBroadcast(generators.line({ meters: 3, success: 0.5 }), { origins: ['C1'], packets: 1, ttlS: 60 }, {
+      seed: 1,
+      radio: { contention: { reads: { intervalS: 100, beforeS: 200_000, afterS: 0, retries: 1, deadlineS: 1e6 } } },
+    });
+    const before = r.air!.reads!.before;
+    const per = 1 - 0.5 ** 2;
+    const want = (per + per ** 2 + per ** 3) / 3; // meters at 1, 2 and 3 hops
+    expect(Math.abs(before.successRate - want)).toBeLessThan(Z * proportionSE(want, before.sent));
+  });
+
+  it.each(SEEDS)('read success drops while a broadcast is on the air and recovers after it (seed %i)', (seed) => {
+    const r = runBroadcast(net, heavy, { seed, radio: { contention: { reads: { intervalS: 300 } } } });
+    const { before, during, after } = r.air!.reads!;
+    expect(before.successRate - during.successRate).toBeGreaterThan(Z * se(before, during));
+    expect(after.successRate - during.successRate).toBeGreaterThan(Z * se(after, during));
+    expect(Math.abs(after.successRate - before.successRate)).toBeLessThan(Z * se(after, before));
+  });
+
+  it.each(SEEDS)('two broadcasts at once lower read success more than one (seed %i)', (seed) => {
+    const radio = { contention: { reads: { intervalS: 300 } } };
+    const one = runBroadcast(net, heavy, { seed, radio }).air!.reads!.during;
+    const [both] = runBroadcasts(net, [heavy, { ...heavy, origins: ['C2', 'C1'], startS: 7, targets: { kinds: ['gasModule' as const] } }], { seed, radio });
+    const two = both!.air!.reads!.during;
+    expect(one.successRate - two.successRate).toBeGreaterThan(Z * se(one, two));
+  });
+
+  it.each(SEEDS)('completion reports fired at once are lost; spread out they arrive (seed %i)', (seed) => {
+    const spec = { origins: ['C1', 'C2'], packets: 3, maxHops: 12, ttlS: 60 };
+    const burst = runBroadcast(net, spec, { seed, radio: { contention: { reports: { spreadS: 0 } } } }).air!.reports!;
+    const spread = runBroadcast(net, spec, { seed, radio: { contention: { reports: { spreadS: 1800 } } } }).air!.reports!;
+    // Reports go out from every endpoint that completed (all but a few in both runs).
+    expect(burst.sent).toBeGreaterThan(2300);
+    expect(spread.sent).toBeGreaterThan(2300);
+    expect(burst.missed).toBeGreaterThan(4 * spread.missed);
+    expect(spread.missed / spread.sent).toBeLessThan(0.1);
+  });
+});

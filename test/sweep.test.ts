@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -92,7 +92,9 @@ describe('sweep', () => {
 });
 
 describe('bundled sweep scenarios', () => {
-  it.each(['hop-ttl-sweep.json', 'coverage-study.json'])('%s sweeps (one replication per cell)', async (file) => {
+  const withSweeps = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.json') && 'sweep' in JSON.parse(readFileSync(join(root, 'scenarios', f), 'utf8')));
+  it('there are sweep scenarios', () => expect(withSweeps.length).toBeGreaterThanOrEqual(3));
+  it.each(withSweeps)('%s sweeps (one replication per cell)', async (file) => {
     const scenario = checkScenario(JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')));
     expect(scenario.sweep?.grid).toBeDefined();
     const outcome = await sweep(scenario, scenario.sweep!.grid, { replications: 1, workers: 2 });
@@ -305,7 +307,7 @@ describe('scenario loader under fuzzing', () => {
   });
 
   it('the bundled scenarios pass the schema, and known-bad files fail both checks', () => {
-    for (const f of ['default.json', 'hop-ttl-sweep.json', 'coverage-study.json']) {
+    for (const f of readdirSync(join(root, 'scenarios')).filter((name) => name.endsWith('.json'))) {
       const data = JSON.parse(readFileSync(join(root, 'scenarios', f), 'utf8'));
       expect(schemaValid(data), f).toBe(true);
       expect(verdict(data)).toBe('valid');

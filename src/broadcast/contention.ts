@@ -1,5 +1,7 @@
 import { RadixQueue } from '../engine/radix.js';
-import type { ContentionOptions } from '../radio/radio.js';
+import { KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
+import { DEVICE_KINDS } from '../network/device.js';
+import type { ResolvedContention } from '../radio/radio.js';
 import { delaySampler } from '../random/distributions.js';
 import { createStream } from '../random/stream.js';
 import { COUNTER } from './flood.js';
@@ -35,13 +37,71 @@ export interface AirStats {
   readonly receptionEvents: number;
   /** Mean over relaying nodes of the share of [firstS, lastS] each spent transmitting. */
   readonly meanUtilisation: number;
+  /** Background read KPIs before, during and after the broadcasts (null without reads). */
+  readonly reads: ReadKpis | null;
+  /** Uplink reports of completed downloads (null without reports). */
+  readonly reports: { readonly sent: number; readonly delivered: number; readonly missed: number } | null;
   /** Largest such share (the busiest node). */
   readonly maxUtilisation: number;
+}
+
+/** Read success in one window: reads generated in it, and how many reached the collector in time. */
+export interface ReadWindow {
+  /** Reads generated in the window. */
+  readonly sent: number;
+  /** Of which delivered within the deadline. */
+  readonly delivered: number;
+  /** delivered / sent (1 when none were sent). */
+  readonly successRate: number;
+}
+
+/** Interval-read success before the first packet, while broadcast frames are on the air, and after. */
+export interface ReadKpis {
+  /** Reads generated before the first broadcast packet. */
+  readonly before: ReadWindow;
+  /** Reads generated from the first packet to the last broadcast frame. */
+  readonly during: ReadWindow;
+  /** Reads generated after the last broadcast frame. */
+  readonly after: ReadWindow;
 }
 
 const SEND = 0;
 const TRY = 1;
 const TX_END = 2;
+const READ = 3;
+const REPORT = 4;
+const BROADCAST_FRAME = 0;
+const READ_FRAME = 1;
+const REPORT_FRAME = 2;
+const KIND_METER = DEVICE_KINDS.indexOf('meter');
+
+const routes = new WeakMap<CompiledMesh, Int32Array>();
+
+/**
+ * Each node's next hop towards its collector: the neighbour one layer closer with the best link
+ * to it (lowest index on ties); -1 for collectors and unreachable nodes. Fixed per mesh.
+ */
+export function routeTable(mesh: CompiledMesh): Int32Array {
+  let r = routes.get(mesh);
+  if (r !== undefined) return r;
+  r = new Int32Array(mesh.n).fill(-1);
+  for (let v = 0; v < mesh.n; v++) {
+    const l = mesh.layer[v]!;
+    if (l <= 0 || mesh.relays[v] === 0) continue;
+    let best = -1;
+    let bestP = -1;
+    for (let e = mesh.offsets[v]!; e < mesh.offsets[v + 1]!; e++) {
+      const u = mesh.neighbours[e]!;
+      if (mesh.layer[u] === l - 1 && mesh.linkSuccess[e]! > bestP) {
+        best = u;
+        bestP = mesh.linkSuccess[e]!;
+      }
+    }
+    r[v] = best;
+  }
+  routes.set(mesh, r);
+  return r;
+}
 
 /**
  * Runs broadcast passes that share the air, on one clock (contention on). Each pass keeps its
@@ -58,7 +118,7 @@ const TX_END = 2;
  * while queued are dropped unsent.
  * @internal
  */
-export function runContended(passes: readonly PreparedPass[], c: Required<ContentionOptions>, streamRoot: readonly (string | number)[]): AirStats {
+export function runContended(passes: readonly PreparedPass[], c: ResolvedContention, streamRoot: readonly (string | number)[]): AirStats {
   const first = passes[0]!;
   const mesh = first.mesh;
   const n = mesh.n;
@@ -72,7 +132,7 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
   const shareChannel = 1 / c.channels;
 
   // Node state.
-  const busyUntil = new Float64Array(n); // hears a transmission until
+  const busyUntil = new Float64Array(n).fill(-Infinity); // hears a transmission until (clock times may be negative)
   const txUntil = new Float64Array(n).fill(-Infinity);
   const rxCount = new Int32Array(n);
   const rxEpoch = new Int32Array(n);
@@ -90,6 +150,9 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
   let fHop = new Int32Array(cap);
   let fNext = new Int32Array(cap);
   let fQueued = new Float64Array(cap);
+  let fKind = new Int32Array(cap);
+  let fId = new Int32Array(cap); // read or report number
+  let fTries = new Int32Array(cap);
   let freeTop = 0;
   let freeList = new Int32Array(cap);
   let used = 0;
@@ -107,6 +170,9 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
       fHop = grow(fHop);
       fNext = grow(fNext);
       fQueued = grow(fQueued);
+      fKind = grow(fKind);
+      fId = grow(fId);
+      fTries = grow(fTries);
       freeList = grow(freeList);
     }
     return used++;
@@ -154,11 +220,12 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
         sendPass.push(b);
         sendJ.push(j);
         sendOrigin.push(o);
-        queue.push(p.draws.startS + j * p.s.spacingS, id * 4 + SEND);
+        queue.push(p.draws.startS + j * p.s.spacingS, id * 8 + SEND);
       }
     }
   });
 
+  let lastBroadcastS = -Infinity;
   let events = 0;
   let frames = 0;
   let collisions = 0;
@@ -171,6 +238,40 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
   let lastS = -Infinity;
 
   const sendTime = (b: number, j: number): number => passes[b]!.draws.startS + j * passes[b]!.s.spacingS;
+
+  /**
+   * Wait before trying to send frame f: a broadcast frame waits the forwarding jitter (the
+   * radio's per-hop delay); a unicast frame only a MAC backoff, uniform up to `deferMaxS`.
+   */
+  const waitFor = (f: number): number => (fKind[f] === BROADCAST_FRAME ? backoff() : deferRng() * c.deferMaxS);
+
+  /** Appends frame f to u's queue and makes sure u will try to send. */
+  const enqueue = (u: number, f: number, t: number): void => {
+    fNext[f] = -1;
+    if (tail[u]! < 0) head[u] = f;
+    else fNext[tail[u]!] = f;
+    tail[u] = f;
+    if (pendingTry[u] === 0 && onAir[u]! < 0) {
+      pendingTry[u] = 1;
+      queue.push(t + waitFor(f), u * 8 + TRY);
+    }
+  };
+
+  // Unicast traffic (reads, reports): fixed routes, implicit acknowledgement, limited retries.
+  const route = c.reads !== null || c.reports !== null ? routeTable(mesh) : new Int32Array(0);
+  const readCreated: number[] = [];
+  const readDone: number[] = [];
+  const reportDone: number[] = [];
+  const reportHolder: number[] = [];
+  const trafficRng = createStream(seed, ...streamRoot, 'air', 'traffic');
+  const newUnicast = (v: number, kind: number, id: number, t: number): void => {
+    const f = allocFrame();
+    fKind[f] = kind;
+    fId[f] = id;
+    fTries[f] = 0;
+    fQueued[f] = t;
+    enqueue(v, f, t);
+  };
 
   /** Node u gets packet (b, j) at time t with hop count h: first copy → tank, maybe forward. */
   const deliver = (u: number, b: number, j: number, h: number, t: number): void => {
@@ -193,7 +294,14 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
       if ((st.tanks[byte]! & mask) !== 0) {
         st.tanks[byte] = st.tanks[byte]! & ~mask;
         if (t > st.lastNeededS[row]!) st.lastNeededS[row] = t;
-        if (--st.missing[row]! === 0) st.rowCompletedS[row] = st.lastNeededS[row]!;
+        if (--st.missing[row]! === 0) {
+          st.rowCompletedS[row] = st.lastNeededS[row]!;
+          if (c.reports !== null && route[u]! >= 0) {
+            reportDone.push(NaN);
+            queue.push(t + trafficRng() * c.reports.spreadS, (reportDone.length - 1) * 8 + REPORT);
+            reportHolder.push(u);
+          }
+        }
       }
     }
     if (p.forwards[u] === 0) return;
@@ -207,22 +315,34 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
     fHop[f] = h + 1;
     fNext[f] = -1;
     fQueued[f] = t;
+    fKind[f] = BROADCAST_FRAME;
     frameAdded(b, j, t);
-    if (tail[u]! < 0) head[u] = f;
-    else fNext[tail[u]!] = f;
-    tail[u] = f;
-    if (pendingTry[u] === 0 && onAir[u]! < 0) {
-      pendingTry[u] = 1;
-      queue.push(t + backoff(), u * 4 + TRY);
-    }
+    enqueue(u, f, t);
   };
 
+  // Reads: every reachable meter, first at a random phase, from beforeS before the first packet
+  // to afterS after the last packet's TTL.
+  const reads = c.reads;
+  let firstSendS = Infinity;
+  let lastPacketEndS = -Infinity;
+  for (const p of passes) {
+    firstSendS = Math.min(firstSendS, p.draws.startS);
+    lastPacketEndS = Math.max(lastPacketEndS, p.draws.startS + (p.s.segments - 1) * p.s.spacingS + p.s.ttlS);
+  }
+  const readsEndS = reads === null ? -Infinity : lastPacketEndS + reads.afterS;
+  if (reads !== null) {
+    const startS = firstSendS - reads.beforeS;
+    for (let v = 0; v < n; v++) {
+      if (mesh.kind[v] !== KIND_METER || route[v]! < 0) continue;
+      queue.push(startS + trafficRng() * reads.intervalS, v * 8 + READ);
+    }
+  }
   while (queue.size > 0) {
     const t = queue.peekTime();
     const ev = queue.pop();
     events++;
-    const type = ev & 3;
-    const id = ev >> 2;
+    const type = ev & 7;
+    const id = ev >> 3;
     if (type === SEND) {
       const b = sendPass[id]!;
       const j = sendJ[id]!;
@@ -237,14 +357,32 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
       deliver(o, b, j, 1, t);
       continue;
     }
+    if (type === READ) {
+      const v = id;
+      readCreated.push(t);
+      readDone.push(NaN);
+      newUnicast(v, READ_FRAME, readCreated.length - 1, t);
+      if (t + reads!.intervalS <= readsEndS) queue.push(t + reads!.intervalS, v * 8 + READ);
+      continue;
+    }
+    if (type === REPORT) {
+      newUnicast(reportHolder[id]!, REPORT_FRAME, id, t);
+      continue;
+    }
     const v = id;
     if (type === TRY) {
       pendingTry[v] = 0;
       // Drop frames whose packet expired while they waited.
       let f = head[v]!;
-      while (f >= 0 && t > sendTime(fPass[f]!, fJ[f]!) + passes[fPass[f]!]!.s.ttlS) {
-        expiredInQueue++;
-        frameGone(fPass[f]!, fJ[f]!, t);
+      while (
+        f >= 0 &&
+        ((fKind[f] === BROADCAST_FRAME && t > sendTime(fPass[f]!, fJ[f]!) + passes[fPass[f]!]!.s.ttlS) ||
+          (fKind[f] === READ_FRAME && t > readCreated[fId[f]!]! + reads!.deadlineS))
+      ) {
+        if (fKind[f] === BROADCAST_FRAME) {
+          expiredInQueue++;
+          frameGone(fPass[f]!, fJ[f]!, t);
+        }
         const next = fNext[f]!;
         freeList[freeTop++] = f;
         f = next;
@@ -257,7 +395,7 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
       if (c.carrierSense && busyUntil[v]! > t) {
         deferrals++;
         pendingTry[v] = 1;
-        queue.push(busyUntil[v]! + deferRng() * c.deferMaxS, v * 4 + TRY);
+        queue.push(busyUntil[v]! + deferRng() * c.deferMaxS, v * 8 + TRY);
         continue;
       }
       // Start transmitting the head frame.
@@ -271,7 +409,7 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
       frames++;
       airtimeTotal += airtimeS;
       txAirtime[v]! += airtimeS;
-      passes[fPass[f]!]!.state.counters[COUNTER.transmissions]!++;
+      if (fKind[f] === BROADCAST_FRAME) passes[fPass[f]!]!.state.counters[COUNTER.transmissions]!++;
       if (t < firstS) firstS = t;
       if (rxCount[v]! > 0) rxEpoch[v]!++; // half duplex: what v was receiving is lost
       txUntil[v] = end;
@@ -285,11 +423,44 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
         } else edgeEpoch[e] = rxEpoch[u]!;
         rxCount[u]!++;
       }
-      queue.push(end, v * 4 + TX_END);
+      queue.push(end, v * 8 + TX_END);
       continue;
     }
     // TX_END: decide every neighbour's reception.
     const f = onAir[v]!;
+    if (fKind[f] !== BROADCAST_FRAME) {
+      // Unicast: every neighbour heard the frame (and its airtime); only the next hop takes it.
+      const to = route[v]!;
+      let delivered = false;
+      receptionEvents += offsets[v + 1]! - offsets[v]!;
+      for (let e = offsets[v]!, stop = offsets[v + 1]!; e < stop; e++) {
+        const u = neighbours[e]!;
+        rxCount[u]!--;
+        if (u !== to) continue;
+        if (edgeEpoch[e] !== rxEpoch[u]) collisions++;
+        else if (link() < linkSuccess[e]!) delivered = true;
+      }
+      onAir[v] = -1;
+      if (delivered) {
+        if (mesh.kind[to] === KIND_COLLECTOR) {
+          (fKind[f] === READ_FRAME ? readDone : reportDone)[fId[f]!] = t;
+          freeList[freeTop++] = f;
+        } else {
+          fTries[f] = 0;
+          enqueue(to, f, t);
+        }
+      } else if (++fTries[f]! <= (fKind[f] === READ_FRAME ? reads!.retries : c.reports!.retries)) {
+        // Retry: back to the head of v's queue.
+        fNext[f] = head[v]!;
+        head[v] = f;
+        if (tail[v]! < 0) tail[v] = f;
+      } else freeList[freeTop++] = f;
+      if (head[v]! >= 0 && pendingTry[v] === 0) {
+        pendingTry[v] = 1;
+        queue.push(t + waitFor(head[v]!), v * 8 + TRY);
+      }
+      continue;
+    }
     const b = fPass[f]!;
     const j = fJ[f]!;
     const h = fHop[f]!;
@@ -298,6 +469,7 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
     const lastHeard = p.state.lastHeardS;
     const expiry = sendTime(b, j) + p.s.ttlS;
     if (t > lastS) lastS = t;
+    if (t > lastBroadcastS) lastBroadcastS = t;
     receptionEvents += offsets[v + 1]! - offsets[v]!;
     for (let e = offsets[v]!, stop = offsets[v + 1]!; e < stop; e++) {
       const u = neighbours[e]!;
@@ -323,10 +495,30 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
     freeList[freeTop++] = f;
     if (head[v]! >= 0 && pendingTry[v] === 0) {
       pendingTry[v] = 1;
-      queue.push(t + backoff(), v * 4 + TRY);
+      queue.push(t + waitFor(head[v]!), v * 8 + TRY);
     }
   }
 
+  const windowOf = (from: number, to: number): ReadWindow => {
+    let sent = 0;
+    let delivered = 0;
+    for (let i = 0; i < readCreated.length; i++) {
+      const t0 = readCreated[i]!;
+      if (t0 < from || t0 >= to) continue;
+      sent++;
+      if (readDone[i]! - t0 <= reads!.deadlineS) delivered++;
+    }
+    return { sent, delivered, successRate: sent === 0 ? 1 : delivered / sent };
+  };
+  const broadcastEndS = Math.max(lastBroadcastS, firstSendS);
+  const readKpis: ReadKpis | null =
+    reads === null
+      ? null
+      : { before: windowOf(-Infinity, firstSendS), during: windowOf(firstSendS, broadcastEndS), after: windowOf(broadcastEndS, Infinity) };
+  const reportStats =
+    c.reports === null
+      ? null
+      : { sent: reportDone.length, delivered: reportDone.filter((x) => x === x).length, missed: reportDone.filter((x) => x !== x).length };
   const span = lastS > firstS ? lastS - firstS : 0;
   let utilSum = 0;
   let utilMax = 0;
@@ -353,6 +545,8 @@ export function runContended(passes: readonly PreparedPass[], c: Required<Conten
     maxPacketsInFlight: maxInFlight,
     receptionEvents,
     meanUtilisation: relays === 0 ? 0 : utilSum / relays,
+    reads: readKpis,
+    reports: reportStats,
     maxUtilisation: utilMax,
   };
 }

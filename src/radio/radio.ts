@@ -1,4 +1,4 @@
-import { checkObject, ValidationError } from '../errors.js';
+import { checkInteger, checkObject, checkPositive, ValidationError } from '../errors.js';
 import { delayMeanS, validateDelay, type DelaySpec } from '../random/distributions.js';
 
 /** Frame size and bit rate, from which each hop's airtime is computed. */
@@ -23,6 +23,46 @@ export interface ContentionOptions {
   readonly carrierSense?: boolean;
   /** Upper end of the random wait (uniform) before retrying after a deferral, in seconds. @defaultValue 0.25 */
   readonly deferMaxS?: number;
+  /** Background interval reads from every meter to its collector (off when omitted). */
+  readonly reads?: ReadTrafficOptions;
+  /** Uplink "download complete" reports from every endpoint that completes (off when omitted). */
+  readonly reports?: ReportOptions;
+}
+
+/**
+ * Interval reads: each electric meter sends a read every `intervalS` (random phase), hop by hop
+ * towards its collector along fixed routes; a read succeeds if it reaches the collector within
+ * `deadlineS`. Reads run from `beforeS` before the first broadcast packet to `afterS` after the
+ * last packet's TTL, so success can be compared before, during and after a broadcast.
+ */
+export interface ReadTrafficOptions {
+  /** Seconds between a meter's reads. @defaultValue 900 */
+  readonly intervalS?: number;
+  /** A read counts as a success if it reaches the collector within this many seconds. @defaultValue 120 */
+  readonly deadlineS?: number;
+  /** Retransmissions per hop after a failed attempt. @defaultValue 3 */
+  readonly retries?: number;
+  /** Reads start this long before the first packet. @defaultValue 1800 */
+  readonly beforeS?: number;
+  /** Reads go on this long after the last packet's TTL. @defaultValue 1800 */
+  readonly afterS?: number;
+}
+
+/** Uplink reports sent when an endpoint completes the image. */
+export interface ReportOptions {
+  /** Each report waits a uniform random time in [0, spreadS) before it is sent. @defaultValue 0 */
+  readonly spreadS?: number;
+  /** Retransmissions per hop after a failed attempt. @defaultValue 3 */
+  readonly retries?: number;
+}
+
+/** {@link ContentionOptions} resolved. */
+export interface ResolvedContention {
+  readonly channels: number;
+  readonly carrierSense: boolean;
+  readonly deferMaxS: number;
+  readonly reads: Required<ReadTrafficOptions> | null;
+  readonly reports: Required<ReportOptions> | null;
 }
 
 /** How frames compete for the air: `'none'` (independent receptions) or a {@link ContentionOptions} model. */
@@ -48,7 +88,7 @@ export interface Radio {
   /** Seconds of airtime added to every hop (0 without airtime). */
   readonly airtimeS: number;
   /** Contention model (`'none'`, or the resolved shared-air model). */
-  readonly contention: 'none' | Required<ContentionOptions>;
+  readonly contention: 'none' | ResolvedContention;
   /** Mean time per hop, delay plus airtime. */
   readonly meanHopS: number;
 }
@@ -91,7 +131,7 @@ export function resolveRadio(options: RadioOptions = {}, path = 'radio'): Radio 
   if (given !== 'none') {
     const c: ContentionOptions = given === 'csma' ? {} : given;
     if (typeof c !== 'object' || c === null) throw new ValidationError(`${path}.contention`, given, "'none', 'csma' or { channels, carrierSense, deferMaxS }");
-    checkObject(`${path}.contention`, c, ['channels', 'carrierSense', 'deferMaxS'], 'contention options');
+    checkObject(`${path}.contention`, c, ['channels', 'carrierSense', 'deferMaxS', 'reads', 'reports'], 'contention options');
     const channels = c.channels ?? 1;
     if (!Number.isInteger(channels) || channels < 1 || channels > 1000) throw new ValidationError(`${path}.contention.channels`, channels, 'an integer in 1..1000');
     const carrierSense = c.carrierSense ?? true;
@@ -99,7 +139,25 @@ export function resolveRadio(options: RadioOptions = {}, path = 'radio'): Radio 
     const deferMaxS = c.deferMaxS ?? 0.25;
     if (!(deferMaxS > 0 && Number.isFinite(deferMaxS))) throw new ValidationError(`${path}.contention.deferMaxS`, deferMaxS, 'a number of seconds > 0');
     if (airtimeS === 0) airtimeS = DEFAULT_AIRTIME_S; // frames must take time on a shared air
-    contention = { channels, carrierSense, deferMaxS };
+    let reads: Required<ReadTrafficOptions> | null = null;
+    if (c.reads !== undefined) {
+      const at = `${path}.contention.reads`;
+      checkObject(at, c.reads, ['intervalS', 'deadlineS', 'retries', 'beforeS', 'afterS'], 'read traffic options');
+      reads = {
+        intervalS: checkPositive(`${at}.intervalS`, c.reads.intervalS ?? 900),
+        deadlineS: checkPositive(`${at}.deadlineS`, c.reads.deadlineS ?? 120),
+        retries: checkInteger(`${at}.retries`, c.reads.retries ?? 3, 0, 100),
+        beforeS: checkPositive(`${at}.beforeS`, c.reads.beforeS ?? 1800, true),
+        afterS: checkPositive(`${at}.afterS`, c.reads.afterS ?? 1800, true),
+      };
+    }
+    let reports: Required<ReportOptions> | null = null;
+    if (c.reports !== undefined) {
+      const at = `${path}.contention.reports`;
+      checkObject(at, c.reports, ['spreadS', 'retries'], 'report options');
+      reports = { spreadS: checkPositive(`${at}.spreadS`, c.reports.spreadS ?? 0, true), retries: checkInteger(`${at}.retries`, c.reports.retries ?? 3, 0, 100) };
+    }
+    contention = { channels, carrierSense, deferMaxS, reads, reports };
   }
   return { delay, airtimeS, contention, meanHopS: delayMeanS(delay) + airtimeS };
 }

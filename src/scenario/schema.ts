@@ -140,7 +140,17 @@ export const SCENARIO_SCHEMA = {
             {
               type: 'object',
               additionalProperties: false,
-              properties: { channels: count(1, 1000), carrierSense: { type: 'boolean' }, deferMaxS: positive },
+              properties: {
+                channels: count(1, 1000),
+                carrierSense: { type: 'boolean' },
+                deferMaxS: positive,
+                reads: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: { intervalS: positive, deadlineS: positive, retries: count(0, 100), beforeS: nonNegative, afterS: nonNegative },
+                },
+                reports: { type: 'object', additionalProperties: false, properties: { spreadS: nonNegative, retries: count(0, 100) } },
+              },
             },
           ],
         },
