@@ -152,3 +152,20 @@ describe('contention: background reads and uplink reports', () => {
     expect(spread.missed / spread.sent).toBeLessThan(0.1);
   });
 });
+
+describe('contention: Maximum TTL when floods outlast the pacing', () => {
+  // A sparse territory and slow forwarding: a flood takes longer than the 70 s between packets.
+  const deep = generators.utilityMesh({ collectors: 1, endpointsPerCollector: 3000, seed: 9, cellSideM: 9000 });
+  const radio = { contention: 'csma', delay: { kind: 'uniform', minS: 4, maxS: 12 } } as const;
+  const spec = { origins: ['C1'], packets: 10, spacingS: 70, maxHops: 40 };
+
+  it.each(SEEDS)('TTL 300 s keeps more packets in flight and collides more per delivered packet than TTL 60 s (seed %i)', (seed) => {
+    const short = runBroadcast(deep, { ...spec, ttlS: 60 }, { seed, radio });
+    const long = runBroadcast(deep, { ...spec, ttlS: 300 }, { seed, radio });
+    expect(long.air!.meanPacketsInFlight).toBeGreaterThan(short.air!.meanPacketsInFlight);
+    expect(long.air!.collisions / long.stats.reached).toBeGreaterThan(short.air!.collisions / short.stats.reached);
+    // The price of the short TTL here: frames expire in queues and far layers miss packets.
+    expect(short.air!.expiredInQueue).toBeGreaterThan(0);
+    expect(long.coverage).toBeGreaterThan(short.coverage);
+  });
+});
