@@ -169,3 +169,18 @@ describe('contention: Maximum TTL when floods outlast the pacing', () => {
     expect(long.coverage).toBeGreaterThan(short.coverage);
   });
 });
+
+describe('contention: per-device utilisation', () => {
+  it('is the device’s airtime over the air’s active span, and null without contention', () => {
+    const net = generators.line({ meters: 3 });
+    const airtime = { frameBytes: 100, bitRateBps: 8000 }; // 0.1 s a frame
+    const r = runBroadcast(net, { origins: ['C1'], packets: 1, ttlS: 600 }, { radio: { ...csma, delay: { kind: 'constant', valueS: 2 }, airtime } });
+    // C1 sends at 2.0 s, M1 at 4.1, M2 at 6.2, M3 at 8.3; the air is active from 2.0 to 8.4 s.
+    expect(r.air!.firstS).toBeCloseTo(2, 9);
+    expect(r.air!.lastS).toBeCloseTo(8.4, 9);
+    expect(r.utilisation('M2')).toBeCloseTo(0.1 / 6.4, 9);
+    expect(r.air!.maxUtilisation).toBeCloseTo(0.1 / 6.4, 9);
+    expect(runBroadcast(net, { origins: ['C1'], packets: 1 }).utilisation('M2')).toBeNull();
+    expect(() => r.utilisation('nope')).toThrow(ValidationError);
+  });
+});

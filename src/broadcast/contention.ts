@@ -118,7 +118,7 @@ export function routeTable(mesh: CompiledMesh): Int32Array {
  * while queued are dropped unsent.
  * @internal
  */
-export function runContended(passes: readonly PreparedPass[], c: ResolvedContention, streamRoot: readonly (string | number)[]): AirStats {
+export function runContended(passes: readonly PreparedPass[], c: ResolvedContention, streamRoot: readonly (string | number)[]): { stats: AirStats; nodeAirtimeS: Float64Array } {
   const first = passes[0]!;
   const mesh = first.mesh;
   const n = mesh.n;
@@ -530,7 +530,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     utilSum += u;
     if (u > utilMax) utilMax = u;
   }
-  return {
+  const stats: AirStats = {
     events,
     frames,
     collisions,
@@ -549,4 +549,5 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     reports: reportStats,
     maxUtilisation: utilMax,
   };
+  return { stats, nodeAirtimeS: txAirtime };
 }

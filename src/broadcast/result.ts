@@ -234,9 +234,10 @@ export class BroadcastResult {
   readonly air: AirStats | null;
 
   /** @internal Built by runBroadcast. */
-  constructor(mesh: CompiledMesh, spec: ResolvedSpec, meta: RunMeta, state: PassState, reachable: Uint8Array, air: AirStats | null = null) {
+  constructor(mesh: CompiledMesh, spec: ResolvedSpec, meta: RunMeta, state: PassState, reachable: Uint8Array, air: AirStats | null = null, nodeAirtimeS: Float64Array | null = null) {
     this.mesh = mesh;
     this.air = air;
+    this.nodeAirtimeS = nodeAirtimeS;
     this.spec = spec;
     this.meta = meta;
     this.state = state;
@@ -313,6 +314,20 @@ export class BroadcastResult {
   }
 
   private completionCache: CompletionSummary | undefined;
+  private readonly nodeAirtimeS: Float64Array | null;
+
+  /**
+   * Share of the air's active span (`air.firstS` … `air.lastS`) a device spent transmitting,
+   * with contention on; null with contention off.
+   * @param id - device id
+   */
+  utilisation(id: string): number | null {
+    const v = this.mesh.index(id);
+    if (v < 0) throw new ValidationError('id', id, 'the id of a device in the network');
+    if (this.nodeAirtimeS === null || this.air === null) return null;
+    const span = this.air.lastS - this.air.firstS;
+    return span > 0 ? this.nodeAirtimeS[v]! / span : 0;
+  }
 
   /** Completion-time distribution (computed on first use). */
   get completion(): CompletionSummary {

@@ -53,7 +53,7 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   const { mesh, s, state } = p;
   if (p.radio.contention !== 'none') {
     const air = runContended([p], p.radio.contention, ['rep', p.draws.replication, 'pass', p.draws.pass]);
-    return finishPass(p, air);
+    return finishPass(p, air.stats, air.nodeAirtimeS);
   }
   const flood = floodState(p, {
     tanks: state.tanks,
@@ -184,11 +184,11 @@ export function runBroadcasts(network: Network | CompiledMesh, specs: readonly B
   const first = prepared[0]!;
   if (first.radio.contention === 'none') return specs.map((spec) => runBroadcast(mesh, spec, options));
   const air = runContended(prepared, first.radio.contention, ['rep', first.draws.replication, 'pass', first.draws.pass, 'broadcasts', specs.length]);
-  return prepared.map((p) => finishPass(p, air));
+  return prepared.map((p) => finishPass(p, air.stats, air.nodeAirtimeS));
 }
 
 /** Hand-offs, then the result. @internal */
-export function finishPass(p: PreparedPass, air: AirStats | null = null): BroadcastResult {
+export function finishPass(p: PreparedPass, air: AirStats | null = null, nodeAirtimeS: Float64Array | null = null): BroadcastResult {
   const { mesh, s, state, draws } = p;
   const { seed, replication, pass } = draws;
   // Targets complete when their holder's row completes — at once for mesh endpoints, after a
@@ -219,6 +219,7 @@ export function finishPass(p: PreparedPass, air: AirStats | null = null): Broadc
     { ...state, handoffAttempts, handoffFailures },
     reachable,
     air,
+    nodeAirtimeS,
   );
 }
 
