@@ -184,3 +184,30 @@ describe('contention: per-device utilisation', () => {
     expect(() => r.utilisation('nope')).toThrow(ValidationError);
   });
 });
+
+describe('contention: register reads and two-way commands', () => {
+  it('a round trip k hops away succeeds with q^(2k), q = 1-(1-p)^(r+1) per hop', () => {
+    const r = runBroadcast(generators.line({ meters: 3, success: 0.5 }), { origins: ['C1'], packets: 1, ttlS: 60 }, {
+      seed: 2,
+      radio: { contention: { reads: { intervalS: 1e6, registerReadIntervalS: 100, commandIntervalS: 100, beforeS: 200_000, afterS: 0, retries: 1, deadlineS: 1e6 } } },
+    });
+    const q = 1 - 0.5 ** 2;
+    const want = (q ** 2 + q ** 4 + q ** 6) / 3;
+    for (const kpi of [r.air!.reads!.registerReads!.before, r.air!.reads!.commands!.before]) {
+      expect(Math.abs(kpi.successRate - want)).toBeLessThan(Z * proportionSE(want, kpi.sent));
+    }
+  });
+
+  it.each(SEEDS)('register reads and commands also suffer during a heavy broadcast (seed %i)', (seed) => {
+    const net = generators.utilityMesh({ collectors: 2, endpointsPerCollector: 1200, seed: 5 });
+    // Hourly requests to each of 2,400 meters: light enough that the collectors' queues keep up.
+    const spec = { origins: ['C1', 'C2'], packets: 100, spacingS: 15, maxHops: 12, ttlS: 60 };
+    const r = runBroadcast(net, spec, { seed, radio: { contention: { reads: { intervalS: 3600, registerReadIntervalS: 3600, commandIntervalS: 3600 } } } });
+    for (const k of [r.air!.reads!.registerReads!, r.air!.reads!.commands!]) {
+      const se = Math.sqrt((k.before.successRate * (1 - k.before.successRate)) / k.before.sent + (k.during.successRate * (1 - k.during.successRate)) / k.during.sent);
+      expect(k.before.successRate - k.during.successRate).toBeGreaterThan(Z * se);
+      expect(k.after.sent).toBeGreaterThan(0);
+    }
+    expect(runBroadcast(net, { ...spec, packets: 1 }, { seed, radio: { contention: { reads: {} } } }).air!.reads!.registerReads).toBeNull();
+  });
+});

@@ -55,8 +55,12 @@ export interface ReadWindow {
   readonly successRate: number;
 }
 
-/** Interval-read success before the first packet, while broadcast frames are on the air, and after. */
+/** Success before the first packet, while broadcast frames are on the air, and after, for each kind of read. */
 export interface ReadKpis {
+  /** Register reads (collector-initiated round trips); null when not generated. */
+  readonly registerReads: { readonly before: ReadWindow; readonly during: ReadWindow; readonly after: ReadWindow } | null;
+  /** Two-way commands (collector-initiated round trips); null when not generated. */
+  readonly commands: { readonly before: ReadWindow; readonly during: ReadWindow; readonly after: ReadWindow } | null;
   /** Reads generated before the first broadcast packet. */
   readonly before: ReadWindow;
   /** Reads generated from the first packet to the last broadcast frame. */
@@ -70,6 +74,10 @@ const TRY = 1;
 const TX_END = 2;
 const READ = 3;
 const REPORT = 4;
+const REGISTER = 5;
+const COMMAND = 6;
+const REQUEST_FRAME = 3; // down the route, collector → meter
+const RESPONSE_FRAME = 4; // back up, meter → collector
 const BROADCAST_FRAME = 0;
 const READ_FRAME = 1;
 const REPORT_FRAME = 2;
@@ -153,6 +161,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
   let fKind = new Int32Array(cap);
   let fId = new Int32Array(cap); // read or report number
   let fTries = new Int32Array(cap);
+  let fPos = new Int32Array(cap); // a request's position on its path
   let freeTop = 0;
   let freeList = new Int32Array(cap);
   let used = 0;
@@ -173,6 +182,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
       fKind = grow(fKind);
       fId = grow(fId);
       fTries = grow(fTries);
+      fPos = grow(fPos);
       freeList = grow(freeList);
     }
     return used++;
@@ -263,6 +273,16 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
   const readDone: number[] = [];
   const reportDone: number[] = [];
   const reportHolder: number[] = [];
+  // Round trips: when made, kind (0 register read, 1 command), path meter → … → collector, outcome.
+  const reqCreated: number[] = [];
+  const reqKind: number[] = [];
+  const reqPath: Int32Array[] = [];
+  const reqDone: number[] = [];
+  const pathOf = (v: number): Int32Array => {
+    const hops: number[] = [v];
+    for (let u = v; route[u]! >= 0; u = route[u]!) hops.push(route[u]!);
+    return Int32Array.from(hops);
+  };
   const trafficRng = createStream(seed, ...streamRoot, 'air', 'traffic');
   const newUnicast = (v: number, kind: number, id: number, t: number): void => {
     const f = allocFrame();
@@ -335,6 +355,8 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     for (let v = 0; v < n; v++) {
       if (mesh.kind[v] !== KIND_METER || route[v]! < 0) continue;
       queue.push(startS + trafficRng() * reads.intervalS, v * 8 + READ);
+      if (reads.registerReadIntervalS > 0) queue.push(startS + trafficRng() * reads.registerReadIntervalS, v * 8 + REGISTER);
+      if (reads.commandIntervalS > 0) queue.push(startS + trafficRng() * reads.commandIntervalS, v * 8 + COMMAND);
     }
   }
   while (queue.size > 0) {
@@ -369,6 +391,24 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
       newUnicast(reportHolder[id]!, REPORT_FRAME, id, t);
       continue;
     }
+    if (type === REGISTER || type === COMMAND) {
+      const meter = id;
+      const path = pathOf(meter);
+      reqCreated.push(t);
+      reqKind.push(type === REGISTER ? 0 : 1);
+      reqPath.push(path);
+      reqDone.push(NaN);
+      const f = allocFrame();
+      fKind[f] = REQUEST_FRAME;
+      fId[f] = reqCreated.length - 1;
+      fTries[f] = 0;
+      fPos[f] = path.length - 1;
+      fQueued[f] = t;
+      enqueue(path[path.length - 1]!, f, t);
+      const every = type === REGISTER ? reads!.registerReadIntervalS : reads!.commandIntervalS;
+      if (t + every <= readsEndS) queue.push(t + every, meter * 8 + type);
+      continue;
+    }
     const v = id;
     if (type === TRY) {
       pendingTry[v] = 0;
@@ -377,7 +417,8 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
       while (
         f >= 0 &&
         ((fKind[f] === BROADCAST_FRAME && t > sendTime(fPass[f]!, fJ[f]!) + passes[fPass[f]!]!.s.ttlS) ||
-          (fKind[f] === READ_FRAME && t > readCreated[fId[f]!]! + reads!.deadlineS))
+          (fKind[f] === READ_FRAME && t > readCreated[fId[f]!]! + reads!.deadlineS) ||
+          ((fKind[f] === REQUEST_FRAME || fKind[f] === RESPONSE_FRAME) && t > reqCreated[fId[f]!]! + reads!.deadlineS))
       ) {
         if (fKind[f] === BROADCAST_FRAME) {
           expiredInQueue++;
@@ -430,7 +471,8 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     const f = onAir[v]!;
     if (fKind[f] !== BROADCAST_FRAME) {
       // Unicast: every neighbour heard the frame (and its airtime); only the next hop takes it.
-      const to = route[v]!;
+      const kind = fKind[f]!;
+      const to = kind === REQUEST_FRAME ? reqPath[fId[f]!]![fPos[f]! - 1]! : route[v]!;
       let delivered = false;
       receptionEvents += offsets[v + 1]! - offsets[v]!;
       for (let e = offsets[v]!, stop = offsets[v + 1]!; e < stop; e++) {
@@ -442,14 +484,16 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
       }
       onAir[v] = -1;
       if (delivered) {
-        if (mesh.kind[to] === KIND_COLLECTOR) {
-          (fKind[f] === READ_FRAME ? readDone : reportDone)[fId[f]!] = t;
-          freeList[freeTop++] = f;
-        } else {
-          fTries[f] = 0;
+        fTries[f] = 0;
+        if (kind === REQUEST_FRAME) {
+          // Down one hop; at the meter the request turns into its response, going back up.
+          if (--fPos[f]! === 0) fKind[f] = RESPONSE_FRAME;
           enqueue(to, f, t);
-        }
-      } else if (++fTries[f]! <= (fKind[f] === READ_FRAME ? reads!.retries : c.reports!.retries)) {
+        } else if (mesh.kind[to] === KIND_COLLECTOR) {
+          (kind === READ_FRAME ? readDone : kind === REPORT_FRAME ? reportDone : reqDone)[fId[f]!] = t;
+          freeList[freeTop++] = f;
+        } else enqueue(to, f, t);
+      } else if (++fTries[f]! <= (kind === REPORT_FRAME ? c.reports!.retries : reads!.retries)) {
         // Retry: back to the head of v's queue.
         fNext[f] = head[v]!;
         head[v] = f;
@@ -499,22 +543,30 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     }
   }
 
-  const windowOf = (from: number, to: number): ReadWindow => {
-    let sent = 0;
-    let delivered = 0;
-    for (let i = 0; i < readCreated.length; i++) {
-      const t0 = readCreated[i]!;
-      if (t0 < from || t0 >= to) continue;
-      sent++;
-      if (readDone[i]! - t0 <= reads!.deadlineS) delivered++;
-    }
-    return { sent, delivered, successRate: sent === 0 ? 1 : delivered / sent };
-  };
   const broadcastEndS = Math.max(lastBroadcastS, firstSendS);
+  // Success per window, by when the read or request was made.
+  const windows = (created: readonly number[], done: readonly number[], keep: (i: number) => boolean) => {
+    const windowOf = (from: number, to: number): ReadWindow => {
+      let sent = 0;
+      let delivered = 0;
+      for (let i = 0; i < created.length; i++) {
+        const t0 = created[i]!;
+        if (t0 < from || t0 >= to || !keep(i)) continue;
+        sent++;
+        if (done[i]! - t0 <= reads!.deadlineS) delivered++;
+      }
+      return { sent, delivered, successRate: sent === 0 ? 1 : delivered / sent };
+    };
+    return { before: windowOf(-Infinity, firstSendS), during: windowOf(firstSendS, broadcastEndS), after: windowOf(broadcastEndS, Infinity) };
+  };
   const readKpis: ReadKpis | null =
     reads === null
       ? null
-      : { before: windowOf(-Infinity, firstSendS), during: windowOf(firstSendS, broadcastEndS), after: windowOf(broadcastEndS, Infinity) };
+      : {
+          ...windows(readCreated, readDone, () => true),
+          registerReads: reads.registerReadIntervalS > 0 ? windows(reqCreated, reqDone, (i) => reqKind[i] === 0) : null,
+          commands: reads.commandIntervalS > 0 ? windows(reqCreated, reqDone, (i) => reqKind[i] === 1) : null,
+        };
   const reportStats =
     c.reports === null
       ? null

@@ -46,6 +46,13 @@ export interface ReadTrafficOptions {
   readonly beforeS?: number;
   /** Reads go on this long after the last packet's TTL. @defaultValue 1800 */
   readonly afterS?: number;
+  /**
+   * Seconds between register reads the collector requests from each meter (a round trip: the
+   * request down the meter's route, the response back up); 0 for none. @defaultValue 0
+   */
+  readonly registerReadIntervalS?: number;
+  /** Seconds between two-way commands to each meter (a round trip, like a register read); 0 for none. @defaultValue 0 */
+  readonly commandIntervalS?: number;
 }
 
 /** Uplink reports sent when an endpoint completes the image. */
@@ -142,13 +149,15 @@ export function resolveRadio(options: RadioOptions = {}, path = 'radio'): Radio 
     let reads: Required<ReadTrafficOptions> | null = null;
     if (c.reads !== undefined) {
       const at = `${path}.contention.reads`;
-      checkObject(at, c.reads, ['intervalS', 'deadlineS', 'retries', 'beforeS', 'afterS'], 'read traffic options');
+      checkObject(at, c.reads, ['intervalS', 'deadlineS', 'retries', 'beforeS', 'afterS', 'registerReadIntervalS', 'commandIntervalS'], 'read traffic options');
       reads = {
         intervalS: checkPositive(`${at}.intervalS`, c.reads.intervalS ?? 900),
         deadlineS: checkPositive(`${at}.deadlineS`, c.reads.deadlineS ?? 120),
         retries: checkInteger(`${at}.retries`, c.reads.retries ?? 3, 0, 100),
         beforeS: checkPositive(`${at}.beforeS`, c.reads.beforeS ?? 1800, true),
         afterS: checkPositive(`${at}.afterS`, c.reads.afterS ?? 1800, true),
+        registerReadIntervalS: checkPositive(`${at}.registerReadIntervalS`, c.reads.registerReadIntervalS ?? 0, true),
+        commandIntervalS: checkPositive(`${at}.commandIntervalS`, c.reads.commandIntervalS ?? 0, true),
       };
     }
     let reports: Required<ReportOptions> | null = null;

@@ -147,7 +147,15 @@ export const SCENARIO_SCHEMA = {
                 reads: {
                   type: 'object',
                   additionalProperties: false,
-                  properties: { intervalS: positive, deadlineS: positive, retries: count(0, 100), beforeS: nonNegative, afterS: nonNegative },
+                  properties: {
+                    intervalS: positive,
+                    deadlineS: positive,
+                    retries: count(0, 100),
+                    beforeS: nonNegative,
+                    afterS: nonNegative,
+                    registerReadIntervalS: nonNegative,
+                    commandIntervalS: nonNegative,
+                  },
                 },
                 reports: { type: 'object', additionalProperties: false, properties: { spreadS: nonNegative, retries: count(0, 100) } },
               },
