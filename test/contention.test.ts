@@ -236,3 +236,12 @@ describe('contention: parallel broadcasts and coverage', () => {
     expect(mean(alone) - mean(together)).toBeGreaterThan(Z * se);
   }, 60_000);
 });
+
+describe('contention: the air’s active span covers all traffic', () => {
+  it('firstS and lastS include reads as well as broadcast frames', () => {
+    const net = generators.line({ meters: 3 });
+    const r = runBroadcast(net, { origins: ['C1'], packets: 1, ttlS: 60 }, { radio: { contention: { reads: { intervalS: 100, beforeS: 500, afterS: 500 } } } });
+    expect(r.air!.firstS).toBeLessThan(0); // reads before the first packet
+    expect(r.air!.lastS).toBeGreaterThan(60); // reads after the broadcast
+  });
+});

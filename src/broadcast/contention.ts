@@ -471,6 +471,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     const f = onAir[v]!;
     if (fKind[f] !== BROADCAST_FRAME) {
       // Unicast: every neighbour heard the frame (and its airtime); only the next hop takes it.
+      if (t > lastS) lastS = t;
       const kind = fKind[f]!;
       const to = kind === REQUEST_FRAME ? reqPath[fId[f]!]![fPos[f]! - 1]! : route[v]!;
       let delivered = false;
