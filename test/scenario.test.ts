@@ -122,3 +122,23 @@ describe('the meshcast command', () => {
     expect((await run(['--version'])).out.trim()).toBe('0.1.0');
   });
 });
+
+describe('concurrent broadcasts in scenarios', () => {
+  const base = {
+    seed: 2,
+    network: { generator: 'grid', options: { width: 8, success: 0.9 } },
+    radio: { contention: 'csma' },
+    broadcast: { origins: 'all', packets: 4, ttlS: 60 },
+  };
+  it('run with the first pass and share its air', () => {
+    const r = runScenario(loadScenario({ ...base, concurrent: [{ origins: ['C1'], packets: 2, ttlS: 60 }], passes: 2 }));
+    expect(r.concurrent).toHaveLength(1);
+    expect(r.concurrent[0]!.air).toBe(r.passes[0]!.air);
+    expect(runScenario(loadScenario(base)).concurrent).toHaveLength(0);
+  });
+  it('are checked like the broadcast, with their own path', () => {
+    expect(() => loadScenario({ ...base, concurrent: [{ origins: ['C1'], packets: 2, maxHops: 99 }] })).toThrow(expect.objectContaining({ path: 'concurrent[0].maxHops' }));
+    expect(() => loadScenario({ ...base, concurrent: [{ origins: ['C9'], packets: 2 }] })).toThrow(expect.objectContaining({ path: 'concurrent[0].origins[0]' }));
+    expect(() => loadScenario({ ...base, concurrent: 'both' })).toThrow(expect.objectContaining({ path: 'concurrent' }));
+  });
+});

@@ -60,14 +60,20 @@ export function summariesToCsv(summaries: readonly CellSummary[]): string {
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 
-/** Cell summaries as a readable text table. */
+/** A parameter value for a table cell: long values (lists of broadcasts, say) are shortened. */
+function shortParam(v: unknown): string {
+  const text = paramText(v);
+  return text.length > 32 ? `${text.slice(0, 29)}...` : text;
+}
+
+/** Cell summaries as a readable text table (CSV and JSON keep parameter values whole). */
 export function formatSummaries(summaries: readonly CellSummary[]): string {
   const params = summaries.length === 0 ? [] : Object.keys(summaries[0]!.params);
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   return table(
     [...params, 'reps', 'coverage', '95% CI', 'p5..p95', 'reached', 'passes', 'duration', 'frames'],
     summaries.map((s) => [
-      ...params.map((p) => paramText(s.params[p])),
+      ...params.map((p) => shortParam(s.params[p])),
       String(s.replications),
       pct(s.coverage.mean),
       `${pct(s.coverage.ci95[0])}..${pct(s.coverage.ci95[1])}`,

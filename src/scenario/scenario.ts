@@ -1,6 +1,6 @@
 import { resolveHandoff, type HandoffOptions } from '../broadcast/handoff.js';
 import type { BroadcastResult } from '../broadcast/result.js';
-import { runBroadcast } from '../broadcast/run.js';
+import { runBroadcast, runBroadcasts } from '../broadcast/run.js';
 import { checkSpec, resolveSpec, targetPredicate, type BroadcastSpec, type TargetFilter } from '../broadcast/spec.js';
 import { ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
@@ -51,10 +51,13 @@ export interface Scenario {
   /** Child-module hand-off model. */
   readonly handoff?: HandoffOptions;
   /** The broadcast: a spec whose `origins` may be `"all"` (every collector) and whose targets are a filter. */
-  readonly broadcast: Omit<BroadcastSpec, 'origins' | 'targets'> & {
-    readonly origins: readonly string[] | 'all';
-    readonly targets?: TargetFilter;
-  };
+  readonly broadcast: ScenarioBroadcast;
+  /**
+   * Further broadcasts run at the same time as the first pass of `broadcast`, sharing the air
+   * (with contention on they defer to and collide with each other). Repeat passes run
+   * `broadcast` alone. @defaultValue none
+   */
+  readonly concurrent?: readonly ScenarioBroadcast[];
   /** Passes to run at most (repeat broadcasts continue from the earlier tanks). @defaultValue 1 */
   readonly passes?: number;
   /** Stop repeating once coverage reaches this share. @defaultValue 1 */
@@ -62,6 +65,12 @@ export interface Scenario {
   /** Parameter sweep run by `meshcast sweep` / {@link sweep}. */
   readonly sweep?: ScenarioSweep;
 }
+
+/** A broadcast in a scenario: a spec whose `origins` may be `"all"` and whose targets are a filter. */
+export type ScenarioBroadcast = Omit<BroadcastSpec, 'origins' | 'targets'> & {
+  readonly origins: readonly string[] | 'all';
+  readonly targets?: TargetFilter;
+};
 
 /** Reads a file named in a scenario (relative to the scenario), injected by the caller. */
 export type ReadText = (path: string) => string;
@@ -76,9 +85,11 @@ export interface LoadedScenario {
   readonly mesh: CompiledMesh;
   /** The broadcast spec with origins resolved. */
   readonly spec: BroadcastSpec;
+  /** The concurrent broadcasts' specs with origins resolved (empty when none). */
+  readonly concurrent: readonly BroadcastSpec[];
 }
 
-const TOP_KEYS = ['$schema', 'name', 'description', 'seed', 'network', 'radio', 'handoff', 'broadcast', 'passes', 'stopAtCoverage', 'sweep'];
+const TOP_KEYS = ['$schema', 'name', 'description', 'seed', 'network', 'radio', 'handoff', 'broadcast', 'concurrent', 'passes', 'stopAtCoverage', 'sweep'];
 
 /** Aliases accepted in a sweep grid for common broadcast parameters. */
 export const SWEEP_ALIASES: Readonly<Record<string, string>> = {
@@ -157,10 +168,11 @@ export function checkScenario(data: unknown): Scenario {
     }
   }
 
-  if (!isObject(s.broadcast)) throw new ValidationError('broadcast', s.broadcast, 'a broadcast spec object');
-  const origins = s.broadcast.origins;
-  if (origins !== 'all' && !Array.isArray(origins)) throw new ValidationError('broadcast.origins', origins, '"all" or a list of collector ids');
-  under('broadcast', /^spec\.?/, () => checkSpec({ ...s.broadcast, origins: origins === 'all' ? ['all'] : origins } as BroadcastSpec));
+  checkBroadcast(s.broadcast, 'broadcast');
+  if (s.concurrent !== undefined) {
+    if (!Array.isArray(s.concurrent) || s.concurrent.length > 100) throw new ValidationError('concurrent', s.concurrent, 'a list of at most 100 broadcasts');
+    s.concurrent.forEach((b, i) => checkBroadcast(b, `concurrent[${i}]`));
+  }
   under('radio', /^options\.radio\.?/, () => resolveRadio(s.radio, 'options.radio'));
   under('handoff', /^options\.handoff\.?/, () => resolveHandoff(s.handoff, 'options.handoff'));
   if (s.sweep !== undefined) checkSweepSection(s.sweep);
@@ -179,6 +191,13 @@ function rejectNulls(v: unknown, path: string, open = new Set<object>()): void {
   if (Array.isArray(v)) v.forEach((x, i) => rejectNulls(x, `${path}[${i}]`, open));
   else for (const [k, x] of Object.entries(v)) rejectNulls(x, path === '' ? k : `${path}.${k}`, open);
   open.delete(v);
+}
+
+function checkBroadcast(b: unknown, path: string): void {
+  if (!isObject(b)) throw new ValidationError(path, b, 'a broadcast spec object');
+  const origins = b['origins'];
+  if (origins !== 'all' && !Array.isArray(origins)) throw new ValidationError(`${path}.origins`, origins, '"all" or a list of collector ids');
+  under(path, /^spec\.?/, () => checkSpec({ ...b, origins: origins === 'all' ? ['all'] : origins } as BroadcastSpec));
 }
 
 function checkSweepSection(sw: unknown): void {
@@ -204,7 +223,7 @@ function checkSweepSection(sw: unknown): void {
  */
 export function sweepPath(param: string, where = param): string[] {
   const path = (SWEEP_ALIASES[param] ?? param).split('.');
-  const roots = ['network', 'broadcast', 'radio', 'handoff', 'passes', 'stopAtCoverage'];
+  const roots = ['network', 'broadcast', 'concurrent', 'radio', 'handoff', 'passes', 'stopAtCoverage'];
   if (path.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype') || !roots.includes(path[0]!)) {
     throw new ValidationError(where, param, `an alias (${Object.keys(SWEEP_ALIASES).join(', ')}) or a dotted path under ${roots.join(', ')}`);
   }
@@ -261,13 +280,17 @@ export function loadScenario(
  */
 export function bindScenario(s: Scenario, network: Network): LoadedScenario {
   const mesh = under('network', /^/, () => compile(network));
-  const origins = s.broadcast.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : s.broadcast.origins;
-  const spec: BroadcastSpec = { ...s.broadcast, origins };
-  under('broadcast', /^spec\.?/, () => {
-    resolveSpec(spec, mesh);
-    targetPredicate(spec.targets, mesh);
-  });
-  return { scenario: s, network, mesh, spec };
+  const bind = (b: ScenarioBroadcast, path: string): BroadcastSpec => {
+    const spec: BroadcastSpec = { ...b, origins: b.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : b.origins };
+    under(path, /^spec\.?/, () => {
+      resolveSpec(spec, mesh);
+      targetPredicate(spec.targets, mesh);
+    });
+    return spec;
+  };
+  const spec = bind(s.broadcast, 'broadcast');
+  const concurrent = (s.concurrent ?? []).map((b, i) => bind(b, `concurrent[${i}]`));
+  return { scenario: s, network, mesh, spec, concurrent };
 }
 
 /**
@@ -306,6 +329,8 @@ export interface ScenarioResult {
   readonly loaded: LoadedScenario;
   /** Results of the passes run (at least one). */
   readonly passes: readonly BroadcastResult[];
+  /** Results of the concurrent broadcasts (run with the first pass; empty when none). */
+  readonly concurrent: readonly BroadcastResult[];
 }
 
 /**
@@ -326,9 +351,11 @@ export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0
   // Repeat passes start when the earlier pass's traffic has died out.
   const { startS: _firstStart, ...repeat } = loaded.spec;
   const stop = s.stopAtCoverage ?? 1;
-  const passes = [runBroadcast(loaded.mesh, loaded.spec, options)];
+  const [first, ...concurrent] =
+    loaded.concurrent.length === 0 ? [runBroadcast(loaded.mesh, loaded.spec, options)] : runBroadcasts(loaded.mesh, [loaded.spec, ...loaded.concurrent], options);
+  const passes = [first!];
   while (passes.length < (s.passes ?? 1) && passes[passes.length - 1]!.coverage < stop) {
     passes.push(runBroadcast(loaded.mesh, repeat, { ...options, previous: passes[passes.length - 1]! }));
   }
-  return { loaded, passes };
+  return { loaded, passes, concurrent };
 }

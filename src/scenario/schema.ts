@@ -95,6 +95,47 @@ const delay = {
 const stringList = { type: 'array', items: { type: 'string' } };
 const versionFilter = { oneOf: [{ const: 'All' }, stringList] };
 
+const BROADCAST = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['origins'],
+  properties: {
+    origins: { oneOf: [{ const: 'all' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } }] },
+    packets: count(1),
+    imageBytes: count(1, 2 ** 31 - 1),
+    payloadBytes: count(1, 65_535),
+    spacingS: { ...nonNegative, default: 70, description: 'Seconds between packets (> 0 unless limits is research).' },
+    startS: { type: 'number' },
+    maxHops: { type: 'integer', minimum: 1, default: 40, description: 'Maximum Hops: 2–40 (head-end limits).' },
+    ttlS: { type: 'number', exclusiveMinimum: 0, default: 300, description: 'Maximum TTL in seconds: 60–600 (head-end limits).' },
+    maxSegments: { ...count(0), default: 0 },
+    firstSegment: { ...count(0), default: 0 },
+    targets: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        kinds: { type: 'array', items: { enum: ['collector', 'router', 'meshExtender', 'meter', 'gasModule', 'waterModule', 'concentrator', 'repeater920'] } },
+        models: stringList,
+        moduleFirmware: versionFilter,
+        dcw: versionFilter,
+        zigbeeCapable: { type: 'boolean' },
+        collectors: stringList,
+      },
+    },
+    activation: {
+      oneOf: [
+        { const: 'immediate' },
+        { type: 'object', additionalProperties: false, required: ['atS'], properties: { atS: { type: 'number' } } },
+        { type: 'object', additionalProperties: false, required: ['at'], properties: { at: { type: 'string', format: 'date-time' } } },
+      ],
+    },
+    epoch: { type: 'string', format: 'date-time' },
+    rebootS: { ...nonNegative, default: 90 },
+    version: { type: 'string', minLength: 1 },
+    limits: { enum: ['headend', 'research'], default: 'headend' },
+  },
+    };
+
 /** The scenario JSON Schema. */
 export const SCENARIO_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -169,46 +210,8 @@ export const SCENARIO_SCHEMA = {
       additionalProperties: false,
       properties: { wakeIntervalS: nonNegative, transferS: nonNegative, attemptSuccess: probability, maxAttempts: count(1, 10_000) },
     },
-    broadcast: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['origins'],
-      properties: {
-        origins: { oneOf: [{ const: 'all' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } }] },
-        packets: count(1),
-        imageBytes: count(1, 2 ** 31 - 1),
-        payloadBytes: count(1, 65_535),
-        spacingS: { ...nonNegative, default: 70, description: 'Seconds between packets (> 0 unless limits is research).' },
-        startS: { type: 'number' },
-        maxHops: { type: 'integer', minimum: 1, default: 40, description: 'Maximum Hops: 2–40 (head-end limits).' },
-        ttlS: { type: 'number', exclusiveMinimum: 0, default: 300, description: 'Maximum TTL in seconds: 60–600 (head-end limits).' },
-        maxSegments: { ...count(0), default: 0 },
-        firstSegment: { ...count(0), default: 0 },
-        targets: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            kinds: { type: 'array', items: { enum: ['collector', 'router', 'meshExtender', 'meter', 'gasModule', 'waterModule', 'concentrator', 'repeater920'] } },
-            models: stringList,
-            moduleFirmware: versionFilter,
-            dcw: versionFilter,
-            zigbeeCapable: { type: 'boolean' },
-            collectors: stringList,
-          },
-        },
-        activation: {
-          oneOf: [
-            { const: 'immediate' },
-            { type: 'object', additionalProperties: false, required: ['atS'], properties: { atS: { type: 'number' } } },
-            { type: 'object', additionalProperties: false, required: ['at'], properties: { at: { type: 'string', format: 'date-time' } } },
-          ],
-        },
-        epoch: { type: 'string', format: 'date-time' },
-        rebootS: { ...nonNegative, default: 90 },
-        version: { type: 'string', minLength: 1 },
-        limits: { enum: ['headend', 'research'], default: 'headend' },
-      },
-    },
+    broadcast: BROADCAST,
+    concurrent: { type: 'array', maxItems: 100, items: BROADCAST, description: 'Further broadcasts sharing the air with the first pass.' },
     passes: { ...count(1, 100), default: 1 },
     stopAtCoverage: { ...probability, default: 1 },
     sweep: {
