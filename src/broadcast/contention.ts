@@ -4,7 +4,7 @@ import { DEVICE_KINDS } from '../network/device.js';
 import type { ResolvedContention } from '../radio/radio.js';
 import { delaySampler } from '../random/distributions.js';
 import { createStream } from '../random/stream.js';
-import { COUNTER } from './flood.js';
+import { COUNTER, takePacket } from './flood.js';
 import type { PreparedPass } from './run.js';
 
 /** What the shared air did during a run (all broadcasts on it together). */
@@ -307,22 +307,17 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     seenB[at] = 1;
     counters[COUNTER.reached]!++;
     const row = st.holderRow[u]!;
-    if (row >= 0 && st.accepts[row] === 1) {
-      const segment = p.s.firstSegment + j;
-      const byte = row * st.stride + (segment >> 3);
-      const mask = 1 << (segment & 7);
-      if ((st.tanks[byte]! & mask) !== 0) {
-        st.tanks[byte] = st.tanks[byte]! & ~mask;
-        if (t > st.lastNeededS[row]!) st.lastNeededS[row] = t;
-        if (--st.missing[row]! === 0) {
-          st.rowCompletedS[row] = st.lastNeededS[row]!;
-          if (c.reports !== null && route[u]! >= 0) {
-            reportDone.push(NaN);
-            queue.push(t + trafficRng() * c.reports.spreadS, (reportDone.length - 1) * 8 + REPORT);
-            reportHolder.push(u);
-          }
-        }
-      }
+    if (
+      row >= 0 &&
+      st.accepts[row] === 1 &&
+      takePacket(st.tanks, st.stride, st.missing, st.lastNeededS, st.rowCompletedS, row, p.s.firstSegment + j, t) &&
+      c.reports !== null &&
+      route[u]! >= 0
+    ) {
+      // The image is complete here: its "download complete" report goes up after its spread.
+      reportDone.push(NaN);
+      queue.push(t + trafficRng() * c.reports.spreadS, (reportDone.length - 1) * 8 + REPORT);
+      reportHolder.push(u);
     }
     if (p.forwards[u] === 0) return;
     if (h >= p.s.maxHops) {

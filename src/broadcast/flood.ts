@@ -62,6 +62,34 @@ export interface FloodState {
 }
 
 /**
+ * A holder takes image segment `segment` at time `t` into tank row `row`: a packet already held
+ * is ignored; a missing one clears its bit, and the row completes, at the latest arrival among
+ * the packets it needed, when none is missing. The one place this rule lives (both engines
+ * call it).
+ * @returns true when this packet completed the row
+ * @internal
+ */
+export function takePacket(
+  tanks: Uint8Array,
+  stride: number,
+  missing: Int32Array,
+  lastNeededS: Float64Array,
+  completedS: Float64Array,
+  row: number,
+  segment: number,
+  t: number,
+): boolean {
+  const at = row * stride + (segment >> 3);
+  const mask = 1 << (segment & 7);
+  if ((tanks[at]! & mask) === 0) return false;
+  tanks[at] = tanks[at]! & ~mask;
+  if (t > lastNeededS[row]!) lastNeededS[row] = t;
+  if (--missing[row]! !== 0) return false;
+  completedS[row] = lastNeededS[row]!;
+  return true;
+}
+
+/**
  * Floods one packet through the mesh (contention off).
  *
  * Semantics (DESIGN.md, "Semantics that tests pin"): origins receive at `sendS` with hop
@@ -83,8 +111,6 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
   const { offsets, neighbours, linkSuccess, forwards, holderRow, accepts, tanks, missing, lastNeededS, completedS } = s;
   const { lastHeardS, bestS, hop, origins, queue, counters, maxHops, airtimeS } = s;
   const expiryS = sendS + s.ttlS;
-  const byte = segment >> 3;
-  const mask = 1 << (segment & 7);
   const stride = s.stride;
   let transmissions = 0;
   let receptions = 0;
@@ -108,14 +134,7 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
     reached++;
     if (!(lastHeardS[v]! >= t)) lastHeardS[v] = t;
     const row = holderRow[v]!;
-    if (row >= 0 && accepts[row] === 1) {
-      const at = row * stride + byte;
-      if ((tanks[at]! & mask) !== 0) {
-        tanks[at] = tanks[at]! & ~mask;
-        if (t > lastNeededS[row]!) lastNeededS[row] = t;
-        if (--missing[row]! === 0) completedS[row] = lastNeededS[row]!;
-      }
-    }
+    if (row >= 0 && accepts[row] === 1) takePacket(tanks, stride, missing, lastNeededS, completedS, row, segment, t);
     if (forwards[v] === 0) continue;
     const h = hop[v]!;
     if (h >= maxHops) {
