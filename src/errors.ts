@@ -91,3 +91,20 @@ export function checkPositive(path: string, v: unknown, orZero = false): number 
   }
   return v;
 }
+
+/**
+ * Runs `fn`, re-rooting any {@link ValidationError} it throws under `prefix`: the part of its
+ * path matched by `strip` is replaced by `prefix` (e.g. `spec.maxHops` → `specs[1].maxHops`,
+ * `gasShare` → `network.options.gasShare`), so errors name the field where the caller wrote it.
+ */
+export function reroot<T>(prefix: string, strip: RegExp, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof ValidationError) {
+      const rest = e.path.replace(strip, '');
+      throw new ValidationError(rest === '' ? prefix : `${prefix}${rest.startsWith('[') ? '' : '.'}${rest}`, e.value, e.allowed);
+    }
+    throw e;
+  }
+}

@@ -1,6 +1,6 @@
 import { createQueue } from '../engine/simulator.js';
 import type { QueueKind } from '../engine/queue.js';
-import { ValidationError } from '../errors.js';
+import { reroot, ValidationError } from '../errors.js';
 import { compile, KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
 import { Network } from '../network/network.js';
 import { resolveRadio, type Radio, type RadioOptions } from '../radio/radio.js';
@@ -173,14 +173,7 @@ export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array): 
 export function runBroadcasts(network: Network | CompiledMesh, specs: readonly BroadcastSpec[], options: Omit<RunOptions, 'previous'> = {}): BroadcastResult[] {
   if (!Array.isArray(specs) || specs.length === 0) throw new ValidationError('specs', specs, 'a non-empty list of broadcast specs');
   const mesh = network instanceof Network ? compile(network) : network;
-  const prepared = specs.map((spec, i) => {
-    try {
-      return preparePass(mesh, spec, options);
-    } catch (e) {
-      if (e instanceof ValidationError) throw new ValidationError(`specs[${i}].${e.path.replace(/^spec\.?/, '')}`.replace(/\.$/, ''), e.value, e.allowed);
-      throw e;
-    }
-  });
+  const prepared = specs.map((spec, i) => reroot(`specs[${i}]`, /^spec\.?/, () => preparePass(mesh, spec, options)));
   const first = prepared[0]!;
   if (first.radio.contention === 'none') return specs.map((spec) => runBroadcast(mesh, spec, options));
   const air = runContended(prepared, first.radio.contention, ['rep', first.draws.replication, 'pass', first.draws.pass, 'broadcasts', specs.length]);

@@ -2,7 +2,7 @@ import { resolveHandoff, type HandoffOptions } from '../broadcast/handoff.js';
 import type { BroadcastResult } from '../broadcast/result.js';
 import { runBroadcast, runBroadcasts } from '../broadcast/run.js';
 import { checkSpec, resolveSpec, targetPredicate, type BroadcastSpec, type TargetFilter } from '../broadcast/spec.js';
-import { ValidationError } from '../errors.js';
+import { reroot, ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
 import * as generators from '../network/generators/index.js';
 import { resolveGrid, resolveLine, resolveRandomGeometric } from '../network/generators/simple.js';
@@ -99,18 +99,6 @@ export const SWEEP_ALIASES: Readonly<Record<string, string>> = {
   packets: 'broadcast.packets',
 };
 
-/** Re-roots a library ValidationError under a scenario path. */
-function under<T>(prefix: string, strip: RegExp, fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    if (e instanceof ValidationError) {
-      const rest = e.path.replace(strip, '');
-      throw new ValidationError(rest === '' ? prefix : `${prefix}${rest.startsWith('[') ? '' : '.'}${rest}`, e.value, e.allowed);
-    }
-    throw e;
-  }
-}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -158,7 +146,7 @@ export function checkScenario(data: unknown): Scenario {
     if (!(SCENARIO_GENERATORS as readonly unknown[]).includes(name)) throw new ValidationError('network.generator', name, SCENARIO_GENERATORS.join(', '));
     const options = n['options'] ?? {};
     if (!isObject(options)) throw new ValidationError('network.options', options, 'an object of generator options');
-    under('network.options', /^/, () => RESOLVERS[name as ScenarioGenerator](options as never));
+    reroot('network.options', /^/, () => RESOLVERS[name as ScenarioGenerator](options as never));
   } else if ('file' in n) {
     if (typeof n['file'] !== 'string') throw new ValidationError('network.file', n['file'], 'a path to a meshcast-network JSON file');
   } else {
@@ -173,8 +161,8 @@ export function checkScenario(data: unknown): Scenario {
     if (!Array.isArray(s.concurrent) || s.concurrent.length > 100) throw new ValidationError('concurrent', s.concurrent, 'a list of at most 100 broadcasts');
     s.concurrent.forEach((b, i) => checkBroadcast(b, `concurrent[${i}]`));
   }
-  under('radio', /^options\.radio\.?/, () => resolveRadio(s.radio, 'options.radio'));
-  under('handoff', /^options\.handoff\.?/, () => resolveHandoff(s.handoff, 'options.handoff'));
+  reroot('radio', /^options\.radio\.?/, () => resolveRadio(s.radio, 'options.radio'));
+  reroot('handoff', /^options\.handoff\.?/, () => resolveHandoff(s.handoff, 'options.handoff'));
   if (s.sweep !== undefined) checkSweepSection(s.sweep);
   return s;
 }
@@ -197,7 +185,7 @@ function checkBroadcast(b: unknown, path: string): void {
   if (!isObject(b)) throw new ValidationError(path, b, 'a broadcast spec object');
   const origins = b['origins'];
   if (origins !== 'all' && !Array.isArray(origins)) throw new ValidationError(`${path}.origins`, origins, '"all" or a list of collector ids');
-  under(path, /^spec\.?/, () => checkSpec({ ...b, origins: origins === 'all' ? ['all'] : origins } as BroadcastSpec));
+  reroot(path, /^spec\.?/, () => checkSpec({ ...b, origins: origins === 'all' ? ['all'] : origins } as BroadcastSpec));
 }
 
 function checkSweepSection(sw: unknown): void {
@@ -279,10 +267,10 @@ export function loadScenario(
  * @internal
  */
 export function bindScenario(s: Scenario, network: Network): LoadedScenario {
-  const mesh = under('network', /^/, () => compile(network));
+  const mesh = reroot('network', /^/, () => compile(network));
   const bind = (b: ScenarioBroadcast, path: string): BroadcastSpec => {
     const spec: BroadcastSpec = { ...b, origins: b.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : b.origins };
-    under(path, /^spec\.?/, () => {
+    reroot(path, /^spec\.?/, () => {
       resolveSpec(spec, mesh);
       targetPredicate(spec.targets, mesh);
     });
@@ -300,7 +288,7 @@ export function bindScenario(s: Scenario, network: Network): LoadedScenario {
 export function buildNetwork(n: ScenarioNetwork, readText: ReadText): Network {
   if ('generator' in n) {
     const make = generators[n.generator] as (o: unknown) => Network;
-    return under('network.options', /^/, () => make(n.options ?? {}));
+    return reroot('network.options', /^/, () => make(n.options ?? {}));
   }
   if ('file' in n) {
     let data: unknown;
@@ -310,7 +298,7 @@ export function buildNetwork(n: ScenarioNetwork, readText: ReadText): Network {
       if (e instanceof ValidationError) throw e;
       throw new ValidationError('network.file', n.file, `a readable JSON file (${(e as Error).message})`);
     }
-    return under('network', /^network\.?/, () => fromJSON(data));
+    return reroot('network', /^network\.?/, () => fromJSON(data));
   }
   let devices: string;
   let links: string;
@@ -320,7 +308,7 @@ export function buildNetwork(n: ScenarioNetwork, readText: ReadText): Network {
   } catch (e) {
     throw new ValidationError('network.csv', n.csv, `readable CSV files (${(e as Error).message})`);
   }
-  return under('network.csv', /^/, () => fromCSV(devices, links));
+  return reroot('network.csv', /^/, () => fromCSV(devices, links));
 }
 
 /** The outcome of a scenario: its passes in order. */
