@@ -1,5 +1,5 @@
 export { runBroadcast, runBroadcasts } from './run.js';
-export type { AirStats } from './contention.js';
+export type { AirStats, ReadKpis, ReadWindow } from './contention.js';
 export { runBroadcastParallel } from './parallel.js';
 export type { ParallelRunOptions } from './parallel.js';
 export type { RunOptions } from './run.js';

@@ -65,10 +65,15 @@ export interface ReportOptions {
 
 /** {@link ContentionOptions} resolved. */
 export interface ResolvedContention {
+  /** Frequency-hopping channels. */
   readonly channels: number;
+  /** Whether nodes defer while hearing a neighbour. */
   readonly carrierSense: boolean;
+  /** Upper end of the uniform wait after a deferral (and of unicast MAC backoff), seconds. */
   readonly deferMaxS: number;
+  /** Background reads and round trips, or null when off. */
   readonly reads: Required<ReadTrafficOptions> | null;
+  /** Completion reports, or null when off. */
   readonly reports: Required<ReportOptions> | null;
 }
 
