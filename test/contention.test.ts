@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generators, Network, runBroadcast, runBroadcasts, ValidationError } from '../src/index.js';
+import { readFileSync } from 'node:fs';
+import { generators, Network, runBroadcast, runBroadcasts, sweep, ValidationError, type Scenario, type SweepRecord } from '../src/index.js';
 import { proportionSE, SEEDS, Z } from './stats.js';
 
 const csma = { contention: 'csma' } as const;
@@ -243,5 +244,47 @@ describe('contention: the air’s active span covers all traffic', () => {
     const r = runBroadcast(net, { origins: ['C1'], packets: 1, ttlS: 60 }, { radio: { contention: { reads: { intervalS: 100, beforeS: 500, afterS: 500 } } } });
     expect(r.air!.firstS).toBeLessThan(0); // reads before the first packet
     expect(r.air!.lastS).toBeGreaterThan(60); // reads after the broadcast
+  });
+});
+
+describe('contention: two collectors in one broadcast, nearby vs far apart', () => {
+  // scenarios/nearby-collectors.json: 3 km collector cells; C1–C2 side by side (1.9 miles),
+  // C1–C9 8.5 km apart; each collector sends its own copy of every packet. Its sweep runs each
+  // pair together and each collector alone. Per replication, together is compared with the two
+  // alone summed, per packet delivered (node-packet pairs reached): redundant receptions,
+  // airtime and collisions. Replications of the three seeds pooled; the standard error comes
+  // from the replicates.
+  const scenario = JSON.parse(readFileSync(new URL('../scenarios/nearby-collectors.json', import.meta.url), 'utf8')) as Scenario;
+  const cellOf = (origins: string[]): number => scenario.sweep!.grid!['broadcast.origins']!.findIndex((o) => JSON.stringify(o) === JSON.stringify(origins));
+  const metrics = ['duplicates', 'airtimeS', 'collisions'] as const;
+  const perDelivered = (rs: SweepRecord[], m: (typeof metrics)[number]): number => rs.reduce((a, r) => a + r[m]!, 0) / rs.reduce((a, r) => a + r.reached, 0);
+  const ratios = { near: new Map<string, number[]>(), far: new Map<string, number[]>() };
+
+  it('runs the scenario’s sweep over the seeds', async () => {
+    for (const seed of SEEDS) {
+      const { records } = await sweep(scenario, scenario.sweep!.grid!, { seed, workers: 0 });
+      const at = (origins: string[], rep: number): SweepRecord => records.find((r) => r.cell === cellOf(origins) && r.replication === rep)!;
+      for (let rep = 0; rep < scenario.sweep!.replications!; rep++) {
+        for (const [pair, [a, b]] of [['near', ['C1', 'C2']], ['far', ['C1', 'C9']]] as const) {
+          for (const m of metrics) {
+            const r = perDelivered([at([a, b], rep)], m) / perDelivered([at([a], rep), at([b], rep)], m);
+            ratios[pair].set(m, [...(ratios[pair].get(m) ?? []), r]);
+          }
+        }
+      }
+    }
+  }, 120_000);
+
+  const mean = (x: number[]): number => x.reduce((p, q) => p + q, 0) / x.length;
+  const se = (x: number[]): number => Math.sqrt(x.reduce((p, q) => p + (q - mean(x)) ** 2, 0) / (x.length - 1) / x.length);
+  it.each(metrics)('nearby together: more %s per packet delivered than each alone', (m) => {
+    const x = ratios.near.get(m)!;
+    expect(x.length).toBe(SEEDS.length * scenario.sweep!.replications!);
+    expect(mean(x) - 1).toBeGreaterThan(Z * se(x));
+  });
+  it.each(metrics)('far apart together: no more %s per packet delivered than each alone', (m) => {
+    const x = ratios.far.get(m)!;
+    expect(mean(x) - 1).toBeLessThan(Z * se(x));
+    expect(mean(x)).toBeLessThan(mean(ratios.near.get(m)!));
   });
 });

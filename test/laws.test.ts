@@ -147,3 +147,65 @@ describe('child-module hand-off', () => {
     }
   });
 });
+
+describe('duplicate suppression across origins', () => {
+  // Two collectors both reach each of K routers (success p); each router reaches its own leaf
+  // meter (success q). Maximum Hops 3: a router forwards what it gets at hop 2, nothing goes
+  // further. Per packet: 'per-packet' routers forward once, so a leaf gets the packet with
+  // (1-(1-p)^2)·q; 'per-origin' routers forward each collector's copy they got, so a leaf
+  // gets it with 1-(1-pq)^2, and routers send 2p frames on average instead of 1-(1-p)^2.
+  const K = 1000;
+  const p = 0.5;
+  const q = 0.8;
+  const packets = 10;
+  const net = new Network();
+  net.addDevice({ id: 'C1', kind: 'collector' });
+  net.addDevice({ id: 'C2', kind: 'collector' });
+  for (let k = 0; k < K; k++) {
+    net.addDevice({ id: `R${k}`, kind: 'router' });
+    net.addDevice({ id: `M${k}`, kind: 'meter' });
+    net.addLink({ from: 'C1', to: `R${k}`, success: p });
+    net.addLink({ from: 'C2', to: `R${k}`, success: p });
+    net.addLink({ from: `R${k}`, to: `M${k}`, success: q });
+  }
+  const spec = { origins: ['C1', 'C2'], packets, maxHops: 3, ttlS: 600 } as const;
+  const leafShare = (r: ReturnType<typeof runBroadcast>): number => {
+    let got = 0;
+    for (const id of r.targetIds()) got += packets - r.tank(id).missing;
+    return got / (K * packets);
+  };
+
+  it.each(SEEDS)("'per-packet': a leaf gets (1-(1-p)^2)·q of the packets; routers send 1-(1-p)^2 frames each (seed %i)", (seed) => {
+    const r = runBroadcast(net, { ...spec, duplicates: 'per-packet' }, { seed });
+    const share = (1 - (1 - p) ** 2) * q;
+    expect(Math.abs(leafShare(r) - share)).toBeLessThan(Z * proportionSE(share, K * packets));
+    const fwd = 1 - (1 - p) ** 2;
+    expect(Math.abs((r.stats.transmissions - 2 * packets) / (K * packets) - fwd)).toBeLessThan(Z * proportionSE(fwd, K * packets));
+  });
+
+  it.each(SEEDS)("'per-origin': a leaf gets 1-(1-pq)^2 of the packets; routers send 2p frames each (seed %i)", (seed) => {
+    const r = runBroadcast(net, { ...spec, duplicates: 'per-origin' }, { seed });
+    const share = 1 - (1 - p * q) ** 2;
+    expect(Math.abs(leafShare(r) - share)).toBeLessThan(Z * proportionSE(share, K * packets));
+    // Frames per router per packet: Binomial(2, p), variance 2p(1-p).
+    const perRouter = (r.stats.transmissions - 2 * packets) / (K * packets);
+    expect(Math.abs(perRouter - 2 * p)).toBeLessThan(Z * Math.sqrt((2 * p * (1 - p)) / (K * packets)));
+    // Every in-time copy beyond a node's first is redundant, whichever collector sent it.
+    expect(r.stats.duplicates).toBe(r.stats.receptions - r.stats.expired - (r.stats.reached - 2 * packets));
+  });
+
+  it.each(SEEDS)('with one origin both settings give the same draws and results (seed %i)', (seed) => {
+    const one = { ...spec, origins: ['C1'] };
+    for (const contention of ['none', 'csma'] as const) {
+      const a = runBroadcast(net, { ...one, duplicates: 'per-packet' }, { seed, radio: { contention } });
+      const b = runBroadcast(net, { ...one, duplicates: 'per-origin' }, { seed, radio: { contention } });
+      expect(b.stats).toEqual(a.stats);
+      expect(b.air).toEqual(a.air);
+      for (const id of a.targetIds()) expect(b.tankHex(id)).toBe(a.tankHex(id));
+    }
+  });
+
+  it('rejects an unknown setting, naming the field', () => {
+    expect(() => runBroadcast(net, { ...spec, duplicates: 'per-node' as never })).toThrow(/spec\.duplicates.*'per-packet' or 'per-origin'/);
+  });
+});

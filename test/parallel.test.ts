@@ -24,6 +24,13 @@ describe('runBroadcastParallel', () => {
     }
   }, 60_000);
 
+  it("equals runBroadcast with one message per origin (duplicates: 'per-origin')", async () => {
+    const perOrigin = { ...spec, duplicates: 'per-origin' as const };
+    const sequential = runBroadcast(net, perOrigin, { seed: 4, radio });
+    expect(digest(sequential)).not.toBe(digest(runBroadcast(net, spec, { seed: 4, radio })));
+    expect(digest(await runBroadcastParallel(net, perOrigin, { seed: 4, radio, workers: 2 }))).toBe(digest(sequential));
+  }, 60_000);
+
   it('equals runBroadcast for repeat passes, slices of the image and gas-module targets', async () => {
     const gas = { ...spec, targets: { kinds: ['gasModule' as const, 'meter' as const] } };
     const s1 = runBroadcast(net, gas, { seed: 8, radio });

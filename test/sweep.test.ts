@@ -139,7 +139,7 @@ describe('summaries', () => {
 
 describe('results files', () => {
   it('parseResults keeps whole lines and reports a torn last line', () => {
-    const r1 = { sweepId: 'x', cell: 0, params: {}, replication: 0, seed: 's', passes: 1, coverage: 1, coverageByPass: [1], passesToTarget: 1, targets: 1, completed: 1, durationS: 1, transmissions: 1, receptions: 1, duplicates: 0, expired: 0, hopLimited: 0, completionP50S: 1, completionP90S: 1, version: '0' };
+    const r1 = { sweepId: 'x', cell: 0, params: {}, replication: 0, seed: 's', passes: 1, coverage: 1, coverageByPass: [1], passesToTarget: 1, targets: 1, completed: 1, durationS: 1, transmissions: 1, receptions: 1, duplicates: 0, reached: 1, airtimeS: null, collisions: null, expired: 0, hopLimited: 0, completionP50S: 1, completionP90S: 1, version: '0' };
     const line = JSON.stringify(r1);
     expect(parseResults(`${line}\n${line}\n`).records).toHaveLength(2);
     const torn = parseResults(`${line}\n${line.slice(0, 20)}`);

@@ -162,6 +162,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
   let fId = new Int32Array(cap); // read or report number
   let fTries = new Int32Array(cap);
   let fPos = new Int32Array(cap); // a request's position on its path
+  let fOrigin = new Int32Array(cap); // a broadcast frame's origin index (per-origin duplicates)
   let freeTop = 0;
   let freeList = new Int32Array(cap);
   let used = 0;
@@ -183,6 +184,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
       fId = grow(fId);
       fTries = grow(fTries);
       fPos = grow(fPos);
+      fOrigin = grow(fOrigin);
       freeList = grow(freeList);
     }
     return used++;
@@ -193,6 +195,9 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
   const seen = passes.map((p, b) => new Uint8Array(n * Math.min(slots[b]!, p.s.segments)));
   const ringOf = passes.map((p, b) => Math.min(slots[b]!, p.s.segments));
   const cleared = passes.map(() => -1);
+  // Per-origin duplicates: which nodes forwarded which origin's copy, a bit per (slot, origin, node).
+  const originWords = passes.map((p) => (p.s.duplicates === 'per-origin' && p.s.origins.length > 1 ? Math.ceil((p.s.origins.length * n) / 32) : 0));
+  const forwarded = passes.map((_, b) => new Uint32Array(originWords[b]! * ringOf[b]!));
 
   // Frames queued or on the air per packet, and how many packets have any (packets in flight).
   const outstanding = passes.map((p) => new Int32Array(p.s.segments));
@@ -225,11 +230,11 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
   const sendOrigin: number[] = [];
   passes.forEach((p, b) => {
     for (let j = 0; j < p.s.segments; j++) {
-      for (const o of p.s.origins) {
+      for (let i = 0; i < p.s.origins.length; i++) {
         const id = sendPass.length;
         sendPass.push(b);
         sendJ.push(j);
-        sendOrigin.push(o);
+        sendOrigin.push(i);
         queue.push(p.draws.startS + j * p.s.spacingS, id * 8 + SEND);
       }
     }
@@ -293,14 +298,31 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     enqueue(v, f, t);
   };
 
-  /** Node u gets packet (b, j) at time t with hop count h: first copy → tank, maybe forward. */
-  const deliver = (u: number, b: number, j: number, h: number, t: number): void => {
+  /**
+   * Node u gets packet (b, j), injected at origin index o, at time t with hop count h: a first
+   * copy goes to the tank; the node forwards its first copy, or with per-origin duplicates its
+   * first copy from each origin.
+   */
+  const deliver = (u: number, b: number, j: number, o: number, h: number, t: number): void => {
     const p = passes[b]!;
     const st = p.state;
     const counters = st.counters;
     const seenB = seen[b]!;
-    const at = (j % ringOf[b]!) * n + u;
-    if (seenB[at] === 1) {
+    const slot = j % ringOf[b]!;
+    const at = slot * n + u;
+    const words = originWords[b]!;
+    if (words > 0) {
+      const bit = slot * words * 32 + o * n + u;
+      const fw = forwarded[b]!;
+      const fresh = (fw[bit >>> 5]! & (1 << (bit & 31))) === 0;
+      if (fresh) fw[bit >>> 5] = fw[bit >>> 5]! | (1 << (bit & 31));
+      if (seenB[at] === 1) {
+        counters[COUNTER.duplicates]!++;
+        if (fresh) forward(u, b, j, o, h, t);
+        return;
+      }
+      if (!fresh) throw new Error('per-origin state out of step');
+    } else if (seenB[at] === 1) {
       counters[COUNTER.duplicates]!++;
       return;
     }
@@ -319,14 +341,21 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
       queue.push(t + trafficRng() * c.reports.spreadS, (reportDone.length - 1) * 8 + REPORT);
       reportHolder.push(u);
     }
+    forward(u, b, j, o, h, t);
+  };
+
+  /** Queues u's forward of packet (b, j) from origin index o, if u relays and hops allow. */
+  const forward = (u: number, b: number, j: number, o: number, h: number, t: number): void => {
+    const p = passes[b]!;
     if (p.forwards[u] === 0) return;
     if (h >= p.s.maxHops) {
-      counters[COUNTER.hopLimited]!++;
+      p.state.counters[COUNTER.hopLimited]!++;
       return;
     }
     const f = allocFrame();
     fPass[f] = b;
     fJ[f] = j;
+    fOrigin[f] = o;
     fHop[f] = h + 1;
     fNext[f] = -1;
     fQueued[f] = t;
@@ -367,11 +396,14 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
         // A new packet of pass b: its ring slot held a packet long expired.
         cleared[b] = j;
         seen[b]!.fill(0, (j % ringOf[b]!) * n, (j % ringOf[b]! + 1) * n);
+        const words = originWords[b]!;
+        forwarded[b]!.fill(0, (j % ringOf[b]!) * words, (j % ringOf[b]! + 1) * words);
       }
-      const o = sendOrigin[id]!;
+      const i = sendOrigin[id]!;
+      const o = passes[b]!.s.origins[i]!;
       const lh = passes[b]!.state.lastHeardS;
       if (!(lh[o]! >= t)) lh[o] = t;
-      deliver(o, b, j, 1, t);
+      deliver(o, b, j, i, 1, t);
       continue;
     }
     if (type === READ) {
@@ -504,6 +536,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     const b = fPass[f]!;
     const j = fJ[f]!;
     const h = fHop[f]!;
+    const o = fOrigin[f]!;
     const p = passes[b]!;
     const counters = p.state.counters;
     const lastHeard = p.state.lastHeardS;
@@ -528,7 +561,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
         counters[COUNTER.expired]!++;
         continue;
       }
-      deliver(u, b, j, h, t);
+      deliver(u, b, j, o, h, t);
     }
     onAir[v] = -1;
     frameGone(b, j, t);

@@ -53,6 +53,11 @@ export interface FloodState {
   /** Hop count of that earliest copy. */
   readonly hop: Int32Array;
   readonly origins: Int32Array;
+  /**
+   * Duplicate suppression per origin (spec `duplicates: 'per-origin'`): each origin's copy is
+   * flooded as its own message, see {@link floodPacketPerOrigin}.
+   */
+  readonly perOrigin: boolean;
   readonly queue: EventQueue;
   readonly maxHops: number;
   readonly ttlS: number;
@@ -172,4 +177,51 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
   counters[COUNTER.expired]! += expired;
   counters[COUNTER.hopLimited]! += hopLimited;
   counters[COUNTER.reached]! += reached;
+}
+
+/**
+ * Floods one packet injected by several origins as separate messages (spec `duplicates:
+ * 'per-origin'`, contention off): each origin's copy is a flood of its own (a node forwards
+ * each origin's copy once), with its own streams. They do not interact on the air, so a node
+ * holds the packet from its earliest arrival over all origins; the tank takes it then.
+ * Counters add up the floods' transmissions and receptions; `reached` counts each node once,
+ * and every in-time copy beyond a node's first (whichever origin sent it) is a duplicate — the
+ * redundant receptions overlapping floods cost.
+ * @param perOrigin - one flood state per origin (origins = that one origin, holderRow all -1 so
+ *   the floods leave the tanks alone), sharing the pass's outputs
+ * @param s - the pass's flood state (tanks and counters are written through it)
+ * @param firstS - scratch, n entries: earliest arrival per node over the origins
+ * @internal
+ */
+export function floodPacketPerOrigin(
+  s: FloodState,
+  perOrigin: readonly FloodState[],
+  firstS: Float64Array,
+  segment: number,
+  sendS: number,
+  rngs: readonly Rng[],
+  delays: readonly DelaySampler[],
+): void {
+  const { counters, bestS, holderRow, accepts, tanks, stride, missing, lastNeededS, completedS } = s;
+  const reachedBefore = counters[COUNTER.reached]!;
+  const duplicatesBefore = counters[COUNTER.duplicates]!;
+  firstS.fill(Infinity);
+  for (let i = 0; i < perOrigin.length; i++) {
+    const r0 = counters[COUNTER.reached]!;
+    floodPacket(perOrigin[i]!, segment, sendS, rngs[i]!, delays[i]!);
+    // This flood's in-time copies: the duplicates it counted plus its first copies to non-origins.
+    counters[COUNTER.duplicates]! += counters[COUNTER.reached]! - r0 - 1;
+    for (let v = 0; v < firstS.length; v++) if (bestS[v]! < firstS[v]!) firstS[v] = bestS[v]!;
+  }
+  let reached = 0;
+  for (let v = 0; v < firstS.length; v++) {
+    const t = firstS[v]!;
+    if (t === Infinity) continue;
+    reached++;
+    const row = holderRow[v]!;
+    if (row >= 0 && accepts[row] === 1) takePacket(tanks, stride, missing, lastNeededS, completedS, row, segment, t);
+  }
+  const inTime = counters[COUNTER.duplicates]! - duplicatesBefore;
+  counters[COUNTER.reached] = reachedBefore + reached;
+  counters[COUNTER.duplicates] = duplicatesBefore + inTime - (reached - perOrigin.length);
 }

@@ -29,6 +29,7 @@ export interface FloodTask {
   readonly missing: Int32Array;
   readonly lastNeededS: Float64Array;
   readonly origins: Int32Array;
+  readonly perOrigin: boolean;
   readonly maxHops: number;
   readonly ttlS: number;
   readonly airtimeS: number;
@@ -71,6 +72,7 @@ export function runFloodTask(t: FloodTask): FloodTaskResult {
     hop: new Int32Array(n),
     queue: createQueue(t.queue, 1024),
     origins: t.origins,
+    perOrigin: t.perOrigin,
     maxHops: t.maxHops,
     ttlS: t.ttlS,
     airtimeS: t.airtimeS,
@@ -106,6 +108,7 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
     missing: state.missing,
     lastNeededS: state.lastNeededS,
     origins: s.origins,
+    perOrigin: s.duplicates === 'per-origin',
     maxHops: s.maxHops,
     ttlS: s.ttlS,
     airtimeS: p.radio.airtimeS,

@@ -8,7 +8,7 @@ import { delaySampler, type DelaySpec } from '../random/distributions.js';
 import { createStream, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import { runContended, type AirStats } from './contention.js';
-import { floodPacket, type FloodState } from './flood.js';
+import { floodPacket, floodPacketPerOrigin, type FloodState } from './flood.js';
 import { handOff, resolveHandoff, type Handoff, type HandoffOptions } from './handoff.js';
 import { BroadcastResult, type PassState } from './result.js';
 import { resolveSpec, type BroadcastSpec, type ResolvedSpec } from './spec.js';
@@ -139,6 +139,7 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
     accepts: p.state.accepts,
     stride: p.state.stride,
     origins: p.s.origins,
+    perOrigin: p.s.duplicates === 'per-origin',
     maxHops: p.s.maxHops,
     ttlS: p.s.ttlS,
     airtimeS: p.radio.airtimeS,
@@ -152,12 +153,36 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
  * @internal
  */
 export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array): void {
+  if (flood.perOrigin && flood.origins.length > 1) {
+    floodSegmentsPerOrigin(flood, d, js);
+    return;
+  }
   for (let i = 0; i < js.length; i++) {
     const j = js[i]!;
     const segment = d.firstSegment + j;
     const rng = createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'packet', segment);
     const delay = delaySampler(d.delay, createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment));
     floodPacket(flood, segment, d.startS + j * d.spacingS, rng, delay);
+  }
+}
+
+/**
+ * {@link floodSegments} with one message per origin: origin 0 uses the packet's streams (so a
+ * single origin gives the same draws either way), origin i > 0 streams of its own.
+ */
+function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array): void {
+  const n = flood.bestS.length;
+  const noHolder = new Int32Array(n).fill(-1);
+  const perOrigin = Array.from(flood.origins, (_, i) => ({ ...flood, origins: flood.origins.subarray(i, i + 1), holderRow: noHolder, perOrigin: false }));
+  const firstS = new Float64Array(n);
+  for (let k = 0; k < js.length; k++) {
+    const j = js[k]!;
+    const segment = d.firstSegment + j;
+    const rngs = perOrigin.map((_, i) => createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'packet', segment, ...(i === 0 ? [] : ['origin', i])));
+    const delays = perOrigin.map((_, i) =>
+      delaySampler(d.delay, createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment, ...(i === 0 ? [] : ['origin', i]))),
+    );
+    floodPacketPerOrigin(flood, perOrigin, firstS, segment, d.startS + j * d.spacingS, rngs, delays);
   }
 }
 

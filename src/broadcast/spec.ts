@@ -68,7 +68,20 @@ export interface BroadcastSpec {
   readonly version?: string;
   /** Ranges enforced: the head-end's, or research ranges for synthetic studies. @defaultValue 'headend' */
   readonly limits?: Limits;
+  /**
+   * What makes two copies "the same packet" for duplicate suppression when several collectors
+   * inject it. `'per-packet'`: a node forwards each packet once, whichever collector's copy
+   * reaches it first. `'per-origin'`: each collector sends its own message per packet (as in
+   * the field), so a node forwards each collector's copy once and overlapping floods carry the
+   * packet several times — the redundant traffic behind the advice to keep collectors within
+   * about 2 miles out of one broadcast (docs/decisions/0008). Same result with one origin.
+   * @defaultValue 'per-packet'
+   */
+  readonly duplicates?: Duplicates;
 }
+
+/** Duplicate suppression across origins, see {@link BroadcastSpec.duplicates}. */
+export type Duplicates = 'per-packet' | 'per-origin';
 
 /** A {@link BroadcastSpec} checked and resolved against a mesh. */
 export interface ResolvedSpec {
@@ -96,6 +109,8 @@ export interface ResolvedSpec {
   readonly version: string;
   /** Limits used. */
   readonly limits: Limits;
+  /** Duplicate suppression across origins. */
+  readonly duplicates: Duplicates;
 }
 
 const HEADEND = { maxHops: [2, 40], ttlS: [60, 600] } as const;
@@ -127,13 +142,15 @@ export function resolveSpec(spec: BroadcastSpec, mesh: CompiledMesh, defaultStar
  */
 export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<ResolvedSpec, 'origins'> {
   if (typeof spec !== 'object' || spec === null) throw new ValidationError('spec', spec, 'a broadcast spec object');
-  const knownFields = ['origins', 'packets', 'imageBytes', 'payloadBytes', 'spacingS', 'startS', 'maxHops', 'ttlS', 'maxSegments', 'firstSegment', 'targets', 'activation', 'epoch', 'rebootS', 'version', 'limits'];
+  const knownFields = ['origins', 'packets', 'imageBytes', 'payloadBytes', 'spacingS', 'startS', 'maxHops', 'ttlS', 'maxSegments', 'firstSegment', 'targets', 'activation', 'epoch', 'rebootS', 'version', 'limits', 'duplicates'];
   for (const key of Object.keys(spec)) {
     if (!knownFields.includes(key)) throw new ValidationError(`spec.${key}`, (spec as unknown as Record<string, unknown>)[key], `a broadcast field: ${knownFields.join(', ')}`);
   }
   const limits = spec.limits ?? 'headend';
   if (limits !== 'headend' && limits !== 'research') throw new ValidationError('spec.limits', limits, "'headend' or 'research'");
   const research = limits === 'research';
+  const duplicates = spec.duplicates ?? 'per-packet';
+  if (duplicates !== 'per-packet' && duplicates !== 'per-origin') throw new ValidationError('spec.duplicates', duplicates, "'per-packet' or 'per-origin'");
 
   if (!Array.isArray(spec.origins) || spec.origins.length === 0) {
     throw new ValidationError('spec.origins', spec.origins, 'a non-empty list of collector ids');
@@ -208,7 +225,7 @@ export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<Resolved
   const version = spec.version ?? 'target';
   if (typeof version !== 'string' || version.length === 0) throw new ValidationError('spec.version', version, 'a version string');
 
-  return { packets, firstSegment, segments, spacingS, startS, maxHops, ttlS, activationAtS, rebootS, version, limits };
+  return { packets, firstSegment, segments, spacingS, startS, maxHops, ttlS, activationAtS, rebootS, version, limits, duplicates };
 }
 
 /**

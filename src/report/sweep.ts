@@ -11,7 +11,9 @@ function csvCell(v: string): string {
 
 /**
  * Cell summaries as CSV: one row per cell, parameter columns first, then for coverage,
- * duration and transmissions the mean, sd and 95 % CI bounds, and the coverage percentiles.
+ * duration and transmissions the mean, sd and 95 % CI bounds, and the coverage percentiles;
+ * then duplicates, redundancy (duplicates per packet delivered) and, with contention on,
+ * airtime and collisions.
  */
 export function summariesToCsv(summaries: readonly CellSummary[]): string {
   const params = summaries.length === 0 ? [] : Object.keys(summaries[0]!.params);
@@ -35,6 +37,11 @@ export function summariesToCsv(summaries: readonly CellSummary[]): string {
     'transmissions_ci95_low',
     'transmissions_ci95_high',
     'duplicates_mean',
+    'redundancy_mean',
+    'redundancy_ci95_low',
+    'redundancy_ci95_high',
+    'airtime_s_mean',
+    'collisions_mean',
   ];
   const rows = summaries.map((s) => [
     String(s.cell),
@@ -56,6 +63,11 @@ export function summariesToCsv(summaries: readonly CellSummary[]): string {
     String(s.transmissions.ci95[0]),
     String(s.transmissions.ci95[1]),
     String(s.duplicates.mean),
+    String(s.redundancy.mean),
+    String(s.redundancy.ci95[0]),
+    String(s.redundancy.ci95[1]),
+    s.airtimeS === null ? '' : String(s.airtimeS.mean),
+    s.collisions === null ? '' : String(s.collisions.mean),
   ]);
   return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
@@ -70,8 +82,9 @@ function shortParam(v: unknown): string {
 export function formatSummaries(summaries: readonly CellSummary[]): string {
   const params = summaries.length === 0 ? [] : Object.keys(summaries[0]!.params);
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  const air = summaries.some((s) => s.airtimeS !== null);
   return table(
-    [...params, 'reps', 'coverage', '95% CI', 'p5..p95', 'reached', 'passes', 'duration', 'frames'],
+    [...params, 'reps', 'coverage', '95% CI', 'p5..p95', 'reached', 'passes', 'duration', 'frames', 'dup/delivered', ...(air ? ['airtime', 'collisions'] : [])],
     summaries.map((s) => [
       ...params.map((p) => shortParam(s.params[p])),
       String(s.replications),
@@ -82,6 +95,8 @@ export function formatSummaries(summaries: readonly CellSummary[]): string {
       s.passesToTarget === null ? '-' : s.passesToTarget.mean.toFixed(2),
       `${(s.durationS.mean / 3600).toFixed(2)}h`,
       Math.round(s.transmissions.mean).toLocaleString('en-US'),
+      s.redundancy.mean.toFixed(2),
+      ...(air ? [s.airtimeS === null ? '-' : `${s.airtimeS.mean.toFixed(0)}s`, s.collisions === null ? '-' : Math.round(s.collisions.mean).toLocaleString('en-US')] : []),
     ]),
   );
 }

@@ -133,6 +133,11 @@ const BROADCAST = {
     rebootS: { ...nonNegative, default: 90 },
     version: { type: 'string', minLength: 1 },
     limits: { enum: ['headend', 'research'], default: 'headend' },
+    duplicates: {
+      enum: ['per-packet', 'per-origin'],
+      default: 'per-packet',
+      description: "Duplicate suppression across origins: 'per-packet' forwards each packet once; 'per-origin' forwards each collector's copy once (overlapping floods repeat packets).",
+    },
   },
     };
 

@@ -31,8 +31,14 @@ export interface SweepRecord {
   readonly transmissions: number;
   /** RF copies received, all passes. */
   readonly receptions: number;
-  /** Duplicate copies, all passes. */
+  /** Duplicate copies (redundant receptions: in time at a node that already had the packet), all passes. */
   readonly duplicates: number;
+  /** Node-packet pairs reached (each node's first copy of each packet), all passes. */
+  readonly reached: number;
+  /** Seconds of airtime used on the shared air, all passes (null with contention off). */
+  readonly airtimeS: number | null;
+  /** Receptions lost to overlapping frames, all passes (null with contention off). */
+  readonly collisions: number | null;
   /** Copies dropped after their TTL, all passes. */
   readonly expired: number;
   /** Hop-limited drops, all passes. */
@@ -55,7 +61,8 @@ export function toRecord(
   const last = passes[passes.length - 1]!;
   const stop = result.loaded.scenario.stopAtCoverage ?? 1;
   const reached = passes.findIndex((p) => p.coverage >= stop);
-  const sum = (key: 'transmissions' | 'receptions' | 'duplicates' | 'expired' | 'hopLimited'): number => passes.reduce((a, p) => a + p.stats[key], 0);
+  const sum = (key: 'transmissions' | 'receptions' | 'duplicates' | 'expired' | 'hopLimited' | 'reached'): number => passes.reduce((a, p) => a + p.stats[key], 0);
+  const air = (key: 'airtimeS' | 'collisions'): number | null => (first.air === null ? null : passes.reduce((a, p) => a + (p.air?.[key] ?? 0), 0));
   const rel = (t: number | null): number | null => (t === null ? null : t - first.firstPacketS);
   return {
     sweepId: task.sweepId,
@@ -73,6 +80,9 @@ export function toRecord(
     transmissions: sum('transmissions'),
     receptions: sum('receptions'),
     duplicates: sum('duplicates'),
+    reached: sum('reached'),
+    airtimeS: air('airtimeS'),
+    collisions: air('collisions'),
     expired: sum('expired'),
     hopLimited: sum('hopLimited'),
     completionP50S: rel(last.completion.p50S),
@@ -81,7 +91,8 @@ export function toRecord(
   };
 }
 
-const NUMBER_FIELDS = ['cell', 'replication', 'passes', 'coverage', 'targets', 'completed', 'durationS', 'transmissions', 'receptions', 'duplicates', 'expired', 'hopLimited'] as const;
+const NUMBER_FIELDS = ['cell', 'replication', 'passes', 'coverage', 'targets', 'completed', 'durationS', 'transmissions', 'receptions', 'duplicates', 'reached', 'expired', 'hopLimited'] as const;
+const NULLABLE_FIELDS = ['airtimeS', 'collisions'] as const;
 
 /** Whether a parsed value has the shape of a {@link SweepRecord}. */
 export function isSweepRecord(v: unknown): v is SweepRecord {
@@ -93,7 +104,8 @@ export function isSweepRecord(v: unknown): v is SweepRecord {
     typeof r['params'] === 'object' &&
     r['params'] !== null &&
     Array.isArray(r['coverageByPass']) &&
-    NUMBER_FIELDS.every((k) => typeof r[k] === 'number' && Number.isFinite(r[k]))
+    NUMBER_FIELDS.every((k) => typeof r[k] === 'number' && Number.isFinite(r[k])) &&
+    NULLABLE_FIELDS.every((k) => r[k] === null || (typeof r[k] === 'number' && Number.isFinite(r[k])))
   );
 }
 

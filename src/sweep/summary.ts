@@ -39,6 +39,12 @@ export interface CellSummary {
   readonly transmissions: Estimate;
   /** Duplicate copies received. */
   readonly duplicates: Estimate;
+  /** Redundant receptions per packet delivered: duplicates / reached, per replication. */
+  readonly redundancy: Estimate;
+  /** Seconds of airtime (null with contention off). */
+  readonly airtimeS: Estimate | null;
+  /** Receptions lost to overlapping frames (null with contention off). */
+  readonly collisions: Estimate | null;
 }
 
 // Two-sided 95 % Student t quantiles for df = 1..30.
@@ -67,6 +73,11 @@ export function estimate(values: readonly number[]): Estimate {
   return { n, mean, sd, ci95: [mean - half, mean + half], p5: q(0.05), p50: q(0.5), p95: q(0.95) };
 }
 
+/** An estimate over the values, or null when any is null (contention off). */
+function nullableEstimate(values: readonly (number | null)[]): Estimate | null {
+  return values.some((v) => v === null) ? null : estimate(values as number[]);
+}
+
 /** Per-cell summaries of sweep records (cells without records are left out). */
 export function summarise(records: readonly SweepRecord[], cells?: readonly SweepCell[]): CellSummary[] {
   const byCell = new Map<number, SweepRecord[]>();
@@ -89,6 +100,9 @@ export function summarise(records: readonly SweepRecord[], cells?: readonly Swee
         durationS: estimate(rs.map((r) => r.durationS)),
         transmissions: estimate(rs.map((r) => r.transmissions)),
         duplicates: estimate(rs.map((r) => r.duplicates)),
+        redundancy: estimate(rs.map((r) => (r.reached === 0 ? 0 : r.duplicates / r.reached))),
+        airtimeS: nullableEstimate(rs.map((r) => r.airtimeS)),
+        collisions: nullableEstimate(rs.map((r) => r.collisions)),
       };
     });
 }
