@@ -69,6 +69,10 @@ export interface ReadKpis {
   readonly after: ReadWindow;
 }
 
+const BUSY = 0;
+const TX = 1;
+const RX_COUNT = 2;
+const RX_EPOCH = 3;
 const SEND = 0;
 const TRY = 1;
 const TX_END = 2;
@@ -138,12 +142,18 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
   const deferRng = createStream(seed, ...streamRoot, 'air', 'defer');
   const backoff = delaySampler(first.radio.delay, createStream(seed, ...streamRoot, 'air', 'backoff'));
   const shareChannel = 1 / c.channels;
+  const oneChannel = c.channels === 1; // every overlap shares the channel: no draw needed
 
   // Node state.
-  const busyUntil = new Float64Array(n).fill(-Infinity); // hears a transmission until (clock times may be negative)
-  const txUntil = new Float64Array(n).fill(-Infinity);
-  const rxCount = new Int32Array(n);
-  const rxEpoch = new Int32Array(n);
+  // Per node, interleaved so a neighbour's air state is one cache line (every frame visits all
+  // of its sender's neighbours twice): [hears a transmission until, transmits until, frames
+  // arriving now, reception epoch (bumped whenever two overlap; kept in 0..2^31-1)]. Clock
+  // times may be negative.
+  const nodeAir = new Float64Array(n * 4);
+  for (let v = 0; v < n; v++) {
+    nodeAir[v * 4 + BUSY] = -Infinity;
+    nodeAir[v * 4 + TX] = -Infinity;
+  }
   const edgeEpoch = new Int32Array(neighbours.length);
   const pendingTry = new Uint8Array(n);
   const onAir = new Int32Array(n).fill(-1); // frame being sent
@@ -460,10 +470,10 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
         tail[v] = -1;
         continue;
       }
-      if (c.carrierSense && busyUntil[v]! > t) {
+      if (c.carrierSense && nodeAir[v * 4 + BUSY]! > t) {
         deferrals++;
         pendingTry[v] = 1;
-        queue.push(busyUntil[v]! + deferRng() * c.deferMaxS, v * 8 + TRY);
+        queue.push(nodeAir[v * 4 + BUSY]! + deferRng() * c.deferMaxS, v * 8 + TRY);
         continue;
       }
       // Start transmitting the head frame.
@@ -479,17 +489,18 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
       txAirtime[v]! += airtimeS;
       if (fKind[f] === BROADCAST_FRAME) passes[fPass[f]!]!.state.counters[COUNTER.transmissions]!++;
       if (t < firstS) firstS = t;
-      if (rxCount[v]! > 0) rxEpoch[v]!++; // half duplex: what v was receiving is lost
-      txUntil[v] = end;
+      if (nodeAir[v * 4 + RX_COUNT]! > 0) nodeAir[v * 4 + RX_EPOCH] = (nodeAir[v * 4 + RX_EPOCH]! + 1) & 0x7fffffff; // half duplex: what v was receiving is lost
+      nodeAir[v * 4 + TX] = end;
       for (let e = offsets[v]!, stop = offsets[v + 1]!; e < stop; e++) {
-        const u = neighbours[e]!;
-        if (busyUntil[u]! < end) busyUntil[u] = end;
-        if (txUntil[u]! > t) edgeEpoch[e] = -1; // u is transmitting: deaf
-        else if (rxCount[u]! > 0 && channel() < shareChannel) {
-          rxEpoch[u]!++; // overlap on one channel: both frames are lost at u
+        const a = neighbours[e]! * 4; // neighbour u's air state
+        if (nodeAir[a + BUSY]! < end) nodeAir[a + BUSY] = end;
+        const arriving = nodeAir[a + RX_COUNT]!;
+        if (nodeAir[a + TX]! > t) edgeEpoch[e] = -1; // u is transmitting: deaf
+        else if (arriving > 0 && (oneChannel || channel() < shareChannel)) {
+          nodeAir[a + RX_EPOCH] = (nodeAir[a + RX_EPOCH]! + 1) & 0x7fffffff; // overlap on one channel: both frames are lost at u
           edgeEpoch[e] = -1;
-        } else edgeEpoch[e] = rxEpoch[u]!;
-        rxCount[u]!++;
+        } else edgeEpoch[e] = nodeAir[a + RX_EPOCH]!;
+        nodeAir[a + RX_COUNT] = arriving + 1;
       }
       queue.push(end, v * 8 + TX_END);
       continue;
@@ -505,9 +516,9 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
       receptionEvents += offsets[v + 1]! - offsets[v]!;
       for (let e = offsets[v]!, stop = offsets[v + 1]!; e < stop; e++) {
         const u = neighbours[e]!;
-        rxCount[u]!--;
+        nodeAir[u * 4 + RX_COUNT]!--;
         if (u !== to) continue;
-        if (edgeEpoch[e] !== rxEpoch[u]) collisions++;
+        if (edgeEpoch[e] !== nodeAir[u * 4 + RX_EPOCH]) collisions++;
         else if (link() < linkSuccess[e]!) delivered = true;
       }
       onAir[v] = -1;
@@ -544,25 +555,42 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     if (t > lastS) lastS = t;
     if (t > lastBroadcastS) lastBroadcastS = t;
     receptionEvents += offsets[v + 1]! - offsets[v]!;
+    // Copies to nodes that already hold the packet are only counted (unless a node may still
+    // forward another origin's copy): the common case, kept out of deliver().
+    const seenB = seen[b]!;
+    const slotBase = (j % ringOf[b]!) * n;
+    const countOnly = originWords[b] === 0;
+    let lost = 0;
+    let received = 0;
+    let expired = 0;
+    let duplicates = 0;
     for (let e = offsets[v]!, stop = offsets[v + 1]!; e < stop; e++) {
       const u = neighbours[e]!;
-      rxCount[u]!--;
-      if (edgeEpoch[e] !== rxEpoch[u]) {
+      nodeAir[u * 4 + RX_COUNT]!--;
+      if (edgeEpoch[e] !== nodeAir[u * 4 + RX_EPOCH]) {
         collisions++;
         continue;
       }
       if (link() >= linkSuccess[e]!) {
-        counters[COUNTER.lost]!++;
+        lost++;
         continue;
       }
-      counters[COUNTER.receptions]!++;
+      received++;
       if (!(lastHeard[u]! >= t)) lastHeard[u] = t;
       if (t > expiry) {
-        counters[COUNTER.expired]!++;
+        expired++;
+        continue;
+      }
+      if (countOnly && seenB[slotBase + u] === 1) {
+        duplicates++;
         continue;
       }
       deliver(u, b, j, o, h, t);
     }
+    counters[COUNTER.lost]! += lost;
+    counters[COUNTER.receptions]! += received;
+    counters[COUNTER.expired]! += expired;
+    counters[COUNTER.duplicates]! += duplicates;
     onAir[v] = -1;
     frameGone(b, j, t);
     freeList[freeTop++] = f;
