@@ -21,7 +21,7 @@ import { bfsSameDraws } from './bfs.js';
 const quick = process.argv.includes('--quick') || process.argv.includes('--check');
 const check = process.argv.includes('--check');
 const writeBaseline = process.argv.includes('--write-baseline');
-const QUEUES: QueueKind[] = ['radix', 'heap', 'fastpriorityqueue'];
+const QUEUES: QueueKind[] = ['calendar', 'radix', 'heap', 'fastpriorityqueue'];
 const exponential: DelaySpec = { kind: 'exponential', meanS: 2 };
 const research = { maxHops: 1e9, ttlS: Infinity, limits: 'research' } as const;
 
@@ -87,11 +87,11 @@ async function main(): Promise<void> {
   const it = quick ? 5 : 7;
   rows.push(...(await workload('W1', `W1 grid ${side}×${side}, p=0.9, 1 packet`, grid, { origins: ['C1'], packets: 1, ...research }, exponential, it)));
   rows.push(
-    ...(await workload('W2', `W2 grid ${side}×${side}, 20 packets 5 s apart`, grid, { origins: ['C1'], packets: 20, spacingS: 5, ...research }, exponential, quick ? 3 : 3, ['radix'])),
+    ...(await workload('W2', `W2 grid ${side}×${side}, 20 packets 5 s apart`, grid, { origins: ['C1'], packets: 20, spacingS: 5, ...research }, exponential, quick ? 3 : 3, ['calendar', 'radix'])),
   );
   for (const s of quick ? [32, 100, 300] : [32, 100, 316, 1000]) {
     const mesh = s === side ? grid : generators.gridMesh({ width: s, success: 0.9 });
-    rows.push(...(await workload(`W4-${s * s}`, `W4 grid ${(s * s).toLocaleString('en-US')} nodes`, mesh, { origins: ['C1'], packets: Math.max(1, Math.round(1e5 / (s * s))), ...research }, exponential, it, ['radix'])));
+    rows.push(...(await workload(`W4-${s * s}`, `W4 grid ${(s * s).toLocaleString('en-US')} nodes`, mesh, { origins: ['C1'], packets: Math.max(1, Math.round(1e5 / (s * s))), ...research }, exponential, it, ['calendar'])));
   }
   const t1 = performance.now();
   const collectors = quick ? 4 : 40;
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
     console.log(`| contention on | ${onMs.toFixed(0)} | ${(a.events / (onMs / 1000) / 1e6).toFixed(2)} M | ${((a.events + a.receptionEvents) / (onMs / 1000) / 1e6).toFixed(2)} M | ${(onMs / offMs).toFixed(2)} |`);
     console.log('Queue events: frame sends, tries and frame ends handled by the engine. Reception events: those plus one per receiver per frame (what a per-receiver simulator such as ns-3 schedules).');
   }
-  const w4 = rows.filter((r) => r.key.startsWith('W4-') && r.task === 'runBroadcast/radix').map((r) => r.nsPerReception);
+  const w4 = rows.filter((r) => r.key.startsWith('W4-') && r.task === 'runBroadcast/calendar').map((r) => r.nsPerReception);
   if (w4.length > 0) console.log(`\nW4 scaling: ns per reception from ${Math.min(...w4).toFixed(0)} to ${Math.max(...w4).toFixed(0)} (spread ${(Math.max(...w4) / Math.min(...w4)).toFixed(2)}×)`);
 
   const baselinePath = join(import.meta.dirname, 'baseline.json');

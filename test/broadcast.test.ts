@@ -235,7 +235,7 @@ describe('spec validation names the field, the value and what is allowed', () =>
       [{ radio: { contention: 'aloha' } }, 'options.radio.contention'],
       [{ handoff: { attemptSuccess: 2 } }, 'options.handoff.attemptSuccess'],
       [{ replication: -1 }, 'options.replication'],
-      [{ queue: 'calendar' }, 'queue'],
+      [{ queue: 'splay' }, 'queue'],
     ] as const;
     for (const [options, path] of paths) {
       expect(() => runBroadcast(net, spec, options as never), path).toThrow(expect.objectContaining({ path }));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createQueue, createStream, Simulator, type EventQueue } from '../src/index.js';
+import { CalendarQueue, createQueue, createStream, Simulator, type EventQueue } from '../src/index.js';
 
 function drain(q: EventQueue): number[] {
   const out: number[] = [];
@@ -8,7 +8,7 @@ function drain(q: EventQueue): number[] {
 }
 
 describe('event queues', () => {
-  it.each(['radix', 'heap', 'fastpriorityqueue'] as const)('%s pops in (time, insertion) order, ties included', (kind) => {
+  it.each(['calendar', 'radix', 'heap', 'fastpriorityqueue'] as const)('%s pops in (time, insertion) order, ties included', (kind) => {
     for (const seed of [1, 2, 3]) {
       const rng = createStream(seed, 'queue-test');
       const q = createQueue(kind, 4);
@@ -42,7 +42,7 @@ describe('event queues', () => {
       expect(q.peekTime()).toBe(Infinity);
     }
   });
-  it.each(['radix', 'heap', 'fastpriorityqueue'] as const)('%s clear() empties and restarts the sequence', (kind) => {
+  it.each(['calendar', 'radix', 'heap', 'fastpriorityqueue'] as const)('%s clear() empties and restarts the sequence', (kind) => {
     const q = createQueue(kind);
     q.push(1, 10);
     q.push(1, 11);
@@ -90,11 +90,11 @@ describe('Simulator', () => {
   });
 });
 
-describe('RadixQueue specifics', () => {
+describe.each(['radix', 'calendar'] as const)('monotone queue %s', (kind) => {
   it('orders negative, fractional and widely spread times exactly like the heap', () => {
     for (const seed of [4, 5, 6]) {
       const rng = createStream(seed, 'radix-spread');
-      const radix = createQueue('radix', 4);
+      const radix = createQueue(kind, 4);
       const heap = createQueue('heap', 4);
       let now = -1e6;
       for (let step = 0; step < 20_000; step++) {
@@ -113,12 +113,67 @@ describe('RadixQueue specifics', () => {
     }
   });
   it('refuses a time before the last event popped', () => {
-    const q = createQueue('radix');
+    const q = createQueue(kind);
     q.push(5, 1);
     q.pop();
     expect(() => q.push(4.999, 2)).toThrow(/monotone/);
     q.clear();
     q.push(1, 3);
     expect(q.pop()).toBe(3);
+  });
+});
+
+describe('CalendarQueue specifics', () => {
+  // Workloads that make it re-bucket both ways, spill past its ring and come back, against the
+  // heap as oracle: every pop must match.
+  const against = (q: EventQueue, steps: number, delayOf: (rng: () => number, step: number) => number, seed: number): void => {
+    const rng = createStream(seed, 'calendar-test');
+    const heap = createQueue('heap', 4);
+    let now = 0;
+    for (let step = 0; step < steps; step++) {
+      if (rng() < 0.5 || heap.size === 0) {
+        // Floods push a few events per event handled.
+        for (let k = Math.floor(rng() * 4); k >= 0; k--) {
+          const t = now + delayOf(rng, step);
+          q.push(t, step * 4 + k);
+          heap.push(t, step * 4 + k);
+        }
+      } else {
+        expect(q.peekTime()).toBe(heap.peekTime());
+        now = heap.peekTime();
+        expect(q.pop()).toBe(heap.pop());
+      }
+      expect(q.size).toBe(heap.size);
+    }
+    expect(drain(q)).toEqual(drain(heap));
+  };
+  it.each([1, 2, 3])('crowded buckets (many events per bucket width, many equal times), seed %i', (seed) => {
+    against(new CalendarQueue(10, 64), 40_000, (rng) => (rng() < 0.3 ? 0 : rng() < 0.5 ? 1 : rng() * 2), seed);
+  });
+  it.each([1, 2, 3])('sparse events far apart (most buckets empty, most events past the ring), seed %i', (seed) => {
+    against(new CalendarQueue(1e-4, 32), 20_000, (rng) => (rng() < 0.1 ? 0 : -Math.log(1 - rng()) * 50), seed);
+  });
+  it.each([1, 2, 3])('phases of dense and sparse traffic, heavy-tailed delays, seed %i', (seed) => {
+    against(new CalendarQueue(), 60_000, (rng, step) => (Math.floor(step / 5000) % 2 === 0 ? rng() * 0.01 : Math.exp(3 * (rng() - 0.5) * 4)), seed);
+  });
+  it('restarts cleanly after clear() with events still queued', () => {
+    const q = new CalendarQueue(1 / 64, 32);
+    for (let i = 0; i < 500; i++) q.push(i * 0.37, i);
+    q.pop();
+    q.clear();
+    expect(q.size).toBe(0);
+    q.push(3, 1);
+    q.push(1e6, 2);
+    q.push(3, 3);
+    expect(drain(q)).toEqual([1, 3, 2]);
+  });
+  it('checks its parameters and refuses the past', () => {
+    expect(() => new CalendarQueue(0)).toThrow(/bucket width/);
+    expect(() => new CalendarQueue(1, 100)).toThrow(/power of two/);
+    const q = new CalendarQueue();
+    q.push(2, 1);
+    q.pop();
+    expect(() => q.push(1, 2)).toThrow(/monotone/);
+    expect(() => q.push(Infinity, 2)).toThrow(/finite/);
   });
 });

@@ -113,7 +113,7 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
     ttlS: s.ttlS,
     airtimeS: p.radio.airtimeS,
     draws: p.draws,
-    queue: options.queue ?? 'radix',
+    queue: options.queue ?? 'calendar',
   };
   if (!(state.tanks.buffer instanceof SharedArrayBuffer)) throw new Error('tanks must be in shared memory');
   const active = shares.filter((js) => js.length > 0);

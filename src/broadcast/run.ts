@@ -30,7 +30,7 @@ export interface RunOptions {
    * the spec gives `startS`, starts when the earlier pass's traffic has died out.
    */
   readonly previous?: BroadcastResult;
-  /** Event queue implementation (all give identical results). @defaultValue 'radix' */
+  /** Event queue implementation (all give identical results). @defaultValue 'calendar' */
   readonly queue?: QueueKind;
 }
 
@@ -64,7 +64,7 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
     counters: state.counters,
     bestS: new Float64Array(mesh.n),
     hop: new Int32Array(mesh.n),
-    queue: createQueue(options.queue ?? 'radix', 1024),
+    queue: createQueue(options.queue ?? 'calendar', 1024),
   });
   const all = new Int32Array(s.segments);
   for (let j = 0; j < s.segments; j++) all[j] = j;

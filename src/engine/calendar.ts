@@ -1,0 +1,386 @@
+import { MeshcastError } from '../errors.js';
+import type { EventQueue } from './queue.js';
+import { HeapQueue } from './queue.js';
+
+/**
+ * A monotone calendar queue: {@link EventQueue} for simulations that never schedule before
+ * the last event handled, tuned for floods, where every new event lies a per-hop delay
+ * (seconds) after the one being handled.
+ *
+ * Time is cut into buckets; a ring of `buckets` buckets covers the near future, each a linked
+ * list in insertion order over a pooled node array (no allocation per event). When the queue
+ * moves to the next non-empty bucket it sorts that bucket's few events by time, stably, into
+ * the current run, from which events leave in order; an event pushed into the current bucket
+ * (or before it) is placed in the run after every event of equal time. Events beyond the ring
+ * wait in a binary heap and enter the ring, in their order, as soon as it reaches them —
+ * before any later push can land in their bucket. So events leave in (time, insertion) order
+ * exactly, like every other queue here.
+ *
+ * The bucket width adapts to the traffic: narrower when keeping the run sorted costs more
+ * than a few moves per event (crowded buckets), wider when the queue skips many empty
+ * buckets between events. Re-bucketing keeps the order of events of equal time. Equal times
+ * cost nothing to sort, so floods with constant hop delays do not narrow it.
+ *
+ * Pushing a time earlier than the last popped one throws.
+ */
+export class CalendarQueue implements EventQueue {
+  private invWidth: number;
+  private readonly mask: number;
+  private readonly ring: number;
+  // Node pool: time, payload, next in bucket (-1: none). Free nodes are chained through `next`.
+  private times: Float64Array;
+  private payloads: Int32Array;
+  private next: Int32Array;
+  private freeHead = -1;
+  private used = 0;
+  private readonly heads: Int32Array;
+  private readonly tails: Int32Array;
+  private readonly occupied: Uint32Array;
+  // The current run: every event of buckets <= cur, sorted by (time, insertion).
+  private runTimes: Float64Array;
+  private runPayloads: Int32Array;
+  private runHead = 0;
+  private runEnd = 0;
+  private cur = 0;
+  private inRing = 0;
+  private count = 0;
+  private lastTime = -Infinity;
+  private readonly far: HeapQueue;
+  // Adaptation, since the last check: events popped, moves spent keeping the run sorted,
+  // advances to a new bucket, and events pushed past the ring.
+  private pops = 0;
+  private work = 0;
+  private advances = 0;
+  private farPushes = 0;
+
+  /**
+   * @param bucketWidthS - seconds per bucket to start with (it adapts). @defaultValue 1/1024
+   * @param buckets - ring size, a power of two >= 32 (the ring covers buckets × width
+   *   seconds). @defaultValue 16384
+   * @param initialCapacity - pooled events first allocated. @defaultValue 1024
+   */
+  constructor(bucketWidthS = 1 / 1024, buckets = 16384, initialCapacity = 1024) {
+    if (!(bucketWidthS > 0 && Number.isFinite(bucketWidthS))) throw new MeshcastError(`CalendarQueue bucket width must be > 0 s, got ${bucketWidthS}`);
+    if (!(Number.isInteger(buckets) && buckets >= 32 && (buckets & (buckets - 1)) === 0)) {
+      throw new MeshcastError(`CalendarQueue buckets must be a power of two >= 32, got ${buckets}`);
+    }
+    this.invWidth = 1 / bucketWidthS;
+    this.ring = buckets;
+    this.mask = buckets - 1;
+    const cap = Math.max(16, initialCapacity | 0);
+    this.times = new Float64Array(cap);
+    this.payloads = new Int32Array(cap);
+    this.next = new Int32Array(cap);
+    this.heads = new Int32Array(buckets).fill(-1);
+    this.tails = new Int32Array(buckets).fill(-1);
+    this.occupied = new Uint32Array(buckets >> 5);
+    this.runTimes = new Float64Array(64);
+    this.runPayloads = new Int32Array(64);
+    this.far = new HeapQueue(64);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  push(timeS: number, payload: number): void {
+    if (timeS < this.lastTime) {
+      throw new MeshcastError(`CalendarQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
+    }
+    if (!Number.isFinite(timeS)) throw new MeshcastError(`CalendarQueue takes finite times, got ${timeS}`);
+    if (this.count === 0) {
+      // Nothing waits: the calendar restarts at this event's bucket.
+      this.cur = Math.floor(timeS * this.invWidth);
+      this.runHead = 0;
+      this.runEnd = 0;
+    }
+    this.count++;
+    this.place(timeS, payload);
+  }
+
+  peekTime(): number {
+    if (this.count === 0) return Infinity;
+    if (this.runHead === this.runEnd) this.advance();
+    return this.runTimes[this.runHead]!;
+  }
+
+  pop(): number {
+    if (this.count === 0) return -1;
+    if (this.runHead === this.runEnd) this.advance();
+    this.count--;
+    this.pops++;
+    this.lastTime = this.runTimes[this.runHead]!;
+    return this.runPayloads[this.runHead++]!;
+  }
+
+  clear(): void {
+    if (this.inRing > 0) {
+      this.heads.fill(-1);
+      this.tails.fill(-1);
+      this.occupied.fill(0);
+    }
+    this.freeHead = -1;
+    this.used = 0;
+    this.inRing = 0;
+    this.runHead = 0;
+    this.runEnd = 0;
+    this.count = 0;
+    this.lastTime = -Infinity;
+    this.far.clear();
+  }
+
+  /** Puts an event where it belongs: the run (bucket <= cur), the ring, or the far heap. */
+  private place(t: number, payload: number): void {
+    const k = Math.floor(t * this.invWidth);
+    if (k <= this.cur) this.insertRun(t, payload);
+    else if (k - this.cur < this.ring) this.append(k, t, payload);
+    else {
+      this.farPushes++;
+      this.far.push(t, payload);
+    }
+  }
+
+  private slot(k: number): number {
+    return k >= -0x80000000 && k <= 0x7fffffff ? k & this.mask : k - Math.floor(k / this.ring) * this.ring;
+  }
+
+  private append(k: number, t: number, payload: number): void {
+    let node = this.freeHead;
+    if (node >= 0) this.freeHead = this.next[node]!;
+    else {
+      if (this.used === this.times.length) this.growPool();
+      node = this.used++;
+    }
+    this.times[node] = t;
+    this.payloads[node] = payload;
+    this.next[node] = -1;
+    const b = this.slot(k);
+    const tail = this.tails[b]!;
+    if (tail < 0) {
+      this.heads[b] = node;
+      this.occupied[b >> 5] = this.occupied[b >> 5]! | (1 << (b & 31));
+    } else this.next[tail] = node;
+    this.tails[b] = node;
+    this.inRing++;
+  }
+
+  /** Places an event of the current bucket (or earlier) in the run, after every event of equal or earlier time. */
+  private insertRun(t: number, payload: number): void {
+    if (this.runHead === this.runEnd) {
+      this.runHead = 0;
+      this.runEnd = 0;
+    }
+    const times = this.runTimes;
+    const end = this.runEnd;
+    if (end === this.runHead || times[end - 1]! <= t) {
+      if (end === times.length) this.growRun();
+      this.runTimes[end] = t;
+      this.runPayloads[end] = payload;
+      this.runEnd = end + 1;
+      return;
+    }
+    // Binary search for the first event later than t.
+    let lo = this.runHead;
+    let hi = end - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid]! <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo === this.runHead && lo > 0) {
+      this.runHead = lo - 1;
+      this.runTimes[lo - 1] = t;
+      this.runPayloads[lo - 1] = payload;
+      return;
+    }
+    if (end - lo > 256 && this.invWidth < MAX_INV_WIDTH) {
+      // The run spans too much time: narrow the buckets now rather than shift it again and again.
+      this.rebucket(Math.min(MAX_INV_WIDTH, this.invWidth * 16));
+      this.place(t, payload);
+      return;
+    }
+    this.work += end - lo;
+    if (end === times.length) this.growRun();
+    this.runTimes.copyWithin(lo + 1, lo, end);
+    this.runPayloads.copyWithin(lo + 1, lo, end);
+    this.runTimes[lo] = t;
+    this.runPayloads[lo] = payload;
+    this.runEnd = end + 1;
+  }
+
+  /** The run is used up: move to the next non-empty bucket and sort it into the run. */
+  private advance(): void {
+    this.runHead = 0;
+    this.runEnd = 0;
+    if (this.pops >= 2048) this.adapt();
+    if (this.inRing === 0) {
+      // Only far events remain: jump to the earliest one's bucket.
+      this.cur = Math.floor(this.far.peekTime() * this.invWidth) - 1;
+      this.admitFar();
+    }
+    // Next occupied bucket after cur, scanning the occupancy words around the ring.
+    const from = this.slot(this.cur + 1);
+    let w = from >> 5;
+    let bits = this.occupied[w]! & (~0 << (from & 31));
+    let skipped = -(from & 31);
+    while (bits === 0) {
+      skipped += 32;
+      w = (w + 1) & (this.occupied.length - 1);
+      bits = this.occupied[w]!;
+    }
+    const b = (w << 5) | (31 - Math.clz32(bits & -bits));
+    const distance = 1 + skipped + (b & 31);
+    this.cur += distance;
+    this.advances++;
+    this.admitFar();
+    // Take the bucket's list (insertion order) into the run and sort it stably by time.
+    let node = this.heads[b]!;
+    this.heads[b] = -1;
+    this.tails[b] = -1;
+    this.occupied[b >> 5] = this.occupied[b >> 5]! & ~(1 << (b & 31));
+    let len = 0;
+    while (node >= 0) {
+      if (len === this.runTimes.length) this.growRun();
+      this.runTimes[len] = this.times[node]!;
+      this.runPayloads[len] = this.payloads[node]!;
+      len++;
+      const nxt = this.next[node]!;
+      this.next[node] = this.freeHead;
+      this.freeHead = node;
+      node = nxt;
+    }
+    this.inRing -= len;
+    this.runEnd = len;
+    this.sortRun(len);
+  }
+
+  /**
+   * Every 2,048 events: narrower buckets when keeping the run sorted costs more than a few
+   * moves per event; wider when buckets hold about one event each (every event pays for an
+   * advance) or the ring is too short for the delays (events spill to the far heap).
+   */
+  private adapt(): void {
+    const movesPerEvent = this.work / this.pops;
+    const eventsPerBucket = this.pops / Math.max(1, this.advances);
+    const spill = this.farPushes / this.pops;
+    this.pops = 0;
+    this.work = 0;
+    this.advances = 0;
+    this.farPushes = 0;
+    if (movesPerEvent > 4 && this.invWidth < MAX_INV_WIDTH) this.rebucket(Math.min(MAX_INV_WIDTH, this.invWidth * 4));
+    else if (movesPerEvent < 1 && (eventsPerBucket < 2 || spill > 0.05) && this.invWidth > MIN_INV_WIDTH) this.rebucket(Math.max(MIN_INV_WIDTH, this.invWidth / 2));
+  }
+
+  /**
+   * Re-buckets every waiting event but the far ones at a new width: the run's events (the
+   * earliest, in order), then the ring's bucket by bucket, each in insertion order — so events
+   * of equal time keep their order. Events the new ring does not reach join the far heap;
+   * far events it now reaches come in.
+   */
+  private rebucket(invWidth: number): void {
+    const n = this.runEnd - this.runHead + this.inRing;
+    const t = new Float64Array(n);
+    const p = new Int32Array(n);
+    let i = 0;
+    for (let r = this.runHead; r < this.runEnd; r++) {
+      t[i] = this.runTimes[r]!;
+      p[i++] = this.runPayloads[r]!;
+    }
+    for (let d = 1; d < this.ring && i < n; d++) {
+      for (let node = this.heads[this.slot(this.cur + d)]!; node >= 0; node = this.next[node]!) {
+        t[i] = this.times[node]!;
+        p[i++] = this.payloads[node]!;
+      }
+    }
+    if (this.inRing > 0) {
+      this.heads.fill(-1);
+      this.tails.fill(-1);
+      this.occupied.fill(0);
+    }
+    this.freeHead = -1;
+    this.used = 0;
+    this.inRing = 0;
+    this.runHead = 0;
+    this.runEnd = 0;
+    this.invWidth = invWidth;
+    let min = Infinity;
+    for (let j = 0; j < n; j++) if (t[j]! < min) min = t[j]!;
+    if (n === 0) min = this.far.size > 0 ? this.far.peekTime() : Math.max(this.lastTime, 0);
+    this.cur = Math.floor(min * invWidth) - 1;
+    for (let j = 0; j < n; j++) this.place(t[j]!, p[j]!);
+    this.admitFar();
+  }
+
+  /** Far events whose bucket the ring now covers join their buckets, in their order. */
+  private admitFar(): void {
+    const far = this.far;
+    while (far.size > 0) {
+      const t = far.peekTime();
+      const k = Math.floor(t * this.invWidth);
+      if (k - this.cur >= this.ring) return;
+      this.place(t, far.pop());
+    }
+  }
+
+  /** Stable sort of the run's first `len` events by time; counts the moves. */
+  private sortRun(len: number): void {
+    const times = this.runTimes;
+    const payloads = this.runPayloads;
+    if (len > 64) {
+      let sorted = true;
+      for (let i = 1; i < len && sorted; i++) sorted = times[i - 1]! <= times[i]!;
+      if (sorted) return;
+      this.work += len * Math.log2(len);
+      const order = Array.from({ length: len }, (_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
+      const t2 = order.map((i) => times[i]!);
+      const p2 = order.map((i) => payloads[i]!);
+      times.set(t2);
+      payloads.set(p2);
+      return;
+    }
+    let moves = 0;
+    for (let i = 1; i < len; i++) {
+      const t = times[i]!;
+      if (times[i - 1]! <= t) continue;
+      const p = payloads[i]!;
+      let j = i - 1;
+      while (j >= 0 && times[j]! > t) {
+        times[j + 1] = times[j]!;
+        payloads[j + 1] = payloads[j]!;
+        j--;
+      }
+      moves += i - 1 - j;
+      times[j + 1] = t;
+      payloads[j + 1] = p;
+    }
+    this.work += moves;
+  }
+
+  private growPool(): void {
+    const cap = this.times.length * 2;
+    const t = new Float64Array(cap);
+    t.set(this.times);
+    const p = new Int32Array(cap);
+    p.set(this.payloads);
+    const x = new Int32Array(cap);
+    x.set(this.next);
+    this.times = t;
+    this.payloads = p;
+    this.next = x;
+  }
+
+  private growRun(): void {
+    const cap = this.runTimes.length * 2;
+    const t = new Float64Array(cap);
+    t.set(this.runTimes);
+    const p = new Int32Array(cap);
+    p.set(this.runPayloads);
+    this.runTimes = t;
+    this.runPayloads = p;
+  }
+}
+
+/** Narrowest bucket: 2^-40 s (about a picosecond). */
+const MAX_INV_WIDTH = 2 ** 40;
+/** Widest bucket: 2^30 s. */
+const MIN_INV_WIDTH = 2 ** -30;
