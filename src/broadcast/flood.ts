@@ -45,13 +45,12 @@ export interface FloodState {
   /** Time each node last heard any copy (NaN: never). */
   readonly lastHeardS: Float64Array;
   /**
-   * Earliest known arrival time per node for the current packet (+Infinity: none yet). Reset
-   * for each packet. A node settles at its earliest arrival t, and every later copy arrives at
-   * ≥ t, so `ta < bestS[u]` alone rejects copies to settled nodes.
+   * Per node, interleaved (one cache line for both): at 2v the earliest known arrival time for
+   * the current packet (+Infinity: none yet; reset for each packet), at 2v + 1 the hop count of
+   * that copy. A node settles at its earliest arrival t, and every later copy arrives at ≥ t, so
+   * `ta < best[2u]` alone rejects copies to settled nodes.
    */
-  readonly bestS: Float64Array;
-  /** Hop count of that earliest copy. */
-  readonly hop: Int32Array;
+  readonly best: Float64Array;
   readonly origins: Int32Array;
   /**
    * Duplicate suppression per origin (spec `duplicates: 'per-origin'`): each origin's copy is
@@ -114,7 +113,7 @@ export function takePacket(
  */
 export function floodPacket(s: FloodState, segment: number, sendS: number, rng: Rng, delay: DelaySampler): void {
   const { offsets, neighbours, linkSuccess, forwards, holderRow, accepts, tanks, missing, lastNeededS, completedS } = s;
-  const { lastHeardS, bestS, hop, origins, queue, counters, maxHops, airtimeS } = s;
+  const { lastHeardS, best, origins, queue, counters, maxHops, airtimeS } = s;
   const expiryS = sendS + s.ttlS;
   const stride = s.stride;
   let transmissions = 0;
@@ -125,23 +124,23 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
   let hopLimited = 0;
   let reached = 0;
   queue.clear();
-  bestS.fill(Infinity);
+  for (let i = 0; i < best.length; i += 2) best[i] = Infinity;
   for (let i = 0; i < origins.length; i++) {
     const o = origins[i]!;
-    bestS[o] = sendS;
-    hop[o] = 1;
+    best[2 * o] = sendS;
+    best[2 * o + 1] = 1;
     queue.push(sendS, o);
   }
   while (queue.size > 0) {
     const t = queue.peekTime();
     const v = queue.pop();
-    if (t !== bestS[v]) continue; // a stale entry: an earlier copy was queued later
+    if (t !== best[2 * v]) continue; // a stale entry: an earlier copy was queued later
     reached++;
     if (!(lastHeardS[v]! >= t)) lastHeardS[v] = t;
     const row = holderRow[v]!;
     if (row >= 0 && accepts[row] === 1) takePacket(tanks, stride, missing, lastNeededS, completedS, row, segment, t);
     if (forwards[v] === 0) continue;
-    const h = hop[v]!;
+    const h = best[2 * v + 1]!;
     if (h >= maxHops) {
       hopLimited++;
       continue;
@@ -163,9 +162,9 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
         continue;
       }
       inTime++;
-      if (ta >= bestS[u]!) continue;
-      bestS[u] = ta;
-      hop[u] = next;
+      if (ta >= best[2 * u]!) continue;
+      best[2 * u] = ta;
+      best[2 * u + 1] = next;
       queue.push(ta, u);
     }
   }
@@ -202,7 +201,7 @@ export function floodPacketPerOrigin(
   rngs: readonly Rng[],
   delays: readonly DelaySampler[],
 ): void {
-  const { counters, bestS, holderRow, accepts, tanks, stride, missing, lastNeededS, completedS } = s;
+  const { counters, best, holderRow, accepts, tanks, stride, missing, lastNeededS, completedS } = s;
   const reachedBefore = counters[COUNTER.reached]!;
   const duplicatesBefore = counters[COUNTER.duplicates]!;
   firstS.fill(Infinity);
@@ -211,7 +210,7 @@ export function floodPacketPerOrigin(
     floodPacket(perOrigin[i]!, segment, sendS, rngs[i]!, delays[i]!);
     // This flood's in-time copies: the duplicates it counted plus its first copies to non-origins.
     counters[COUNTER.duplicates]! += counters[COUNTER.reached]! - r0 - 1;
-    for (let v = 0; v < firstS.length; v++) if (bestS[v]! < firstS[v]!) firstS[v] = bestS[v]!;
+    for (let v = 0; v < firstS.length; v++) if (best[2 * v]! < firstS[v]!) firstS[v] = best[2 * v]!;
   }
   let reached = 0;
   for (let v = 0; v < firstS.length; v++) {

@@ -68,8 +68,7 @@ export function runFloodTask(t: FloodTask): FloodTaskResult {
     completedS: new Float64Array(rows).fill(NaN), // partial counts: completion is decided at the merge
     lastHeardS: new Float64Array(n).fill(NaN),
     counters: new Float64Array(8),
-    bestS: new Float64Array(n),
-    hop: new Int32Array(n),
+    best: new Float64Array(2 * n),
     queue: createQueue(t.queue, 1024),
     origins: t.origins,
     perOrigin: t.perOrigin,

@@ -62,8 +62,7 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
     completedS: state.rowCompletedS,
     lastHeardS: state.lastHeardS,
     counters: state.counters,
-    bestS: new Float64Array(mesh.n),
-    hop: new Int32Array(mesh.n),
+    best: new Float64Array(2 * mesh.n),
     queue: createQueue(options.queue ?? 'calendar', 1024),
   });
   const all = new Int32Array(s.segments);
@@ -126,7 +125,7 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
 }
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
-export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'completedS' | 'lastHeardS' | 'counters' | 'bestS' | 'hop' | 'queue'>;
+export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'completedS' | 'lastHeardS' | 'counters' | 'best' | 'queue'>;
 
 /** A flood state over a prepared pass's read-only inputs and the given outputs. @internal */
 export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
@@ -171,7 +170,7 @@ export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array): 
  * single origin gives the same draws either way), origin i > 0 streams of its own.
  */
 function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array): void {
-  const n = flood.bestS.length;
+  const n = flood.best.length / 2;
   const noHolder = new Int32Array(n).fill(-1);
   const perOrigin = Array.from(flood.origins, (_, i) => ({ ...flood, origins: flood.origins.subarray(i, i + 1), holderRow: noHolder, perOrigin: false }));
   const firstS = new Float64Array(n);
