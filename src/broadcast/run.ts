@@ -1,7 +1,7 @@
 import { createQueue } from '../engine/simulator.js';
 import type { QueueKind } from '../engine/queue.js';
 import { reroot, ValidationError } from '../errors.js';
-import { compile, KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
+import { compile, type CompiledMesh } from '../network/compile.js';
 import { Network } from '../network/network.js';
 import { resolveRadio, type Radio, type RadioOptions } from '../radio/radio.js';
 import { delaySampler, type DelaySpec } from '../random/distributions.js';
@@ -62,13 +62,26 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
     completedS: state.rowCompletedS,
     lastHeardS: state.lastHeardS,
     counters: state.counters,
-    best: new Float64Array(2 * mesh.n),
+    best: scratchFor(mesh),
     queue: createQueue(options.queue ?? 'calendar', 1024),
   });
   const all = new Int32Array(s.segments);
   for (let j = 0; j < s.segments; j++) all[j] = j;
   floodSegments(flood, p.draws, all);
   return finishPass(p);
+}
+
+const scratch = new WeakMap<CompiledMesh, Float64Array>();
+
+/**
+ * The flood scratch array of a mesh (earliest arrival and hop count per node), kept between
+ * passes: floods reset what they use, and runs are synchronous, so one per mesh is enough and
+ * saves allocating (and faulting in) 16 bytes per node for every pass.
+ */
+function scratchFor(mesh: CompiledMesh): Float64Array {
+  let best = scratch.get(mesh);
+  if (best === undefined) scratch.set(mesh, (best = new Float64Array(2 * mesh.n)));
+  return best;
 }
 
 /** Everything a pass needs once its inputs are checked. @internal */
@@ -118,7 +131,7 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
   const state = previous === undefined ? freshState(mesh, spec, s.packets) : copyState(previous.state);
   // Which nodes forward in this pass: every mesh relay except collectors not selected.
   const forwards = mesh.relays.slice();
-  for (let v = 0; v < mesh.n; v++) if (mesh.kind[v] === KIND_COLLECTOR) forwards[v] = 0;
+  for (const c of mesh.collectors) forwards[c] = 0;
   for (const o of s.origins) forwards[o] = 1;
   const draws: PassDraws = { seed, replication, pass, delay: radio.delay, startS: s.startS, spacingS: s.spacingS, firstSegment: s.firstSegment };
   return { mesh, s, radio, handoff, state, forwards, draws };
@@ -248,7 +261,8 @@ function freshState(mesh: CompiledMesh, spec: BroadcastSpec, packets: number): P
   // Tanks live in shared memory so parallel floods can fill them in place.
   const tanks = new Uint8Array(new SharedArrayBuffer(rows * stride)).fill(0xff);
   const spare = stride * 8 - packets; // bits past the image are never missing
-  if (spare > 0) for (let r = 1; r <= rows; r++) tanks[r * stride - 1] = 0xff >> spare;
+  if (spare > 0 && stride === 1) tanks.fill(0xff >> spare);
+  else if (spare > 0) for (let r = 1; r <= rows; r++) tanks[r * stride - 1] = 0xff >> spare;
   return {
     ...sel,
     tanks,

@@ -84,18 +84,25 @@ export class CalendarQueue implements EventQueue {
   }
 
   push(timeS: number, payload: number): void {
-    if (timeS < this.lastTime) {
-      throw new MeshcastError(`CalendarQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
-    }
-    if (!Number.isFinite(timeS)) throw new MeshcastError(`CalendarQueue takes finite times, got ${timeS}`);
-    if (this.count === 0) {
-      // Nothing waits: the calendar restarts at this event's bucket.
-      this.cur = Math.floor(timeS * this.invWidth);
-      this.runHead = 0;
-      this.runEnd = 0;
-    }
-    this.count++;
-    this.place(timeS, payload);
+    // Kept small (the common case is an append to a ring bucket): it is inlined into floods.
+    if (!(timeS >= this.lastTime && timeS < Infinity)) this.reject(timeS);
+    const k = Math.floor(timeS * this.invWidth);
+    if (this.count++ === 0) this.restart(k);
+    const d = k - this.cur;
+    if (d > 0 && d < this.ring) this.append(k, timeS, payload);
+    else this.placeOther(k, timeS, payload);
+  }
+
+  private reject(timeS: number): never {
+    if (timeS < this.lastTime) throw new MeshcastError(`CalendarQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
+    throw new MeshcastError(`CalendarQueue takes finite times, got ${timeS}`);
+  }
+
+  /** Nothing waits: the calendar restarts at this event's bucket. */
+  private restart(k: number): void {
+    this.cur = k;
+    this.runHead = 0;
+    this.runEnd = 0;
   }
 
   peekTime(): number {
@@ -132,8 +139,14 @@ export class CalendarQueue implements EventQueue {
   /** Puts an event where it belongs: the run (bucket <= cur), the ring, or the far heap. */
   private place(t: number, payload: number): void {
     const k = Math.floor(t * this.invWidth);
+    const d = k - this.cur;
+    if (d > 0 && d < this.ring) this.append(k, t, payload);
+    else this.placeOther(k, t, payload);
+  }
+
+  /** An event for the run (bucket <= cur) or past the ring. */
+  private placeOther(k: number, t: number, payload: number): void {
     if (k <= this.cur) this.insertRun(t, payload);
-    else if (k - this.cur < this.ring) this.append(k, t, payload);
     else {
       this.farPushes++;
       this.far.push(t, payload);
