@@ -1,4 +1,4 @@
-import { RadixQueue } from '../engine/radix.js';
+import { CalendarQueue } from '../engine/calendar.js';
 import { KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
 import { DEVICE_KINDS } from '../network/device.js';
 import type { ResolvedContention } from '../radio/radio.js';
@@ -233,7 +233,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
   };
   let receptionEvents = 0;
 
-  const queue = new RadixQueue(256);
+  const queue = new CalendarQueue();
   // Every origin's injection of every packet is known up front.
   const sendPass: number[] = [];
   const sendJ: number[] = [];
