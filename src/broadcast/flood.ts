@@ -129,6 +129,9 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
     const o = origins[i]!;
     best[2 * o] = sendS;
     best[2 * o + 1] = 1;
+    // Origins hear the packet from the head-end; every other node hears its first copy over
+    // the air, where the reception loop below records it.
+    if (!(lastHeardS[o]! >= sendS)) lastHeardS[o] = sendS;
     queue.push(sendS, o);
   }
   while (queue.size > 0) {
@@ -136,7 +139,6 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
     const v = queue.pop();
     if (t !== best[2 * v]) continue; // a stale entry: an earlier copy was queued later
     reached++;
-    if (!(lastHeardS[v]! >= t)) lastHeardS[v] = t;
     const row = holderRow[v]!;
     if (row >= 0 && accepts[row] === 1) takePacket(tanks, stride, missing, lastNeededS, completedS, row, segment, t);
     if (forwards[v] === 0) continue;

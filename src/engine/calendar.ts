@@ -225,7 +225,9 @@ export class CalendarQueue implements EventQueue {
   private advance(): void {
     this.runHead = 0;
     this.runEnd = 0;
-    if (this.pops >= 2048) this.adapt();
+    // Re-bucketing moves every waiting event: check only once as many events have been popped
+    // since the last check, so it costs at most one move per event popped.
+    if (this.pops >= 2048 && this.pops >= this.inRing) this.adapt();
     if (this.inRing === 0) {
       // Only far events remain: jump to the earliest one's bucket.
       this.cur = Math.floor(this.far.peekTime() * this.invWidth) - 1;
@@ -268,9 +270,10 @@ export class CalendarQueue implements EventQueue {
   }
 
   /**
-   * Every 2,048 events: narrower buckets when keeping the run sorted costs more than a few
-   * moves per event; wider when buckets hold about one event each (every event pays for an
-   * advance) or the ring is too short for the delays (events spill to the far heap).
+   * Every 2,048 events or more: narrower buckets when keeping the run sorted costs more than
+   * two moves per event and the ring still holds nearly every event; wider when more than 1 %
+   * of the events spill past the ring (the heap beyond it is slower) or buckets hold about one
+   * event each (every event pays for an advance).
    */
   private adapt(): void {
     const movesPerEvent = this.work / this.pops;
@@ -280,8 +283,8 @@ export class CalendarQueue implements EventQueue {
     this.work = 0;
     this.advances = 0;
     this.farPushes = 0;
-    if (movesPerEvent > 4 && this.invWidth < MAX_INV_WIDTH) this.rebucket(Math.min(MAX_INV_WIDTH, this.invWidth * 4));
-    else if (movesPerEvent < 1 && (eventsPerBucket < 2 || spill > 0.05) && this.invWidth > MIN_INV_WIDTH) this.rebucket(Math.max(MIN_INV_WIDTH, this.invWidth / 2));
+    if (movesPerEvent > 2 && spill < 0.001 && this.invWidth < MAX_INV_WIDTH) this.rebucket(this.invWidth * 2);
+    else if ((spill > 0.01 || (movesPerEvent < 0.5 && eventsPerBucket < 2)) && this.invWidth > MIN_INV_WIDTH) this.rebucket(this.invWidth / 2);
   }
 
   /**
