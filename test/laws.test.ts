@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generators, Network, runBroadcast } from '../src/index.js';
+import { formatCampaign, generators, Network, runBroadcast } from '../src/index.js';
 import { poissonTail, proportionSE, SEEDS, Z } from './stats.js';
 
 describe('Bernoulli tank completion on a star', () => {
@@ -203,6 +203,12 @@ describe('duplicate suppression across origins', () => {
       expect(b.air).toEqual(a.air);
       for (const id of a.targetIds()) expect(b.tankHex(id)).toBe(a.tankHex(id));
     }
+  });
+
+  it('the run report says when each collector sends its own copy', () => {
+    const small = { ...spec, packets: 2 };
+    expect(formatCampaign([runBroadcast(net, { ...small, duplicates: 'per-origin' }, { seed: 1 })])).toMatch(/from 2 collector\(s\) \(each its own copy\);/);
+    expect(formatCampaign([runBroadcast(net, small, { seed: 1 })])).toMatch(/from 2 collector\(s\); Maximum Hops/);
   });
 
   it('rejects an unknown setting, naming the field', () => {

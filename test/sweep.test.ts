@@ -9,11 +9,13 @@ import { main } from '../src/cli/main.js';
 import {
   checkScenario,
   estimate,
+  formatSummaries,
   gridCells,
   mergeRecords,
   parseResults,
   SCENARIO_SCHEMA,
   scenarioSize,
+  summariesToCsv,
   sweep,
   t975,
   ValidationError,
@@ -316,5 +318,32 @@ describe('scenario loader under fuzzing', () => {
       expect(schemaValid(bad)).toBe(false);
       expect(verdict(bad)).toBe('invalid');
     }
+  });
+});
+
+describe('air and redundancy in sweep records and summaries', () => {
+  it('carry reached, airtime and collisions; summaries average duplicates per packet delivered', async () => {
+    const off = await sweep(small, { maxHops: [3, 12] }, { replications: 3, workers: 0 });
+    for (const r of off.records) {
+      expect(r.airtimeS).toBeNull();
+      expect(r.collisions).toBeNull();
+      expect(r.reached).toBeGreaterThan(0);
+    }
+    for (const s of off.summaries) {
+      const rs = off.records.filter((r) => r.cell === s.cell);
+      expect(s.redundancy.mean).toBeCloseTo(rs.reduce((a, r) => a + r.duplicates / r.reached, 0) / rs.length, 12);
+      expect(s.airtimeS).toBeNull();
+    }
+    expect(formatSummaries(off.summaries)).not.toMatch(/airtime/);
+    const on = await sweep({ ...small, radio: { ...small.radio, contention: 'csma' } }, { maxHops: [12] }, { replications: 2, workers: 0 });
+    for (const r of on.records) {
+      expect(r.airtimeS).toBeGreaterThan(0);
+      expect(r.collisions).toBeGreaterThanOrEqual(0);
+    }
+    expect(on.summaries[0]!.airtimeS!.mean).toBeCloseTo((on.records[0]!.airtimeS! + on.records[1]!.airtimeS!) / 2, 9);
+    expect(formatSummaries(on.summaries)).toMatch(/airtime\s+collisions/);
+    const csv = summariesToCsv(on.summaries).split('\n');
+    expect(csv[0]).toMatch(/redundancy_mean,redundancy_ci95_low,redundancy_ci95_high,airtime_s_mean,collisions_mean$/);
+    expect(csv[1]!.split(',')).toHaveLength(csv[0]!.split(',').length);
   });
 });

@@ -1,3 +1,4 @@
+import { grown } from '../engine/grow.js';
 import { CalendarQueue } from '../engine/calendar.js';
 import { KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
 import { DEVICE_KINDS } from '../network/device.js';
@@ -180,30 +181,24 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     if (freeTop > 0) return freeList[--freeTop]!;
     if (used === cap) {
       cap *= 2;
-      const grow = <T extends Int32Array | Float64Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(cap);
-        b.set(a as never);
-        return b;
-      };
-      fPass = grow(fPass);
-      fJ = grow(fJ);
-      fHop = grow(fHop);
-      fNext = grow(fNext);
-      fQueued = grow(fQueued);
-      fKind = grow(fKind);
-      fId = grow(fId);
-      fTries = grow(fTries);
-      fPos = grow(fPos);
-      fOrigin = grow(fOrigin);
-      freeList = grow(freeList);
+      fPass = grown(fPass, cap);
+      fJ = grown(fJ, cap);
+      fHop = grown(fHop, cap);
+      fNext = grown(fNext, cap);
+      fQueued = grown(fQueued, cap);
+      fKind = grown(fKind, cap);
+      fId = grown(fId, cap);
+      fTries = grown(fTries, cap);
+      fPos = grown(fPos, cap);
+      fOrigin = grown(fOrigin, cap);
+      freeList = grown(freeList, cap);
     }
     return used++;
   };
 
   // Per pass: which nodes hold which packets in flight (a ring of slots, cleared as packets are sent).
-  const slots = passes.map((p) => Math.ceil(p.s.ttlS / Math.max(p.s.spacingS, 1e-9)) + 2);
-  const seen = passes.map((p, b) => new Uint8Array(n * Math.min(slots[b]!, p.s.segments)));
-  const ringOf = passes.map((p, b) => Math.min(slots[b]!, p.s.segments));
+  const ringOf = passes.map((p) => Math.min(Math.ceil(p.s.ttlS / Math.max(p.s.spacingS, 1e-9)) + 2, p.s.segments));
+  const seen = ringOf.map((ring) => new Uint8Array(n * ring));
   const cleared = passes.map(() => -1);
   // Per-origin duplicates: which nodes forwarded which origin's copy, a bit per (slot, origin, node).
   const originWords = passes.map((p) => (p.s.duplicates === 'per-origin' && p.s.origins.length > 1 ? Math.ceil((p.s.origins.length * n) / 32) : 0));
@@ -320,20 +315,19 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     const seenB = seen[b]!;
     const slot = j % ringOf[b]!;
     const at = slot * n + u;
+    const held = seenB[at] === 1;
+    // Whether u may still forward this copy: its first of the packet, or of this origin's copy.
+    let fresh = !held;
     const words = originWords[b]!;
     if (words > 0) {
       const bit = slot * words * 32 + o * n + u;
       const fw = forwarded[b]!;
-      const fresh = (fw[bit >>> 5]! & (1 << (bit & 31))) === 0;
-      if (fresh) fw[bit >>> 5] = fw[bit >>> 5]! | (1 << (bit & 31));
-      if (seenB[at] === 1) {
-        counters[COUNTER.duplicates]!++;
-        if (fresh) forward(u, b, j, o, h, t);
-        return;
-      }
-      if (!fresh) throw new Error('per-origin state out of step');
-    } else if (seenB[at] === 1) {
+      fresh = (fw[bit >>> 5]! & (1 << (bit & 31))) === 0;
+      fw[bit >>> 5] = fw[bit >>> 5]! | (1 << (bit & 31));
+    }
+    if (held) {
       counters[COUNTER.duplicates]!++;
+      if (fresh) forward(u, b, j, o, h, t);
       return;
     }
     seenB[at] = 1;

@@ -206,12 +206,14 @@ export function floodPacketPerOrigin(
   const { counters, best, holderRow, accepts, tanks, stride, missing, lastNeededS, completedS } = s;
   const reachedBefore = counters[COUNTER.reached]!;
   const duplicatesBefore = counters[COUNTER.duplicates]!;
+  // In-time copies over all floods: each flood's duplicates plus its first copies to non-origins.
+  let inTime = 0;
   firstS.fill(Infinity);
   for (let i = 0; i < perOrigin.length; i++) {
-    const r0 = counters[COUNTER.reached]!;
+    const r = counters[COUNTER.reached]!;
+    const d = counters[COUNTER.duplicates]!;
     floodPacket(perOrigin[i]!, segment, sendS, rngs[i]!, delays[i]!);
-    // This flood's in-time copies: the duplicates it counted plus its first copies to non-origins.
-    counters[COUNTER.duplicates]! += counters[COUNTER.reached]! - r0 - 1;
+    inTime += counters[COUNTER.duplicates]! - d + (counters[COUNTER.reached]! - r - 1);
     for (let v = 0; v < firstS.length; v++) if (best[2 * v]! < firstS[v]!) firstS[v] = best[2 * v]!;
   }
   let reached = 0;
@@ -222,7 +224,6 @@ export function floodPacketPerOrigin(
     const row = holderRow[v]!;
     if (row >= 0 && accepts[row] === 1) takePacket(tanks, stride, missing, lastNeededS, completedS, row, segment, t);
   }
-  const inTime = counters[COUNTER.duplicates]! - duplicatesBefore;
   counters[COUNTER.reached] = reachedBefore + reached;
   counters[COUNTER.duplicates] = duplicatesBefore + inTime - (reached - perOrigin.length);
 }

@@ -4,8 +4,8 @@ import { reroot, ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
 import { Network } from '../network/network.js';
 import { resolveRadio, type Radio, type RadioOptions } from '../radio/radio.js';
-import { delaySampler, type DelaySpec } from '../random/distributions.js';
-import { createStream, type Seed } from '../random/stream.js';
+import { delaySampler, type DelaySampler, type DelaySpec } from '../random/distributions.js';
+import { createStream, type Rng, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import { runContended, type AirStats } from './contention.js';
 import { floodPacket, floodPacketPerOrigin, type FloodState } from './flood.js';
@@ -172,10 +172,21 @@ export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array): 
   for (let i = 0; i < js.length; i++) {
     const j = js[i]!;
     const segment = d.firstSegment + j;
-    const rng = createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'packet', segment);
-    const delay = delaySampler(d.delay, createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment));
-    floodPacket(flood, segment, d.startS + j * d.spacingS, rng, delay);
+    floodPacket(flood, segment, d.startS + j * d.spacingS, packetLinkStream(d, segment), packetDelays(d, segment));
   }
+}
+
+/** Stream path suffix of origin i's copy: none for origin 0 (one origin draws the same either way). */
+const originPath = (origin: number): (string | number)[] => (origin === 0 ? [] : ['origin', origin]);
+
+/** The link-trial stream of a packet (of one origin's copy of it). */
+function packetLinkStream(d: PassDraws, segment: number, origin = 0): Rng {
+  return createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'packet', segment, ...originPath(origin));
+}
+
+/** The hop-delay sampler of a packet (of one origin's copy of it). */
+function packetDelays(d: PassDraws, segment: number, origin = 0): DelaySampler {
+  return delaySampler(d.delay, createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment, ...originPath(origin)));
 }
 
 /**
@@ -190,10 +201,8 @@ function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array)
   for (let k = 0; k < js.length; k++) {
     const j = js[k]!;
     const segment = d.firstSegment + j;
-    const rngs = perOrigin.map((_, i) => createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'packet', segment, ...(i === 0 ? [] : ['origin', i])));
-    const delays = perOrigin.map((_, i) =>
-      delaySampler(d.delay, createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment, ...(i === 0 ? [] : ['origin', i]))),
-    );
+    const rngs = perOrigin.map((_, i) => packetLinkStream(d, segment, i));
+    const delays = perOrigin.map((_, i) => packetDelays(d, segment, i));
     floodPacketPerOrigin(flood, perOrigin, firstS, segment, d.startS + j * d.spacingS, rngs, delays);
   }
 }

@@ -1,3 +1,4 @@
+import { grown } from './grow.js';
 import { MeshcastError } from '../errors.js';
 import type { EventQueue } from './queue.js';
 import { HeapQueue } from './queue.js';
@@ -88,9 +89,7 @@ export class CalendarQueue implements EventQueue {
     if (!(timeS >= this.lastTime && timeS < Infinity)) this.reject(timeS);
     const k = Math.floor(timeS * this.invWidth);
     if (this.count++ === 0) this.restart(k);
-    const d = k - this.cur;
-    if (d > 0 && d < this.ring) this.append(k, timeS, payload);
-    else this.placeOther(k, timeS, payload);
+    this.place(k, timeS, payload);
   }
 
   private reject(timeS: number): never {
@@ -136,9 +135,8 @@ export class CalendarQueue implements EventQueue {
     this.far.clear();
   }
 
-  /** Puts an event where it belongs: the run (bucket <= cur), the ring, or the far heap. */
-  private place(t: number, payload: number): void {
-    const k = Math.floor(t * this.invWidth);
+  /** Puts an event of bucket k where it belongs: the ring (inlined: the common case), else the run or the far heap. */
+  private place(k: number, t: number, payload: number): void {
     const d = k - this.cur;
     if (d > 0 && d < this.ring) this.append(k, t, payload);
     else this.placeOther(k, t, payload);
@@ -209,7 +207,7 @@ export class CalendarQueue implements EventQueue {
     if (end - lo > 256 && this.invWidth < MAX_INV_WIDTH) {
       // The run spans too much time: narrow the buckets now rather than shift it again and again.
       this.rebucket(Math.min(MAX_INV_WIDTH, this.invWidth * 16));
-      this.place(t, payload);
+      this.place(Math.floor(t * this.invWidth), t, payload);
       return;
     }
     this.work += end - lo;
@@ -323,7 +321,7 @@ export class CalendarQueue implements EventQueue {
     for (let j = 0; j < n; j++) if (t[j]! < min) min = t[j]!;
     if (n === 0) min = this.far.size > 0 ? this.far.peekTime() : Math.max(this.lastTime, 0);
     this.cur = Math.floor(min * invWidth) - 1;
-    for (let j = 0; j < n; j++) this.place(t[j]!, p[j]!);
+    for (let j = 0; j < n; j++) this.place(Math.floor(t[j]! * invWidth), t[j]!, p[j]!);
     this.admitFar();
   }
 
@@ -334,7 +332,7 @@ export class CalendarQueue implements EventQueue {
       const t = far.peekTime();
       const k = Math.floor(t * this.invWidth);
       if (k - this.cur >= this.ring) return;
-      this.place(t, far.pop());
+      this.place(k, t, far.pop());
     }
   }
 
@@ -374,25 +372,15 @@ export class CalendarQueue implements EventQueue {
 
   private growPool(): void {
     const cap = this.times.length * 2;
-    const t = new Float64Array(cap);
-    t.set(this.times);
-    const p = new Int32Array(cap);
-    p.set(this.payloads);
-    const x = new Int32Array(cap);
-    x.set(this.next);
-    this.times = t;
-    this.payloads = p;
-    this.next = x;
+    this.times = grown(this.times, cap);
+    this.payloads = grown(this.payloads, cap);
+    this.next = grown(this.next, cap);
   }
 
   private growRun(): void {
     const cap = this.runTimes.length * 2;
-    const t = new Float64Array(cap);
-    t.set(this.runTimes);
-    const p = new Int32Array(cap);
-    p.set(this.runPayloads);
-    this.runTimes = t;
-    this.runPayloads = p;
+    this.runTimes = grown(this.runTimes, cap);
+    this.runPayloads = grown(this.runPayloads, cap);
   }
 }
 

@@ -1,3 +1,4 @@
+import { grown } from './grow.js';
 import FastPriorityQueue from 'fastpriorityqueue';
 import type { EventQueue } from './queue.js';
 
@@ -64,17 +65,11 @@ export class FastPriorityEventQueue implements EventQueue {
   private grow(): void {
     const old = this.times.length;
     const cap = old * 2;
-    const times = new Float64Array(cap);
-    const seqs = new Float64Array(cap);
-    const payloads = new Int32Array(cap);
     const free = new Int32Array(cap);
-    times.set(this.times);
-    seqs.set(this.seqs);
-    payloads.set(this.payloads);
     for (let i = 0; i < cap - old; i++) free[i] = cap - 1 - i;
-    this.times = times;
-    this.seqs = seqs;
-    this.payloads = payloads;
+    this.times = grown(this.times, cap);
+    this.seqs = grown(this.seqs, cap);
+    this.payloads = grown(this.payloads, cap);
     this.free = free;
     this.freeCount = cap - old;
   }

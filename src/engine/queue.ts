@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 
+import { grown } from './grow.js';
+
 /** A priority queue of `(timeS, payload)` events ordered by `(timeS, insertion sequence)`. */
 export interface EventQueue {
   /** Number of events waiting. */
@@ -128,14 +130,8 @@ export class HeapQueue implements EventQueue {
 
   private grow(): void {
     const cap = this.times.length * 2;
-    const times = new Float64Array(cap);
-    const seqs = new Float64Array(cap);
-    const payloads = new Int32Array(cap);
-    times.set(this.times);
-    seqs.set(this.seqs);
-    payloads.set(this.payloads);
-    this.times = times;
-    this.seqs = seqs;
-    this.payloads = payloads;
+    this.times = grown(this.times, cap);
+    this.seqs = grown(this.seqs, cap);
+    this.payloads = grown(this.payloads, cap);
   }
 }

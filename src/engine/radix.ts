@@ -1,3 +1,4 @@
+import { grown } from './grow.js';
 import { MeshcastError } from '../errors.js';
 import type { EventQueue } from './queue.js';
 
@@ -129,12 +130,8 @@ export class RadixQueue implements EventQueue {
     let times = this.times[b]!;
     const len = this.lengths[b]!;
     if (len === times.length) {
-      const grownT = new Float64Array(len * 2);
-      grownT.set(times);
-      const grownP = new Int32Array(len * 2);
-      grownP.set(this.payloads[b]!);
-      this.times[b] = times = grownT;
-      this.payloads[b] = grownP;
+      this.times[b] = times = grown(times, len * 2);
+      this.payloads[b] = grown(this.payloads[b]!, len * 2);
     }
     times[len] = t;
     this.payloads[b]![len] = payload;

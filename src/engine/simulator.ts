@@ -1,3 +1,4 @@
+import { grown } from './grow.js';
 import { MeshcastError, ValidationError } from '../errors.js';
 import { FastPriorityEventQueue } from './fpq.js';
 import { HeapQueue, type EventQueue, type QueueKind } from './queue.js';
@@ -145,14 +146,9 @@ export class Simulator {
   private grow(): void {
     const old = this.types.length;
     const cap = old * 2;
-    const grow = (a: Int32Array): Int32Array => {
-      const b = new Int32Array(cap);
-      b.set(a);
-      return b;
-    };
-    this.types = grow(this.types);
-    this.argA = grow(this.argA);
-    this.argB = grow(this.argB);
+    this.types = grown(this.types, cap);
+    this.argA = grown(this.argA, cap);
+    this.argB = grown(this.argB, cap);
     this.free = new Int32Array(cap);
     for (let i = 0; i < cap - old; i++) this.free[i] = cap - 1 - i;
     this.freeCount = cap - old;
