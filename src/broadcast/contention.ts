@@ -336,7 +336,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     if (
       row >= 0 &&
       st.accepts[row] === 1 &&
-      takePacket(st.tanks, st.stride, st.missing, st.lastNeededS, st.rowCompletedS, row, p.s.firstSegment + j, t) &&
+      takePacket(st.tanks, st.stride, st.missing, st.lastNeededS, row, p.s.firstSegment + j, t) &&
       c.reports !== null &&
       route[u]! >= 0
     ) {

@@ -27,21 +27,22 @@ export interface FloodState {
   readonly offsets: Int32Array;
   readonly neighbours: Int32Array;
   readonly linkSuccess: Float32Array;
-  /** 1 where the node forwards in this pass (mesh relays; of the collectors, origins only). */
-  readonly forwards: Uint8Array;
-  /** Tank row held by each node (-1: holds none). */
-  readonly holderRow: Int32Array;
-  /** 1 where the row takes the image (0: Disable Broadcasts / Encrypt FW Download). */
-  readonly accepts: Uint8Array;
+  /**
+   * What each node does with a packet it gets, in one number (see {@link nodeRoles}): bit 0
+   * set when it forwards in this pass, and `role >> 1` one more than the tank row that takes
+   * the packet (0: none).
+   */
+  readonly roles: Int32Array;
   /** Flat tank bitset, `stride` bytes per row; bit = 1 while the packet is missing. */
   readonly tanks: Uint8Array;
   readonly stride: number;
   /** Missing packets per row. */
   readonly missing: Int32Array;
-  /** Latest arrival time among the packets each row still needed. */
+  /**
+   * Latest arrival time among the packets each row still needed: once none is missing, the
+   * row's completion time.
+   */
   readonly lastNeededS: Float64Array;
-  /** Completion time per row (NaN until complete). */
-  readonly completedS: Float64Array;
   /** Time each node last heard any copy (NaN: never). */
   readonly lastHeardS: Float64Array;
   /**
@@ -51,6 +52,13 @@ export interface FloodState {
    * `ta < best[2u]` alone rejects copies to settled nodes.
    */
   readonly best: Float64Array;
+  /**
+   * Scratch for the copies one transmission delivers (receiver, arrival time), at least the
+   * mesh's largest degree long: a node first makes all its link and delay draws, then updates
+   * the receivers' state, so the CPU overlaps their (scattered) memory accesses.
+   */
+  readonly heardBy: Int32Array;
+  readonly heardAt: Float64Array;
   readonly origins: Int32Array;
   /**
    * Duplicate suppression per origin (spec `duplicates: 'per-origin'`): each origin's copy is
@@ -66,6 +74,35 @@ export interface FloodState {
 }
 
 /**
+ * The {@link FloodState.roles} of a pass: per node, `2 * (row + 1) + forwards`, where `row` is
+ * the tank row the node takes packets into (-1: it holds none, or its row refuses broadcasts —
+ * Disable Broadcasts / Encrypt FW Download) and `forwards` is 1 where it relays in this pass
+ * (mesh relays; of the collectors, origins only). One load per node handled instead of three.
+ * @param forwards - 1 where the node forwards in this pass
+ * @param holderRow - tank row held by each node (-1: none)
+ * @param accepts - 1 where the row takes the image
+ * @internal
+ */
+export function nodeRoles(forwards: Uint8Array, holderRow: Int32Array, accepts: Uint8Array, out: Int32Array = new Int32Array(forwards.length)): Int32Array {
+  for (let v = 0; v < forwards.length; v++) {
+    const row = holderRow[v]!;
+    out[v] = 2 * (row >= 0 && accepts[row] === 1 ? row + 1 : 0) + forwards[v]!;
+  }
+  return out;
+}
+
+/**
+ * Scratch for {@link FloodState.heardBy} and {@link FloodState.heardAt}: as long as the largest
+ * out-degree of the mesh with these CSR offsets.
+ * @internal
+ */
+export function receptionScratch(offsets: Int32Array): Pick<FloodState, 'heardBy' | 'heardAt'> {
+  let degree = 0;
+  for (let v = 1; v < offsets.length; v++) degree = Math.max(degree, offsets[v]! - offsets[v - 1]!);
+  return { heardBy: new Int32Array(degree), heardAt: new Float64Array(degree) };
+}
+
+/**
  * A holder takes image segment `segment` at time `t` into tank row `row`: a packet already held
  * is ignored; a missing one clears its bit, and the row completes, at the latest arrival among
  * the packets it needed, when none is missing. The one place this rule lives (both engines
@@ -78,7 +115,6 @@ export function takePacket(
   stride: number,
   missing: Int32Array,
   lastNeededS: Float64Array,
-  completedS: Float64Array,
   row: number,
   segment: number,
   t: number,
@@ -88,9 +124,7 @@ export function takePacket(
   if ((tanks[at]! & mask) === 0) return false;
   tanks[at] = tanks[at]! & ~mask;
   if (t > lastNeededS[row]!) lastNeededS[row] = t;
-  if (--missing[row]! !== 0) return false;
-  completedS[row] = lastNeededS[row]!;
-  return true;
+  return --missing[row]! === 0;
 }
 
 /**
@@ -112,8 +146,8 @@ export function takePacket(
  * @param delay - this packet's per-hop delay sampler
  */
 export function floodPacket(s: FloodState, segment: number, sendS: number, rng: Rng, delay: DelaySampler): void {
-  const { offsets, neighbours, linkSuccess, forwards, holderRow, accepts, tanks, missing, lastNeededS, completedS } = s;
-  const { lastHeardS, best, origins, queue, counters, maxHops, airtimeS } = s;
+  const { offsets, neighbours, linkSuccess, roles, tanks, missing, lastNeededS } = s;
+  const { lastHeardS, best, origins, queue, counters, maxHops, airtimeS, heardBy, heardAt } = s;
   const expiryS = sendS + s.ttlS;
   const stride = s.stride;
   let transmissions = 0;
@@ -139,9 +173,9 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
     const v = queue.pop();
     if (t !== best[2 * v]) continue; // a stale entry: an earlier copy was queued later
     reached++;
-    const row = holderRow[v]!;
-    if (row >= 0 && accepts[row] === 1) takePacket(tanks, stride, missing, lastNeededS, completedS, row, segment, t);
-    if (forwards[v] === 0) continue;
+    const role = roles[v]!;
+    if (role >= 2) takePacket(tanks, stride, missing, lastNeededS, (role >> 1) - 1, segment, t);
+    if ((role & 1) === 0) continue;
     const h = best[2 * v + 1]!;
     if (h >= maxHops) {
       hopLimited++;
@@ -149,15 +183,22 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
     }
     transmissions++;
     const next = h + 1;
+    // Draws first (in link order, as always), receivers' state after: the draws are pure
+    // arithmetic and the receivers' state is scattered in memory, so separating the two lets
+    // the accesses of one transmission's copies overlap instead of each waiting its turn.
+    const start = offsets[v]!;
     const end = offsets[v + 1]!;
-    for (let e = offsets[v]!; e < end; e++) {
-      if (rng() >= linkSuccess[e]!) {
-        lost++;
-        continue;
-      }
-      receptions++;
-      const u = neighbours[e]!;
-      const ta = t + delay() + airtimeS;
+    let heard = 0;
+    for (let e = start; e < end; e++) {
+      if (rng() >= linkSuccess[e]!) continue;
+      heardBy[heard] = neighbours[e]!;
+      heardAt[heard++] = t + delay() + airtimeS;
+    }
+    lost += end - start - heard;
+    receptions += heard;
+    for (let i = 0; i < heard; i++) {
+      const u = heardBy[i]!;
+      const ta = heardAt[i]!;
       if (!(lastHeardS[u]! >= ta)) lastHeardS[u] = ta;
       if (ta > expiryS) {
         expired++;
@@ -188,8 +229,8 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
  * Counters add up the floods' transmissions and receptions; `reached` counts each node once,
  * and every in-time copy beyond a node's first (whichever origin sent it) is a duplicate — the
  * redundant receptions overlapping floods cost.
- * @param perOrigin - one flood state per origin (origins = that one origin, holderRow all -1 so
- *   the floods leave the tanks alone), sharing the pass's outputs
+ * @param perOrigin - one flood state per origin (origins = that one origin, roles without tank
+ *   rows so the floods leave the tanks alone), sharing the pass's outputs
  * @param s - the pass's flood state (tanks and counters are written through it)
  * @param firstS - scratch, n entries: earliest arrival per node over the origins
  * @internal
@@ -203,7 +244,7 @@ export function floodPacketPerOrigin(
   rngs: readonly Rng[],
   delays: readonly DelaySampler[],
 ): void {
-  const { counters, best, holderRow, accepts, tanks, stride, missing, lastNeededS, completedS } = s;
+  const { counters, best, roles, tanks, stride, missing, lastNeededS } = s;
   const reachedBefore = counters[COUNTER.reached]!;
   const duplicatesBefore = counters[COUNTER.duplicates]!;
   // In-time copies over all floods: each flood's duplicates plus its first copies to non-origins.
@@ -221,8 +262,8 @@ export function floodPacketPerOrigin(
     const t = firstS[v]!;
     if (t === Infinity) continue;
     reached++;
-    const row = holderRow[v]!;
-    if (row >= 0 && accepts[row] === 1) takePacket(tanks, stride, missing, lastNeededS, completedS, row, segment, t);
+    const role = roles[v]!;
+    if (role >= 2) takePacket(tanks, stride, missing, lastNeededS, (role >> 1) - 1, segment, t);
   }
   counters[COUNTER.reached] = reachedBefore + reached;
   counters[COUNTER.duplicates] = duplicatesBefore + inTime - (reached - perOrigin.length);

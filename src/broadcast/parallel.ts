@@ -5,7 +5,7 @@ import type { QueueKind } from '../engine/queue.js';
 import { ValidationError } from '../errors.js';
 import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
-import type { FloodState } from './flood.js';
+import { nodeRoles, receptionScratch, type FloodState } from './flood.js';
 import type { BroadcastResult } from './result.js';
 import { finishPass, floodSegments, preparePass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
 import type { BroadcastSpec } from './spec.js';
@@ -21,9 +21,7 @@ export interface FloodTask {
   readonly offsets: Int32Array;
   readonly neighbours: Int32Array;
   readonly linkSuccess: Float32Array;
-  readonly forwards: Uint8Array;
-  readonly holderRow: Int32Array;
-  readonly accepts: Uint8Array;
+  readonly roles: Int32Array;
   readonly tanks: Uint8Array;
   readonly stride: number;
   readonly missing: Int32Array;
@@ -53,22 +51,19 @@ export interface FloodTaskResult {
  */
 export function runFloodTask(t: FloodTask): FloodTaskResult {
   const n = t.offsets.length - 1;
-  const rows = t.missing.length;
   const out: FloodState = {
     offsets: t.offsets,
     neighbours: t.neighbours,
     linkSuccess: t.linkSuccess,
-    forwards: t.forwards,
-    holderRow: t.holderRow,
-    accepts: t.accepts,
+    roles: t.roles,
     tanks: t.tanks,
     stride: t.stride,
     missing: t.missing.slice(),
     lastNeededS: t.lastNeededS.slice(),
-    completedS: new Float64Array(rows).fill(NaN), // partial counts: completion is decided at the merge
     lastHeardS: new Float64Array(n).fill(NaN),
     counters: new Float64Array(8),
     best: new Float64Array(2 * n),
+    ...receptionScratch(t.offsets),
     queue: createQueue(t.queue, 1024),
     origins: t.origins,
     perOrigin: t.perOrigin,
@@ -99,9 +94,7 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
     offsets: sharedCopy(p.mesh.offsets, false),
     neighbours: sharedCopy(p.mesh.neighbours, false),
     linkSuccess: sharedCopy(p.mesh.linkSuccess, false),
-    forwards: sharedCopy(p.forwards, false),
-    holderRow: sharedCopy(state.holderRow, false),
-    accepts: sharedCopy(state.accepts, false),
+    roles: nodeRoles(p.forwards, state.holderRow, state.accepts, new Int32Array(new SharedArrayBuffer(4 * p.mesh.n))),
     tanks: state.tanks,
     stride: state.stride,
     missing: state.missing,
@@ -133,9 +126,6 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
       if (heard === heard && !(state.lastHeardS[v]! >= heard)) state.lastHeardS[v] = heard;
     }
     for (let c = 0; c < r.counters.length; c++) state.counters[c]! += r.counters[c]!;
-  }
-  for (let row = 0; row < before.length; row++) {
-    if (state.missing[row] === 0 && before[row]! > 0) state.rowCompletedS[row] = state.lastNeededS[row]!;
   }
   return finishPass(p);
 }

@@ -125,7 +125,6 @@ export interface PassState {
   readonly stride: number;
   readonly missing: Int32Array;
   readonly lastNeededS: Float64Array;
-  readonly rowCompletedS: Float64Array;
   readonly targetCompletedS: Float64Array;
   readonly lastHeardS: Float64Array;
   readonly counters: Float64Array;

@@ -8,7 +8,7 @@ import { delaySampler, type DelaySampler, type DelaySpec } from '../random/distr
 import { createStream, type Rng, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import { runContended, type AirStats } from './contention.js';
-import { floodPacket, floodPacketPerOrigin, type FloodState } from './flood.js';
+import { floodPacket, floodPacketPerOrigin, nodeRoles, receptionScratch, type FloodState } from './flood.js';
 import { handOff, resolveHandoff, type Handoff, type HandoffOptions } from './handoff.js';
 import { BroadcastResult, type PassState } from './result.js';
 import { resolveSpec, type BroadcastSpec, type ResolvedSpec } from './spec.js';
@@ -59,10 +59,9 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
     tanks: state.tanks,
     missing: state.missing,
     lastNeededS: state.lastNeededS,
-    completedS: state.rowCompletedS,
     lastHeardS: state.lastHeardS,
     counters: state.counters,
-    best: scratchFor(mesh),
+    ...scratchFor(mesh),
     queue: createQueue(options.queue ?? 'calendar', 1024),
   });
   const all = new Int32Array(s.segments);
@@ -71,17 +70,19 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   return finishPass(p);
 }
 
-const scratch = new WeakMap<CompiledMesh, Float64Array>();
+type FloodScratch = Pick<FloodState, 'best' | 'heardBy' | 'heardAt'>;
+const scratch = new WeakMap<CompiledMesh, FloodScratch>();
 
 /**
- * The flood scratch array of a mesh (earliest arrival and hop count per node), kept between
- * passes: floods reset what they use, and runs are synchronous, so one per mesh is enough and
- * saves allocating (and faulting in) 16 bytes per node for every pass.
+ * The flood scratch arrays of a mesh (earliest arrival and hop count per node, one
+ * transmission's copies), kept between passes: floods reset what they use, and runs are
+ * synchronous, so one set per mesh is enough and saves allocating (and faulting in) 16 bytes
+ * per node for every pass.
  */
-function scratchFor(mesh: CompiledMesh): Float64Array {
-  let best = scratch.get(mesh);
-  if (best === undefined) scratch.set(mesh, (best = new Float64Array(2 * mesh.n)));
-  return best;
+function scratchFor(mesh: CompiledMesh): FloodScratch {
+  let s = scratch.get(mesh);
+  if (s === undefined) scratch.set(mesh, (s = { best: new Float64Array(2 * mesh.n), ...receptionScratch(mesh.offsets) }));
+  return s;
 }
 
 /** Everything a pass needs once its inputs are checked. @internal */
@@ -138,7 +139,7 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
 }
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
-export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'completedS' | 'lastHeardS' | 'counters' | 'best' | 'queue'>;
+export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'best' | 'heardBy' | 'heardAt' | 'queue'>;
 
 /** A flood state over a prepared pass's read-only inputs and the given outputs. @internal */
 export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
@@ -146,9 +147,7 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
     offsets: p.mesh.offsets,
     neighbours: p.mesh.neighbours,
     linkSuccess: p.mesh.linkSuccess,
-    forwards: p.forwards,
-    holderRow: p.state.holderRow,
-    accepts: p.state.accepts,
+    roles: nodeRoles(p.forwards, p.state.holderRow, p.state.accepts),
     stride: p.state.stride,
     origins: p.s.origins,
     perOrigin: p.s.duplicates === 'per-origin',
@@ -195,8 +194,8 @@ function packetDelays(d: PassDraws, segment: number, origin = 0): DelaySampler {
  */
 function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array): void {
   const n = flood.best.length / 2;
-  const noHolder = new Int32Array(n).fill(-1);
-  const perOrigin = Array.from(flood.origins, (_, i) => ({ ...flood, origins: flood.origins.subarray(i, i + 1), holderRow: noHolder, perOrigin: false }));
+  const relayOnly = flood.roles.map((role) => role & 1);
+  const perOrigin = Array.from(flood.origins, (_, i) => ({ ...flood, origins: flood.origins.subarray(i, i + 1), roles: relayOnly, perOrigin: false }));
   const firstS = new Float64Array(n);
   for (let k = 0; k < js.length; k++) {
     const j = js[k]!;
@@ -234,12 +233,13 @@ export function finishPass(p: PreparedPass, air: AirStats | null = null, nodeAir
   // hand-off for gas / water modules.
   let handoffAttempts = 0;
   let handoffFailures = 0;
-  const { targets, targetHolder, holderRow, rowCompletedS, targetCompletedS } = state;
+  const { targets, targetHolder, holderRow, missing, lastNeededS, targetCompletedS } = state;
   for (let t = 0; t < targets.length; t++) {
     if (!Number.isNaN(targetCompletedS[t]!)) continue;
     const v = targets[t]!;
-    const rowDone = rowCompletedS[holderRow[targetHolder[t]!]!]!;
-    if (Number.isNaN(rowDone)) continue;
+    const row = holderRow[targetHolder[t]!]!;
+    if (missing[row] !== 0) continue;
+    const rowDone = lastNeededS[row]!; // a complete row's last needed packet completed it
     if (targetHolder[t] === v) {
       targetCompletedS[t] = rowDone;
       continue;
@@ -278,7 +278,6 @@ function freshState(mesh: CompiledMesh, spec: BroadcastSpec, packets: number): P
     stride,
     missing: new Int32Array(rows).fill(packets),
     lastNeededS: new Float64Array(rows).fill(-Infinity),
-    rowCompletedS: new Float64Array(rows).fill(NaN),
     targetCompletedS: new Float64Array(sel.targets.length).fill(NaN),
     lastHeardS: new Float64Array(mesh.n).fill(NaN),
     counters: new Float64Array(8),
@@ -294,7 +293,6 @@ function copyState(p: PassState): PassState {
     tanks: sharedCopy(p.tanks),
     missing: p.missing.slice(),
     lastNeededS: p.lastNeededS.slice(),
-    rowCompletedS: p.rowCompletedS.slice(),
     targetCompletedS: p.targetCompletedS.slice(),
     lastHeardS: p.lastHeardS.slice(),
     counters: new Float64Array(8),
