@@ -140,6 +140,10 @@ export function takePacket(
  * Only copies that beat a node's earliest known arrival enter the queue; the others are
  * counted as duplicates or late copies on the spot. This handles exactly the first copies a
  * full event-per-copy simulation would, in the same order (a test compares the two).
+ *
+ * Every node with an in-time arrival is handled at its earliest one, so tanks take the packet
+ * after the flood, in node order, at those times: the same outcome as taking it as each node
+ * is handled, with the tank rows walked in memory order instead of in scattered flood order.
  * @param segment - image segment index (tank bit)
  * @param sendS - head-end send time
  * @param rng - this packet's stream for link trials
@@ -172,10 +176,7 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
     const t = queue.peekTime();
     const v = queue.pop();
     if (t !== best[2 * v]) continue; // a stale entry: an earlier copy was queued later
-    reached++;
-    const role = roles[v]!;
-    if (role >= 2) takePacket(tanks, stride, missing, lastNeededS, (role >> 1) - 1, segment, t);
-    if ((role & 1) === 0) continue;
+    if ((roles[v]! & 1) === 0) continue;
     const h = best[2 * v + 1]!;
     if (h >= maxHops) {
       hopLimited++;
@@ -210,6 +211,13 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
       best[2 * u + 1] = next;
       queue.push(ta, u);
     }
+  }
+  for (let v = 0; v < roles.length; v++) {
+    const t = best[2 * v]!;
+    if (t === Infinity) continue;
+    reached++;
+    const role = roles[v]!;
+    if (role >= 2) takePacket(tanks, stride, missing, lastNeededS, (role >> 1) - 1, segment, t);
   }
   counters[COUNTER.transmissions]! += transmissions;
   counters[COUNTER.receptions]! += receptions;
