@@ -1,5 +1,5 @@
 import { createQueue } from '../engine/simulator.js';
-import type { QueueKind } from '../engine/queue.js';
+import type { EventQueue, QueueKind } from '../engine/queue.js';
 import { reroot, ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
 import { Network } from '../network/network.js';
@@ -55,14 +55,21 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
     const air = runContended([p], p.radio.contention, ['rep', p.draws.replication, 'pass', p.draws.pass]);
     return finishPass(p, air.stats, air.nodeAirtimeS);
   }
+  const { best, roles, heardBy, heardAt, queues } = scratchFor(mesh);
+  const kind = options.queue ?? 'calendar';
+  let queue = queues.get(kind);
+  if (queue === undefined) queues.set(kind, (queue = createQueue(kind, 1024)));
   const flood = floodState(p, {
     tanks: state.tanks,
     missing: state.missing,
     lastNeededS: state.lastNeededS,
     lastHeardS: state.lastHeardS,
     counters: state.counters,
-    ...scratchFor(mesh),
-    queue: createQueue(options.queue ?? 'calendar', 1024),
+    best,
+    roles,
+    heardBy,
+    heardAt,
+    queue,
   });
   const all = new Int32Array(s.segments);
   for (let j = 0; j < s.segments; j++) all[j] = j;
@@ -70,18 +77,21 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   return finishPass(p);
 }
 
-type FloodScratch = Pick<FloodState, 'best' | 'heardBy' | 'heardAt'>;
+interface FloodScratch extends Pick<FloodState, 'best' | 'heardBy' | 'heardAt' | 'roles'> {
+  /** Event queues by kind, kept with their grown pools and adapted bucket widths. */
+  readonly queues: Map<QueueKind, EventQueue>;
+}
 const scratch = new WeakMap<CompiledMesh, FloodScratch>();
 
 /**
- * The flood scratch arrays of a mesh (earliest arrival and hop count per node, one
- * transmission's copies), kept between passes: floods reset what they use, and runs are
- * synchronous, so one set per mesh is enough and saves allocating (and faulting in) 16 bytes
- * per node for every pass.
+ * The flood scratch of a mesh (earliest arrival and hop count per node, node roles, one
+ * transmission's copies, event queues), kept between passes: floods set what they use, and
+ * runs are synchronous, so one set per mesh is enough and saves allocating (and faulting in)
+ * 20 bytes per node and a grown queue for every pass.
  */
 function scratchFor(mesh: CompiledMesh): FloodScratch {
   let s = scratch.get(mesh);
-  if (s === undefined) scratch.set(mesh, (s = { best: new Float64Array(2 * mesh.n), ...receptionScratch(mesh.offsets) }));
+  if (s === undefined) scratch.set(mesh, (s = { best: new Float64Array(2 * mesh.n), roles: new Int32Array(mesh.n), ...receptionScratch(mesh.offsets), queues: new Map() }));
   return s;
 }
 
@@ -139,7 +149,10 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
 }
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
-export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'best' | 'heardBy' | 'heardAt' | 'queue'>;
+export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'best' | 'heardBy' | 'heardAt' | 'queue'> & {
+  /** Where to write the pass's node roles (n entries). */
+  readonly roles: Int32Array;
+};
 
 /** A flood state over a prepared pass's read-only inputs and the given outputs. @internal */
 export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
@@ -147,7 +160,6 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
     offsets: p.mesh.offsets,
     neighbours: p.mesh.neighbours,
     linkSuccess: p.mesh.linkSuccess,
-    roles: nodeRoles(p.forwards, p.state.holderRow, p.state.accepts),
     stride: p.state.stride,
     origins: p.s.origins,
     perOrigin: p.s.duplicates === 'per-origin',
@@ -155,6 +167,7 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
     ttlS: p.s.ttlS,
     airtimeS: p.radio.airtimeS,
     ...out,
+    roles: nodeRoles(p.forwards, p.state.holderRow, p.state.accepts, out.roles),
   };
 }
 

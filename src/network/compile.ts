@@ -64,14 +64,45 @@ export interface MeshColumns {
   readonly parent: Int32Array;
   /** Registered collector index, or -1 for "nearest by layer". */
   readonly registered: Int32Array;
-  readonly linkA: Int32Array;
-  readonly linkB: Int32Array;
-  readonly successAB: Float32Array;
-  readonly successBA: Float32Array;
+  readonly links: LinkList;
   id(i: number): string;
   index(id: string): number;
   device(i: number): Device;
   readonly revision: number;
+}
+
+/**
+ * The links of a mesh being compiled, each undirected pair once with its success probability
+ * either way — as arrays, or computed on demand (a million-meter generator lists its links as
+ * 8-byte pair keys and computes probabilities while the CSR is filled, so the link arrays and
+ * the CSR never coexist).
+ * @internal
+ */
+export interface LinkList {
+  readonly count: number;
+  /** Writes link t's two ends to `ends[0]`, `ends[1]`. */
+  ends(t: number, ends: Int32Array): void;
+  /** Writes link t's success probabilities, end 0 → end 1 and back, to `p[0]`, `p[1]`. */
+  success(t: number, p: Float32Array): void;
+}
+
+/**
+ * A {@link LinkList} over arrays: link t joins a[t] and b[t], succeeding with ab[t] from a to b
+ * and ba[t] back.
+ * @internal
+ */
+export function linkArrays(a: Int32Array, b: Int32Array, ab: Float32Array, ba: Float32Array): LinkList {
+  return {
+    count: a.length,
+    ends: (t, ends) => {
+      ends[0] = a[t]!;
+      ends[1] = b[t]!;
+    },
+    success: (t, p) => {
+      p[0] = ab[t]!;
+      p[1] = ba[t]!;
+    },
+  };
 }
 
 /** Kind code of collectors in {@link CompiledMesh.kind}. */
@@ -139,10 +170,7 @@ export function compileDevices(
     flags,
     parent,
     registered,
-    linkA,
-    linkB,
-    successAB,
-    successBA,
+    links: linkArrays(linkA, linkB, successAB, successBA),
     id: (i) => ids[i]!,
     index: (id) => indexOf.get(id) ?? -1,
     device: (i) => devices[i]!,
@@ -177,25 +205,30 @@ export function compileColumns(c: MeshColumns): CompiledMesh {
   // order of random draws) depends only on device order, not on link insertion order.
   // The CSR lives in shared memory, so worker threads flood packets over it without a copy.
   const offsets = new Int32Array(new SharedArrayBuffer(4 * (n + 1)));
-  const links = c.linkA.length;
-  for (let j = 0; j < links; j++) {
-    offsets[c.linkA[j]! + 1]!++;
-    offsets[c.linkB[j]! + 1]!++;
+  const { links } = c;
+  const ends = new Int32Array(2);
+  const p = new Float32Array(2);
+  for (let j = 0; j < links.count; j++) {
+    links.ends(j, ends);
+    offsets[ends[0]! + 1]!++;
+    offsets[ends[1]! + 1]!++;
   }
   for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
   const m = offsets[n]!;
   const neighbours = new Int32Array(new SharedArrayBuffer(4 * m));
   const linkSuccess = new Float32Array(new SharedArrayBuffer(4 * m));
   const cursor = offsets.slice(0, n);
-  for (let j = 0; j < links; j++) {
-    const a = c.linkA[j]!;
-    const b = c.linkB[j]!;
+  for (let j = 0; j < links.count; j++) {
+    links.ends(j, ends);
+    links.success(j, p);
+    const a = ends[0]!;
+    const b = ends[1]!;
     let k = cursor[a]!++;
     neighbours[k] = b;
-    linkSuccess[k] = c.successAB[j]!;
+    linkSuccess[k] = p[0]!;
     k = cursor[b]!++;
     neighbours[k] = a;
-    linkSuccess[k] = c.successBA[j]!;
+    linkSuccess[k] = p[1]!;
   }
   sortRows(offsets, neighbours, linkSuccess);
   // Layers: multi-source BFS from every collector radio (layer 0) over the mesh.

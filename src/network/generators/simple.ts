@@ -1,6 +1,6 @@
 import { checkInteger, checkObject, checkProbability, ValidationError } from '../../errors.js';
 import { createStream, type Seed } from '../../random/stream.js';
-import { compileColumns, type CompiledMesh } from '../compile.js';
+import { compileColumns, linkArrays, type CompiledMesh } from '../compile.js';
 import { DEVICE_KINDS } from '../device.js';
 import { Network } from '../network.js';
 import { resolvePathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
@@ -159,10 +159,7 @@ export function gridMesh(options: GridOptions): CompiledMesh {
     flags: new Uint8Array(n),
     parent: new Int32Array(n).fill(-1),
     registered: new Int32Array(n).fill(-1),
-    linkA,
-    linkB,
-    successAB: p,
-    successBA: p,
+    links: linkArrays(linkA, linkB, p, p),
     id,
     index: (name) => {
       if (name === 'C1') return 0;

@@ -46,9 +46,57 @@ export interface LinkRule {
  * uniform spatial grid, so cost grows with nodes × local density, not nodes².
  */
 export function buildLinks(layout: RadioLayout, rule: LinkRule): LinkArrays {
+  const pairs = linkPairs(layout, rule);
+  const n = layout.xM.length;
+  const successOf = pairSuccess(layout, rule);
+  const out = new Float32Array(2);
+  const a = new Int32Array(pairs.length);
+  const b = new Int32Array(pairs.length);
+  const ab = new Float32Array(pairs.length);
+  const ba = new Float32Array(pairs.length);
+  for (let t = 0; t < pairs.length; t++) {
+    const key = pairs[t]!;
+    const i = Math.floor(key / n);
+    const j = key - i * n;
+    successOf(i, j, out);
+    a[t] = i;
+    b[t] = j;
+    ab[t] = out[0]!;
+    ba[t] = out[1]!;
+  }
+  return { a, b, ab, ba };
+}
+
+/**
+ * The success probability each way of a pair of nodes under a rule: writes P(i → j) and
+ * P(j → i) (as stored, 32-bit) to `out[0]` and `out[1]`. Pure: the same pair always gives the
+ * same values, so links can be listed first and their probabilities computed when needed.
+ */
+export function pairSuccess(layout: RadioLayout, rule: LinkRule): (i: number, j: number, out: Float32Array) => void {
+  const p = rule.pathLoss;
+  const success = directedSuccess(layout, p);
+  return (i, j, out) => {
+    const d = Math.hypot(layout.xM[j]! - layout.xM[i]!, layout.yM[j]! - layout.yM[i]!);
+    const shadow = p.shadowingSigmaDb * pairNormal(rule.seed, i, j);
+    out[0] = success(i, j, d, shadow);
+    out[1] = success(j, i, d, shadow);
+  };
+}
+
+/** P(frame from → to received) at distance d with the pair's shadowing, under a path-loss model. */
+function directedSuccess(layout: RadioLayout, p: PathLoss): (from: number, to: number, d: number, shadow: number) => number {
+  const refLoss = referenceLossDb(p);
+  return (from, to, d, shadow) =>
+    normalCdf((meanMarginDb(p, layout.eirpDbm[from]! + layout.rxGainDb[to]!, d, refLoss) + shadow) / p.fadingSigmaDb);
+}
+
+/**
+ * The links of {@link buildLinks} as sorted pair keys `i · n + j` (i < j, exact in a double up
+ * to n ≈ 9e7): 8 bytes per link, the probabilities left to {@link pairSuccess}.
+ */
+export function linkPairs(layout: RadioLayout, rule: LinkRule): Float64Array {
   const n = layout.xM.length;
   const { pathLoss: p, seed, minSuccess, neighbourTable: k } = rule;
-  const refLoss = referenceLossDb(p);
   let maxEirp = -Infinity;
   let maxRx = -Infinity;
   let minX = Infinity;
@@ -63,7 +111,7 @@ export function buildLinks(layout: RadioLayout, rule: LinkRule): LinkArrays {
     maxX = Math.max(maxX, layout.xM[i]!);
     maxY = Math.max(maxY, layout.yM[i]!);
   }
-  if (n < 2) return { a: new Int32Array(0), b: new Int32Array(0), ab: new Float32Array(0), ba: new Float32Array(0) };
+  if (n < 2) return new Float64Array(0);
   // Per-node search radius: a pair's worse direction is bounded by the weaker end's budget.
   const rangeOf = (i: number): number =>
     maxRangeM(p, Math.min(layout.eirpDbm[i]! + maxRx, maxEirp + layout.rxGainDb[i]!), minSuccess, 2);
@@ -89,10 +137,7 @@ export function buildLinks(layout: RadioLayout, rule: LinkRule): LinkArrays {
   const fill = cellStart.slice(0, cols * rows);
   for (let i = 0; i < n; i++) cellItems[fill[cellOf[i]!]!++] = i;
 
-  const success = (from: number, to: number, d: number, shadow: number): number =>
-    normalCdf(
-      (meanMarginDb(p, layout.eirpDbm[from]! + layout.rxGainDb[to]!, d, refLoss) + shadow) / p.fadingSigmaDb,
-    );
+  const success = directedSuccess(layout, p);
 
   // Pair keys i·n + j (exact in a double up to n ≈ 9e7), in a growable typed buffer.
   let keys = new Float64Array(Math.max(16, n * Math.max(k, 4)));
@@ -162,22 +207,7 @@ export function buildLinks(layout: RadioLayout, rule: LinkRule): LinkArrays {
   const sorted = keys.subarray(0, keyCount).sort();
   let unique = 0;
   for (let t = 0; t < sorted.length; t++) if (t === 0 || sorted[t] !== sorted[t - 1]) sorted[unique++] = sorted[t]!;
-  const a = new Int32Array(unique);
-  const b = new Int32Array(unique);
-  const ab = new Float32Array(unique);
-  const ba = new Float32Array(unique);
-  for (let t = 0; t < unique; t++) {
-    const key = sorted[t]!;
-    const i = Math.floor(key / n);
-    const j = key - i * n;
-    const d = Math.hypot(layout.xM[j]! - layout.xM[i]!, layout.yM[j]! - layout.yM[i]!);
-    const shadow = p.shadowingSigmaDb * pairNormal(seed, i, j);
-    a[t] = i;
-    b[t] = j;
-    ab[t] = success(i, j, d, shadow);
-    ba[t] = success(j, i, d, shadow);
-  }
-  return { a, b, ab, ba };
+  return sorted.subarray(0, unique);
 }
 
 /** Uniform jitter in [0, 1) of the pair as seen from `from` (not symmetric: each end ranks its own table). */

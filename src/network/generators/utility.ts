@@ -1,10 +1,10 @@
 import { checkInteger, checkObject, checkPositive, checkProbability, ValidationError } from '../../errors.js';
 import { createStream, type Rng, type Seed } from '../../random/stream.js';
-import { compileColumns, type CompiledMesh } from '../compile.js';
+import { compileColumns, type CompiledMesh, type LinkList } from '../compile.js';
 import { DEVICE_KINDS, FLAG_BITS, type Device, type DeviceKind } from '../device.js';
 import { Network } from '../network.js';
 import { resolvePathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
-import { buildLinks } from './spatial.js';
+import { linkPairs, pairSuccess } from './spatial.js';
 
 /** One entry of a meter model mix. */
 export interface ModelShare {
@@ -112,10 +112,17 @@ interface UtilityColumns {
   readonly parent: Int32Array;
   /** The number in the device's id (C7, M123, …). */
   readonly serial: Int32Array;
-  readonly linkA: Int32Array;
-  readonly linkB: Int32Array;
-  readonly successAB: Float32Array;
-  readonly successBA: Float32Array;
+}
+
+/**
+ * The utility's links, as {@link linkPairs} lists them: pair keys over the devices in placement
+ * order (i · placed + j, i < j), their final indices, and their success probabilities on demand.
+ */
+interface UtilityLinks {
+  readonly pairs: Float64Array;
+  readonly placed: number;
+  readonly finalOf: Int32Array;
+  readonly success: (i: number, j: number, out: Float32Array) => void;
 }
 
 const K = {
@@ -194,7 +201,7 @@ export function utilitySize(options: UtilityOptions): number {
   return Math.round(r.collectors * (1 + r.routersPer) + meters * (1 + r.extendersPerThousand / 1000 + r.gasShare + r.waterShare));
 }
 
-function utilityColumns(options: UtilityOptions): UtilityColumns {
+function utilityColumns(options: UtilityOptions): { columns: UtilityColumns; links: UtilityLinks } {
   const r = resolveUtility(options);
   const { collectors, perCollector, seed, cellSideM, hoodSize, houseSpacingM, ruralShare, routersPer, extendersPerThousand } = r;
   const { gasShare, waterShare, zigbeeShare, activeHanShare, models, totalShare, radio, minSuccess, neighbourTable, pathLoss } = r;
@@ -255,7 +262,9 @@ function utilityColumns(options: UtilityOptions): UtilityColumns {
     eirpDbm[j] = budget.eirpDbm;
     rxGainDb[j] = budget.rxGainDb;
   }
-  const links = buildLinks({ xM, yM, eirpDbm, rxGainDb }, { pathLoss, seed: seedToInt(seed), minSuccess, neighbourTable });
+  const layout = { xM, yM, eirpDbm, rxGainDb };
+  const rule = { pathLoss, seed: seedToInt(seed), minSuccess, neighbourTable };
+  const pairs = linkPairs(layout, rule);
 
   // Final order: mesh devices as placed, each meter followed by its gas then water module.
   const pickModel = (u: number): number => {
@@ -311,13 +320,7 @@ function utilityColumns(options: UtilityOptions): UtilityColumns {
     x[i] = xM[placedOf[i]!]!;
     y[i] = yM[placedOf[i]!]!;
   }
-  const linkA = new Int32Array(links.a.length);
-  const linkB = new Int32Array(links.a.length);
-  for (let t = 0; t < links.a.length; t++) {
-    linkA[t] = finalOf[links.a[t]!]!;
-    linkB[t] = finalOf[links.b[t]!]!;
-  }
-  return {
+  const columns: UtilityColumns = {
     n: total,
     kind: Uint8Array.from(kindOut),
     xM: x,
@@ -327,15 +330,34 @@ function utilityColumns(options: UtilityOptions): UtilityColumns {
     flags: Uint8Array.from(flagsOut),
     parent: Int32Array.from(parentOut),
     serial,
-    linkA,
-    linkB,
-    successAB: links.ab,
-    successBA: links.ba,
   };
+  return { columns, links: { pairs, placed: n, finalOf, success: pairSuccess(layout, rule) } };
 }
 
-const EMPTY_I32 = new Int32Array(0);
-const EMPTY_F32 = new Float32Array(0);
+/** The two ends (final indices) of a utility link t. */
+function utilityEnds(l: UtilityLinks, t: number, ends: Int32Array): void {
+  const key = l.pairs[t]!;
+  const i = Math.floor(key / l.placed);
+  ends[0] = l.finalOf[i]!;
+  ends[1] = l.finalOf[key - i * l.placed]!;
+}
+
+/**
+ * The utility's links for compilation. Made here, not in {@link utilityMesh}: closures made in
+ * one function share its scope, so these would keep the pair keys alive for as long as the
+ * mesh's id and device accessors live.
+ */
+function linkList(l: UtilityLinks): LinkList {
+  return { count: l.pairs.length, ends: (t, ends) => utilityEnds(l, t, ends), success: (t, p) => utilitySuccess(l, t, p) };
+}
+
+/** The success probabilities of utility link t, from its lower-placed end and back. */
+function utilitySuccess(l: UtilityLinks, t: number, p: Float32Array): void {
+  const key = l.pairs[t]!;
+  const i = Math.floor(key / l.placed);
+  l.success(i, key - i * l.placed, p);
+}
+
 
 function idOf(c: UtilityColumns, i: number): string {
   return `${PREFIX[c.kind[i]!]}${c.serial[i]}`;
@@ -376,12 +398,16 @@ function deviceOf(c: UtilityColumns, i: number): Device {
  * editing, {@link utilityMesh} builds the same network straight to a compiled mesh.
  */
 export function utility(options: UtilityOptions = {}): Network {
-  const c = utilityColumns(options);
+  const { columns: c, links } = utilityColumns(options);
   const net = new Network();
   net.graph.beginUpdate();
   for (let i = 0; i < c.n; i++) net.addDevice(deviceOf(c, i));
-  for (let t = 0; t < c.linkA.length; t++) {
-    net.addLink({ from: idOf(c, c.linkA[t]!), to: idOf(c, c.linkB[t]!), success: c.successAB[t]!, reverseSuccess: c.successBA[t]! });
+  const ends = new Int32Array(2);
+  const p = new Float32Array(2);
+  for (let t = 0; t < links.pairs.length; t++) {
+    utilityEnds(links, t, ends);
+    utilitySuccess(links, t, p);
+    net.addLink({ from: idOf(c, ends[0]!), to: idOf(c, ends[1]!), success: p[0]!, reverseSuccess: p[1]! });
   }
   net.graph.endUpdate();
   return net;
@@ -394,10 +420,9 @@ export function utility(options: UtilityOptions = {}): Network {
  * and time — the way to simulate a million endpoints.
  */
 export function utilityMesh(options: UtilityOptions = {}): CompiledMesh {
-  const all = utilityColumns(options);
-  // The id and device accessors keep only the per-device columns, not the link arrays (the
-  // compiled CSR holds those).
-  const c: UtilityColumns = { ...all, linkA: EMPTY_I32, linkB: EMPTY_I32, successAB: EMPTY_F32, successBA: EMPTY_F32 };
+  // The id and device accessors keep only the per-device columns; the links go straight into
+  // the CSR (their probabilities computed as it is filled), so no link arrays are ever held.
+  const { columns: c, links } = utilityColumns(options);
   const byKind: Int32Array[] = DEVICE_KINDS.map(() => new Int32Array(0));
   const counts = new Int32Array(DEVICE_KINDS.length);
   for (let i = 0; i < c.n; i++) counts[c.kind[i]!]!++;
@@ -410,10 +435,7 @@ export function utilityMesh(options: UtilityOptions = {}): CompiledMesh {
     flags: c.flags,
     parent: c.parent,
     registered: new Int32Array(c.n).fill(-1),
-    linkA: all.linkA,
-    linkB: all.linkB,
-    successAB: all.successAB,
-    successBA: all.successBA,
+    links: linkList(links),
     id: (i) => idOf(c, i),
     index: (id) => {
       const k = prefixKind.get(id.charAt(0));
