@@ -55,21 +55,13 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
     const air = runContended([p], p.radio.contention, ['rep', p.draws.replication, 'pass', p.draws.pass]);
     return finishPass(p, air.stats, air.nodeAirtimeS);
   }
-  const { best, roles, heardBy, heardAt, queues } = scratchFor(mesh);
-  const kind = options.queue ?? 'calendar';
-  let queue = queues.get(kind);
-  if (queue === undefined) queues.set(kind, (queue = createQueue(kind, 1024)));
   const flood = floodState(p, {
     tanks: state.tanks,
     missing: state.missing,
     lastNeededS: state.lastNeededS,
     lastHeardS: state.lastHeardS,
     counters: state.counters,
-    best,
-    roles,
-    heardBy,
-    heardAt,
-    queue,
+    ...scratchFor(mesh, options.queue ?? 'calendar'),
   });
   const all = new Int32Array(s.segments);
   for (let j = 0; j < s.segments; j++) all[j] = j;
@@ -77,11 +69,9 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   return finishPass(p);
 }
 
-interface FloodScratch extends Pick<FloodState, 'best' | 'heardBy' | 'heardAt' | 'roles'> {
-  /** Event queues by kind, kept with their grown pools and adapted bucket widths. */
-  readonly queues: Map<QueueKind, EventQueue>;
-}
-const scratch = new WeakMap<CompiledMesh, FloodScratch>();
+type FloodScratch = Pick<FloodState, 'best' | 'heardBy' | 'heardAt' | 'roles'>;
+/** Per mesh: the scratch arrays, and event queues by kind (kept with their grown pools and adapted bucket widths). */
+const scratch = new WeakMap<CompiledMesh, FloodScratch & { readonly queues: Map<QueueKind, EventQueue> }>();
 
 /**
  * The flood scratch of a mesh (earliest arrival and hop count per node, node roles, one
@@ -89,10 +79,12 @@ const scratch = new WeakMap<CompiledMesh, FloodScratch>();
  * runs are synchronous, so one set per mesh is enough and saves allocating (and faulting in)
  * 20 bytes per node and a grown queue for every pass.
  */
-function scratchFor(mesh: CompiledMesh): FloodScratch {
+function scratchFor(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { readonly queue: EventQueue } {
   let s = scratch.get(mesh);
   if (s === undefined) scratch.set(mesh, (s = { best: new Float64Array(2 * mesh.n), roles: new Int32Array(mesh.n), ...receptionScratch(mesh.offsets), queues: new Map() }));
-  return s;
+  let queue = s.queues.get(kind);
+  if (queue === undefined) s.queues.set(kind, (queue = createQueue(kind, 1024)));
+  return { best: s.best, roles: s.roles, heardBy: s.heardBy, heardAt: s.heardAt, queue };
 }
 
 /** Everything a pass needs once its inputs are checked. @internal */

@@ -4,7 +4,7 @@ import { compileColumns, linkArrays, type CompiledMesh } from '../compile.js';
 import { DEVICE_KINDS } from '../device.js';
 import { Network } from '../network.js';
 import { resolvePathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
-import { buildLinks } from './spatial.js';
+import { addLinks, linkPairs, pairLinks } from './spatial.js';
 
 /** Checks {@link LineOptions} (or {@link StarOptions}) and applies defaults. @internal */
 export function resolveLine(options: LineOptions, what = 'line'): { meters: number; success: number } {
@@ -237,10 +237,8 @@ export function randomGeometric(options: RandomGeometricOptions): Network {
     xM[i] = rng() * sideM;
     yM[i] = rng() * sideM;
   }
-  const links = buildLinks(
-    { xM, yM, eirpDbm: new Float64Array(n).fill(eirpDbm), rxGainDb: new Float64Array(n) },
-    { pathLoss, seed: seedToInt(seed), minSuccess, neighbourTable },
-  );
+  const layout = { xM, yM, eirpDbm: new Float64Array(n).fill(eirpDbm), rxGainDb: new Float64Array(n) };
+  const rule = { pathLoss, seed: seedToInt(seed), minSuccess, neighbourTable };
   const net = new Network();
   const ids: string[] = [];
   net.graph.beginUpdate();
@@ -250,9 +248,7 @@ export function randomGeometric(options: RandomGeometricOptions): Network {
     ids.push(id);
     net.addDevice({ id, kind: isCollector ? 'collector' : 'meter', position: { xM: xM[i]!, yM: yM[i]! } });
   }
-  for (let t = 0; t < links.a.length; t++) {
-    net.addLink({ from: ids[links.a[t]!]!, to: ids[links.b[t]!]!, success: links.ab[t]!, reverseSuccess: links.ba[t]! });
-  }
+  addLinks(net, pairLinks(layout, rule, linkPairs(layout, rule)), (i) => ids[i]!);
   net.graph.endUpdate();
   return net;
 }

@@ -1,3 +1,5 @@
+import type { LinkList } from '../compile.js';
+import type { Network } from '../network.js';
 import { maxRangeM, meanMarginDb, normalCdf, pairNormal, pairUniform, referenceLossDb, type PathLoss } from './pathloss.js';
 
 /** Radio placement of the nodes a generator links: positions and power budgets, by dense index. */
@@ -12,19 +14,7 @@ export interface RadioLayout {
   readonly rxGainDb: Float64Array;
 }
 
-/** Links found by {@link buildLinks}: pairs `a < b` with the success probability each way. */
-export interface LinkArrays {
-  /** Lower index of each pair. */
-  readonly a: Int32Array;
-  /** Higher index of each pair. */
-  readonly b: Int32Array;
-  /** P(frame a → b received). */
-  readonly ab: Float32Array;
-  /** P(frame b → a received). */
-  readonly ba: Float32Array;
-}
-
-/** How {@link buildLinks} chooses links. */
+/** How {@link linkPairs} chooses links. */
 export interface LinkRule {
   /** Path-loss model. */
   readonly pathLoss: PathLoss;
@@ -42,29 +32,39 @@ export interface LinkRule {
 }
 
 /**
- * Links every pair of nodes whose radio budget allows it, under {@link LinkRule}. Uses a
- * uniform spatial grid, so cost grows with nodes × local density, not nodes².
+ * The links of {@link linkPairs} for compilation or a {@link Network}: link t joins the ends of
+ * pair key t (mapped through `indexOf`, e.g. into a generator's final device order), with the
+ * probabilities of {@link pairSuccess}, computed when asked.
+ * @param indexOf - the index each node of the layout ends up with (default: its own)
  */
-export function buildLinks(layout: RadioLayout, rule: LinkRule): LinkArrays {
-  const pairs = linkPairs(layout, rule);
+export function pairLinks(layout: RadioLayout, rule: LinkRule, pairs: Float64Array, indexOf?: Int32Array): LinkList {
   const n = layout.xM.length;
   const successOf = pairSuccess(layout, rule);
-  const out = new Float32Array(2);
-  const a = new Int32Array(pairs.length);
-  const b = new Int32Array(pairs.length);
-  const ab = new Float32Array(pairs.length);
-  const ba = new Float32Array(pairs.length);
-  for (let t = 0; t < pairs.length; t++) {
-    const key = pairs[t]!;
-    const i = Math.floor(key / n);
-    const j = key - i * n;
-    successOf(i, j, out);
-    a[t] = i;
-    b[t] = j;
-    ab[t] = out[0]!;
-    ba[t] = out[1]!;
+  const lower = (t: number): number => Math.floor(pairs[t]! / n);
+  return {
+    count: pairs.length,
+    ends: (t, ends) => {
+      const i = lower(t);
+      const j = pairs[t]! - i * n;
+      ends[0] = indexOf === undefined ? i : indexOf[i]!;
+      ends[1] = indexOf === undefined ? j : indexOf[j]!;
+    },
+    success: (t, p) => {
+      const i = lower(t);
+      successOf(i, pairs[t]! - i * n, p);
+    },
+  };
+}
+
+/** Adds every link of a list to a network, by the ids of its ends. */
+export function addLinks(net: Network, links: LinkList, id: (i: number) => string): void {
+  const ends = new Int32Array(2);
+  const p = new Float32Array(2);
+  for (let t = 0; t < links.count; t++) {
+    links.ends(t, ends);
+    links.success(t, p);
+    net.addLink({ from: id(ends[0]!), to: id(ends[1]!), success: p[0]!, reverseSuccess: p[1]! });
   }
-  return { a, b, ab, ba };
 }
 
 /**
@@ -91,8 +91,10 @@ function directedSuccess(layout: RadioLayout, p: PathLoss): (from: number, to: n
 }
 
 /**
- * The links of {@link buildLinks} as sorted pair keys `i · n + j` (i < j, exact in a double up
- * to n ≈ 9e7): 8 bytes per link, the probabilities left to {@link pairSuccess}.
+ * Links every pair of nodes whose radio budget allows it, under {@link LinkRule}, as sorted pair
+ * keys `i · n + j` (i < j, exact in a double up to n ≈ 9e7): 8 bytes per link, the
+ * probabilities left to {@link pairSuccess}. Uses a uniform spatial grid, so cost grows with
+ * nodes × local density, not nodes².
  */
 export function linkPairs(layout: RadioLayout, rule: LinkRule): Float64Array {
   const n = layout.xM.length;

@@ -4,7 +4,7 @@ import { compileColumns, type CompiledMesh, type LinkList } from '../compile.js'
 import { DEVICE_KINDS, FLAG_BITS, type Device, type DeviceKind } from '../device.js';
 import { Network } from '../network.js';
 import { resolvePathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
-import { linkPairs, pairSuccess } from './spatial.js';
+import { addLinks, linkPairs, pairLinks } from './spatial.js';
 
 /** One entry of a meter model mix. */
 export interface ModelShare {
@@ -114,17 +114,6 @@ interface UtilityColumns {
   readonly serial: Int32Array;
 }
 
-/**
- * The utility's links, as {@link linkPairs} lists them: pair keys over the devices in placement
- * order (i · placed + j, i < j), their final indices, and their success probabilities on demand.
- */
-interface UtilityLinks {
-  readonly pairs: Float64Array;
-  readonly placed: number;
-  readonly finalOf: Int32Array;
-  readonly success: (i: number, j: number, out: Float32Array) => void;
-}
-
 const K = {
   collector: DEVICE_KINDS.indexOf('collector'),
   router: DEVICE_KINDS.indexOf('router'),
@@ -201,7 +190,7 @@ export function utilitySize(options: UtilityOptions): number {
   return Math.round(r.collectors * (1 + r.routersPer) + meters * (1 + r.extendersPerThousand / 1000 + r.gasShare + r.waterShare));
 }
 
-function utilityColumns(options: UtilityOptions): { columns: UtilityColumns; links: UtilityLinks } {
+function utilityColumns(options: UtilityOptions): { columns: UtilityColumns; links: LinkList } {
   const r = resolveUtility(options);
   const { collectors, perCollector, seed, cellSideM, hoodSize, houseSpacingM, ruralShare, routersPer, extendersPerThousand } = r;
   const { gasShare, waterShare, zigbeeShare, activeHanShare, models, totalShare, radio, minSuccess, neighbourTable, pathLoss } = r;
@@ -331,32 +320,9 @@ function utilityColumns(options: UtilityOptions): { columns: UtilityColumns; lin
     parent: Int32Array.from(parentOut),
     serial,
   };
-  return { columns, links: { pairs, placed: n, finalOf, success: pairSuccess(layout, rule) } };
+  return { columns, links: pairLinks(layout, rule, pairs, finalOf) };
 }
 
-/** The two ends (final indices) of a utility link t. */
-function utilityEnds(l: UtilityLinks, t: number, ends: Int32Array): void {
-  const key = l.pairs[t]!;
-  const i = Math.floor(key / l.placed);
-  ends[0] = l.finalOf[i]!;
-  ends[1] = l.finalOf[key - i * l.placed]!;
-}
-
-/**
- * The utility's links for compilation. Made here, not in {@link utilityMesh}: closures made in
- * one function share its scope, so these would keep the pair keys alive for as long as the
- * mesh's id and device accessors live.
- */
-function linkList(l: UtilityLinks): LinkList {
-  return { count: l.pairs.length, ends: (t, ends) => utilityEnds(l, t, ends), success: (t, p) => utilitySuccess(l, t, p) };
-}
-
-/** The success probabilities of utility link t, from its lower-placed end and back. */
-function utilitySuccess(l: UtilityLinks, t: number, p: Float32Array): void {
-  const key = l.pairs[t]!;
-  const i = Math.floor(key / l.placed);
-  l.success(i, key - i * l.placed, p);
-}
 
 
 function idOf(c: UtilityColumns, i: number): string {
@@ -402,13 +368,7 @@ export function utility(options: UtilityOptions = {}): Network {
   const net = new Network();
   net.graph.beginUpdate();
   for (let i = 0; i < c.n; i++) net.addDevice(deviceOf(c, i));
-  const ends = new Int32Array(2);
-  const p = new Float32Array(2);
-  for (let t = 0; t < links.pairs.length; t++) {
-    utilityEnds(links, t, ends);
-    utilitySuccess(links, t, p);
-    net.addLink({ from: idOf(c, ends[0]!), to: idOf(c, ends[1]!), success: p[0]!, reverseSuccess: p[1]! });
-  }
+  addLinks(net, links, (i) => idOf(c, i));
   net.graph.endUpdate();
   return net;
 }
@@ -420,8 +380,9 @@ export function utility(options: UtilityOptions = {}): Network {
  * and time — the way to simulate a million endpoints.
  */
 export function utilityMesh(options: UtilityOptions = {}): CompiledMesh {
-  // The id and device accessors keep only the per-device columns; the links go straight into
-  // the CSR (their probabilities computed as it is filled), so no link arrays are ever held.
+  // The id and device accessors keep only the per-device columns; the links (pair keys, made
+  // in their own scope so no accessor's closure keeps them) go straight into the CSR, their
+  // probabilities computed as it is filled, so no link arrays are ever held.
   const { columns: c, links } = utilityColumns(options);
   const byKind: Int32Array[] = DEVICE_KINDS.map(() => new Int32Array(0));
   const counts = new Int32Array(DEVICE_KINDS.length);
@@ -435,7 +396,7 @@ export function utilityMesh(options: UtilityOptions = {}): CompiledMesh {
     flags: c.flags,
     parent: c.parent,
     registered: new Int32Array(c.n).fill(-1),
-    links: linkList(links),
+    links,
     id: (i) => idOf(c, i),
     index: (id) => {
       const k = prefixKind.get(id.charAt(0));
