@@ -43,15 +43,20 @@ export interface FloodState {
    * row's completion time.
    */
   readonly lastNeededS: Float64Array;
-  /** Time each node last heard any copy (NaN: never). */
+  /** Time each node last heard any copy (NaN: never): the pass's, kept in {@link FloodState.times} while packets flood. */
   readonly lastHeardS: Float64Array;
   /**
-   * Per node, interleaved (one cache line for both): at 2v the earliest known arrival time for
-   * the current packet (+Infinity: none yet; reset for each packet), at 2v + 1 the hop count of
-   * that copy. A node settles at its earliest arrival t, and every later copy arrives at ≥ t, so
-   * `ta < best[2u]` alone rejects copies to settled nodes.
+   * Per node, interleaved, so a copy reads and writes one cache line: at 2v the earliest known
+   * arrival time of the current packet (+Infinity: none yet; reset for each packet), at 2v + 1
+   * the time v last heard any copy (NaN: never; loaded from and stored back to
+   * {@link FloodState.lastHeardS} around a batch of packets by {@link loadLastHeard} and
+   * {@link storeLastHeard}). A node
+   * settles at its earliest arrival t, and every later copy arrives at ≥ t, so
+   * `ta < times[2u]` alone rejects copies to settled nodes.
    */
-  readonly best: Float64Array;
+  readonly times: Float64Array;
+  /** Hop count of each node's earliest copy of the current packet (valid where times[2v] is finite). */
+  readonly hops: Int32Array;
   /**
    * Scratch for the copies one transmission delivers (receiver, arrival time), at least the
    * mesh's largest degree long: a node first makes all its link and delay draws, then updates
@@ -92,14 +97,36 @@ export function nodeRoles(forwards: Uint8Array, holderRow: Int32Array, accepts: 
 }
 
 /**
- * Scratch for {@link FloodState.heardBy} and {@link FloodState.heardAt}: as long as the largest
- * out-degree of the mesh with these CSR offsets.
+ * A flood's scratch for the mesh with these CSR offsets: per node {@link FloodState.times} and
+ * {@link FloodState.hops}, and {@link FloodState.heardBy} / {@link FloodState.heardAt} as long
+ * as the largest out-degree.
  * @internal
  */
-export function receptionScratch(offsets: Int32Array): Pick<FloodState, 'heardBy' | 'heardAt'> {
+export function floodScratch(offsets: Int32Array): Pick<FloodState, 'times' | 'hops' | 'heardBy' | 'heardAt'> {
+  const n = offsets.length - 1;
   let degree = 0;
   for (let v = 1; v < offsets.length; v++) degree = Math.max(degree, offsets[v]! - offsets[v - 1]!);
-  return { heardBy: new Int32Array(degree), heardAt: new Float64Array(degree) };
+  return { times: new Float64Array(2 * n), hops: new Int32Array(n), heardBy: new Int32Array(degree), heardAt: new Float64Array(degree) };
+}
+
+/**
+ * Starts a batch of floods: copies the pass's last-heard times into the interleaved
+ * {@link FloodState.times}, where floods update them. Pair with {@link storeLastHeard}.
+ * @internal
+ */
+export function loadLastHeard(s: Pick<FloodState, 'times' | 'lastHeardS'>): void {
+  const { times, lastHeardS } = s;
+  for (let v = 0; v < lastHeardS.length; v++) times[2 * v + 1] = lastHeardS[v]!;
+}
+
+/**
+ * Ends a batch of floods: copies the last-heard times they updated back to the pass's
+ * {@link FloodState.lastHeardS}.
+ * @internal
+ */
+export function storeLastHeard(s: Pick<FloodState, 'times' | 'lastHeardS'>): void {
+  const { times, lastHeardS } = s;
+  for (let v = 0; v < lastHeardS.length; v++) lastHeardS[v] = times[2 * v + 1]!;
 }
 
 /**
@@ -151,7 +178,7 @@ export function takePacket(
  */
 export function floodPacket(s: FloodState, segment: number, sendS: number, rng: Rng, delay: DelaySampler): void {
   const { offsets, neighbours, linkSuccess, roles, tanks, missing, lastNeededS } = s;
-  const { lastHeardS, best, origins, queue, counters, maxHops, airtimeS, heardBy, heardAt } = s;
+  const { times, hops, origins, queue, counters, maxHops, airtimeS, heardBy, heardAt } = s;
   const expiryS = sendS + s.ttlS;
   const stride = s.stride;
   let transmissions = 0;
@@ -162,22 +189,22 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
   let hopLimited = 0;
   let reached = 0;
   queue.clear();
-  for (let i = 0; i < best.length; i += 2) best[i] = Infinity;
+  for (let i = 0; i < times.length; i += 2) times[i] = Infinity;
   for (let i = 0; i < origins.length; i++) {
     const o = origins[i]!;
-    best[2 * o] = sendS;
-    best[2 * o + 1] = 1;
+    times[2 * o] = sendS;
+    hops[o] = 1;
     // Origins hear the packet from the head-end; every other node hears its first copy over
     // the air, where the reception loop below records it.
-    if (!(lastHeardS[o]! >= sendS)) lastHeardS[o] = sendS;
+    if (!(times[2 * o + 1]! >= sendS)) times[2 * o + 1] = sendS;
     queue.push(sendS, o);
   }
   while (queue.size > 0) {
     const t = queue.peekTime();
     const v = queue.pop();
-    if (t !== best[2 * v]) continue; // a stale entry: an earlier copy was queued later
+    if (t !== times[2 * v]) continue; // a stale entry: an earlier copy was queued later
     if ((roles[v]! & 1) === 0) continue;
-    const h = best[2 * v + 1]!;
+    const h = hops[v]!;
     if (h >= maxHops) {
       hopLimited++;
       continue;
@@ -200,20 +227,20 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
     for (let i = 0; i < heard; i++) {
       const u = heardBy[i]!;
       const ta = heardAt[i]!;
-      if (!(lastHeardS[u]! >= ta)) lastHeardS[u] = ta;
+      if (!(times[2 * u + 1]! >= ta)) times[2 * u + 1] = ta;
       if (ta > expiryS) {
         expired++;
         continue;
       }
       inTime++;
-      if (ta >= best[2 * u]!) continue;
-      best[2 * u] = ta;
-      best[2 * u + 1] = next;
+      if (ta >= times[2 * u]!) continue;
+      times[2 * u] = ta;
+      hops[u] = next;
       queue.push(ta, u);
     }
   }
   for (let v = 0; v < roles.length; v++) {
-    const t = best[2 * v]!;
+    const t = times[2 * v]!;
     if (t === Infinity) continue;
     reached++;
     const role = roles[v]!;
@@ -252,7 +279,7 @@ export function floodPacketPerOrigin(
   rngs: readonly Rng[],
   delays: readonly DelaySampler[],
 ): void {
-  const { counters, best, roles, tanks, stride, missing, lastNeededS } = s;
+  const { counters, times, roles, tanks, stride, missing, lastNeededS } = s;
   const reachedBefore = counters[COUNTER.reached]!;
   const duplicatesBefore = counters[COUNTER.duplicates]!;
   // In-time copies over all floods: each flood's duplicates plus its first copies to non-origins.
@@ -263,7 +290,7 @@ export function floodPacketPerOrigin(
     const d = counters[COUNTER.duplicates]!;
     floodPacket(perOrigin[i]!, segment, sendS, rngs[i]!, delays[i]!);
     inTime += counters[COUNTER.duplicates]! - d + (counters[COUNTER.reached]! - r - 1);
-    for (let v = 0; v < firstS.length; v++) if (best[2 * v]! < firstS[v]!) firstS[v] = best[2 * v]!;
+    for (let v = 0; v < firstS.length; v++) if (times[2 * v]! < firstS[v]!) firstS[v] = times[2 * v]!;
   }
   let reached = 0;
   for (let v = 0; v < firstS.length; v++) {

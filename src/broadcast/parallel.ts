@@ -5,7 +5,7 @@ import type { QueueKind } from '../engine/queue.js';
 import { ValidationError } from '../errors.js';
 import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
-import { nodeRoles, receptionScratch, type FloodState } from './flood.js';
+import { floodScratch, nodeRoles, type FloodState } from './flood.js';
 import type { BroadcastResult } from './result.js';
 import { finishPass, floodSegments, preparePass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
 import type { BroadcastSpec } from './spec.js';
@@ -62,8 +62,7 @@ export function runFloodTask(t: FloodTask): FloodTaskResult {
     lastNeededS: t.lastNeededS.slice(),
     lastHeardS: new Float64Array(n).fill(NaN),
     counters: new Float64Array(8),
-    best: new Float64Array(2 * n),
-    ...receptionScratch(t.offsets),
+    ...floodScratch(t.offsets),
     queue: createQueue(t.queue, 1024),
     origins: t.origins,
     perOrigin: t.perOrigin,

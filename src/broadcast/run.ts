@@ -8,7 +8,7 @@ import { delaySampler, type DelaySampler, type DelaySpec } from '../random/distr
 import { createStream, type Rng, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import { runContended, type AirStats } from './contention.js';
-import { floodPacket, floodPacketPerOrigin, nodeRoles, receptionScratch, type FloodState } from './flood.js';
+import { floodPacket, floodPacketPerOrigin, floodScratch, loadLastHeard, nodeRoles, storeLastHeard, type FloodState } from './flood.js';
 import { handOff, resolveHandoff, type Handoff, type HandoffOptions } from './handoff.js';
 import { BroadcastResult, type PassState } from './result.js';
 import { resolveSpec, type BroadcastSpec, type ResolvedSpec } from './spec.js';
@@ -69,22 +69,22 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   return finishPass(p);
 }
 
-type FloodScratch = Pick<FloodState, 'best' | 'heardBy' | 'heardAt' | 'roles'>;
+type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'heardBy' | 'heardAt' | 'roles'>;
 /** Per mesh: the scratch arrays, and event queues by kind (kept with their grown pools and adapted bucket widths). */
 const scratch = new WeakMap<CompiledMesh, FloodScratch & { readonly queues: Map<QueueKind, EventQueue> }>();
 
 /**
- * The flood scratch of a mesh (earliest arrival and hop count per node, node roles, one
- * transmission's copies, event queues), kept between passes: floods set what they use, and
- * runs are synchronous, so one set per mesh is enough and saves allocating (and faulting in)
- * 20 bytes per node and a grown queue for every pass.
+ * The flood scratch of a mesh (earliest arrival, last heard and hop count per node, node
+ * roles, one transmission's copies, event queues), kept between passes: floods set what they
+ * use, and runs are synchronous, so one set per mesh is enough and saves allocating (and
+ * faulting in) 24 bytes per node and a grown queue for every pass.
  */
 function scratchFor(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { readonly queue: EventQueue } {
   let s = scratch.get(mesh);
-  if (s === undefined) scratch.set(mesh, (s = { best: new Float64Array(2 * mesh.n), roles: new Int32Array(mesh.n), ...receptionScratch(mesh.offsets), queues: new Map() }));
+  if (s === undefined) scratch.set(mesh, (s = { ...floodScratch(mesh.offsets), roles: new Int32Array(mesh.n), queues: new Map() }));
   let queue = s.queues.get(kind);
   if (queue === undefined) s.queues.set(kind, (queue = createQueue(kind, 1024)));
-  return { best: s.best, roles: s.roles, heardBy: s.heardBy, heardAt: s.heardAt, queue };
+  return { times: s.times, hops: s.hops, roles: s.roles, heardBy: s.heardBy, heardAt: s.heardAt, queue };
 }
 
 /** Everything a pass needs once its inputs are checked. @internal */
@@ -141,7 +141,7 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
 }
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
-export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'best' | 'heardBy' | 'heardAt' | 'queue'> & {
+export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'times' | 'hops' | 'heardBy' | 'heardAt' | 'queue'> & {
   /** Where to write the pass's node roles (n entries). */
   readonly roles: Int32Array;
 };
@@ -169,15 +169,17 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
  * @internal
  */
 export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array): void {
+  loadLastHeard(flood);
   if (flood.perOrigin && flood.origins.length > 1) {
     floodSegmentsPerOrigin(flood, d, js);
-    return;
+  } else {
+    for (let i = 0; i < js.length; i++) {
+      const j = js[i]!;
+      const segment = d.firstSegment + j;
+      floodPacket(flood, segment, d.startS + j * d.spacingS, packetLinkStream(d, segment), packetDelays(d, segment));
+    }
   }
-  for (let i = 0; i < js.length; i++) {
-    const j = js[i]!;
-    const segment = d.firstSegment + j;
-    floodPacket(flood, segment, d.startS + j * d.spacingS, packetLinkStream(d, segment), packetDelays(d, segment));
-  }
+  storeLastHeard(flood);
 }
 
 /** Stream path suffix of origin i's copy: none for origin 0 (one origin draws the same either way). */
@@ -198,7 +200,7 @@ function packetDelays(d: PassDraws, segment: number, origin = 0): DelaySampler {
  * single origin gives the same draws either way), origin i > 0 streams of its own.
  */
 function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array): void {
-  const n = flood.best.length / 2;
+  const n = flood.hops.length;
   const relayOnly = flood.roles.map((role) => role & 1);
   const perOrigin = Array.from(flood.origins, (_, i) => ({ ...flood, origins: flood.origins.subarray(i, i + 1), roles: relayOnly, perOrigin: false }));
   const firstS = new Float64Array(n);
