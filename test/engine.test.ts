@@ -156,6 +156,30 @@ describe('CalendarQueue specifics', () => {
   it.each([1, 2, 3])('phases of dense and sparse traffic, heavy-tailed delays, seed %i', (seed) => {
     against(new CalendarQueue(), 60_000, (rng, step) => (Math.floor(step / 5000) % 2 === 0 ? rng() * 0.01 : Math.exp(3 * (rng() - 0.5) * 4)), seed);
   });
+  it.each([1, 2, 3])('a steady flood frontier settles its bucket width (the ring grows as buckets narrow), seed %i', (seed) => {
+    // Thousands of events in flight, exponential delays (mean 2 s): crowded buckets at the
+    // starting width, and narrow buckets must not push the delay tail past the ring — which
+    // used to make the width swing back and forth, re-bucketing every few thousand events.
+    const q = new CalendarQueue(1 / 32, 1024);
+    const rng = createStream(seed, 'frontier');
+    const heap = createQueue('heap', 4);
+    for (let i = 0; i < 4000; i++) {
+      const t = -Math.log(1 - rng()) * 2;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    for (let i = 4000; i < 200_000; i++) {
+      expect(q.pop()).toBe(heap.pop());
+      const t = heap.peekTime() + -Math.log(1 - rng()) * 2;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    expect(drain(q)).toEqual(drain(heap));
+    const d = q.diagnostics();
+    expect(d.rebuckets).toBeLessThan(10);
+    expect(d.bucketWidthS).toBeLessThan(1 / 256);
+    expect(d.buckets).toBeGreaterThan(1024);
+  });
   it('restarts cleanly after clear() with events still queued', () => {
     const q = new CalendarQueue(1 / 64, 32);
     for (let i = 0; i < 500; i++) q.push(i * 0.37, i);

@@ -33,6 +33,12 @@ export interface FloodState {
    * the packet (0: none).
    */
   readonly roles: Int32Array;
+  /**
+   * Bit `v & 31` of word `v >> 5` set where node v forwards in this pass (see {@link relayBits}):
+   * bit 0 of {@link FloodState.roles} in 1/32 of the memory, so the check made for every event
+   * handled stays in cache.
+   */
+  readonly relays: Int32Array;
   /** Flat tank bitset, `stride` bytes per row; bit = 1 while the packet is missing. */
   readonly tanks: Uint8Array;
   readonly stride: number;
@@ -97,16 +103,27 @@ export function nodeRoles(forwards: Uint8Array, holderRow: Int32Array, accepts: 
 }
 
 /**
+ * The {@link FloodState.relays} bits of the given roles.
+ * @param out - ⌈n / 32⌉ words to write them to
+ * @internal
+ */
+export function relayBits(roles: Int32Array, out: Int32Array = new Int32Array((roles.length + 31) >> 5)): Int32Array {
+  out.fill(0);
+  for (let v = 0; v < roles.length; v++) if ((roles[v]! & 1) !== 0) out[v >> 5] = out[v >> 5]! | (1 << (v & 31));
+  return out;
+}
+
+/**
  * A flood's scratch for the mesh with these CSR offsets: per node {@link FloodState.times} and
  * {@link FloodState.hops}, and {@link FloodState.heardBy} / {@link FloodState.heardAt} as long
  * as the largest out-degree.
  * @internal
  */
-export function floodScratch(offsets: Int32Array): Pick<FloodState, 'times' | 'hops' | 'heardBy' | 'heardAt'> {
+export function floodScratch(offsets: Int32Array): Pick<FloodState, 'times' | 'hops' | 'relays' | 'heardBy' | 'heardAt'> {
   const n = offsets.length - 1;
   let degree = 0;
   for (let v = 1; v < offsets.length; v++) degree = Math.max(degree, offsets[v]! - offsets[v - 1]!);
-  return { times: new Float64Array(2 * n), hops: new Int32Array(n), heardBy: new Int32Array(degree), heardAt: new Float64Array(degree) };
+  return { times: new Float64Array(2 * n), hops: new Int32Array(n), relays: new Int32Array((n + 31) >> 5), heardBy: new Int32Array(degree), heardAt: new Float64Array(degree) };
 }
 
 /**
@@ -177,7 +194,7 @@ export function takePacket(
  * @param delay - this packet's per-hop delay sampler
  */
 export function floodPacket(s: FloodState, segment: number, sendS: number, rng: Rng, delay: DelaySampler): void {
-  const { offsets, neighbours, linkSuccess, roles, tanks, missing, lastNeededS } = s;
+  const { offsets, neighbours, linkSuccess, roles, relays, tanks, missing, lastNeededS } = s;
   const { times, hops, origins, queue, counters, maxHops, airtimeS, heardBy, heardAt } = s;
   const expiryS = sendS + s.ttlS;
   const stride = s.stride;
@@ -203,7 +220,7 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
     const t = queue.peekTime();
     const v = queue.pop();
     if (t !== times[2 * v]) continue; // a stale entry: an earlier copy was queued later
-    if ((roles[v]! & 1) === 0) continue;
+    if ((relays[v >> 5]! & (1 << (v & 31))) === 0) continue;
     const h = hops[v]!;
     if (h >= maxHops) {
       hopLimited++;

@@ -5,7 +5,7 @@ import type { QueueKind } from '../engine/queue.js';
 import { ValidationError } from '../errors.js';
 import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
-import { floodScratch, nodeRoles, type FloodState } from './flood.js';
+import { floodScratch, nodeRoles, relayBits, type FloodState } from './flood.js';
 import type { BroadcastResult } from './result.js';
 import { finishPass, floodSegments, preparePass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
 import type { BroadcastSpec } from './spec.js';
@@ -50,7 +50,7 @@ export interface FloodTaskResult {
  * @internal
  */
 export function runFloodTask(t: FloodTask): FloodTaskResult {
-  const n = t.offsets.length - 1;
+  const scratch = floodScratch(t.offsets);
   const out: FloodState = {
     offsets: t.offsets,
     neighbours: t.neighbours,
@@ -60,9 +60,10 @@ export function runFloodTask(t: FloodTask): FloodTaskResult {
     stride: t.stride,
     missing: t.missing.slice(),
     lastNeededS: t.lastNeededS.slice(),
-    lastHeardS: new Float64Array(n).fill(NaN),
+    lastHeardS: new Float64Array(t.roles.length).fill(NaN),
     counters: new Float64Array(8),
-    ...floodScratch(t.offsets),
+    ...scratch,
+    relays: relayBits(t.roles, scratch.relays),
     queue: createQueue(t.queue, 1024),
     origins: t.origins,
     perOrigin: t.perOrigin,

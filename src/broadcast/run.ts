@@ -8,7 +8,7 @@ import { delaySampler, type DelaySampler, type DelaySpec } from '../random/distr
 import { createStream, type Rng, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import { runContended, type AirStats } from './contention.js';
-import { floodPacket, floodPacketPerOrigin, floodScratch, loadLastHeard, nodeRoles, storeLastHeard, type FloodState } from './flood.js';
+import { floodPacket, floodPacketPerOrigin, floodScratch, loadLastHeard, nodeRoles, relayBits, storeLastHeard, type FloodState } from './flood.js';
 import { handOff, resolveHandoff, type Handoff, type HandoffOptions } from './handoff.js';
 import { BroadcastResult, type PassState } from './result.js';
 import { resolveSpec, type BroadcastSpec, type ResolvedSpec } from './spec.js';
@@ -69,7 +69,7 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   return finishPass(p);
 }
 
-type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'heardBy' | 'heardAt' | 'roles'>;
+type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'relays' | 'heardBy' | 'heardAt' | 'roles'>;
 /** Per mesh: the scratch arrays, and event queues by kind (kept with their grown pools and adapted bucket widths). */
 const scratch = new WeakMap<CompiledMesh, FloodScratch & { readonly queues: Map<QueueKind, EventQueue> }>();
 
@@ -84,7 +84,7 @@ function scratchFor(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { reado
   if (s === undefined) scratch.set(mesh, (s = { ...floodScratch(mesh.offsets), roles: new Int32Array(mesh.n), queues: new Map() }));
   let queue = s.queues.get(kind);
   if (queue === undefined) s.queues.set(kind, (queue = createQueue(kind, 1024)));
-  return { times: s.times, hops: s.hops, roles: s.roles, heardBy: s.heardBy, heardAt: s.heardAt, queue };
+  return { times: s.times, hops: s.hops, relays: s.relays, roles: s.roles, heardBy: s.heardBy, heardAt: s.heardAt, queue };
 }
 
 /** Everything a pass needs once its inputs are checked. @internal */
@@ -141,13 +141,14 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
 }
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
-export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'times' | 'hops' | 'heardBy' | 'heardAt' | 'queue'> & {
+export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'times' | 'hops' | 'relays' | 'heardBy' | 'heardAt' | 'queue'> & {
   /** Where to write the pass's node roles (n entries). */
   readonly roles: Int32Array;
 };
 
 /** A flood state over a prepared pass's read-only inputs and the given outputs. @internal */
 export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
+  const roles = nodeRoles(p.forwards, p.state.holderRow, p.state.accepts, out.roles);
   return {
     offsets: p.mesh.offsets,
     neighbours: p.mesh.neighbours,
@@ -159,7 +160,8 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
     ttlS: p.s.ttlS,
     airtimeS: p.radio.airtimeS,
     ...out,
-    roles: nodeRoles(p.forwards, p.state.holderRow, p.state.accepts, out.roles),
+    roles,
+    relays: relayBits(roles, out.relays),
   };
 }
 

@@ -19,24 +19,26 @@ import { HeapQueue } from './queue.js';
  *
  * The bucket width adapts to the traffic: narrower when keeping the run sorted costs more
  * than a few moves per event (crowded buckets), wider when the queue skips many empty
- * buckets between events. Re-bucketing keeps the order of events of equal time. Equal times
- * cost nothing to sort, so floods with constant hop delays do not narrow it.
+ * buckets between events. Narrower buckets come with a larger ring (up to 2^16 buckets), so the
+ * ring keeps covering as much time and events do not spill past it. Re-bucketing keeps the
+ * order of events of equal time. Equal times cost nothing to sort, so floods with constant hop
+ * delays do not narrow it.
  *
  * Pushing a time earlier than the last popped one throws.
  */
 export class CalendarQueue implements EventQueue {
   private invWidth: number;
-  private readonly mask: number;
-  private readonly ring: number;
+  private mask: number;
+  private ring: number;
   // Node pool: time, payload, next in bucket (-1: none). Free nodes are chained through `next`.
   private times: Float64Array;
   private payloads: Int32Array;
   private next: Int32Array;
   private freeHead = -1;
   private used = 0;
-  private readonly heads: Int32Array;
-  private readonly tails: Int32Array;
-  private readonly occupied: Uint32Array;
+  private heads: Int32Array;
+  private tails: Int32Array;
+  private occupied: Uint32Array;
   // The current run: every event of buckets <= cur, sorted by (time, insertion).
   private runTimes: Float64Array;
   private runPayloads: Int32Array;
@@ -53,11 +55,12 @@ export class CalendarQueue implements EventQueue {
   private work = 0;
   private advances = 0;
   private farPushes = 0;
+  private rebuckets = 0;
 
   /**
    * @param bucketWidthS - seconds per bucket to start with (it adapts). @defaultValue 1/1024
-   * @param buckets - ring size, a power of two >= 32 (the ring covers buckets × width
-   *   seconds). @defaultValue 16384
+   * @param buckets - ring size to start with, a power of two >= 32 (the ring covers buckets ×
+   *   width seconds; it grows as buckets narrow). @defaultValue 16384
    * @param initialCapacity - pooled events first allocated. @defaultValue 1024
    */
   constructor(bucketWidthS = 1 / 1024, buckets = 16384, initialCapacity = 1024) {
@@ -82,6 +85,11 @@ export class CalendarQueue implements EventQueue {
 
   get size(): number {
     return this.count;
+  }
+
+  /** Where the adaptation stands: the current bucket width and ring size, and how many times it re-bucketed. */
+  diagnostics(): { readonly bucketWidthS: number; readonly buckets: number; readonly rebuckets: number } {
+    return { bucketWidthS: 1 / this.invWidth, buckets: this.ring, rebuckets: this.rebuckets };
   }
 
   push(timeS: number, payload: number): void {
@@ -292,6 +300,7 @@ export class CalendarQueue implements EventQueue {
    * far events it now reaches come in.
    */
   private rebucket(invWidth: number): void {
+    this.rebuckets++;
     const n = this.runEnd - this.runHead + this.inRing;
     const t = new Float64Array(n);
     const p = new Int32Array(n);
@@ -306,7 +315,15 @@ export class CalendarQueue implements EventQueue {
         p[i++] = this.payloads[node]!;
       }
     }
-    if (this.inRing > 0) {
+    // Narrower buckets, larger ring (never smaller): it keeps covering as much time.
+    const ring = Math.max(this.ring, Math.min(MAX_RING, this.ring * 2 ** Math.round(Math.log2(invWidth / this.invWidth))));
+    if (ring !== this.ring) {
+      this.ring = ring;
+      this.mask = ring - 1;
+      this.heads = new Int32Array(ring).fill(-1);
+      this.tails = new Int32Array(ring).fill(-1);
+      this.occupied = new Uint32Array(ring >> 5);
+    } else if (this.inRing > 0) {
       this.heads.fill(-1);
       this.tails.fill(-1);
       this.occupied.fill(0);
@@ -384,6 +401,8 @@ export class CalendarQueue implements EventQueue {
   }
 }
 
+/** Largest ring: 2^16 buckets (the ring grows as buckets narrow, so it keeps covering as much time). */
+const MAX_RING = 2 ** 16;
 /** Narrowest bucket: 2^-40 s (about a picosecond). */
 const MAX_INV_WIDTH = 2 ** 40;
 /** Widest bucket: 2^30 s. */
