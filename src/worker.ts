@@ -4,7 +4,7 @@
  * never depend on which worker ran what.
  * @internal
  */
-import { runFloodTask, type FloodTask, type FloodTaskResult } from './broadcast/parallel.js';
+import { runFloodTask, type FloodTask } from './broadcast/parallel.js';
 import type { SweepRecord } from './sweep/record.js';
 import { NetworkCache, runTask, type SweepTask } from './sweep/task.js';
 
@@ -13,6 +13,8 @@ const cache = new NetworkCache();
 /** A task for a meshcast worker. */
 export type WorkerTask = { readonly kind: 'sweep'; readonly task: SweepTask } | { readonly kind: 'flood'; readonly task: FloodTask };
 
-export default function run(message: WorkerTask): SweepRecord | FloodTaskResult {
-  return message.kind === 'sweep' ? runTask(message.task, cache) : runFloodTask(message.task);
+export default function run(message: WorkerTask): SweepRecord | null {
+  if (message.kind === 'sweep') return runTask(message.task, cache);
+  runFloodTask(message.task); // its tallies are in the task's shared memory
+  return null;
 }

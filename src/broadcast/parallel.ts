@@ -24,8 +24,6 @@ export interface FloodTask {
   readonly roles: Int32Array;
   readonly tanks: Uint8Array;
   readonly stride: number;
-  readonly missing: Int32Array;
-  readonly lastNeededS: Float64Array;
   readonly origins: Int32Array;
   readonly perOrigin: boolean;
   readonly maxHops: number;
@@ -34,9 +32,15 @@ export interface FloodTask {
   readonly draws: PassDraws;
   readonly js: Int32Array;
   readonly queue: QueueKind;
+  /** Where the worker leaves its partial tallies, in shared memory (no copies back): merged by the pass. */
+  readonly out: FloodTaskResult;
 }
 
-/** What a worker sends back: its partial tallies, to be merged. @internal */
+/**
+ * A worker's partial tallies, in shared memory: missing counts and latest needed arrivals per
+ * row (starting from the pass's), last-heard times per node (starting NaN), counters (from 0).
+ * @internal
+ */
 export interface FloodTaskResult {
   readonly missing: Int32Array;
   readonly lastNeededS: Float64Array;
@@ -46,10 +50,11 @@ export interface FloodTaskResult {
 
 /**
  * Runs one worker's packets. Tank bits go straight into the shared tanks (a worker owns whole
- * tank bytes: packets are dealt out by byte); counts and times stay local for the merge.
+ * tank bytes: packets are dealt out by byte); counts and times go to the worker's own shared
+ * tallies, for the merge.
  * @internal
  */
-export function runFloodTask(t: FloodTask): FloodTaskResult {
+export function runFloodTask(t: FloodTask): void {
   const scratch = floodScratch(t.offsets);
   const out: FloodState = {
     offsets: t.offsets,
@@ -58,10 +63,10 @@ export function runFloodTask(t: FloodTask): FloodTaskResult {
     roles: t.roles,
     tanks: t.tanks,
     stride: t.stride,
-    missing: t.missing.slice(),
-    lastNeededS: t.lastNeededS.slice(),
-    lastHeardS: new Float64Array(t.roles.length).fill(NaN),
-    counters: new Float64Array(8),
+    missing: t.out.missing,
+    lastNeededS: t.out.lastNeededS,
+    lastHeardS: t.out.lastHeardS,
+    counters: t.out.counters,
     ...scratch,
     relays: relayBits(t.roles, scratch.relays),
     queue: createQueue(t.queue, 1024),
@@ -72,7 +77,16 @@ export function runFloodTask(t: FloodTask): FloodTaskResult {
     airtimeS: t.airtimeS,
   };
   floodSegments(out, t.draws, t.js);
-  return { missing: out.missing, lastNeededS: out.lastNeededS, lastHeardS: out.lastHeardS, counters: out.counters };
+}
+
+/** A worker's tallies before its floods, in shared memory: the pass's missing counts and latest needed arrivals, nothing heard, no counts. */
+function sharedTallies(missing: Int32Array, lastNeededS: Float64Array, n: number): FloodTaskResult {
+  return {
+    missing: sharedCopy(missing),
+    lastNeededS: sharedCopy(lastNeededS),
+    lastHeardS: new Float64Array(new SharedArrayBuffer(8 * n)).fill(NaN),
+    counters: new Float64Array(new SharedArrayBuffer(8 * 8)),
+  };
 }
 
 /**
@@ -97,8 +111,6 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
     roles: nodeRoles(p.forwards, state.holderRow, state.accepts, new Int32Array(new SharedArrayBuffer(4 * p.mesh.n))),
     tanks: state.tanks,
     stride: state.stride,
-    missing: state.missing,
-    lastNeededS: state.lastNeededS,
     origins: s.origins,
     perOrigin: s.duplicates === 'per-origin',
     maxHops: s.maxHops,
@@ -110,9 +122,9 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
   if (!(state.tanks.buffer instanceof SharedArrayBuffer)) throw new Error('tanks must be in shared memory');
   const active = shares.filter((js) => js.length > 0);
   const pool = createWorkerPool(Math.max(1, active.length));
-  let results: FloodTaskResult[];
+  const results = active.map(() => sharedTallies(state.missing, state.lastNeededS, p.mesh.n));
   try {
-    results = await Promise.all(active.map((js) => pool.run({ kind: 'flood', task: { ...base, js: Int32Array.from(js) } }) as Promise<FloodTaskResult>));
+    await Promise.all(active.map((js, w) => pool.run({ kind: 'flood', task: { ...base, js: Int32Array.from(js), out: results[w]! } })));
   } finally {
     await pool.destroy();
   }

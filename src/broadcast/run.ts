@@ -311,7 +311,7 @@ function copyState(p: PassState): PassState {
 }
 
 /** The array itself if it lives in shared memory, else a copy that does. @internal */
-export function sharedCopy<T extends Int32Array | Uint8Array | Float32Array>(a: T, always = true): T {
+export function sharedCopy<T extends Int32Array | Uint8Array | Float32Array | Float64Array>(a: T, always = true): T {
   if (!always && a.buffer instanceof SharedArrayBuffer) return a;
   const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
   copy.set(a as never);
