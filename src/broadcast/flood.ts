@@ -56,9 +56,8 @@ export interface FloodState {
    * arrival time of the current packet (+Infinity: none yet; reset for each packet), at 2v + 1
    * the time v last heard any copy (NaN: never; loaded from and stored back to
    * {@link FloodState.lastHeardS} around a batch of packets by {@link loadLastHeard} and
-   * {@link storeLastHeard}). A node
-   * settles at its earliest arrival t, and every later copy arrives at ≥ t, so
-   * `ta < times[2u]` alone rejects copies to settled nodes.
+   * {@link storeLastHeard}). A node settles at its earliest arrival t, and every later copy
+   * arrives at ≥ t, so `ta < times[2u]` alone rejects copies to settled nodes.
    */
   readonly times: Float64Array;
   /** Hop count of each node's earliest copy of the current packet (valid where times[2v] is finite). */
@@ -172,7 +171,8 @@ export function takePacket(
 }
 
 /**
- * Floods one packet through the mesh (contention off).
+ * Floods one packet through the mesh (contention off). Call it between {@link loadLastHeard}
+ * and {@link storeLastHeard}: it updates last-heard times where floods keep them.
  *
  * Semantics (DESIGN.md, "Semantics that tests pin"): origins receive at `sendS` with hop
  * count 1; a node handles its first copy — by (time, insertion sequence) — and forwards it

@@ -33,7 +33,7 @@ export interface FloodTask {
   readonly js: Int32Array;
   readonly queue: QueueKind;
   /** Where the worker leaves its partial tallies, in shared memory (no copies back): merged by the pass. */
-  readonly out: FloodTaskResult;
+  readonly out: FloodTallies;
 }
 
 /**
@@ -41,7 +41,7 @@ export interface FloodTask {
  * row (starting from the pass's), last-heard times per node (starting NaN), counters (from 0).
  * @internal
  */
-export interface FloodTaskResult {
+export interface FloodTallies {
   readonly missing: Int32Array;
   readonly lastNeededS: Float64Array;
   readonly lastHeardS: Float64Array;
@@ -80,7 +80,7 @@ export function runFloodTask(t: FloodTask): void {
 }
 
 /** A worker's tallies before its floods, in shared memory: the pass's missing counts and latest needed arrivals, nothing heard, no counts. */
-function sharedTallies(missing: Int32Array, lastNeededS: Float64Array, n: number): FloodTaskResult {
+function sharedTallies(missing: Int32Array, lastNeededS: Float64Array, n: number): FloodTallies {
   return {
     missing: sharedCopy(missing),
     lastNeededS: sharedCopy(lastNeededS),
@@ -122,15 +122,15 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
   if (!(state.tanks.buffer instanceof SharedArrayBuffer)) throw new Error('tanks must be in shared memory');
   const active = shares.filter((js) => js.length > 0);
   const pool = createWorkerPool(Math.max(1, active.length));
-  const results = active.map(() => sharedTallies(state.missing, state.lastNeededS, p.mesh.n));
+  const tallies = active.map(() => sharedTallies(state.missing, state.lastNeededS, p.mesh.n));
   try {
-    await Promise.all(active.map((js, w) => pool.run({ kind: 'flood', task: { ...base, js: Int32Array.from(js), out: results[w]! } })));
+    await Promise.all(active.map((js, w) => pool.run({ kind: 'flood', task: { ...base, js: Int32Array.from(js), out: tallies[w]! } })));
   } finally {
     await pool.destroy();
   }
   // Merge: missing counts fall by what each worker delivered; times take the latest.
   const before = state.missing.slice();
-  for (const r of results) {
+  for (const r of tallies) {
     for (let row = 0; row < before.length; row++) state.missing[row]! -= before[row]! - r.missing[row]!;
     for (let row = 0; row < before.length; row++) if (r.lastNeededS[row]! > state.lastNeededS[row]!) state.lastNeededS[row] = r.lastNeededS[row]!;
     for (let v = 0; v < r.lastHeardS.length; v++) {
