@@ -186,6 +186,41 @@ describe('broadcast semantics', () => {
     expect(r.endpoint('M3').lastHeardS).toBeCloseTo(15 * 70 + 3 * 1.1, 9);
   });
 
+  it.each([1, 2, 3])('meters complete with their tank, gas / water modules after a hand-off, and a repeat pass keeps earlier completions (seed %i)', (seed) => {
+    const spec: BroadcastSpec = { ...base, targets: { kinds: ['meter', 'gasModule', 'waterModule'] } };
+    const handoff = { attemptSuccess: 0.7, maxAttempts: 3, wakeIntervalS: 300, transferS: 20 };
+    const first = runBroadcast(utilityNet, spec, { seed, handoff });
+    const second = runBroadcast(utilityNet, spec, { seed, handoff, previous: first });
+    expect(second.completed).toBeGreaterThan(first.completed);
+    let children = 0;
+    for (const r of [first, second]) {
+      const times: number[] = [];
+      for (const id of r.targetIds()) {
+        const e = r.endpoint(id);
+        if (e.completedS === null) continue;
+        times.push(e.completedS);
+        expect(e.completedS).toBeLessThanOrEqual(r.endS);
+        if (e.holder === id) {
+          // A mesh endpoint completes at its last needed packet, which it heard.
+          expect(e.tank!.missing).toBe(0);
+          expect(e.completedS).toBeLessThanOrEqual(e.lastHeardS!);
+        } else {
+          children++;
+          const parent = r.endpoint(e.holder);
+          expect(parent.tank!.missing).toBe(0);
+          // Its parent is a meter target here: the hand-off starts once the parent's tank is whole.
+          expect(e.completedS).toBeGreaterThan(parent.completedS!);
+        }
+      }
+      expect(Array.from(r.completionTimesS())).toEqual(times.sort((x, y) => x - y));
+    }
+    expect(children).toBeGreaterThan(0);
+    for (const id of first.targetIds()) {
+      const done = first.endpoint(id).completedS;
+      if (done !== null) expect(second.endpoint(id).completedS).toBe(done);
+    }
+  });
+
   it('the per-layer table and completion summary add up', () => {
     const r = runBroadcast(utilityNet, base, { seed: 2 });
     expect(r.layers.reduce((a, l) => a + l.targets, 0)).toBe(r.targets);

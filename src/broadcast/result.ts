@@ -125,11 +125,29 @@ export interface PassState {
   readonly stride: number;
   readonly missing: Int32Array;
   readonly lastNeededS: Float64Array;
-  readonly targetCompletedS: Float64Array;
+  /**
+   * Per target, when its hand-off completed (NaN: not yet) — only for selections with gas /
+   * water module targets (else empty): a target holding its own tank completes with its row,
+   * see {@link targetCompletionS}.
+   */
+  readonly handoffCompletedS: Float64Array;
   readonly lastHeardS: Float64Array;
   readonly counters: Float64Array;
   readonly handoffAttempts: number;
   readonly handoffFailures: number;
+}
+
+/**
+ * When target `t` completed (NaN: not complete): a target holding its own tank, with its row
+ * (at the row's last needed arrival, once none is missing); a gas / water module, at the end
+ * of its hand-off.
+ * @internal
+ */
+export function targetCompletionS(state: PassState, t: number): number {
+  const holder = state.targetHolder[t]!;
+  if (holder !== state.targets[t]) return state.handoffCompletedS[t]!;
+  const row = state.holderRow[holder]!;
+  return state.missing[row] === 0 ? state.lastNeededS[row]! : NaN;
 }
 
 /** A compact, JSON-ready summary of a pass (what the CLI prints and sweeps record). */
@@ -240,7 +258,7 @@ export class BroadcastResult {
     this.spec = spec;
     this.meta = meta;
     this.state = state;
-    const { targets, targetHolder, holderRow, accepts, targetCompletedS } = state;
+    const { targets, targetHolder, holderRow, accepts, handoffCompletedS } = state;
     this.targets = targets.length;
     // Per-layer tallies in typed arrays indexed by layer + 1 (slot 0: unreachable, layer -1).
     let maxLayer = 0;
@@ -257,7 +275,7 @@ export class BroadcastResult {
       if (reachable[holder] === 0) unreachable++;
       const slot = mesh.layer[holder]! + 1;
       layerTargets[slot]!++;
-      const done = targetCompletedS[t]!;
+      const done = targetCompletionS(state, t);
       if (done === done) {
         completed++;
         layerDone[slot]!++;
@@ -293,8 +311,9 @@ export class BroadcastResult {
       const h = state.lastHeardS[v]!;
       if (h > lastHeard) lastHeard = h;
     }
-    for (let t = 0; t < targets.length; t++) {
-      const done = targetCompletedS[t]!;
+    // A row completes at an arrival its holder heard, so only hand-offs can end later.
+    for (let t = 0; t < handoffCompletedS.length; t++) {
+      const done = handoffCompletedS[t]!;
       if (done > lastHeard) lastHeard = done;
     }
     this.endS = lastHeard;
@@ -354,7 +373,9 @@ export class BroadcastResult {
 
   /** Completion times (clock seconds) of completed targets, ascending. */
   completionTimesS(): Float64Array {
-    return this.state.targetCompletedS.filter((x) => !Number.isNaN(x)).sort();
+    return Float64Array.from(this.state.targets, (_, t) => targetCompletionS(this.state, t))
+      .filter((x) => !Number.isNaN(x))
+      .sort();
   }
 
   /**
@@ -386,7 +407,7 @@ export class BroadcastResult {
     const parent = this.mesh.parent[v]!;
     const holder = t >= 0 ? this.state.targetHolder[t]! : parent >= 0 ? parent : v;
     const row = this.state.holderRow[holder]!;
-    const completedS = t >= 0 ? this.state.targetCompletedS[t]! : NaN;
+    const completedS = t >= 0 ? targetCompletionS(this.state, t) : NaN;
     const heard = this.state.lastHeardS[holder]!;
     const done = !Number.isNaN(completedS);
     const activationS = done ? Math.max(completedS, this.spec.activationAtS) : NaN;

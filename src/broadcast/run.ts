@@ -238,26 +238,22 @@ export function runBroadcasts(network: Network | CompiledMesh, specs: readonly B
 export function finishPass(p: PreparedPass, air: AirStats | null = null, nodeAirtimeS: Float64Array | null = null): BroadcastResult {
   const { mesh, s, state, draws } = p;
   const { seed, replication, pass } = draws;
-  // Targets complete when their holder's row completes — at once for mesh endpoints, after a
-  // hand-off for gas / water modules.
+  // Targets complete when their holder's row completes — at once for mesh endpoints (see
+  // targetCompletionS), after a hand-off for gas / water modules.
   let handoffAttempts = 0;
   let handoffFailures = 0;
-  const { targets, targetHolder, holderRow, missing, lastNeededS, targetCompletedS } = state;
-  for (let t = 0; t < targets.length; t++) {
-    if (!Number.isNaN(targetCompletedS[t]!)) continue;
+  const { targets, targetHolder, holderRow, missing, lastNeededS, handoffCompletedS } = state;
+  for (let t = 0; t < handoffCompletedS.length; t++) {
     const v = targets[t]!;
+    if (targetHolder[t] === v || !Number.isNaN(handoffCompletedS[t]!)) continue;
     const row = holderRow[targetHolder[t]!]!;
     if (missing[row] !== 0) continue;
     const rowDone = lastNeededS[row]!; // a complete row's last needed packet completed it
-    if (targetHolder[t] === v) {
-      targetCompletedS[t] = rowDone;
-      continue;
-    }
     const rng = createStream(seed, 'rep', replication, 'pass', pass, 'handoff', v);
     const result = handOff(p.handoff, Math.max(rowDone, s.startS), rng);
     handoffAttempts += result.attempts;
     if (Number.isNaN(result.completedS)) handoffFailures++;
-    else targetCompletedS[t] = result.completedS;
+    else handoffCompletedS[t] = result.completedS;
   }
   const reachable = reachableFrom(mesh, s.origins, p.forwards);
   return new BroadcastResult(
@@ -287,7 +283,7 @@ function freshState(mesh: CompiledMesh, spec: BroadcastSpec, packets: number): P
     stride,
     missing: new Int32Array(rows).fill(packets),
     lastNeededS: new Float64Array(rows).fill(-Infinity),
-    targetCompletedS: new Float64Array(sel.targets.length).fill(NaN),
+    handoffCompletedS: new Float64Array(sel.handsOff ? sel.targets.length : 0).fill(NaN),
     lastHeardS: new Float64Array(mesh.n).fill(NaN),
     counters: new Float64Array(8),
     handoffAttempts: 0,
@@ -302,7 +298,7 @@ function copyState(p: PassState): PassState {
     tanks: sharedCopy(p.tanks),
     missing: p.missing.slice(),
     lastNeededS: p.lastNeededS.slice(),
-    targetCompletedS: p.targetCompletedS.slice(),
+    handoffCompletedS: p.handoffCompletedS.slice(),
     lastHeardS: p.lastHeardS.slice(),
     counters: new Float64Array(8),
     handoffAttempts: 0,

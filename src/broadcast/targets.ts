@@ -19,6 +19,8 @@ export interface TargetSelection {
   readonly rowHolder: Int32Array;
   /** 1 where the row's holder takes broadcast images (no Disable Broadcasts / Encrypt FW Download). */
   readonly accepts: Uint8Array;
+  /** True when some target is a gas / water module (its holder is its electric parent). */
+  readonly handsOff: boolean;
 }
 
 const selections = new WeakMap<CompiledMesh, Map<unknown, TargetSelection>>();
@@ -48,12 +50,14 @@ function computeSelection(mesh: CompiledMesh, wants: (v: number) => boolean): Ta
   const rowHolder = new Int32Array(n);
   let count = 0;
   let rows = 0;
+  let handsOff = false;
   for (let v = 0; v < n; v++) {
     if (!wants(v)) continue;
     targetOf[v] = count;
     targets[count] = v;
     const p = mesh.parent[v]!;
     const holder = p >= 0 ? p : v;
+    if (holder !== v) handsOff = true;
     holders[count++] = holder;
     if (holderRow[holder] === -1) {
       holderRow[holder] = rows;
@@ -70,5 +74,6 @@ function computeSelection(mesh: CompiledMesh, wants: (v: number) => boolean): Ta
     holderRow,
     rowHolder: rowHolder.slice(0, rows),
     accepts,
+    handsOff,
   };
 }
