@@ -28,15 +28,14 @@ export interface FloodState {
   readonly neighbours: Int32Array;
   readonly linkSuccess: Float32Array;
   /**
-   * What each node does with a packet it gets, in one number (see {@link nodeRoles}): bit 0
-   * set when it forwards in this pass, and `role >> 1` one more than the tank row that takes
-   * the packet (0: none).
+   * Per node, one more than the tank row that takes the packets it gets (0: none), see
+   * {@link takerRows}.
    */
-  readonly roles: Int32Array;
+  readonly rowOf: Int32Array;
   /**
-   * Bit `v & 31` of word `v >> 5` set where node v forwards in this pass (see {@link relayBits}):
-   * bit 0 of {@link FloodState.roles} in 1/32 of the memory, so the check made for every event
-   * handled stays in cache.
+   * Bit `v & 31` of word `v >> 5` set where node v forwards in this pass (see
+   * {@link relayBits}): one bit per node, so the check made for every event handled stays in
+   * cache.
    */
   readonly relays: Int32Array;
   /** Flat tank bitset, `stride` bytes per row; bit = 1 while the packet is missing. */
@@ -84,31 +83,30 @@ export interface FloodState {
 }
 
 /**
- * The {@link FloodState.roles} of a pass: per node, `2 * (row + 1) + forwards`, where `row` is
- * the tank row the node takes packets into (-1: it holds none, or its row refuses broadcasts —
- * Disable Broadcasts / Encrypt FW Download) and `forwards` is 1 where it relays in this pass
- * (mesh relays; of the collectors, origins only). One load per node handled instead of three.
- * @param forwards - 1 where the node forwards in this pass
+ * The {@link FloodState.rowOf} of a pass: per node, one more than the tank row it takes packets
+ * into, 0 where it holds none or its row refuses broadcasts (Disable Broadcasts / Encrypt FW
+ * Download). One load per node reached instead of two.
  * @param holderRow - tank row held by each node (-1: none)
  * @param accepts - 1 where the row takes the image
  * @internal
  */
-export function nodeRoles(forwards: Uint8Array, holderRow: Int32Array, accepts: Uint8Array, out: Int32Array = new Int32Array(forwards.length)): Int32Array {
-  for (let v = 0; v < forwards.length; v++) {
+export function takerRows(holderRow: Int32Array, accepts: Uint8Array, out: Int32Array = new Int32Array(holderRow.length)): Int32Array {
+  for (let v = 0; v < holderRow.length; v++) {
     const row = holderRow[v]!;
-    out[v] = 2 * (row >= 0 && accepts[row] === 1 ? row + 1 : 0) + forwards[v]!;
+    out[v] = row >= 0 && accepts[row] === 1 ? row + 1 : 0;
   }
   return out;
 }
 
 /**
- * The {@link FloodState.relays} bits of the given roles.
+ * The {@link FloodState.relays} bits of a pass.
+ * @param forwards - 1 where the node forwards in this pass (mesh relays; of the collectors, origins only)
  * @param out - ⌈n / 32⌉ words to write them to
  * @internal
  */
-export function relayBits(roles: Int32Array, out: Int32Array = new Int32Array((roles.length + 31) >> 5)): Int32Array {
+export function relayBits(forwards: Uint8Array, out: Int32Array = new Int32Array((forwards.length + 31) >> 5)): Int32Array {
   out.fill(0);
-  for (let v = 0; v < roles.length; v++) if ((roles[v]! & 1) !== 0) out[v >> 5] = out[v >> 5]! | (1 << (v & 31));
+  for (let v = 0; v < forwards.length; v++) if (forwards[v] === 1) out[v >> 5] = out[v >> 5]! | (1 << (v & 31));
   return out;
 }
 
@@ -118,11 +116,11 @@ export function relayBits(roles: Int32Array, out: Int32Array = new Int32Array((r
  * as the largest out-degree.
  * @internal
  */
-export function floodScratch(offsets: Int32Array): Pick<FloodState, 'times' | 'hops' | 'relays' | 'heardBy' | 'heardAt'> {
+export function floodScratch(offsets: Int32Array): Pick<FloodState, 'times' | 'hops' | 'heardBy' | 'heardAt'> {
   const n = offsets.length - 1;
   let degree = 0;
   for (let v = 1; v < offsets.length; v++) degree = Math.max(degree, offsets[v]! - offsets[v - 1]!);
-  return { times: new Float64Array(2 * n), hops: new Int32Array(n), relays: new Int32Array((n + 31) >> 5), heardBy: new Int32Array(degree), heardAt: new Float64Array(degree) };
+  return { times: new Float64Array(2 * n), hops: new Int32Array(n), heardBy: new Int32Array(degree), heardAt: new Float64Array(degree) };
 }
 
 /**
@@ -171,6 +169,26 @@ export function takePacket(
 }
 
 /**
+ * After a flood, every node with an in-time arrival takes the packet into its tank at its
+ * earliest one, in node order (tank rows walked in memory order): the same outcome as taking it
+ * as each node is handled.
+ * @param earliest - earliest arrival of node v at `earliest[step * v]` (+Infinity: none)
+ * @returns the nodes reached
+ */
+function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, step: number): number {
+  const { rowOf, tanks, stride, missing, lastNeededS } = s;
+  let reached = 0;
+  for (let v = 0; v < rowOf.length; v++) {
+    const t = earliest[step * v]!;
+    if (t === Infinity) continue;
+    reached++;
+    const row = rowOf[v]! - 1;
+    if (row >= 0) takePacket(tanks, stride, missing, lastNeededS, row, segment, t);
+  }
+  return reached;
+}
+
+/**
  * Floods one packet through the mesh (contention off). Call it between {@link loadLastHeard}
  * and {@link storeLastHeard}: it updates last-heard times where floods keep them.
  *
@@ -186,25 +204,22 @@ export function takePacket(
  * full event-per-copy simulation would, in the same order (a test compares the two).
  *
  * Every node with an in-time arrival is handled at its earliest one, so tanks take the packet
- * after the flood, in node order, at those times: the same outcome as taking it as each node
- * is handled, with the tank rows walked in memory order instead of in scattered flood order.
+ * after the flood, at those times (`takeAtEarliest`).
  * @param segment - image segment index (tank bit)
  * @param sendS - head-end send time
  * @param rng - this packet's stream for link trials
  * @param delay - this packet's per-hop delay sampler
  */
 export function floodPacket(s: FloodState, segment: number, sendS: number, rng: Rng, delay: DelaySampler): void {
-  const { offsets, neighbours, linkSuccess, roles, relays, tanks, missing, lastNeededS } = s;
+  const { offsets, neighbours, linkSuccess, relays } = s;
   const { times, hops, origins, queue, counters, maxHops, airtimeS, heardBy, heardAt } = s;
   const expiryS = sendS + s.ttlS;
-  const stride = s.stride;
   let transmissions = 0;
   let receptions = 0;
   let lost = 0;
   let inTime = 0;
   let expired = 0;
   let hopLimited = 0;
-  let reached = 0;
   queue.clear();
   for (let i = 0; i < times.length; i += 2) times[i] = Infinity;
   for (let i = 0; i < origins.length; i++) {
@@ -256,13 +271,7 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
       queue.push(ta, u);
     }
   }
-  for (let v = 0; v < roles.length; v++) {
-    const t = times[2 * v]!;
-    if (t === Infinity) continue;
-    reached++;
-    const role = roles[v]!;
-    if (role >= 2) takePacket(tanks, stride, missing, lastNeededS, (role >> 1) - 1, segment, t);
-  }
+  const reached = takeAtEarliest(s, segment, times, 2);
   counters[COUNTER.transmissions]! += transmissions;
   counters[COUNTER.receptions]! += receptions;
   counters[COUNTER.lost]! += lost;
@@ -281,8 +290,8 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, rng: 
  * Counters add up the floods' transmissions and receptions; `reached` counts each node once,
  * and every in-time copy beyond a node's first (whichever origin sent it) is a duplicate — the
  * redundant receptions overlapping floods cost.
- * @param perOrigin - one flood state per origin (origins = that one origin, roles without tank
- *   rows so the floods leave the tanks alone), sharing the pass's outputs
+ * @param perOrigin - one flood state per origin (origins = that one origin, no tank rows so
+ *   the floods leave the tanks alone), sharing the pass's outputs
  * @param s - the pass's flood state (tanks and counters are written through it)
  * @param firstS - scratch, n entries: earliest arrival per node over the origins
  * @internal
@@ -296,7 +305,7 @@ export function floodPacketPerOrigin(
   rngs: readonly Rng[],
   delays: readonly DelaySampler[],
 ): void {
-  const { counters, times, roles, tanks, stride, missing, lastNeededS } = s;
+  const { counters, times } = s;
   const reachedBefore = counters[COUNTER.reached]!;
   const duplicatesBefore = counters[COUNTER.duplicates]!;
   // In-time copies over all floods: each flood's duplicates plus its first copies to non-origins.
@@ -309,14 +318,7 @@ export function floodPacketPerOrigin(
     inTime += counters[COUNTER.duplicates]! - d + (counters[COUNTER.reached]! - r - 1);
     for (let v = 0; v < firstS.length; v++) if (times[2 * v]! < firstS[v]!) firstS[v] = times[2 * v]!;
   }
-  let reached = 0;
-  for (let v = 0; v < firstS.length; v++) {
-    const t = firstS[v]!;
-    if (t === Infinity) continue;
-    reached++;
-    const role = roles[v]!;
-    if (role >= 2) takePacket(tanks, stride, missing, lastNeededS, (role >> 1) - 1, segment, t);
-  }
+  const reached = takeAtEarliest(s, segment, firstS, 1);
   counters[COUNTER.reached] = reachedBefore + reached;
   counters[COUNTER.duplicates] = duplicatesBefore + inTime - (reached - perOrigin.length);
 }

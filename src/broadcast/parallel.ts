@@ -5,7 +5,7 @@ import type { QueueKind } from '../engine/queue.js';
 import { ValidationError } from '../errors.js';
 import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
-import { floodScratch, nodeRoles, relayBits, type FloodState } from './flood.js';
+import { floodScratch, relayBits, takerRows, type FloodState } from './flood.js';
 import type { BroadcastResult } from './result.js';
 import { finishPass, floodSegments, preparePass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
 import type { BroadcastSpec } from './spec.js';
@@ -21,7 +21,8 @@ export interface FloodTask {
   readonly offsets: Int32Array;
   readonly neighbours: Int32Array;
   readonly linkSuccess: Float32Array;
-  readonly roles: Int32Array;
+  readonly rowOf: Int32Array;
+  readonly relays: Int32Array;
   readonly tanks: Uint8Array;
   readonly stride: number;
   readonly origins: Int32Array;
@@ -55,20 +56,19 @@ export interface FloodTallies {
  * @internal
  */
 export function runFloodTask(t: FloodTask): void {
-  const scratch = floodScratch(t.offsets);
   const out: FloodState = {
     offsets: t.offsets,
     neighbours: t.neighbours,
     linkSuccess: t.linkSuccess,
-    roles: t.roles,
+    rowOf: t.rowOf,
+    relays: t.relays,
     tanks: t.tanks,
     stride: t.stride,
     missing: t.out.missing,
     lastNeededS: t.out.lastNeededS,
     lastHeardS: t.out.lastHeardS,
     counters: t.out.counters,
-    ...scratch,
-    relays: relayBits(t.roles, scratch.relays),
+    ...floodScratch(t.offsets),
     queue: createQueue(t.queue, 1024),
     origins: t.origins,
     perOrigin: t.perOrigin,
@@ -108,7 +108,8 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
     offsets: sharedCopy(p.mesh.offsets, false),
     neighbours: sharedCopy(p.mesh.neighbours, false),
     linkSuccess: sharedCopy(p.mesh.linkSuccess, false),
-    roles: nodeRoles(p.forwards, state.holderRow, state.accepts, new Int32Array(new SharedArrayBuffer(4 * p.mesh.n))),
+    rowOf: takerRows(state.holderRow, state.accepts, new Int32Array(new SharedArrayBuffer(4 * p.mesh.n))),
+    relays: relayBits(p.forwards, new Int32Array(new SharedArrayBuffer(4 * ((p.mesh.n + 31) >> 5)))),
     tanks: state.tanks,
     stride: state.stride,
     origins: s.origins,

@@ -8,7 +8,7 @@ import { delaySampler, type DelaySampler, type DelaySpec } from '../random/distr
 import { createStream, type Rng, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import { runContended, type AirStats } from './contention.js';
-import { floodPacket, floodPacketPerOrigin, floodScratch, loadLastHeard, nodeRoles, relayBits, storeLastHeard, type FloodState } from './flood.js';
+import { floodPacket, floodPacketPerOrigin, floodScratch, loadLastHeard, relayBits, storeLastHeard, takerRows, type FloodState } from './flood.js';
 import { handOff, resolveHandoff, type Handoff, type HandoffOptions } from './handoff.js';
 import { BroadcastResult, type PassState } from './result.js';
 import { resolveSpec, type BroadcastSpec, type ResolvedSpec } from './spec.js';
@@ -69,22 +69,25 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   return finishPass(p);
 }
 
-type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'relays' | 'heardBy' | 'heardAt' | 'roles'>;
+type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'relays' | 'heardBy' | 'heardAt' | 'rowOf'>;
 /** Per mesh: the scratch arrays, and event queues by kind (kept with their grown pools and adapted bucket widths). */
 const scratch = new WeakMap<CompiledMesh, FloodScratch & { readonly queues: Map<QueueKind, EventQueue> }>();
 
 /**
- * The flood scratch of a mesh (earliest arrival, last heard and hop count per node, node
- * roles, one transmission's copies, event queues), kept between passes: floods set what they
- * use, and runs are synchronous, so one set per mesh is enough and saves allocating (and
- * faulting in) 24 bytes per node and a grown queue for every pass.
+ * The flood scratch of a mesh (earliest arrival, last heard and hop count per node, tank rows
+ * and relay bits, one transmission's copies, event queues), kept between passes: floods set
+ * what they use, and runs are synchronous, so one set per mesh is enough and saves allocating
+ * (and faulting in) 28 bytes per node and a grown queue for every pass.
  */
 function scratchFor(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { readonly queue: EventQueue } {
   let s = scratch.get(mesh);
-  if (s === undefined) scratch.set(mesh, (s = { ...floodScratch(mesh.offsets), roles: new Int32Array(mesh.n), queues: new Map() }));
+  if (s === undefined) {
+    const n = mesh.n;
+    scratch.set(mesh, (s = { ...floodScratch(mesh.offsets), rowOf: new Int32Array(n), relays: new Int32Array((n + 31) >> 5), queues: new Map() }));
+  }
   let queue = s.queues.get(kind);
   if (queue === undefined) s.queues.set(kind, (queue = createQueue(kind, 1024)));
-  return { times: s.times, hops: s.hops, relays: s.relays, roles: s.roles, heardBy: s.heardBy, heardAt: s.heardAt, queue };
+  return { times: s.times, hops: s.hops, relays: s.relays, rowOf: s.rowOf, heardBy: s.heardBy, heardAt: s.heardAt, queue };
 }
 
 /** Everything a pass needs once its inputs are checked. @internal */
@@ -141,14 +144,14 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
 }
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
-export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'times' | 'hops' | 'relays' | 'heardBy' | 'heardAt' | 'queue'> & {
-  /** Where to write the pass's node roles (n entries). */
-  readonly roles: Int32Array;
+export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'times' | 'hops' | 'heardBy' | 'heardAt' | 'queue'> & {
+  /** Where to write the pass's tank rows per node (n entries) and relay bits (⌈n / 32⌉ words). */
+  readonly rowOf: Int32Array;
+  readonly relays: Int32Array;
 };
 
 /** A flood state over a prepared pass's read-only inputs and the given outputs. @internal */
 export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
-  const roles = nodeRoles(p.forwards, p.state.holderRow, p.state.accepts, out.roles);
   return {
     offsets: p.mesh.offsets,
     neighbours: p.mesh.neighbours,
@@ -160,8 +163,8 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
     ttlS: p.s.ttlS,
     airtimeS: p.radio.airtimeS,
     ...out,
-    roles,
-    relays: relayBits(roles, out.relays),
+    rowOf: takerRows(p.state.holderRow, p.state.accepts, out.rowOf),
+    relays: relayBits(p.forwards, out.relays),
   };
 }
 
@@ -203,8 +206,8 @@ function packetDelays(d: PassDraws, segment: number, origin = 0): DelaySampler {
  */
 function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array): void {
   const n = flood.hops.length;
-  const relayOnly = flood.roles.map((role) => role & 1);
-  const perOrigin = Array.from(flood.origins, (_, i) => ({ ...flood, origins: flood.origins.subarray(i, i + 1), roles: relayOnly, perOrigin: false }));
+  const noTanks = new Int32Array(n);
+  const perOrigin = Array.from(flood.origins, (_, i) => ({ ...flood, origins: flood.origins.subarray(i, i + 1), rowOf: noTanks, perOrigin: false }));
   const firstS = new Float64Array(n);
   for (let k = 0; k < js.length; k++) {
     const j = js[k]!;

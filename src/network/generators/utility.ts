@@ -323,8 +323,6 @@ function utilityColumns(options: UtilityOptions): { columns: UtilityColumns; lin
   return { columns, links: pairLinks(layout, rule, pairs, finalOf) };
 }
 
-
-
 function idOf(c: UtilityColumns, i: number): string {
   return `${PREFIX[c.kind[i]!]}${c.serial[i]}`;
 }
