@@ -8,9 +8,12 @@
  *
  * Every figure is a ratio to a baseline measured in the same process (these machines are
  * shared and noisy): floods against a breadth-first walk making the same draws. Times are the
- * minimum over the iterations (the least disturbed run). Answers are checked first: every
- * queue implementation must give the same result.
+ * minimum over the iterations (the least disturbed run). Each queue implementation is measured
+ * in a process of its own (`--queue K`), as a user's process runs one: timing them all in one
+ * process would make the flood's queue calls polymorphic and slow every one of them down. Answers
+ * are checked first: every queue implementation must give the same result.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -30,9 +33,21 @@ interface Row {
   readonly workload: string;
   readonly task: string;
   readonly minMs: number;
+  /** The breadth-first floor's min time, in the same process. */
+  readonly bfsMs: number;
   readonly ratio: number;
   readonly receptionsPerS: number;
   readonly nsPerReception: number;
+  /** The pass summary at seed 1, which every queue must reproduce. */
+  readonly answer: string;
+}
+
+/** What one queue's process measured. */
+interface ChildReport {
+  readonly rows: Row[];
+  readonly gridBuildS: number;
+  readonly utilityBuildS: number;
+  readonly w5: { readonly offMs: number; readonly onMs: number; readonly air: AirStats } | null;
 }
 
 function minMs(task: { result: unknown }): number {
@@ -41,14 +56,11 @@ function minMs(task: { result: unknown }): number {
   return r.latency.min;
 }
 
-async function workload(key: string, name: string, mesh: CompiledMesh, spec: BroadcastSpec, delay: DelaySpec, iterations: number, queues = QUEUES): Promise<Row[]> {
+/** One workload with one queue, against the breadth-first floor, in this process. */
+async function workload(key: string, name: string, mesh: CompiledMesh, spec: BroadcastSpec, delay: DelaySpec, iterations: number, queue: QueueKind): Promise<Row> {
   const origin = mesh.index(spec.origins[0]!);
   const packets = spec.packets ?? 1;
-  const reference = runBroadcast(mesh, spec, { seed: 1, radio: { delay } });
-  for (const queue of queues) {
-    const r = runBroadcast(mesh, spec, { seed: 1, radio: { delay }, queue });
-    if (JSON.stringify(r.summary()) !== JSON.stringify(reference.summary())) throw new Error(`${name}: queue ${queue} disagrees`);
-  }
+  const reference = runBroadcast(mesh, spec, { seed: 1, radio: { delay }, queue });
   const receptions = reference.stats.receptions;
   const bench = new Bench({ iterations, time: 0, warmupIterations: 1, warmupTime: 0 });
   let seed = 2;
@@ -56,91 +68,113 @@ async function workload(key: string, name: string, mesh: CompiledMesh, spec: Bro
     for (let k = 0; k < packets; k++) bfsSameDraws(mesh, origin, seed, delay, k);
     seed++;
   });
-  for (const queue of queues) {
-    bench.add(`runBroadcast/${queue}`, () => {
-      runBroadcast(mesh, spec, { seed: seed++, radio: { delay }, queue });
-    });
-  }
-  await bench.run();
-  const bfs = minMs(bench.tasks[0]!);
-  process.stderr.write(`  ${name}: done\n`);
-  return bench.tasks.map((t) => {
-    const ms = minMs(t);
-    return {
-      key: `${key}/${t.name}`,
-      workload: name,
-      task: t.name,
-      minMs: ms,
-      ratio: ms / bfs,
-      receptionsPerS: receptions / (ms / 1000),
-      nsPerReception: (ms * 1e6) / receptions,
-    };
+  bench.add(`runBroadcast/${queue}`, () => {
+    runBroadcast(mesh, spec, { seed: seed++, radio: { delay }, queue });
   });
+  await bench.run();
+  const bfsMs = minMs(bench.tasks[0]!);
+  const ms = minMs(bench.tasks[1]!);
+  process.stderr.write(`  ${name}, ${queue}: done\n`);
+  return {
+    key: `${key}/runBroadcast/${queue}`,
+    workload: name,
+    task: `runBroadcast/${queue}`,
+    minMs: ms,
+    bfsMs,
+    ratio: ms / bfsMs,
+    receptionsPerS: receptions / (ms / 1000),
+    nsPerReception: (ms * 1e6) / receptions,
+    answer: JSON.stringify(reference.summary()),
+  };
 }
 
-async function main(): Promise<void> {
+/** The workloads that measure each queue: every queue on W1 and the utility, two on W2, the default on W4. */
+const MEASURED: Record<string, readonly QueueKind[]> = { W1: QUEUES, W2: ['calendar', 'radix'], W4: ['calendar'], U: QUEUES };
+const measures = (key: string, queue: QueueKind): boolean => MEASURED[key]!.includes(queue);
+
+/** Runs every workload that measures `queue`, in this process (W5, contention on, with the default queue). */
+async function measureQueue(queue: QueueKind): Promise<ChildReport> {
   const rows: Row[] = [];
   const side = quick ? 300 : 1000;
   const t0 = performance.now();
   const grid = generators.gridMesh({ width: side, success: 0.9 });
   const gridBuildS = (performance.now() - t0) / 1000;
   const it = quick ? 5 : 7;
-  rows.push(...(await workload('W1', `W1 grid ${side}×${side}, p=0.9, 1 packet`, grid, { origins: ['C1'], packets: 1, ...research }, exponential, it)));
-  rows.push(
-    ...(await workload('W2', `W2 grid ${side}×${side}, 20 packets 5 s apart`, grid, { origins: ['C1'], packets: 20, spacingS: 5, ...research }, exponential, quick ? 3 : 3, ['calendar', 'radix'])),
-  );
-  for (const s of quick ? [32, 100, 300] : [32, 100, 316, 1000]) {
-    const mesh = s === side ? grid : generators.gridMesh({ width: s, success: 0.9 });
-    rows.push(...(await workload(`W4-${s * s}`, `W4 grid ${(s * s).toLocaleString('en-US')} nodes`, mesh, { origins: ['C1'], packets: Math.max(1, Math.round(1e5 / (s * s))), ...research }, exponential, it, ['calendar'])));
+  if (measures('W1', queue)) rows.push(await workload('W1', `W1 grid ${side}×${side}, p=0.9, 1 packet`, grid, { origins: ['C1'], packets: 1, ...research }, exponential, it, queue));
+  if (measures('W2', queue)) rows.push(await workload('W2', `W2 grid ${side}×${side}, 20 packets 5 s apart`, grid, { origins: ['C1'], packets: 20, spacingS: 5, ...research }, exponential, 3, queue));
+  if (measures('W4', queue)) {
+    for (const s of quick ? [32, 100, 300] : [32, 100, 316, 1000]) {
+      const mesh = s === side ? grid : generators.gridMesh({ width: s, success: 0.9 });
+      const packets = Math.max(1, Math.round(1e5 / (s * s)));
+      rows.push(await workload(`W4-${s * s}`, `W4 grid ${(s * s).toLocaleString('en-US')} nodes`, mesh, { origins: ['C1'], packets, ...research }, exponential, it, queue));
+    }
   }
   const t1 = performance.now();
   const collectors = quick ? 4 : 40;
   const utility = generators.utilityMesh({ collectors, endpointsPerCollector: 2500, seed: 1 });
   const utilityBuildS = (performance.now() - t1) / 1000;
   const packets = quick ? 10 : 100;
-  rows.push(
-    ...(await workload('U', `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin`, utility, { origins: ['C1'], packets, ...research }, exponential, 3)),
-  );
+  if (measures('U', queue)) {
+    rows.push(await workload('U', `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin`, utility, { origins: ['C1'], packets, ...research }, exponential, 3, queue));
+  }
+  if (queue !== 'calendar') return { rows, gridBuildS, utilityBuildS, w5: null };
 
   // W5: contention on, against contention off on the same mesh and packets, same process.
-  const w5Packets = quick ? 10 : 100;
-  const w5Spec = { origins: Array.from(utility.collectors, (c) => utility.id(c)), packets: w5Packets, maxHops: 40, ttlS: 300 };
+  const w5Spec = { origins: Array.from(utility.collectors, (c) => utility.id(c)), packets, maxHops: 40, ttlS: 300 };
   const w5 = new Bench({ iterations: 3, time: 0, warmupIterations: 1, warmupTime: 0 });
   let w5Seed = 1;
-  const airBox: { stats: AirStats | null } = { stats: null };
+  let air: AirStats | null = null;
   w5.add('contention off', () => {
     runBroadcast(utility, w5Spec, { seed: w5Seed++ });
   });
   w5.add('contention on', () => {
-    airBox.stats = runBroadcast(utility, w5Spec, { seed: w5Seed++, radio: { contention: 'csma' } }).air;
+    air = runBroadcast(utility, w5Spec, { seed: w5Seed++, radio: { contention: 'csma' } }).air;
   });
   await w5.run();
-  const offMs = minMs(w5.tasks[0]!);
-  const onMs = minMs(w5.tasks[1]!);
   process.stderr.write('  W5: done\n');
+  if (air === null) throw new Error('W5: contention on gave no air statistics');
+  return { rows, gridBuildS, utilityBuildS, w5: { offMs: minMs(w5.tasks[0]!), onMs: minMs(w5.tasks[1]!), air } };
+}
 
+/** Measures each queue in a process of its own, checks their answers agree, prints the tables and checks the baseline. */
+function main(): void {
+  const reports = QUEUES.map((queue): ChildReport => {
+    const args = ['--import', 'tsx', import.meta.filename, '--queue', queue, ...(quick ? ['--quick'] : [])];
+    return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 })) as ChildReport;
+  });
+  const calendar = reports[0]!;
+  // Rows in workload order; every queue's answer must equal the default queue's.
+  const rows = [...reports.flatMap((r) => r.rows)].sort((a, b) => calendar.rows.findIndex((c) => c.workload === a.workload) - calendar.rows.findIndex((c) => c.workload === b.workload));
+  for (const r of rows) {
+    const reference = calendar.rows.find((c) => c.workload === r.workload)!;
+    if (r.answer !== reference.answer) throw new Error(`${r.workload}: queue ${r.task} disagrees with the calendar queue`);
+  }
+  const side = quick ? 300 : 1000;
+  const meters = (quick ? 4 : 40) * 2500;
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(`\nmeshcast broadcast benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${cpus().length} cores)${quick ? ', quick sizes' : ''}`);
-  console.log(`Mesh build (gridMesh ${side}×${side}): ${gridBuildS.toFixed(1)} s; utilityMesh ${(collectors * 2500).toLocaleString('en-US')} meters: ${utilityBuildS.toFixed(1)} s\n`);
-  console.log('| workload | task | min ms | ÷ BFS | receptions/s | ns/reception |');
-  console.log('|---|---|---:|---:|---:|---:|');
+  console.log(`Mesh build (gridMesh ${side}×${side}): ${calendar.gridBuildS.toFixed(1)} s; utilityMesh ${meters.toLocaleString('en-US')} meters: ${calendar.utilityBuildS.toFixed(1)} s`);
+  console.log('Each queue in a process of its own; ÷ BFS against the breadth-first floor timed in the same process.\n');
+  console.log('| workload | task | min ms | BFS min ms | ÷ BFS | receptions/s | ns/reception |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`);
+    console.log(`| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.bfsMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`);
   }
-  const a = airBox.stats;
-  if (a !== null) {
-    console.log(`\nW5 contention on, utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${w5Packets} packets from every collector:`);
+  const w5 = calendar.w5;
+  if (w5 !== null) {
+    const { offMs, onMs, air } = w5;
+    console.log(`\nW5 contention on, utility ${meters.toLocaleString('en-US')} meters, ${quick ? 10 : 100} packets from every collector:`);
     console.log('| run | min ms | queue events/s | reception events/s | ÷ contention off |');
     console.log('|---|---:|---:|---:|---:|');
     console.log(`| contention off | ${offMs.toFixed(0)} | | | 1.00 |`);
-    console.log(`| contention on | ${onMs.toFixed(0)} | ${(a.events / (onMs / 1000) / 1e6).toFixed(2)} M | ${((a.events + a.receptionEvents) / (onMs / 1000) / 1e6).toFixed(2)} M | ${(onMs / offMs).toFixed(2)} |`);
+    console.log(`| contention on | ${onMs.toFixed(0)} | ${(air.events / (onMs / 1000) / 1e6).toFixed(2)} M | ${((air.events + air.receptionEvents) / (onMs / 1000) / 1e6).toFixed(2)} M | ${(onMs / offMs).toFixed(2)} |`);
     console.log('Queue events: frame sends, tries and frame ends handled by the engine. Reception events: those plus one per receiver per frame (what a per-receiver simulator such as ns-3 schedules).');
   }
-  const w4 = rows.filter((r) => r.key.startsWith('W4-') && r.task === 'runBroadcast/calendar').map((r) => r.nsPerReception);
+  const w4 = rows.filter((r) => r.key.startsWith('W4-')).map((r) => r.nsPerReception);
   if (w4.length > 0) console.log(`\nW4 scaling: ns per reception from ${Math.min(...w4).toFixed(0)} to ${Math.max(...w4).toFixed(0)} (spread ${(Math.max(...w4) / Math.min(...w4)).toFixed(2)}×)`);
 
   const baselinePath = join(import.meta.dirname, 'baseline.json');
-  const ratios = Object.fromEntries(rows.filter((r) => r.task !== 'bfs').map((r) => [r.key, Number(r.ratio.toFixed(3))]));
+  const ratios = Object.fromEntries(rows.map((r) => [r.key, Number(r.ratio.toFixed(3))]));
   if (writeBaseline) {
     writeFileSync(baselinePath, `${JSON.stringify({ note: 'quick-size ratios (min time ÷ BFS min time); npm run bench:check compares against these', node: process.version, ratios }, null, 2)}\n`);
     console.log(`\nbaseline written to ${baselinePath}`);
@@ -163,4 +197,6 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+const queueArg = process.argv.indexOf('--queue');
+if (queueArg > 0) process.stdout.write(JSON.stringify(await measureQueue(process.argv[queueArg + 1] as QueueKind)));
+else main();
