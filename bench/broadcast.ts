@@ -18,7 +18,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { generators, runBroadcast, type AirStats, type BroadcastSpec, type CompiledMesh, type DelaySpec, type QueueKind } from '../src/index.js';
+import { generators, runBroadcast, runBroadcastParallel, type AirStats, type BroadcastResult, type BroadcastSpec, type CompiledMesh, type DelaySpec, type QueueKind } from '../src/index.js';
 import { bfsSameDraws } from './bfs.js';
 
 const quick = process.argv.includes('--quick') || process.argv.includes('--check');
@@ -56,11 +56,18 @@ function minMs(task: { result: unknown }): number {
   return r.latency.min;
 }
 
-/** One workload with one queue, against the breadth-first floor, in this process. */
-async function workload(key: string, name: string, mesh: CompiledMesh, spec: BroadcastSpec, delay: DelaySpec, iterations: number, queue: QueueKind): Promise<Row> {
+/**
+ * One workload with one queue, against the breadth-first floor, in this process; with `workers`,
+ * the pass runs on that many worker threads (`runBroadcastParallel`) against the same
+ * single-threaded floor.
+ */
+async function workload(key: string, name: string, mesh: CompiledMesh, spec: BroadcastSpec, delay: DelaySpec, iterations: number, queue: QueueKind, workers = 0): Promise<Row> {
   const origin = mesh.index(spec.origins[0]!);
   const packets = spec.packets ?? 1;
-  const reference = runBroadcast(mesh, spec, { seed: 1, radio: { delay }, queue });
+  const run = (seed: number): Promise<BroadcastResult> | BroadcastResult =>
+    workers > 0 ? runBroadcastParallel(mesh, spec, { seed, radio: { delay }, queue, workers }) : runBroadcast(mesh, spec, { seed, radio: { delay }, queue });
+  const task = workers > 0 ? `runBroadcastParallel/${queue}, ${workers} workers` : `runBroadcast/${queue}`;
+  const reference = await run(1);
   const receptions = reference.stats.receptions;
   const bench = new Bench({ iterations, time: 0, warmupIterations: 1, warmupTime: 0 });
   let seed = 2;
@@ -68,17 +75,17 @@ async function workload(key: string, name: string, mesh: CompiledMesh, spec: Bro
     for (let k = 0; k < packets; k++) bfsSameDraws(mesh, origin, seed, delay, k);
     seed++;
   });
-  bench.add(`runBroadcast/${queue}`, () => {
-    runBroadcast(mesh, spec, { seed: seed++, radio: { delay }, queue });
+  bench.add(task, async () => {
+    await run(seed++);
   });
   await bench.run();
   const bfsMs = minMs(bench.tasks[0]!);
   const ms = minMs(bench.tasks[1]!);
-  process.stderr.write(`  ${name}, ${queue}: done\n`);
+  process.stderr.write(`  ${name}, ${task}: done\n`);
   return {
-    key: `${key}/runBroadcast/${queue}`,
+    key: `${key}/${workers > 0 ? `runBroadcastParallel${workers}` : 'runBroadcast'}/${queue}`,
     workload: name,
-    task: `runBroadcast/${queue}`,
+    task,
     minMs: ms,
     bfsMs,
     ratio: ms / bfsMs,
@@ -101,7 +108,10 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
   const gridBuildS = (performance.now() - t0) / 1000;
   const it = quick ? 5 : 7;
   if (measures('W1', queue)) rows.push(await workload('W1', `W1 grid ${side}×${side}, p=0.9, 1 packet`, grid, { origins: ['C1'], packets: 1, ...research }, exponential, it, queue));
-  if (measures('W2', queue)) rows.push(await workload('W2', `W2 grid ${side}×${side}, 20 packets 5 s apart`, grid, { origins: ['C1'], packets: 20, spacingS: 5, ...research }, exponential, 3, queue));
+  const w2 = [`W2 grid ${side}×${side}, 20 packets 5 s apart`, grid, { origins: ['C1'], packets: 20, spacingS: 5, ...research }, exponential, 3, queue] as const;
+  if (measures('W2', queue)) rows.push(await workload('W2', ...w2));
+  // Contention off, packets are independent: the same pass on both cores (the same answer).
+  if (queue === 'calendar') rows.push(await workload('W2', ...w2, 2));
   if (measures('W4', queue)) {
     for (const s of quick ? [32, 100, 300] : [32, 100, 316, 1000]) {
       const mesh = s === side ? grid : generators.gridMesh({ width: s, success: 0.9 });
