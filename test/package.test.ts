@@ -65,6 +65,14 @@ describe('documentation examples run', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     expect(readme).toContain(readFileSync(join(root, 'docs', 'examples', 'quickstart.ts'), 'utf8').trim());
   });
+  it('the code in docs/scale.md is lines of docs/examples/scale.ts', () => {
+    const doc = readFileSync(join(root, 'docs', 'scale.md'), 'utf8');
+    const example = readFileSync(join(root, 'docs', 'examples', 'scale.ts'), 'utf8').split('\n');
+    const block = /```ts\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
+    const lines = block.split('\n').filter((l) => l.trim() !== '' && !l.trim().startsWith('//'));
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(example, line).toContain(line);
+  });
   it.each(examples)('%s', (file) => {
     const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
     const out = execFileSync(process.execPath, [tsx, join(root, 'docs', 'examples', file)], { cwd: root, encoding: 'utf8' });

@@ -43,6 +43,17 @@ describe('runBroadcastParallel', () => {
     expect(digest(await runBroadcastParallel(net, slice, { seed: 2, workers: 2 }))).toBe(digest(runBroadcast(net, slice, { seed: 2 })));
   }, 60_000);
 
+  it('runs a pass with contention on as runBroadcast does (packets that share the air are not split)', async () => {
+    const csma = { ...radio, contention: 'csma' } as const;
+    const sequential = runBroadcast(net, spec, { seed: 6, radio: csma });
+    const parallel = await runBroadcastParallel(net, spec, { seed: 6, radio: csma, workers: 2 });
+    expect(parallel.air).not.toBeNull();
+    expect(parallel.air).toEqual(sequential.air);
+    expect(digest(parallel)).toBe(digest(sequential));
+    expect(digest(parallel)).not.toBe(digest(runBroadcast(net, spec, { seed: 6, radio })));
+    await expect(runBroadcastParallel(net, spec, { radio: csma, workers: 0 })).rejects.toThrow(ValidationError);
+  }, 60_000);
+
   it('checks its options', async () => {
     await expect(runBroadcastParallel(net, spec, { workers: 0 })).rejects.toThrow(ValidationError);
     await expect(runBroadcastParallel(net, { ...spec, maxHops: 99 })).rejects.toMatchObject({ path: 'spec.maxHops' });

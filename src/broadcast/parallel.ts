@@ -7,7 +7,7 @@ import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
 import { floodScratch, relayBits, takerRows, type FloodState } from './flood.js';
 import type { BroadcastResult } from './result.js';
-import { finishPass, floodSegments, preparePass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
+import { finishPass, floodSegments, preparePass, runContendedPass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
 import type { BroadcastSpec } from './spec.js';
 
 /** Options of {@link runBroadcastParallel}: those of `runBroadcast` plus the worker count. */
@@ -94,12 +94,15 @@ function sharedTallies(missing: Int32Array, lastNeededS: Float64Array, n: number
  * contention off, packets are independent, and every merge (tank bits, missing counts, latest
  * times, counters) does not depend on order, so the result is identical to `runBroadcast`'s —
  * on any number of workers. Worth it for large meshes and images (a utility of a million
- * endpoints); for small ones the threads cost more than they save.
+ * endpoints); for small ones the threads cost more than they save. With contention on
+ * (`radio.contention`), packets share the air and cannot be split: the pass runs on the
+ * calling thread, exactly as `runBroadcast` runs it.
  */
 export async function runBroadcastParallel(network: Network | CompiledMesh, spec: BroadcastSpec, options: ParallelRunOptions = {}): Promise<BroadcastResult> {
   const p = preparePass(network, spec, options);
   const workers = options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers;
   if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new ValidationError('options.workers', options.workers, "'auto' or an integer >= 1");
+  if (p.radio.contention !== 'none') return runContendedPass(p);
   const { s, state } = p;
   // Deal packets out by tank byte (8 consecutive segments), so no two workers write one byte.
   const shares: number[][] = Array.from({ length: workers }, () => []);

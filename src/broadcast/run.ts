@@ -51,10 +51,7 @@ export interface RunOptions {
 export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpec, options: RunOptions = {}): BroadcastResult {
   const p = preparePass(network, spec, options);
   const { mesh, s, state } = p;
-  if (p.radio.contention !== 'none') {
-    const air = runContended([p], p.radio.contention, ['rep', p.draws.replication, 'pass', p.draws.pass]);
-    return finishPass(p, air.stats, air.nodeAirtimeS);
-  }
+  if (p.radio.contention !== 'none') return runContendedPass(p);
   const flood = floodState(p, {
     tanks: state.tanks,
     missing: state.missing,
@@ -67,6 +64,17 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
   for (let j = 0; j < s.segments; j++) all[j] = j;
   floodSegments(flood, p.draws, all);
   return finishPass(p);
+}
+
+/**
+ * A prepared pass with contention on: its packets share the air, so they run together in the
+ * contention engine, on this thread.
+ * @internal
+ */
+export function runContendedPass(p: PreparedPass): BroadcastResult {
+  if (p.radio.contention === 'none') throw new Error('runContendedPass needs contention on');
+  const air = runContended([p], p.radio.contention, ['rep', p.draws.replication, 'pass', p.draws.pass]);
+  return finishPass(p, air.stats, air.nodeAirtimeS);
 }
 
 type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'relays' | 'heardBy' | 'heardAt' | 'rowOf'>;
