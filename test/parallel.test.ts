@@ -24,6 +24,14 @@ describe('runBroadcastParallel', () => {
     }
   }, 60_000);
 
+  it('equals runBroadcast when workers share every tank byte (fewer bytes than workers; 11 packets on 4 workers)', async () => {
+    const small = { ...spec, packets: 11 };
+    for (const seed of [1, 2, 3]) {
+      const sequential = digest(runBroadcast(net, small, { seed, radio }));
+      expect(digest(await runBroadcastParallel(net, small, { seed, radio, workers: 4 })), `seed ${seed}`).toBe(sequential);
+    }
+  }, 60_000);
+
   it("equals runBroadcast with one message per origin (duplicates: 'per-origin')", async () => {
     const perOrigin = { ...spec, duplicates: 'per-origin' as const };
     const sequential = runBroadcast(net, perOrigin, { seed: 4, radio });

@@ -40,6 +40,11 @@ export interface FloodState {
   readonly relays: Int32Array;
   /** Flat tank bitset, `stride` bytes per row; bit = 1 while the packet is missing. */
   readonly tanks: Uint8Array;
+  /**
+   * True when other threads flood other packets into the same tanks at the same time (a tank
+   * byte holds 8 packets' bits, possibly of several threads): bits are then cleared atomically.
+   */
+  readonly sharedTanks: boolean;
   readonly stride: number;
   /** Missing packets per row. */
   readonly missing: Int32Array;
@@ -148,6 +153,9 @@ export function storeLastHeard(s: Pick<FloodState, 'times' | 'lastHeardS'>): voi
  * is ignored; a missing one clears its bit, and the row completes, at the latest arrival among
  * the packets it needed, when none is missing. The one place this rule lives (both engines
  * call it).
+ * @param shared - the tanks are shared with threads taking other packets (see
+ *   {@link FloodState.sharedTanks}): the bit is cleared atomically (this thread alone takes this
+ *   packet, so it alone writes this bit, but other bits of the byte may change meanwhile)
  * @returns true when this packet completed the row
  * @internal
  */
@@ -159,11 +167,13 @@ export function takePacket(
   row: number,
   segment: number,
   t: number,
+  shared = false,
 ): boolean {
   const at = row * stride + (segment >> 3);
   const mask = 1 << (segment & 7);
   if ((tanks[at]! & mask) === 0) return false;
-  tanks[at] = tanks[at]! & ~mask;
+  if (shared) Atomics.and(tanks, at, ~mask);
+  else tanks[at] = tanks[at]! & ~mask;
   if (t > lastNeededS[row]!) lastNeededS[row] = t;
   return --missing[row]! === 0;
 }
@@ -176,14 +186,14 @@ export function takePacket(
  * @returns the nodes reached
  */
 function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, step: number): number {
-  const { rowOf, tanks, stride, missing, lastNeededS } = s;
+  const { rowOf, tanks, stride, missing, lastNeededS, sharedTanks } = s;
   let reached = 0;
   for (let v = 0; v < rowOf.length; v++) {
     const t = earliest[step * v]!;
     if (t === Infinity) continue;
     reached++;
     const row = rowOf[v]! - 1;
-    if (row >= 0) takePacket(tanks, stride, missing, lastNeededS, row, segment, t);
+    if (row >= 0) takePacket(tanks, stride, missing, lastNeededS, row, segment, t, sharedTanks);
   }
   return reached;
 }

@@ -50,9 +50,9 @@ export interface FloodTallies {
 }
 
 /**
- * Runs one worker's packets. Tank bits go straight into the shared tanks (a worker owns whole
- * tank bytes: packets are dealt out by byte); counts and times go to the worker's own shared
- * tallies, for the merge.
+ * Runs one worker's packets. Tank bits go straight into the shared tanks, cleared atomically
+ * (a tank byte holds the bits of 8 packets, which other workers may be taking); counts and
+ * times go to the worker's own shared tallies, for the merge.
  * @internal
  */
 export function runFloodTask(t: FloodTask): void {
@@ -64,6 +64,7 @@ export function runFloodTask(t: FloodTask): void {
     relays: t.relays,
     tanks: t.tanks,
     stride: t.stride,
+    sharedTanks: true,
     missing: t.out.missing,
     lastNeededS: t.out.lastNeededS,
     lastHeardS: t.out.lastHeardS,
@@ -104,9 +105,9 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
   if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new ValidationError('options.workers', options.workers, "'auto' or an integer >= 1");
   if (p.radio.contention !== 'none') return runContendedPass(p);
   const { s, state } = p;
-  // Deal packets out by tank byte (8 consecutive segments), so no two workers write one byte.
+  // Deal packets out one by one (each worker clears its packets' tank bits atomically).
   const shares: number[][] = Array.from({ length: workers }, () => []);
-  for (let j = 0; j < s.segments; j++) shares[((s.firstSegment + j) >> 3) % workers]!.push(j);
+  for (let j = 0; j < s.segments; j++) shares[j % workers]!.push(j);
   const base = {
     offsets: sharedCopy(p.mesh.offsets, false),
     neighbours: sharedCopy(p.mesh.neighbours, false),

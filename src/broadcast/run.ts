@@ -165,6 +165,7 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
     neighbours: p.mesh.neighbours,
     linkSuccess: p.mesh.linkSuccess,
     stride: p.state.stride,
+    sharedTanks: false,
     origins: p.s.origins,
     perOrigin: p.s.duplicates === 'per-origin',
     maxHops: p.s.maxHops,
