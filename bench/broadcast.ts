@@ -154,7 +154,7 @@ function main(): void {
   });
   const calendar = reports[0]!;
   // Rows in workload order; every queue's answer must equal the default queue's.
-  const rows = [...reports.flatMap((r) => r.rows)].sort((a, b) => calendar.rows.findIndex((c) => c.workload === a.workload) - calendar.rows.findIndex((c) => c.workload === b.workload));
+  const rows = reports.flatMap((r) => r.rows).sort((a, b) => calendar.rows.findIndex((c) => c.workload === a.workload) - calendar.rows.findIndex((c) => c.workload === b.workload));
   for (const r of rows) {
     const reference = calendar.rows.find((c) => c.workload === r.workload)!;
     if (r.answer !== reference.answer) throw new Error(`${r.workload}: queue ${r.task} disagrees with the calendar queue`);
