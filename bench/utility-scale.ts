@@ -23,7 +23,13 @@ const mesh = generators.utilityMesh({ collectors, endpointsPerCollector: 2500, s
 const buildS = (performance.now() - t) / 1000;
 t = performance.now();
 const origins = Array.from(mesh.collectors, (c) => mesh.id(c));
-const r = await runBroadcastParallel(mesh, { origins, packets, maxHops: 40, ttlS: 300 }, { seed: 1, workers });
+let nextReport = 0;
+const onProgress = (flooded: number, total: number): void => {
+  if (flooded < nextReport) return;
+  process.stderr.write(`  ${flooded} of ${total} packets flooded, ${((performance.now() - t) / 1000).toFixed(0)} s\n`);
+  nextReport = flooded + total / 10;
+};
+const r = await runBroadcastParallel(mesh, { origins, packets, maxHops: 40, ttlS: 300 }, { seed: 1, workers, onProgress });
 const passS = (performance.now() - t) / 1000;
 const peakB = process.resourceUsage().maxRSS * 1024;
 const tankB = Math.ceil(packets / 8) * r.targets;

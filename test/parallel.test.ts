@@ -62,8 +62,45 @@ describe('runBroadcastParallel', () => {
     await expect(runBroadcastParallel(net, spec, { radio: csma, workers: 0 })).rejects.toThrow(ValidationError);
   }, 60_000);
 
+  it('reports progress: packets flooded so far, never more than the pass has, all of them at the end', async () => {
+    const calls: [number, number][] = [];
+    const r = await runBroadcastParallel(net, spec, { seed: 4, radio, workers: 2, onProgress: (flooded, packets) => calls.push([flooded, packets]) });
+    expect(digest(r)).toBe(digest(runBroadcast(net, spec, { seed: 4, radio })));
+    expect(calls.at(-1)).toEqual([spec.packets, spec.packets]);
+    for (let i = 0; i < calls.length; i++) {
+      expect(calls[i]![1]).toBe(spec.packets);
+      expect(calls[i]![0]).toBeLessThanOrEqual(spec.packets);
+      if (i > 0) expect(calls[i]![0]).toBeGreaterThanOrEqual(calls[i - 1]![0]);
+    }
+    const contended: [number, number][] = [];
+    await runBroadcastParallel(net, spec, { seed: 4, radio: { ...radio, contention: 'csma' }, onProgress: (f, n) => contended.push([f, n]) });
+    expect(contended).toEqual([[spec.packets, spec.packets]]);
+  }, 60_000);
+
+  it('stops when cancelled or when a progress report throws, and leaves the pass it continued alone', async () => {
+    // A pass long enough (hundreds of millions of copies) that it cannot finish before the abort.
+    const mesh = generators.utilityMesh({ collectors: 8, endpointsPerCollector: 2500, seed: 3 });
+    const long = { origins: Array.from(mesh.collectors, (c) => mesh.id(c)), packets: 2000, maxHops: 40, ttlS: 300 };
+    const first = runBroadcast(mesh, { ...long, packets: 2000, maxSegments: 16 }, { seed: 1 });
+    const before = JSON.stringify(first.summary());
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 300);
+    await expect(runBroadcastParallel(mesh, long, { seed: 1, previous: first, workers: 2, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(JSON.stringify(first.summary())).toBe(before);
+    await expect(runBroadcastParallel(mesh, long, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    const boom = new Error('progress bar broke');
+    await expect(runBroadcastParallel(mesh, long, { seed: 1, workers: 2, onProgress: () => { throw boom; } })).rejects.toBe(boom);
+    // Still usable afterwards.
+    const small = { ...spec, packets: 9 };
+    expect(digest(await runBroadcastParallel(net, small, { seed: 2, workers: 2 }))).toBe(digest(runBroadcast(net, small, { seed: 2 })));
+  }, 60_000);
+
   it('checks its options', async () => {
     await expect(runBroadcastParallel(net, spec, { workers: 0 })).rejects.toThrow(ValidationError);
     await expect(runBroadcastParallel(net, { ...spec, maxHops: 99 })).rejects.toMatchObject({ path: 'spec.maxHops' });
+    await expect(runBroadcastParallel(net, spec, { onProgress: 'bar' as never })).rejects.toMatchObject({ path: 'options.onProgress' });
+    await expect(runBroadcastParallel(net, spec, { signal: {} as never })).rejects.toMatchObject({ path: 'options.signal' });
   });
 });

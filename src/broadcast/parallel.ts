@@ -10,10 +10,22 @@ import type { BroadcastResult } from './result.js';
 import { finishPass, floodSegments, preparePass, runContendedPass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
 import type { BroadcastSpec } from './spec.js';
 
-/** Options of {@link runBroadcastParallel}: those of `runBroadcast` plus the worker count. */
+/** Options of {@link runBroadcastParallel}: those of `runBroadcast`, the worker count, progress and cancellation. */
 export interface ParallelRunOptions extends RunOptions {
   /** Worker threads flooding packets. @defaultValue 'auto' (one per core) */
   readonly workers?: number | 'auto';
+  /**
+   * Called while the pass runs, about twice a second, and once when every packet is flooded,
+   * with the packets flooded so far and the packets of the pass: the progress of a long pass.
+   * If it throws, the pass stops and rejects with that error.
+   */
+  readonly onProgress?: (flooded: number, packets: number) => void;
+  /**
+   * Cancels the pass: its workers stop, the promise rejects with an `AbortError` and no result
+   * is made (a pass given as `previous` is left as it was). A pass with contention on runs on
+   * the calling thread and is only checked before it starts.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** One worker's share of a pass: everything is shared memory or small. @internal */
@@ -33,6 +45,8 @@ export interface FloodTask {
   readonly draws: PassDraws;
   readonly js: Int32Array;
   readonly queue: QueueKind;
+  /** Packets flooded so far, over all workers (one shared counter). */
+  readonly progress: Int32Array;
   /** Where the worker leaves its partial tallies, in shared memory (no copies back): merged by the pass. */
   readonly out: FloodTallies;
 }
@@ -77,7 +91,7 @@ export function runFloodTask(t: FloodTask): void {
     ttlS: t.ttlS,
     airtimeS: t.airtimeS,
   };
-  floodSegments(out, t.draws, t.js);
+  floodSegments(out, t.draws, t.js, () => Atomics.add(t.progress, 0, 1));
 }
 
 /** A worker's tallies before its floods, in shared memory: the pass's missing counts and latest needed arrivals, nothing heard, no counts. */
@@ -103,8 +117,16 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
   const p = preparePass(network, spec, options);
   const workers = options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers;
   if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new ValidationError('options.workers', options.workers, "'auto' or an integer >= 1");
-  if (p.radio.contention !== 'none') return runContendedPass(p);
+  const { onProgress, signal } = options;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new ValidationError('options.onProgress', onProgress, 'a function (flooded, packets) => void');
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ValidationError('options.signal', signal, 'an AbortSignal');
+  signal?.throwIfAborted();
   const { s, state } = p;
+  if (p.radio.contention !== 'none') {
+    const result = runContendedPass(p);
+    onProgress?.(s.segments, s.segments);
+    return result;
+  }
   // Deal packets out one by one (each worker clears its packets' tank bits atomically).
   const shares: number[][] = Array.from({ length: workers }, () => []);
   for (let j = 0; j < s.segments; j++) shares[j % workers]!.push(j);
@@ -123,16 +145,35 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
     airtimeS: p.radio.airtimeS,
     draws: p.draws,
     queue: options.queue ?? 'calendar',
+    progress: new Int32Array(new SharedArrayBuffer(4)),
   };
   if (!(state.tanks.buffer instanceof SharedArrayBuffer)) throw new Error('tanks must be in shared memory');
   const active = shares.filter((js) => js.length > 0);
   const pool = createWorkerPool(Math.max(1, active.length));
   const tallies = active.map(() => sharedTallies(state.missing, state.lastNeededS, p.mesh.n));
+  // The workers stop on the caller's signal, or when a progress report throws.
+  const stop = new AbortController();
+  const failure: { thrown: boolean; error: unknown } = { thrown: false, error: undefined };
+  const report = (): void => {
+    try {
+      onProgress?.(Atomics.load(base.progress, 0), s.segments);
+    } catch (error) {
+      if (!failure.thrown) Object.assign(failure, { thrown: true, error });
+      stop.abort();
+    }
+  };
+  const timer = onProgress === undefined ? undefined : setInterval(report, 500);
   try {
-    await Promise.all(active.map((js, w) => pool.run({ kind: 'flood', task: { ...base, js: Int32Array.from(js), out: tallies[w]! } })));
+    const taskSignal = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
+    await Promise.all(active.map((js, w) => pool.run({ kind: 'flood', task: { ...base, js: Int32Array.from(js), out: tallies[w]! } }, { signal: taskSignal })));
+  } catch (error) {
+    throw failure.thrown ? failure.error : error;
   } finally {
+    clearInterval(timer);
     await pool.destroy();
   }
+  report();
+  if (failure.thrown) throw failure.error;
   // Merge: missing counts fall by what each worker delivered; times take the latest.
   const before = state.missing.slice();
   for (const r of tallies) {

@@ -180,17 +180,19 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
 /**
  * Floods the packets with pass indices `js` (segment firstSegment + j, sent at startS + j ·
  * spacingS), each with its own streams: the same draws wherever and in whatever order it runs.
+ * @param flooded - called after each packet
  * @internal
  */
-export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array): void {
+export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array, flooded?: () => void): void {
   loadLastHeard(flood);
   if (flood.perOrigin && flood.origins.length > 1) {
-    floodSegmentsPerOrigin(flood, d, js);
+    floodSegmentsPerOrigin(flood, d, js, flooded);
   } else {
     for (let i = 0; i < js.length; i++) {
       const j = js[i]!;
       const segment = d.firstSegment + j;
       floodPacket(flood, segment, d.startS + j * d.spacingS, packetLinkStream(d, segment), packetDelays(d, segment));
+      flooded?.();
     }
   }
   storeLastHeard(flood);
@@ -213,7 +215,7 @@ function packetDelays(d: PassDraws, segment: number, origin = 0): DelaySampler {
  * {@link floodSegments} with one message per origin: origin 0 uses the packet's streams (so a
  * single origin gives the same draws either way), origin i > 0 streams of its own.
  */
-function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array): void {
+function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array, flooded?: () => void): void {
   const n = flood.hops.length;
   const noTanks = new Int32Array(n);
   const perOrigin = Array.from(flood.origins, (_, i) => ({ ...flood, origins: flood.origins.subarray(i, i + 1), rowOf: noTanks, perOrigin: false }));
@@ -224,6 +226,7 @@ function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array)
     const rngs = perOrigin.map((_, i) => packetLinkStream(d, segment, i));
     const delays = perOrigin.map((_, i) => packetDelays(d, segment, i));
     floodPacketPerOrigin(flood, perOrigin, firstS, segment, d.startS + j * d.spacingS, rngs, delays);
+    flooded?.();
   }
 }
 
