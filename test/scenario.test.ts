@@ -105,6 +105,18 @@ describe('the meshcast command', () => {
     expect(b.passes).toHaveLength(2);
     expect(JSON.stringify(b.passes[0].stats)).not.toBe(JSON.stringify(a.passes[0].stats));
   });
+  it('run --workers floods each pass on worker threads, with the same result', async () => {
+    const file = tempFile('s.json', { ...small, network: { generator: 'grid', options: { width: 10, success: 0.6 } }, passes: 3 });
+    const alone = JSON.parse((await run(['run', file, '--json', '--seed', '5'])).out);
+    expect(alone.passes.length).toBeGreaterThan(1);
+    for (const workers of ['2', 'auto']) {
+      const r = await run(['run', file, '--json', '--seed', '5', '--workers', workers]);
+      expect(r.code).toBe(EXIT.ok);
+      expect(JSON.parse(r.out)).toEqual(alone);
+    }
+    expect((await run(['run', file, '--workers', '0'])).code).toBe(EXIT.usage);
+    expect((await run(['run', file, '--workers', 'many'])).code).toBe(EXIT.usage);
+  }, 60_000);
   it('validate exits 0 on a good file and 3 with the path on a bad one', async () => {
     expect((await run(['validate', tempFile('s.json', small)])).code).toBe(EXIT.ok);
     const bad = await run(['validate', tempFile('s.json', { ...small, broadcast: { ...small.broadcast, ttlS: 5 } })]);

@@ -6,7 +6,7 @@ import { MeshcastError, ValidationError } from '../errors.js';
 import { formatSummaries, summariesToCsv } from '../report/sweep.js';
 import { formatCampaign, formatDuration } from '../report/text.js';
 import { SCENARIO_SCHEMA } from '../scenario/schema.js';
-import { checkScenario, loadScenario, runScenario, type Scenario } from '../scenario/scenario.js';
+import { checkScenario, loadScenario, runScenario, runScenarioParallel, type Scenario, type ScenarioResult } from '../scenario/scenario.js';
 import { mergeRecords, parseResults, type SweepRecord } from '../sweep/record.js';
 import { summarise } from '../sweep/summary.js';
 import { sweep, sweepIdOf, type Shard } from '../sweep/sweep.js';
@@ -18,7 +18,7 @@ export const EXIT = { ok: 0, failure: 1, usage: 2, invalid: 3 } as const;
 const USAGE = `meshcast ${VERSION}: simulate firmware broadcast campaigns over a utility RF mesh
 
 Usage:
-  meshcast run <scenario.json> [--seed S] [--passes N] [--json]
+  meshcast run <scenario.json> [--seed S] [--passes N] [--workers auto|N] [--json]
   meshcast sweep <scenario.json> [--hops 2..40] [--ttl 60,120,300,600] [--spacing 35,70]
                  [--param PATH=V1,V2,...] [--replications N] [--workers auto|N] [--seed S]
                  [--out results.ndjson] [--shard I/N | --shard-count N] [--csv FILE] [--json]
@@ -265,7 +265,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       return command === undefined && !flags.has('--help') ? EXIT.usage : EXIT.ok;
     }
     const allowed: Record<string, readonly string[]> = {
-      run: ['--seed', '--passes', '--json'],
+      run: ['--seed', '--passes', '--workers', '--json'],
       validate: [],
       schema: [],
       report: ['--csv', '--json'],
@@ -300,7 +300,14 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     }
     const seedFlag = flags.get('--seed');
     const seed = seedFlag === undefined || seedFlag === true ? undefined : /^-?\d+$/.test(seedFlag) ? Number(seedFlag) : seedFlag;
-    const result = runScenario(scenario, seed);
+    const workersFlag = flags.get('--workers');
+    let result: ScenarioResult;
+    if (workersFlag === undefined) result = runScenario(scenario, seed);
+    else {
+      const workers = workersFlag === 'auto' ? 'auto' : Number(workersFlag);
+      if (workers !== 'auto' && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError("--workers needs 'auto' or an integer >= 1");
+      result = await runScenarioParallel(scenario, seed, 0, workers);
+    }
     if (flags.has('--json')) {
       out(`${JSON.stringify({ scenario: loaded.scenario.name ?? file, passes: result.passes.map((p) => p.summary()) })}\n`);
     } else {

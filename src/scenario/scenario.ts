@@ -1,5 +1,6 @@
 import { resolveHandoff, type HandoffOptions } from '../broadcast/handoff.js';
 import type { BroadcastResult } from '../broadcast/result.js';
+import { runBroadcastParallel } from '../broadcast/parallel.js';
 import { runBroadcast, runBroadcasts } from '../broadcast/run.js';
 import { checkSpec, resolveSpec, targetPredicate, type BroadcastSpec, type TargetFilter } from '../broadcast/spec.js';
 import { reroot, ValidationError } from '../errors.js';
@@ -321,14 +322,8 @@ export interface ScenarioResult {
   readonly concurrent: readonly BroadcastResult[];
 }
 
-/**
- * Runs a loaded scenario: the first pass, then repeat passes from the earlier tanks until
- * `passes` have run or coverage reaches `stopAtCoverage`.
- * @param loaded - from {@link loadScenario}
- * @param seed - overrides the scenario's seed
- * @param replication - replication index (Monte Carlo studies). @defaultValue 0
- */
-export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0): ScenarioResult {
+/** What every pass of a scenario run shares: run options, the repeat passes' spec, when to stop. */
+function passPlan(loaded: LoadedScenario, seed: Seed | undefined, replication: number) {
   const s = loaded.scenario;
   const options = {
     seed: seed ?? s.seed ?? 0,
@@ -339,11 +334,42 @@ export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0
   // Repeat passes start when the earlier pass's traffic has died out.
   const { startS: _firstStart, ...repeat } = loaded.spec;
   const stop = s.stopAtCoverage ?? 1;
+  const more = (passes: readonly BroadcastResult[]): boolean => passes.length < (s.passes ?? 1) && passes[passes.length - 1]!.coverage < stop;
+  return { options, repeat, more };
+}
+
+/**
+ * Runs a loaded scenario: the first pass, then repeat passes from the earlier tanks until
+ * `passes` have run or coverage reaches `stopAtCoverage`.
+ * @param loaded - from {@link loadScenario}
+ * @param seed - overrides the scenario's seed
+ * @param replication - replication index (Monte Carlo studies). @defaultValue 0
+ */
+export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0): ScenarioResult {
+  const { options, repeat, more } = passPlan(loaded, seed, replication);
   const [first, ...concurrent] =
     loaded.concurrent.length === 0 ? [runBroadcast(loaded.mesh, loaded.spec, options)] : runBroadcasts(loaded.mesh, [loaded.spec, ...loaded.concurrent], options);
   const passes = [first!];
-  while (passes.length < (s.passes ?? 1) && passes[passes.length - 1]!.coverage < stop) {
-    passes.push(runBroadcast(loaded.mesh, repeat, { ...options, previous: passes[passes.length - 1]! }));
-  }
+  while (more(passes)) passes.push(runBroadcast(loaded.mesh, repeat, { ...options, previous: passes[passes.length - 1]! }));
+  return { loaded, passes, concurrent };
+}
+
+/**
+ * {@link runScenario} with each pass's packets flooded on worker threads
+ * (`runBroadcastParallel`): the same result, sooner on a large network. A first pass that
+ * shares the air with concurrent broadcasts runs on the calling thread, as in `runScenario`.
+ * @param loaded - from {@link loadScenario}
+ * @param seed - overrides the scenario's seed
+ * @param replication - replication index (Monte Carlo studies). @defaultValue 0
+ * @param workers - worker threads. @defaultValue 'auto' (one per core)
+ */
+export async function runScenarioParallel(loaded: LoadedScenario, seed?: Seed, replication = 0, workers: number | 'auto' = 'auto'): Promise<ScenarioResult> {
+  const { options, repeat, more } = passPlan(loaded, seed, replication);
+  const [first, ...concurrent] =
+    loaded.concurrent.length === 0
+      ? [await runBroadcastParallel(loaded.mesh, loaded.spec, { ...options, workers })]
+      : runBroadcasts(loaded.mesh, [loaded.spec, ...loaded.concurrent], options);
+  const passes = [first!];
+  while (more(passes)) passes.push(await runBroadcastParallel(loaded.mesh, repeat, { ...options, workers, previous: passes[passes.length - 1]! }));
   return { loaded, passes, concurrent };
 }
