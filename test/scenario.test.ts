@@ -113,6 +113,8 @@ describe('the meshcast command', () => {
       const r = await run(['run', file, '--json', '--seed', '5', '--workers', workers]);
       expect(r.code).toBe(EXIT.ok);
       expect(JSON.parse(r.out)).toEqual(alone);
+      // Progress on standard error: every pass reaches all of its packets.
+      for (let pass = 1; pass <= alone.passes.length; pass++) expect(r.err).toContain(`pass ${pass}: 12 of 12 packets flooded (100 %)`);
     }
     expect((await run(['run', file, '--workers', '0'])).code).toBe(EXIT.usage);
     expect((await run(['run', file, '--workers', 'many'])).code).toBe(EXIT.usage);

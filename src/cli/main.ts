@@ -306,7 +306,15 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     else {
       const workers = workersFlag === 'auto' ? 'auto' : Number(workersFlag);
       if (workers !== 'auto' && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError("--workers needs 'auto' or an integer >= 1");
-      result = await runScenarioParallel(scenario, seed, 0, workers);
+      // A line per tenth of each pass on standard error (these passes can take minutes).
+      let shown = { pass: 0, next: 0 };
+      const onProgress = (pass: number, flooded: number, packets: number): void => {
+        if (pass !== shown.pass) shown = { pass, next: 0 };
+        if (flooded < shown.next) return;
+        err(`pass ${pass}: ${flooded} of ${packets} packets flooded (${Math.floor((100 * flooded) / packets)} %)\n`);
+        shown.next = flooded + packets / 10;
+      };
+      result = await runScenarioParallel(scenario, { workers, onProgress, ...(seed === undefined ? {} : { seed }) });
     }
     if (flags.has('--json')) {
       out(`${JSON.stringify({ scenario: loaded.scenario.name ?? file, passes: result.passes.map((p) => p.summary()) })}\n`);

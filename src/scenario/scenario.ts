@@ -354,22 +354,44 @@ export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0
   return { loaded, passes, concurrent };
 }
 
+/** Options of {@link runScenarioParallel}. */
+export interface ScenarioParallelOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: Seed;
+  /** Replication index (Monte Carlo studies). @defaultValue 0 */
+  readonly replication?: number;
+  /** Worker threads. @defaultValue 'auto' (one per core) */
+  readonly workers?: number | 'auto';
+  /**
+   * Progress of the pass running: its number (1 for the first), the packets flooded so far and
+   * the packets it sends (about twice a second, and when it ends).
+   */
+  readonly onProgress?: (pass: number, flooded: number, packets: number) => void;
+  /** Cancels the run: the promise rejects with an `AbortError`. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * {@link runScenario} with each pass's packets flooded on worker threads
  * (`runBroadcastParallel`): the same result, sooner on a large network. A first pass that
  * shares the air with concurrent broadcasts runs on the calling thread, as in `runScenario`.
  * @param loaded - from {@link loadScenario}
- * @param seed - overrides the scenario's seed
- * @param replication - replication index (Monte Carlo studies). @defaultValue 0
- * @param workers - worker threads. @defaultValue 'auto' (one per core)
+ * @param options - seed, replication, workers, progress and cancellation
  */
-export async function runScenarioParallel(loaded: LoadedScenario, seed?: Seed, replication = 0, workers: number | 'auto' = 'auto'): Promise<ScenarioResult> {
-  const { options, repeat, more } = passPlan(loaded, seed, replication);
+export async function runScenarioParallel(loaded: LoadedScenario, options: ScenarioParallelOptions = {}): Promise<ScenarioResult> {
+  const { seed, replication = 0, workers = 'auto', onProgress, signal } = options;
+  const plan = passPlan(loaded, seed, replication);
+  const parallel = (pass: number) => ({
+    ...plan.options,
+    workers,
+    ...(signal === undefined ? {} : { signal }),
+    ...(onProgress === undefined ? {} : { onProgress: (flooded: number, packets: number) => onProgress(pass, flooded, packets) }),
+  });
   const [first, ...concurrent] =
     loaded.concurrent.length === 0
-      ? [await runBroadcastParallel(loaded.mesh, loaded.spec, { ...options, workers })]
-      : runBroadcasts(loaded.mesh, [loaded.spec, ...loaded.concurrent], options);
+      ? [await runBroadcastParallel(loaded.mesh, loaded.spec, parallel(1))]
+      : runBroadcasts(loaded.mesh, [loaded.spec, ...loaded.concurrent], plan.options);
   const passes = [first!];
-  while (more(passes)) passes.push(await runBroadcastParallel(loaded.mesh, repeat, { ...options, workers, previous: passes[passes.length - 1]! }));
+  while (plan.more(passes)) passes.push(await runBroadcastParallel(loaded.mesh, plan.repeat, { ...parallel(passes.length + 1), previous: passes[passes.length - 1]! }));
   return { loaded, passes, concurrent };
 }
