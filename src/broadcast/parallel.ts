@@ -151,15 +151,14 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
   const active = shares.filter((js) => js.length > 0);
   const pool = createWorkerPool(Math.max(1, active.length));
   const tallies = active.map(() => sharedTallies(state.missing, state.lastNeededS, p.mesh.n));
-  // The workers stop on the caller's signal, or when a progress report throws.
+  // The workers stop on the caller's signal, or when a progress report throws (its error is
+  // then the reason the pass stopped).
   const stop = new AbortController();
-  const failure: { thrown: boolean; error: unknown } = { thrown: false, error: undefined };
   const report = (): void => {
     try {
       onProgress?.(Atomics.load(base.progress, 0), s.segments);
     } catch (error) {
-      if (!failure.thrown) Object.assign(failure, { thrown: true, error });
-      stop.abort();
+      if (!stop.signal.aborted) stop.abort(error);
     }
   };
   const timer = onProgress === undefined ? undefined : setInterval(report, 500);
@@ -167,13 +166,13 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
     const taskSignal = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
     await Promise.all(active.map((js, w) => pool.run({ kind: 'flood', task: { ...base, js: Int32Array.from(js), out: tallies[w]! } }, { signal: taskSignal })));
   } catch (error) {
-    throw failure.thrown ? failure.error : error;
+    throw stop.signal.aborted ? stop.signal.reason : error;
   } finally {
     clearInterval(timer);
     await pool.destroy();
   }
   report();
-  if (failure.thrown) throw failure.error;
+  if (stop.signal.aborted) throw stop.signal.reason;
   // Merge: missing counts fall by what each worker delivered; times take the latest.
   const before = state.missing.slice();
   for (const r of tallies) {

@@ -170,9 +170,7 @@ async function runSweep(file: string, flags: Map<string, string | true>, params:
   const repsFlag = flags.get('--replications');
   const replications = typeof repsFlag === 'string' ? Number(repsFlag) : (scenario.sweep?.replications ?? 1);
   if (!Number.isInteger(replications) || replications < 1) throw new UsageError('--replications needs a positive integer');
-  const workersFlag = flags.get('--workers');
-  const workers = workersFlag === undefined || workersFlag === 'auto' ? 'auto' : Number(workersFlag);
-  if (workers !== 'auto' && (!Number.isInteger(workers) || workers < 0)) throw new UsageError("--workers needs 'auto' or an integer >= 0");
+  const workers = workersOf(flags.get('--workers') ?? 'auto', 0);
   const seedFlag = flags.get('--seed');
   const seed = typeof seedFlag === 'string' ? (/^-?\d+$/.test(seedFlag) ? Number(seedFlag) : seedFlag) : (scenario.seed ?? 0);
   const shard = shardOf(flags);
@@ -252,6 +250,14 @@ function runReport(files: readonly string[], flags: Map<string, string | true>, 
   return EXIT.ok;
 }
 
+/** The value of `--workers`: 'auto' or an integer of at least `least`. */
+function workersOf(flag: string | true, least: number): number | 'auto' {
+  if (flag === 'auto') return 'auto';
+  const n = Number(flag);
+  if (!Number.isInteger(n) || n < least) throw new UsageError(`--workers needs 'auto' or an integer >= ${least}`);
+  return n;
+}
+
 /** Runs the command line; resolves to the exit code. Exported for tests. */
 export async function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   try {
@@ -304,8 +310,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
     let result: ScenarioResult;
     if (workersFlag === undefined) result = runScenario(scenario, seed);
     else {
-      const workers = workersFlag === 'auto' ? 'auto' : Number(workersFlag);
-      if (workers !== 'auto' && !(Number.isInteger(workers) && workers >= 1)) throw new UsageError("--workers needs 'auto' or an integer >= 1");
+      const workers = workersOf(workersFlag, 1);
       // A line per tenth of each pass on standard error (these passes can take minutes).
       let shown = { pass: 0, next: 0 };
       const onProgress = (pass: number, flooded: number, packets: number): void => {
