@@ -180,6 +180,33 @@ describe('CalendarQueue specifics', () => {
     expect(d.bucketWidthS).toBeLessThan(1 / 256);
     expect(d.buckets).toBeGreaterThan(1024);
   });
+  it.each([1, 2, 3])('a crowded frontier (100,000 events in flight, 1–3 s delays) narrows to a few events per bucket at once, seed %i', (seed) => {
+    // A utility flood from hundreds of collectors: buckets of the starting width hold
+    // thousands of events. The queue must narrow in a few large steps, as far as its ring can
+    // still cover the 3 s of waiting events twice over, and not overshoot into spilling.
+    const q = new CalendarQueue(1 / 32, 1024);
+    const rng = createStream(seed, 'crowded-frontier');
+    const heap = createQueue('heap', 4);
+    for (let i = 0; i < 100_000; i++) {
+      const t = 1 + 2 * rng();
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    let mismatches = 0;
+    for (let i = 100_000; i < 500_000; i++) {
+      const now = heap.peekTime();
+      if (q.pop() !== heap.pop()) mismatches++;
+      const t = now + 1 + 2 * rng();
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    expect(mismatches).toBe(0);
+    expect(drain(q)).toEqual(drain(heap));
+    const d = q.diagnostics();
+    expect(d.rebuckets).toBeLessThanOrEqual(3);
+    expect(d.bucketWidthS).toBe(2 ** -13);
+    expect(d.buckets).toBe(2 ** 16);
+  });
   it('restarts cleanly after clear() with events still queued', () => {
     const q = new CalendarQueue(1 / 64, 32);
     for (let i = 0; i < 500; i++) q.push(i * 0.37, i);

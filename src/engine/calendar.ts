@@ -42,6 +42,9 @@ export class CalendarQueue implements EventQueue {
   // The current run: every event of buckets <= cur, sorted by (time, insertion).
   private runTimes: Float64Array;
   private runPayloads: Int32Array;
+  // Scratch for sorting crowded buckets (see mergeSortRun).
+  private sortTimes: Float64Array = new Float64Array(0);
+  private sortPayloads: Int32Array = new Int32Array(0);
   private runHead = 0;
   private runEnd = 0;
   private cur = 0;
@@ -55,6 +58,7 @@ export class CalendarQueue implements EventQueue {
   private work = 0;
   private advances = 0;
   private farPushes = 0;
+  private skips = 0;
   private rebuckets = 0;
 
   /**
@@ -231,9 +235,9 @@ export class CalendarQueue implements EventQueue {
   private advance(): void {
     this.runHead = 0;
     this.runEnd = 0;
-    // Re-bucketing moves every waiting event: check only once as many events have been popped
-    // since the last check, so it costs at most one move per event popped.
-    if (this.pops >= 2048 && this.pops >= this.inRing) this.adapt();
+    // Re-bucketing moves every event in the ring: check only once a quarter as many events
+    // have been popped since the last check, so it costs at most four moves per event popped.
+    if (this.pops >= 2048 && 4 * this.pops >= this.inRing) this.adapt();
     if (this.inRing === 0) {
       // Only far events remain: jump to the earliest one's bucket.
       this.cur = Math.floor(this.far.peekTime() * this.invWidth) - 1;
@@ -253,6 +257,7 @@ export class CalendarQueue implements EventQueue {
     const distance = 1 + skipped + (b & 31);
     this.cur += distance;
     this.advances++;
+    this.skips += distance - 1;
     this.admitFar();
     // Take the bucket's list (insertion order) into the run and sort it stably by time.
     let node = this.heads[b]!;
@@ -276,21 +281,52 @@ export class CalendarQueue implements EventQueue {
   }
 
   /**
-   * Every 2,048 events or more: narrower buckets when keeping the run sorted costs more than
-   * two moves per event and the ring still holds nearly every event; wider when more than 1 %
-   * of the events spill past the ring (the heap beyond it is slower) or buckets hold about one
-   * event each (every event pays for an advance).
+   * Every 2,048 events or more (and a quarter of those waiting in the ring, so re-bucketing
+   * costs at most four moves per event popped):
+   * - narrower buckets when keeping the run sorted costs more than two moves per event and the
+   *   ring still holds nearly every event — straight to about four events per bucket, as far as
+   *   the ring (which grows as buckets narrow) still covers every waiting event with room to
+   *   spare, so a crowded flood does not spend most of itself sorting while the width halves;
+   * - wider when more than 1 % of the events spill past the ring (the heap beyond it is
+   *   slower), or when buckets hold about one event each and the queue skips many empty
+   *   buckets between them. Empty buckets cost one bit each to skip, so sparse phases (a
+   *   flood's first and last hops) do not widen buckets the busy middle needs narrow.
    */
   private adapt(): void {
     const movesPerEvent = this.work / this.pops;
     const eventsPerBucket = this.pops / Math.max(1, this.advances);
     const spill = this.farPushes / this.pops;
+    const skipsPerAdvance = this.skips / Math.max(1, this.advances);
     this.pops = 0;
     this.work = 0;
     this.advances = 0;
     this.farPushes = 0;
-    if (movesPerEvent > 2 && spill < 0.001 && this.invWidth < MAX_INV_WIDTH) this.rebucket(this.invWidth * 2);
-    else if ((spill > 0.01 || (movesPerEvent < 0.5 && eventsPerBucket < 2)) && this.invWidth > MIN_INV_WIDTH) this.rebucket(this.invWidth / 2);
+    this.skips = 0;
+    if (movesPerEvent > 2 && spill < 0.001 && this.invWidth < MAX_INV_WIDTH) {
+      const span = this.furthestBucket();
+      let factor = 2;
+      while (factor < 64 && eventsPerBucket > 4 * factor) factor *= 2;
+      while (factor > 1 && 2 * span * factor > Math.min(MAX_RING, this.ring * factor)) factor /= 2;
+      if (factor > 1) this.rebucket(Math.min(MAX_INV_WIDTH, this.invWidth * factor));
+    } else if ((spill > 0.01 || (movesPerEvent < 0.5 && eventsPerBucket < 2 && skipsPerAdvance > 64)) && this.invWidth > MIN_INV_WIDTH) {
+      this.rebucket(this.invWidth / 2);
+    }
+  }
+
+  /** How many buckets past the current one the furthest occupied bucket of the ring lies. */
+  private furthestBucket(): number {
+    const c = this.slot(this.cur);
+    const cw = c >> 5;
+    let far = 0;
+    for (let w = 0; w < this.occupied.length; w++) {
+      let bits = this.occupied[w]!;
+      if (bits === 0) continue;
+      // In the current bucket's own word, buckets below it are the furthest (the ring wraps).
+      if (w === cw && (bits & ((1 << (c & 31)) - 1)) !== 0) bits &= (1 << (c & 31)) - 1;
+      const d = (((w << 5) | (31 - Math.clz32(bits))) - c) & this.mask;
+      if (d > far) far = d;
+    }
+    return far;
   }
 
   /**
@@ -360,13 +396,7 @@ export class CalendarQueue implements EventQueue {
     if (len > 64) {
       let sorted = true;
       for (let i = 1; i < len && sorted; i++) sorted = times[i - 1]! <= times[i]!;
-      if (sorted) return;
-      this.work += len * Math.log2(len);
-      const order = Array.from({ length: len }, (_, i) => i).sort((a, b) => times[a]! - times[b]! || a - b);
-      const t2 = order.map((i) => times[i]!);
-      const p2 = order.map((i) => payloads[i]!);
-      times.set(t2);
-      payloads.set(p2);
+      if (!sorted) this.mergeSortRun(len);
       return;
     }
     let moves = 0;
@@ -385,6 +415,71 @@ export class CalendarQueue implements EventQueue {
       payloads[j + 1] = p;
     }
     this.work += moves;
+  }
+
+  /**
+   * Stable bottom-up merge sort of the run's first `len` events (a crowded bucket): runs of 16
+   * by insertion, then merges through scratch arrays kept with the run, so nothing is allocated.
+   */
+  private mergeSortRun(len: number): void {
+    if (this.sortTimes.length < this.runTimes.length) {
+      this.sortTimes = new Float64Array(this.runTimes.length);
+      this.sortPayloads = new Int32Array(this.runTimes.length);
+    }
+    let srcT = this.runTimes;
+    let srcP = this.runPayloads;
+    let dstT = this.sortTimes;
+    let dstP = this.sortPayloads;
+    for (let lo = 0; lo < len; lo += 16) {
+      const hi = Math.min(len, lo + 16);
+      for (let i = lo + 1; i < hi; i++) {
+        const t = srcT[i]!;
+        if (srcT[i - 1]! <= t) continue;
+        const p = srcP[i]!;
+        let j = i - 1;
+        while (j >= lo && srcT[j]! > t) {
+          srcT[j + 1] = srcT[j]!;
+          srcP[j + 1] = srcP[j]!;
+          j--;
+        }
+        srcT[j + 1] = t;
+        srcP[j + 1] = p;
+      }
+    }
+    for (let width = 16; width < len; width *= 2) {
+      for (let lo = 0; lo < len; lo += 2 * width) {
+        const mid = Math.min(len, lo + width);
+        const hi = Math.min(len, lo + 2 * width);
+        let i = lo;
+        let j = mid;
+        let k = lo;
+        while (i < mid && j < hi) {
+          // Ties take the left (earlier inserted) event first: stable.
+          if (srcT[j]! < srcT[i]!) {
+            dstT[k] = srcT[j]!;
+            dstP[k++] = srcP[j++]!;
+          } else {
+            dstT[k] = srcT[i]!;
+            dstP[k++] = srcP[i++]!;
+          }
+        }
+        while (i < mid) {
+          dstT[k] = srcT[i]!;
+          dstP[k++] = srcP[i++]!;
+        }
+        while (j < hi) {
+          dstT[k] = srcT[j]!;
+          dstP[k++] = srcP[j++]!;
+        }
+      }
+      [srcT, dstT] = [dstT, srcT];
+      [srcP, dstP] = [dstP, srcP];
+    }
+    if (srcT !== this.runTimes) {
+      this.runTimes.set(srcT.subarray(0, len));
+      this.runPayloads.set(srcP.subarray(0, len));
+    }
+    this.work += len * Math.log2(len);
   }
 
   private growPool(): void {
