@@ -7,8 +7,8 @@
  *   npm run bench -- --quick --write-baseline   records the quick ratios as the new baseline
  *
  * Every figure is a ratio to a baseline measured in the same process (these machines are
- * shared and noisy): floods against a breadth-first walk making the same draws. Times are the
- * minimum over the iterations (the least disturbed run). Each queue implementation is measured
+ * shared and noisy): floods against a breadth-first walk making the same draws, the two timed
+ * alternately, round by round. Times are the minimum over the rounds (the least disturbed run). Each queue implementation is measured
  * in a process of its own (`--queue K`), as a user's process runs one: timing them all in one
  * process would make the flood's queue calls polymorphic and slow every one of them down. Answers
  * are checked first: every queue implementation must give the same result.
@@ -57,6 +57,25 @@ function minMs(task: { result: unknown }): number {
 }
 
 /**
+ * Minimum times of two tasks timed alternately: one iteration of each per round, the order
+ * swapped every round, so both minima sample the same phases of a shared machine (timed one
+ * task after the other, a slow phase during one and not the other skewed ratios by up to 30 %).
+ * The first round is preceded by one warm-up iteration of each.
+ */
+async function alternating(rounds: number, a: readonly [string, () => unknown], b: readonly [string, () => unknown]): Promise<[number, number]> {
+  let minA = Infinity;
+  let minB = Infinity;
+  for (let round = 0; round < rounds; round++) {
+    const bench = new Bench({ iterations: 1, time: 0, warmupIterations: round === 0 ? 1 : 0, warmupTime: 0 });
+    for (const [name, fn] of round % 2 === 0 ? [a, b] : [b, a]) bench.add(name, fn);
+    await bench.run();
+    minA = Math.min(minA, minMs(bench.getTask(a[0])!));
+    minB = Math.min(minB, minMs(bench.getTask(b[0])!));
+  }
+  return [minA, minB];
+}
+
+/**
  * One workload with one queue, against the breadth-first floor, in this process; with `workers`,
  * the pass runs on that many worker threads (`runBroadcastParallel`) against the same
  * single-threaded floor.
@@ -69,18 +88,18 @@ async function workload(key: string, name: string, mesh: CompiledMesh, spec: Bro
   const task = workers > 0 ? `runBroadcastParallel/${queue}, ${workers} workers` : `runBroadcast/${queue}`;
   const reference = await run(1);
   const receptions = reference.stats.receptions;
-  const bench = new Bench({ iterations, time: 0, warmupIterations: 1, warmupTime: 0 });
   let seed = 2;
-  bench.add('bfs', () => {
-    for (let k = 0; k < packets; k++) bfsSameDraws(mesh, origin, seed, delay, k);
-    seed++;
-  });
-  bench.add(task, async () => {
-    await run(seed++);
-  });
-  await bench.run();
-  const bfsMs = minMs(bench.tasks[0]!);
-  const ms = minMs(bench.tasks[1]!);
+  const [bfsMs, ms] = await alternating(
+    iterations,
+    [
+      'bfs',
+      () => {
+        for (let k = 0; k < packets; k++) bfsSameDraws(mesh, origin, seed, delay, k);
+        seed++;
+      },
+    ],
+    [task, () => run(seed++)],
+  );
   process.stderr.write(`  ${name}, ${task}: done\n`);
   return {
     key: `${key}/${workers > 0 ? `runBroadcastParallel${workers}` : 'runBroadcast'}/${queue}`,
@@ -131,19 +150,16 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
 
   // W5: contention on, against contention off on the same mesh and packets, same process.
   const w5Spec = { origins: Array.from(utility.collectors, (c) => utility.id(c)), packets, maxHops: 40, ttlS: 300 };
-  const w5 = new Bench({ iterations: 3, time: 0, warmupIterations: 1, warmupTime: 0 });
   let w5Seed = 1;
   let air: AirStats | null = null;
-  w5.add('contention off', () => {
-    runBroadcast(utility, w5Spec, { seed: w5Seed++ });
-  });
-  w5.add('contention on', () => {
-    air = runBroadcast(utility, w5Spec, { seed: w5Seed++, radio: { contention: 'csma' } }).air;
-  });
-  await w5.run();
+  const [offMs, onMs] = await alternating(
+    3,
+    ['contention off', () => runBroadcast(utility, w5Spec, { seed: w5Seed++ })],
+    ['contention on', () => (air = runBroadcast(utility, w5Spec, { seed: w5Seed++, radio: { contention: 'csma' } }).air)],
+  );
   process.stderr.write('  W5: done\n');
   if (air === null) throw new Error('W5: contention on gave no air statistics');
-  return { rows, gridBuildS, utilityBuildS, w5: { offMs: minMs(w5.tasks[0]!), onMs: minMs(w5.tasks[1]!), air } };
+  return { rows, gridBuildS, utilityBuildS, w5: { offMs, onMs, air } };
 }
 
 /** Measures each queue in a process of its own, checks their answers agree, prints the tables and checks the baseline. */
