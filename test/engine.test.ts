@@ -182,8 +182,8 @@ describe('CalendarQueue specifics', () => {
   });
   it.each([1, 2, 3])('a crowded frontier (100,000 events in flight, 1–3 s delays) narrows to a few events per bucket at once, seed %i', (seed) => {
     // A utility flood from hundreds of collectors: buckets of the starting width hold
-    // thousands of events. The queue must narrow in a few large steps, as far as its ring can
-    // still cover the 3 s of waiting events twice over, and not overshoot into spilling.
+    // thousands of events. The queue must narrow in a few large steps, as far as its ring
+    // (65,536 buckets at most) still reaches the 3 s of waiting events: 2^-14 s, 4 s.
     const q = new CalendarQueue(1 / 32, 1024);
     const rng = createStream(seed, 'crowded-frontier');
     const heap = createQueue('heap', 4);
@@ -204,8 +204,35 @@ describe('CalendarQueue specifics', () => {
     expect(drain(q)).toEqual(drain(heap));
     const d = q.diagnostics();
     expect(d.rebuckets).toBeLessThanOrEqual(3);
-    expect(d.bucketWidthS).toBe(2 ** -13);
+    expect(d.bucketWidthS).toBe(2 ** -14);
     expect(d.buckets).toBe(2 ** 16);
+  });
+  it.each([1, 2, 3])('a crowded frontier with a long delay tail (20,000 events in flight, exponential delays) narrows as far as the tail allows, seed %i', (seed) => {
+    // Exponential delays (mean 2 s) put a few events tens of seconds ahead. They must not stop
+    // the narrowing (the queue once stayed at ~25 events per bucket because of them), nor may
+    // the ring's reach fall short of more than a sliver of them: 2^-12 s reaches 16 s
+    // (e^-8 = 0.03 % of delays beyond), 2^-13 s only 8 s (1.8 %).
+    const q = new CalendarQueue(1 / 32, 1024);
+    const rng = createStream(seed, 'tailed-frontier');
+    const heap = createQueue('heap', 4);
+    for (let i = 0; i < 20_000; i++) {
+      const t = -Math.log(1 - rng()) * 2;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    let mismatches = 0;
+    for (let i = 20_000; i < 300_000; i++) {
+      const now = heap.peekTime();
+      if (q.pop() !== heap.pop()) mismatches++;
+      const t = now + -Math.log(1 - rng()) * 2;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    expect(mismatches).toBe(0);
+    expect(drain(q)).toEqual(drain(heap));
+    const d = q.diagnostics();
+    expect(d.bucketWidthS).toBe(2 ** -12);
+    expect(d.rebuckets).toBeLessThanOrEqual(4);
   });
   it('restarts cleanly after clear() with events still queued', () => {
     const q = new CalendarQueue(1 / 64, 32);

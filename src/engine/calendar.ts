@@ -285,8 +285,9 @@ export class CalendarQueue implements EventQueue {
    * costs at most four moves per event popped):
    * - narrower buckets when keeping the run sorted costs more than two moves per event and the
    *   ring still holds nearly every event — straight to about four events per bucket, as far as
-   *   the ring (which grows as buckets narrow) still covers every waiting event with room to
-   *   spare, so a crowded flood does not spend most of itself sorting while the width halves;
+   *   the ring (which grows as buckets narrow) still reaches all but 0.1 % of the waiting events
+   *   (see {@link reachable}), so a crowded flood does not spend most of itself sorting while
+   *   the width halves;
    * - wider when more than 1 % of the events spill past the ring (the heap beyond it is
    *   slower), or when buckets hold about one event each and the queue skips many empty
    *   buckets between them. Empty buckets cost one bit each to skip, so sparse phases (a
@@ -303,30 +304,51 @@ export class CalendarQueue implements EventQueue {
     this.farPushes = 0;
     this.skips = 0;
     if (movesPerEvent > 2 && spill < 0.001 && this.invWidth < MAX_INV_WIDTH) {
-      const span = this.furthestBucket();
       let factor = 2;
       while (factor < 64 && eventsPerBucket > 4 * factor) factor *= 2;
-      while (factor > 1 && 2 * span * factor > Math.min(MAX_RING, this.ring * factor)) factor /= 2;
+      factor = this.reachable(factor);
       if (factor > 1) this.rebucket(Math.min(MAX_INV_WIDTH, this.invWidth * factor));
     } else if ((spill > 0.01 || (movesPerEvent < 0.5 && eventsPerBucket < 2 && skipsPerAdvance > 64)) && this.invWidth > MIN_INV_WIDTH) {
       this.rebucket(this.invWidth / 2);
     }
   }
 
-  /** How many buckets past the current one the furthest occupied bucket of the ring lies. */
-  private furthestBucket(): number {
+  /**
+   * The largest narrowing factor, `wanted` or a smaller power of two (1: none), after which the
+   * ring (grown with it, up to {@link MAX_RING}) still reaches all but 0.1 % of the events
+   * waiting in it. Walks the ring from its far end inward, counting the events of each occupied
+   * bucket, and stops as soon as that many have been counted: a delay distribution's long tail
+   * (a few events far ahead) limits the narrowing only as much as it would spill.
+   */
+  private reachable(wanted: number): number {
+    // Past distance reach(f) (in current buckets) an event would not fit the narrowed ring.
+    const reach = (f: number): number => Math.floor(Math.min(MAX_RING, this.ring * f) / f) - 1;
+    const budget = Math.floor(this.inRing / 1000);
+    const nearest = reach(wanted);
     const c = this.slot(this.cur);
-    const cw = c >> 5;
-    let far = 0;
-    for (let w = 0; w < this.occupied.length; w++) {
-      let bits = this.occupied[w]!;
-      if (bits === 0) continue;
-      // In the current bucket's own word, buckets below it are the furthest (the ring wraps).
-      if (w === cw && (bits & ((1 << (c & 31)) - 1)) !== 0) bits &= (1 << (c & 31)) - 1;
-      const d = (((w << 5) | (31 - Math.clz32(bits))) - c) & this.mask;
-      if (d > far) far = d;
+    let counted = 0;
+    let stoppedAt = -1; // distance at which the budget ran out
+    // Distances from the ring's far end (ring - 1) down to `nearest`, a bitmap word at a time.
+    for (let d = this.ring - 1; d >= nearest && stoppedAt < 0; ) {
+      const s = (c + d) & this.mask;
+      const low = s & 31; // this word holds distances d - low .. d at bits 0 .. low
+      let bits = this.occupied[s >> 5]! & (low === 31 ? -1 : (1 << (low + 1)) - 1);
+      while (bits !== 0) {
+        const bit = 31 - Math.clz32(bits);
+        const distance = d - (low - bit);
+        if (distance < nearest) break;
+        for (let node = this.heads[(s & ~31) | bit]!; node >= 0; node = this.next[node]!) counted++;
+        if (counted > budget) {
+          stoppedAt = distance;
+          break;
+        }
+        bits &= ~(1 << bit);
+      }
+      d -= low + 1;
     }
-    return far;
+    let factor = wanted;
+    while (factor > 1 && stoppedAt >= reach(factor)) factor /= 2;
+    return factor;
   }
 
   /**
