@@ -321,10 +321,8 @@ export class CalendarQueue implements EventQueue {
    * (a few events far ahead) limits the narrowing only as much as it would spill.
    */
   private reachable(wanted: number): number {
-    // Past distance reach(f) (in current buckets) an event would not fit the narrowed ring.
-    const reach = (f: number): number => Math.floor(Math.min(MAX_RING, this.ring * f) / f) - 1;
     const budget = Math.floor(this.inRing / 1000);
-    const nearest = reach(wanted);
+    const nearest = this.reach(wanted);
     const c = this.slot(this.cur);
     let counted = 0;
     let stoppedAt = -1; // distance at which the budget ran out
@@ -347,8 +345,13 @@ export class CalendarQueue implements EventQueue {
       d -= low + 1;
     }
     let factor = wanted;
-    while (factor > 1 && stoppedAt >= reach(factor)) factor /= 2;
+    while (factor > 1 && stoppedAt >= this.reach(factor)) factor /= 2;
     return factor;
+  }
+
+  /** Past this distance (in buckets of the current width) an event would not fit the ring narrowed by `factor`. */
+  private reach(factor: number): number {
+    return Math.floor(Math.min(MAX_RING, this.ring * factor) / factor) - 1;
   }
 
   /**
@@ -494,8 +497,12 @@ export class CalendarQueue implements EventQueue {
           dstP[k++] = srcP[j++]!;
         }
       }
-      [srcT, dstT] = [dstT, srcT];
-      [srcP, dstP] = [dstP, srcP];
+      const t = srcT;
+      srcT = dstT;
+      dstT = t;
+      const p = srcP;
+      srcP = dstP;
+      dstP = p;
     }
     if (srcT !== this.runTimes) {
       this.runTimes.set(srcT.subarray(0, len));
