@@ -3,6 +3,7 @@ import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, realpathS
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MeshcastError, ValidationError } from '../errors.js';
+import type { Seed } from '../random/stream.js';
 import { formatSummaries, summariesToCsv } from '../report/sweep.js';
 import { formatCampaign, formatDuration } from '../report/text.js';
 import { SCENARIO_SCHEMA } from '../scenario/schema.js';
@@ -171,8 +172,7 @@ async function runSweep(file: string, flags: Map<string, string | true>, params:
   const replications = typeof repsFlag === 'string' ? Number(repsFlag) : (scenario.sweep?.replications ?? 1);
   if (!Number.isInteger(replications) || replications < 1) throw new UsageError('--replications needs a positive integer');
   const workers = workersOf(flags.get('--workers') ?? 'auto', 0);
-  const seedFlag = flags.get('--seed');
-  const seed = typeof seedFlag === 'string' ? (/^-?\d+$/.test(seedFlag) ? Number(seedFlag) : seedFlag) : (scenario.seed ?? 0);
+  const seed = seedOf(flags) ?? scenario.seed ?? 0;
   const shard = shardOf(flags);
   const id = sweepIdOf(scenario, grid, seed, replications);
 
@@ -250,6 +250,13 @@ function runReport(files: readonly string[], flags: Map<string, string | true>, 
   return EXIT.ok;
 }
 
+/** The value of `--seed`: an integer when it reads as one, else the string; undefined when absent. */
+function seedOf(flags: Map<string, string | true>): Seed | undefined {
+  const flag = flags.get('--seed');
+  if (typeof flag !== 'string') return undefined;
+  return /^-?\d+$/.test(flag) ? Number(flag) : flag;
+}
+
 /** The value of `--workers`: 'auto' or an integer of at least `least`. */
 function workersOf(flag: string | true, least: number): number | 'auto' {
   if (flag === 'auto') return 'auto';
@@ -304,8 +311,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError('--passes needs an integer in 1..100');
       scenario = { ...loaded, scenario: { ...loaded.scenario, passes: n } };
     }
-    const seedFlag = flags.get('--seed');
-    const seed = seedFlag === undefined || seedFlag === true ? undefined : /^-?\d+$/.test(seedFlag) ? Number(seedFlag) : seedFlag;
+    const seed = seedOf(flags);
     const workersFlag = flags.get('--workers');
     let result: ScenarioResult;
     if (workersFlag === undefined) result = runScenario(scenario, seed);

@@ -424,22 +424,7 @@ export class CalendarQueue implements EventQueue {
       if (!sorted) this.mergeSortRun(len);
       return;
     }
-    let moves = 0;
-    for (let i = 1; i < len; i++) {
-      const t = times[i]!;
-      if (times[i - 1]! <= t) continue;
-      const p = payloads[i]!;
-      let j = i - 1;
-      while (j >= 0 && times[j]! > t) {
-        times[j + 1] = times[j]!;
-        payloads[j + 1] = payloads[j]!;
-        j--;
-      }
-      moves += i - 1 - j;
-      times[j + 1] = t;
-      payloads[j + 1] = p;
-    }
-    this.work += moves;
+    this.work += insertionSort(times, payloads, 0, len);
   }
 
   /**
@@ -455,22 +440,7 @@ export class CalendarQueue implements EventQueue {
     let srcP = this.runPayloads;
     let dstT = this.sortTimes;
     let dstP = this.sortPayloads;
-    for (let lo = 0; lo < len; lo += 16) {
-      const hi = Math.min(len, lo + 16);
-      for (let i = lo + 1; i < hi; i++) {
-        const t = srcT[i]!;
-        if (srcT[i - 1]! <= t) continue;
-        const p = srcP[i]!;
-        let j = i - 1;
-        while (j >= lo && srcT[j]! > t) {
-          srcT[j + 1] = srcT[j]!;
-          srcP[j + 1] = srcP[j]!;
-          j--;
-        }
-        srcT[j + 1] = t;
-        srcP[j + 1] = p;
-      }
-    }
+    for (let lo = 0; lo < len; lo += 16) insertionSort(srcT, srcP, lo, Math.min(len, lo + 16));
     for (let width = 16; width < len; width *= 2) {
       for (let lo = 0; lo < len; lo += 2 * width) {
         const mid = Math.min(len, lo + width);
@@ -523,6 +493,29 @@ export class CalendarQueue implements EventQueue {
     this.runTimes = grown(this.runTimes, cap);
     this.runPayloads = grown(this.runPayloads, cap);
   }
+}
+
+/**
+ * Stable insertion sort of events `lo .. hi - 1` by time (payloads move with their times).
+ * @returns the moves made, what keeping a run sorted cost
+ */
+function insertionSort(times: Float64Array, payloads: Int32Array, lo: number, hi: number): number {
+  let moves = 0;
+  for (let i = lo + 1; i < hi; i++) {
+    const t = times[i]!;
+    if (times[i - 1]! <= t) continue;
+    const p = payloads[i]!;
+    let j = i - 1;
+    while (j >= lo && times[j]! > t) {
+      times[j + 1] = times[j]!;
+      payloads[j + 1] = payloads[j]!;
+      j--;
+    }
+    moves += i - 1 - j;
+    times[j + 1] = t;
+    payloads[j + 1] = p;
+  }
+  return moves;
 }
 
 /** Largest ring: 2^16 buckets (the ring grows as buckets narrow, so it keeps covering as much time). */
