@@ -1,4 +1,4 @@
-import { createStream, delaySampler, type CompiledMesh, type DelaySpec } from '../src/index.js';
+import { counterKey, counterUniform, linkDelays, type CompiledMesh, type DelaySpec } from '../src/index.js';
 
 /**
  * The lower bound every flood is measured against: a plain breadth-first walk over the same
@@ -7,8 +7,8 @@ import { createStream, delaySampler, type CompiledMesh, type DelaySpec } from '.
  * keeps no clock, no queue and no tanks. Returns the nodes reached and the draws made.
  */
 export function bfsSameDraws(mesh: CompiledMesh, origin: number, seed: number, delay: DelaySpec, packet = 0): { reached: number; receptions: number; checksum: number } {
-  const rng = createStream(seed, 'rep', 0, 'pass', 0, 'packet', packet);
-  const draw = delaySampler(delay, createStream(seed, 'rep', 0, 'pass', 0, 'delay', packet));
+  const { k0, k1 } = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', packet);
+  const draw = linkDelays(delay, counterKey(seed, 'rep', 0, 'pass', 0, 'delay', packet));
   const { offsets, neighbours, linkSuccess } = mesh;
   const seen = new Uint8Array(mesh.n);
   const queue = new Int32Array(mesh.n);
@@ -22,9 +22,9 @@ export function bfsSameDraws(mesh: CompiledMesh, origin: number, seed: number, d
     const v = queue[head++]!;
     const end = offsets[v + 1]!;
     for (let e = offsets[v]!; e < end; e++) {
-      if (rng() >= linkSuccess[e]!) continue;
+      if (counterUniform(k0, k1, e) >= linkSuccess[e]!) continue;
       receptions++;
-      checksum += draw();
+      checksum += draw.at(e);
       const u = neighbours[e]!;
       if (seen[u] === 0) {
         seen[u] = 1;

@@ -53,6 +53,16 @@ describe('determinism', () => {
     expect(digest(runBroadcast(lossy, spec, { seed: 1, replication: 1 }))).not.toBe(a);
   });
 
+  it('hops that take no time flood alike on every queue, however late in a pass', () => {
+    // Every copy then arrives one clock tick after it was sent: at 30,000 s a tick is ~7e-12 s,
+    // so a calendar queue narrowing its buckets to such times must still count them exactly.
+    const grid = generators.grid({ width: 15, success: 0.8 });
+    const spec = { origins: ['C1'], packets: 50, spacingS: 600, maxHops: 30, ttlS: 60 };
+    const radio = { delay: { kind: 'constant', valueS: 0 } } as const;
+    const want = digest(runBroadcast(grid, spec, { seed: 4, radio, queue: 'fastpriorityqueue' }));
+    for (const queue of ['calendar', 'radix', 'heap'] as const) expect(digest(runBroadcast(grid, spec, { seed: 4, radio, queue }))).toBe(want);
+  });
+
   it('both queue implementations give identical results', () => {
     const a = runBroadcast(utilityNet, base, { seed: 5, queue: 'heap', radio: { delay: { kind: 'constant', valueS: 1 } } });
     const b = runBroadcast(utilityNet, base, { seed: 5, queue: 'fastpriorityqueue', radio: { delay: { kind: 'constant', valueS: 1 } } });

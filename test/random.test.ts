@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStream, delayMeanS, delaySampler, deriveSeed, validateDelay, ValidationError, type DelaySpec } from '../src/index.js';
+import { counterKey, counterUniform, createStream, delayMeanS, delayMinS, delaySampler, deriveSeed, linkDelays, validateDelay, ValidationError, type DelaySpec } from '../src/index.js';
 import { SEEDS, Z } from './stats.js';
 
 describe('random streams', () => {
@@ -23,6 +23,83 @@ describe('random streams', () => {
       sum += u;
     }
     expect(Math.abs(sum / n - 0.5)).toBeLessThan(Z * Math.sqrt(1 / 12 / n));
+  });
+});
+
+/**
+ * Pearson's χ² statistic of counts against equal expected counts, and the bound it stays under
+ * (the χ² law with df = bins − 1, normal approximation, Z standard deviations above its mean).
+ */
+function chiSquare(counts: Int32Array | number[], total: number): { stat: number; bound: number } {
+  const expected = total / counts.length;
+  let stat = 0;
+  for (const c of counts) stat += (c - expected) ** 2 / expected;
+  const df = counts.length - 1;
+  return { stat, bound: df + Z * Math.sqrt(2 * df) };
+}
+
+describe('counter-based streams (flood link trials and delays)', () => {
+  const N = 1 << 18;
+  it('are pure functions of key and counter, in [0, 1), different by purpose', () => {
+    const a = counterKey(42, 'rep', 0, 'pass', 0, 'packet', 1);
+    expect(counterKey(42, 'rep', 0, 'pass', 0, 'packet', 1)).toEqual(a);
+    const b = counterKey(42, 'rep', 0, 'pass', 0, 'packet', 2);
+    expect(b).not.toEqual(a);
+    for (let e = 0; e < 1000; e++) {
+      const u = counterUniform(a.k0, a.k1, e);
+      expect(u >= 0 && u < 1).toBe(true);
+      expect(counterUniform(a.k0, a.k1, e)).toBe(u);
+    }
+    expect(counterUniform(a.k0, a.k1, 7)).not.toBe(counterUniform(b.k0, b.k1, 7));
+  });
+  it('are uniform over consecutive counters (χ², 1,024 bins) and every output bit is balanced', () => {
+    for (const seed of SEEDS) {
+      const { k0, k1 } = counterKey(seed, 'packet', 0);
+      const bins = new Int32Array(1024);
+      const ones = new Int32Array(32);
+      for (let e = 0; e < N; e++) {
+        const u = counterUniform(k0, k1, e);
+        bins[Math.floor(u * 1024)]!++;
+        const x = u * 2 ** 32;
+        for (let b = 0; b < 32; b++) if (Math.floor(x / 2 ** b) % 2 === 1) ones[b]!++;
+      }
+      const { stat, bound } = chiSquare(bins, N);
+      expect(stat).toBeLessThan(bound);
+      for (let b = 0; b < 32; b++) expect(Math.abs(ones[b]! - N / 2)).toBeLessThan(Z * Math.sqrt(N / 4));
+    }
+  });
+  it('draw neighbouring counters, and the same counter of neighbouring packets, independently (χ² on 32 × 32 pairs)', () => {
+    for (const seed of SEEDS) {
+      const a = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', 5);
+      const b = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', 6);
+      const serial = new Int32Array(1024);
+      const across = new Int32Array(1024);
+      for (let e = 0; e < N; e++) {
+        const u = counterUniform(a.k0, a.k1, e);
+        serial[32 * Math.floor(u * 32) + Math.floor(counterUniform(a.k0, a.k1, e + 1) * 32)]!++;
+        across[32 * Math.floor(u * 32) + Math.floor(counterUniform(b.k0, b.k1, e) * 32)]!++;
+      }
+      for (const counts of [serial, across]) {
+        const { stat, bound } = chiSquare(counts, N);
+        expect(stat).toBeLessThan(bound);
+      }
+    }
+  });
+  it('give a link trial the frequency of its probability, over links and packets', () => {
+    // What a flood does with them: draw e < p for each link e of each packet.
+    for (const seed of SEEDS) {
+      for (const p of [0.05, 0.5, 0.93]) {
+        let hits = 0;
+        const packets = 64;
+        const links = 4096;
+        for (let k = 0; k < packets; k++) {
+          const { k0, k1 } = counterKey(seed, 'packet', k);
+          for (let e = 0; e < links; e++) if (counterUniform(k0, k1, e) < p) hits++;
+        }
+        const n = packets * links;
+        expect(Math.abs(hits / n - p)).toBeLessThan(Z * Math.sqrt((p * (1 - p)) / n));
+      }
+    }
   });
 });
 
@@ -52,6 +129,45 @@ describe('delay distributions', () => {
         const v = sq / n - mean * mean;
         expect(Math.abs(v / variance - 1)).toBeLessThan(0.1);
       }
+    }
+  });
+  it.each(specs)('%o has the stated mean and variance per link (linkDelays), and a delay depends on its link alone', (spec, variance) => {
+    for (const seed of SEEDS) {
+      const delays = linkDelays(spec, counterKey(seed, 'delay-test'));
+      const n = 50_000;
+      let sum = 0;
+      let sq = 0;
+      for (let e = 0; e < n; e++) {
+        const x = delays.at(e);
+        expect(x).toBeGreaterThanOrEqual(delayMinS(spec));
+        sum += x;
+        sq += x * x;
+      }
+      const mean = sum / n;
+      expect(Math.abs(mean - delayMeanS(spec))).toBeLessThanOrEqual(Z * Math.sqrt(variance / n) + 1e-12);
+      if (variance > 0) {
+        const v = sq / n - mean * mean;
+        expect(Math.abs(v / variance - 1)).toBeLessThan(0.1);
+      }
+      // Asked again, in another order, the same links give the same delays.
+      const again = linkDelays(spec, counterKey(seed, 'delay-test'));
+      for (let e = 999; e >= 0; e--) expect(again.at(e)).toBe(delays.at(e));
+    }
+  });
+  it('gamma delays with shape below 1 keep their law (the boosted branch)', () => {
+    const spec: DelaySpec = { kind: 'gamma', shape: 0.5, meanS: 2 };
+    for (const seed of SEEDS) {
+      const delays = linkDelays(spec, counterKey(seed, 'gamma-small'));
+      const n = 50_000;
+      let sum = 0;
+      let sq = 0;
+      for (let e = 0; e < n; e++) {
+        sum += delays.at(e);
+        sq += delays.at(e) ** 2;
+      }
+      // Gamma(k = 0.5, θ = 4): mean 2, variance kθ² = 8.
+      expect(Math.abs(sum / n - 2)).toBeLessThan(Z * Math.sqrt(8 / n));
+      expect(Math.abs((sq / n - (sum / n) ** 2) / 8 - 1)).toBeLessThan(0.1);
     }
   });
   it('reject bad parameters with the field path', () => {

@@ -8,6 +8,8 @@ const delays: DelaySpec[] = [
   { kind: 'constant', valueS: 1.5 },
   { kind: 'gamma', shape: 2, meanS: 3 },
   { kind: 'lognormal', meanS: 2, cv: 1 },
+  // Hops that take no time (no airtime either): every copy arrives a clock tick after it was sent.
+  { kind: 'constant', valueS: 0 },
 ];
 
 describe('fast path equals the naive event-per-copy simulation', () => {

@@ -1,5 +1,6 @@
 import FastPriorityQueue from 'fastpriorityqueue';
-import { createStream, delaySampler, type CompiledMesh, type DelaySpec, type Seed } from '../src/index.js';
+import { afterS } from '../src/broadcast/flood.js';
+import { counterKey, counterUniform, linkDelays, type CompiledMesh, type DelaySpec, type Seed } from '../src/index.js';
 
 /** One copy of a packet on its way to a node: the naive simulator's event. */
 interface Copy {
@@ -27,9 +28,10 @@ export interface ReferenceOutcome {
 
 /**
  * The obvious discrete-event simulation of a broadcast pass: every copy of every packet is an
- * event object in a priority queue ordered by (time, sequence); a node acts on the first copy
- * it gets and counts every later one as a duplicate. Written for clarity, not speed, as the
- * oracle the fast path is compared with.
+ * event object in a priority queue ordered by (time, hop count, sequence); a node acts on the
+ * first copy it gets and counts every later one as a duplicate. The copy over link e draws its
+ * trial and delay as number e of the packet's counter-based streams. Written for clarity, not
+ * speed, as the oracle the fast path is compared with.
  */
 export function referencePass(
   mesh: CompiledMesh,
@@ -65,9 +67,9 @@ export function referencePass(
   for (let k = 0; k < opts.packets; k++) {
     const sendS = k * opts.spacingS;
     const expiry = sendS + opts.ttlS;
-    const rng = createStream(opts.seed, 'rep', 0, 'pass', 0, 'packet', k);
-    const delay = delaySampler(opts.delay, createStream(opts.seed, 'rep', 0, 'pass', 0, 'delay', k));
-    const queue = new FastPriorityQueue<Copy>((a, b) => a.t < b.t || (a.t === b.t && a.seq < b.seq));
+    const link = counterKey(opts.seed, 'rep', 0, 'pass', 0, 'packet', k);
+    const delay = linkDelays(opts.delay, counterKey(opts.seed, 'rep', 0, 'pass', 0, 'delay', k));
+    const queue = new FastPriorityQueue<Copy>((a, b) => a.t < b.t || (a.t === b.t && (a.hop < b.hop || (a.hop === b.hop && a.seq < b.seq))));
     let seq = 0;
     const has = new Set<number>();
     for (const o of opts.origins) queue.add({ t: sendS, seq: seq++, node: o, hop: 1 });
@@ -92,13 +94,14 @@ export function referencePass(
       }
       transmissions++;
       for (let e = mesh.offsets[c.node]!; e < mesh.offsets[c.node + 1]!; e++) {
-        if (rng() >= mesh.linkSuccess[e]!) {
+        if (counterUniform(link.k0, link.k1, e) >= mesh.linkSuccess[e]!) {
           lost++;
           continue;
         }
         receptions++;
         const u = mesh.neighbours[e]!;
-        const ta = c.t + delay() + opts.airtimeS;
+        const sum = c.t + delay.at(e) + opts.airtimeS;
+        const ta = sum > c.t ? sum : afterS(c.t); // a hop always takes time on the clock
         if (!(lastHeardS[u]! >= ta)) lastHeardS[u] = ta;
         if (ta > expiry) {
           expired++;

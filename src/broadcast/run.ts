@@ -4,8 +4,9 @@ import { reroot, ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
 import { Network } from '../network/network.js';
 import { resolveRadio, type Radio, type RadioOptions } from '../radio/radio.js';
-import { delaySampler, type DelaySampler, type DelaySpec } from '../random/distributions.js';
-import { createStream, type Rng, type Seed } from '../random/stream.js';
+import { counterKey, type CounterKey } from '../random/counter.js';
+import { delayMinS, linkDelays, type DelaySpec, type LinkDelays } from '../random/distributions.js';
+import { createStream, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import { runContended, type AirStats } from './contention.js';
 import { floodPacket, floodPacketPerOrigin, floodScratch, loadLastHeard, relayBits, storeLastHeard, takerRows, type FloodState } from './flood.js';
@@ -77,7 +78,7 @@ export function runContendedPass(p: PreparedPass): BroadcastResult {
   return finishPass(p, air.stats, air.nodeAirtimeS);
 }
 
-type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'relays' | 'heardBy' | 'heardAt' | 'rowOf'>;
+type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'batch' | 'relays' | 'heardBy' | 'heardAt' | 'rowOf'>;
 /** Per mesh: the scratch arrays, and event queues by kind (kept with their grown pools and adapted bucket widths). */
 const scratch = new WeakMap<CompiledMesh, FloodScratch & { readonly queues: Map<QueueKind, EventQueue> }>();
 
@@ -95,7 +96,7 @@ function scratchFor(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { reado
   }
   let queue = s.queues.get(kind);
   if (queue === undefined) s.queues.set(kind, (queue = createQueue(kind, 1024)));
-  return { times: s.times, hops: s.hops, relays: s.relays, rowOf: s.rowOf, heardBy: s.heardBy, heardAt: s.heardAt, queue };
+  return { times: s.times, hops: s.hops, batch: s.batch, relays: s.relays, rowOf: s.rowOf, heardBy: s.heardBy, heardAt: s.heardAt, queue };
 }
 
 /** Everything a pass needs once its inputs are checked. @internal */
@@ -152,7 +153,7 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
 }
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
-export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'times' | 'hops' | 'heardBy' | 'heardAt' | 'queue'> & {
+export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'times' | 'hops' | 'batch' | 'heardBy' | 'heardAt' | 'queue'> & {
   /** Where to write the pass's tank rows per node (n entries) and relay bits (⌈n / 32⌉ words). */
   readonly rowOf: Int32Array;
   readonly relays: Int32Array;
@@ -171,6 +172,7 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
     maxHops: p.s.maxHops,
     ttlS: p.s.ttlS,
     airtimeS: p.radio.airtimeS,
+    minDelayS: delayMinS(p.radio.delay),
     ...out,
     rowOf: takerRows(p.state.holderRow, p.state.accepts, out.rowOf),
     relays: relayBits(p.forwards, out.relays),
@@ -191,7 +193,7 @@ export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array, f
     for (let i = 0; i < js.length; i++) {
       const j = js[i]!;
       const segment = d.firstSegment + j;
-      floodPacket(flood, segment, d.startS + j * d.spacingS, packetLinkStream(d, segment), packetDelays(d, segment));
+      floodPacket(flood, segment, d.startS + j * d.spacingS, packetLinkKey(d, segment), packetDelays(d, segment));
       flooded?.();
     }
   }
@@ -202,13 +204,13 @@ export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array, f
 const originPath = (origin: number): (string | number)[] => (origin === 0 ? [] : ['origin', origin]);
 
 /** The link-trial stream of a packet (of one origin's copy of it). */
-function packetLinkStream(d: PassDraws, segment: number, origin = 0): Rng {
-  return createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'packet', segment, ...originPath(origin));
+function packetLinkKey(d: PassDraws, segment: number, origin = 0): CounterKey {
+  return counterKey(d.seed, 'rep', d.replication, 'pass', d.pass, 'packet', segment, ...originPath(origin));
 }
 
-/** The hop-delay sampler of a packet (of one origin's copy of it). */
-function packetDelays(d: PassDraws, segment: number, origin = 0): DelaySampler {
-  return delaySampler(d.delay, createStream(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment, ...originPath(origin)));
+/** The hop delays of a packet (of one origin's copy of it). */
+function packetDelays(d: PassDraws, segment: number, origin = 0): LinkDelays {
+  return linkDelays(d.delay, counterKey(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment, ...originPath(origin)));
 }
 
 /**
@@ -223,9 +225,9 @@ function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array,
   for (let k = 0; k < js.length; k++) {
     const j = js[k]!;
     const segment = d.firstSegment + j;
-    const rngs = perOrigin.map((_, i) => packetLinkStream(d, segment, i));
+    const links = perOrigin.map((_, i) => packetLinkKey(d, segment, i));
     const delays = perOrigin.map((_, i) => packetDelays(d, segment, i));
-    floodPacketPerOrigin(flood, perOrigin, firstS, segment, d.startS + j * d.spacingS, rngs, delays);
+    floodPacketPerOrigin(flood, perOrigin, firstS, segment, d.startS + j * d.spacingS, links, delays);
     flooded?.();
   }
 }

@@ -99,8 +99,8 @@ export class CalendarQueue implements EventQueue {
   push(timeS: number, payload: number): void {
     // Kept small (the common case is an append to a ring bucket): it is inlined into floods.
     if (!(timeS >= this.lastTime && timeS < Infinity)) this.reject(timeS);
-    const k = Math.floor(timeS * this.invWidth);
-    if (this.count++ === 0) this.restart(k);
+    let k = Math.floor(timeS * this.invWidth);
+    if (this.count++ === 0) k = this.restart(timeS, k);
     this.place(k, timeS, payload);
   }
 
@@ -109,11 +109,27 @@ export class CalendarQueue implements EventQueue {
     throw new MeshcastError(`CalendarQueue takes finite times, got ${timeS}`);
   }
 
-  /** Nothing waits: the calendar restarts at this event's bucket. */
-  private restart(k: number): void {
+  /**
+   * Nothing waits: the calendar restarts at the bucket of this event (at time t, bucket k),
+   * with wider buckets if its bucket number is too large to count exactly.
+   */
+  private restart(t: number, k: number): number {
+    if (Math.abs(k) > EXACT_BUCKETS) {
+      this.invWidth = this.narrowest(t);
+      k = Math.floor(t * this.invWidth);
+    }
     this.cur = k;
     this.runHead = 0;
     this.runEnd = 0;
+    return k;
+  }
+
+  /**
+   * The narrowest buckets allowed at time t: 2^-40 s, or wider so that bucket numbers up to
+   * 64 times later stay below 2^52 (they are doubles, counted one by one).
+   */
+  private narrowest(t: number): number {
+    return Math.min(MAX_INV_WIDTH, 2 ** Math.floor(Math.log2(2 ** 46 / Math.max(1, Math.abs(t)))));
   }
 
   peekTime(): number {
@@ -216,9 +232,9 @@ export class CalendarQueue implements EventQueue {
       this.runPayloads[lo - 1] = payload;
       return;
     }
-    if (end - lo > 256 && this.invWidth < MAX_INV_WIDTH) {
+    if (end - lo > 256 && this.invWidth < this.narrowest(t)) {
       // The run spans too much time: narrow the buckets now rather than shift it again and again.
-      this.rebucket(Math.min(MAX_INV_WIDTH, this.invWidth * 16));
+      this.rebucket(Math.min(this.narrowest(t), this.invWidth * 16));
       this.place(Math.floor(t * this.invWidth), t, payload);
       return;
     }
@@ -238,6 +254,8 @@ export class CalendarQueue implements EventQueue {
     // Re-bucketing moves every event in the ring: check only once a quarter as many events
     // have been popped since the last check, so it costs at most four moves per event popped.
     if (this.pops >= 2048 && 4 * this.pops >= this.inRing) this.adapt();
+    // Bucket numbers are doubles: keep counting them exactly however late the clock runs.
+    if (Math.abs(this.cur) > EXACT_BUCKETS) this.rebucket(this.narrowest(this.cur / this.invWidth));
     if (this.inRing === 0) {
       // Only far events remain: jump to the earliest one's bucket.
       this.cur = Math.floor(this.far.peekTime() * this.invWidth) - 1;
@@ -303,11 +321,12 @@ export class CalendarQueue implements EventQueue {
     this.advances = 0;
     this.farPushes = 0;
     this.skips = 0;
-    if (movesPerEvent > 2 && spill < 0.001 && this.invWidth < MAX_INV_WIDTH) {
+    const narrowest = this.narrowest(this.lastTime);
+    if (movesPerEvent > 2 && spill < 0.001 && this.invWidth < narrowest) {
       let factor = 2;
       while (factor < 64 && eventsPerBucket > 4 * factor) factor *= 2;
       factor = this.reachable(factor);
-      if (factor > 1) this.rebucket(Math.min(MAX_INV_WIDTH, this.invWidth * factor));
+      if (factor > 1) this.rebucket(Math.min(narrowest, this.invWidth * factor));
     } else if ((spill > 0.01 || (movesPerEvent < 0.5 && eventsPerBucket < 2 && skipsPerAdvance > 64)) && this.invWidth > MIN_INV_WIDTH) {
       this.rebucket(this.invWidth / 2);
     }
@@ -522,5 +541,7 @@ function insertionSort(times: Float64Array, payloads: Int32Array, lo: number, hi
 const MAX_RING = 2 ** 16;
 /** Narrowest bucket: 2^-40 s (about a picosecond). */
 const MAX_INV_WIDTH = 2 ** 40;
+/** Largest bucket number the calendar counts on from; 2^52 and beyond, doubles skip integers. */
+const EXACT_BUCKETS = 2 ** 50;
 /** Widest bucket: 2^30 s. */
 const MIN_INV_WIDTH = 2 ** -30;

@@ -29,6 +29,9 @@ export class RadixQueue implements EventQueue {
   private head0 = 0;
   private count = 0;
   private lastTime = -Infinity;
+  // The minimum peeked while bucket 0 is used up (NaN: not known): peeking does not move the
+  // buckets, so events may still be pushed between the last popped time and the peeked one.
+  private peeked = NaN;
   private lastHi = 0;
   private lastLo = 0;
   // Occupancy of buckets 1..64 as two 32-bit masks (bit b-1 of `low` for bucket b <= 32).
@@ -62,12 +65,21 @@ export class RadixQueue implements EventQueue {
     const b = bucketOf(hi ^ this.lastHi, lo ^ this.lastLo);
     this.append(b, timeS, payload);
     this.count++;
+    // (An event equal to the last popped one joins bucket 0, which peekTime reads first.)
+    if (b !== 0 && timeS < this.peeked) this.peeked = timeS;
   }
 
   peekTime(): number {
     if (this.count === 0) return Infinity;
-    if (this.head0 === this.lengths[0]) this.refill();
-    return this.times[0]![this.head0]!;
+    if (this.head0 < this.lengths[0]!) return this.times[0]![this.head0]!;
+    if (Number.isNaN(this.peeked)) {
+      const b = this.lowestBucket();
+      const times = this.times[b]!;
+      let min = times[0]!;
+      for (let i = 1; i < this.lengths[b]!; i++) if (times[i]! < min) min = times[i]!;
+      this.peeked = min;
+    }
+    return this.peeked;
   }
 
   pop(): number {
@@ -82,6 +94,7 @@ export class RadixQueue implements EventQueue {
     this.head0 = 0;
     this.count = 0;
     this.lastTime = -Infinity;
+    this.peeked = NaN;
     this.lastHi = 0;
     this.lastLo = 0;
     this.occLow = 0;
@@ -92,9 +105,8 @@ export class RadixQueue implements EventQueue {
   private refill(): void {
     this.head0 = 0;
     this.lengths[0] = 0;
-    let b: number;
-    if (this.occLow !== 0) b = 32 - Math.clz32(this.occLow & -this.occLow);
-    else b = 64 - Math.clz32(this.occHigh & -this.occHigh);
+    this.peeked = NaN;
+    const b = this.lowestBucket();
     const times = this.times[b]!;
     const payloads = this.payloads[b]!;
     const n = this.lengths[b]!;
@@ -124,6 +136,11 @@ export class RadixQueue implements EventQueue {
       } else hi = (hi | 0x80000000) >>> 0;
       this.append(bucketOf(hi ^ mh, lo ^ ml), t, payloads[i]!);
     }
+  }
+
+  /** The lowest non-empty bucket above 0. */
+  private lowestBucket(): number {
+    return this.occLow !== 0 ? 32 - Math.clz32(this.occLow & -this.occLow) : 64 - Math.clz32(this.occHigh & -this.occHigh);
   }
 
   private append(b: number, t: number, payload: number): void {

@@ -1,4 +1,5 @@
 import { checkObject, ValidationError } from '../../errors.js';
+import { mix32 } from '../../random/counter.js';
 
 /**
  * Log-distance path loss with log-normal shadowing, and per-transmission fading, for a
@@ -128,17 +129,6 @@ export function pairNormal(seed: number, a: number, b: number): number {
   const u1 = ((h1 >>> 0) + 1) / 4294967297; // (0, 1)
   const u2 = (h2 >>> 0) / 4294967296;
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
-}
-
-/** 32-bit finaliser of MurmurHash3. */
-function mix32(x: number): number {
-  let h = x | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
 }
 
 /** Turns a seed of either type into a 32-bit integer for {@link pairNormal}. */
