@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sortNodes } from '../src/broadcast/flood.js';
 import { CalendarQueue, createQueue, createStream, Simulator, type EventQueue } from '../src/index.js';
 
 function drain(q: EventQueue): number[] {
@@ -54,6 +55,20 @@ describe('event queues', () => {
     q.push(2, 20);
     q.push(2, 21);
     expect(drain(q)).toEqual([20, 21]);
+  });
+});
+
+describe('sorting a flood batch', () => {
+  it.each([1, 2, 3])('sortNodes returns the same nodes in ascending order, for small and large batches and any index width, seed %i', (seed) => {
+    const rng = createStream(seed, 'sort-nodes');
+    for (const [size, n] of [[0, 10], [1, 10], [700, 5000], [1024, 3000], [5000, 2048], [60_000, 1_500_000], [20_000, 2 ** 31 - 1]] as const) {
+      const bits = 32 - Math.clz32(n - 1);
+      const a = new Int32Array(size + 3);
+      for (let i = 0; i < size; i++) a[i] = Math.floor(rng() * n);
+      const want = Array.from(a.subarray(0, size)).sort((x, y) => x - y);
+      const got = sortNodes(a, new Int32Array(size + 3), size, bits, new Int32Array(2048));
+      expect(Array.from(got.subarray(0, size))).toEqual(want);
+    }
   });
 });
 

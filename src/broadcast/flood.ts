@@ -1,3 +1,4 @@
+import { grown } from '../engine/grow.js';
 import type { EventQueue } from '../engine/queue.js';
 import { counterUniform, type CounterKey } from '../random/counter.js';
 import type { LinkDelays } from '../random/distributions.js';
@@ -70,8 +71,13 @@ export interface FloodState {
    * finite), negated once the node has been handled.
    */
   readonly hops: Int32Array;
-  /** Scratch, one entry per node: the nodes handled together in one batch (see {@link floodPacket}). */
-  readonly batch: Int32Array;
+  /** Scratch: the windows of waiting nodes of floods with bounded hop times (see {@link ArrivalWindows}). */
+  readonly windows: ArrivalWindows;
+  /** Scratch: the nodes handled together in one batch (see {@link floodPacket}); grows as needed. */
+  batch: Int32Array;
+  /** Scratch for sorting a batch: as long as {@link FloodState.batch}, and digit counts. */
+  batchSpare: Int32Array;
+  readonly digitCounts: Int32Array;
   /**
    * Scratch for the copies one transmission delivers (receiver, arrival time), at least the
    * mesh's largest degree long: a node first makes all its link and delay draws, then updates
@@ -91,6 +97,8 @@ export interface FloodState {
   readonly airtimeS: number;
   /** The smallest hop delay the delay distribution draws (see {@link delayMinS}), seconds. */
   readonly minDelayS: number;
+  /** The largest hop delay it draws (see {@link delayMaxS}; Infinity for unbounded delays), seconds. */
+  readonly maxDelayS: number;
   /** Pass counters, see {@link COUNTER}. */
   readonly counters: Float64Array;
 }
@@ -125,15 +133,16 @@ export function relayBits(forwards: Uint8Array, out: Int32Array = new Int32Array
 
 /**
  * A flood's scratch for the mesh with these CSR offsets: per node {@link FloodState.times} and
- * {@link FloodState.hops}, and {@link FloodState.heardBy} / {@link FloodState.heardAt} as long
- * as the largest out-degree.
+ * {@link FloodState.hops}, {@link FloodState.heardBy} / {@link FloodState.heardAt} as long
+ * as the largest out-degree, and a first {@link FloodState.batch} (a batch is a slice of the
+ * flood's front, far fewer nodes than the mesh: ~5 % of a million-meter utility's).
  * @internal
  */
-export function floodScratch(offsets: Int32Array): Pick<FloodState, 'times' | 'hops' | 'batch' | 'heardBy' | 'heardAt'> {
+export function floodScratch(offsets: Int32Array): Pick<FloodState, 'times' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'heardBy' | 'heardAt'> {
   const n = offsets.length - 1;
   let degree = 0;
   for (let v = 1; v < offsets.length; v++) degree = Math.max(degree, offsets[v]! - offsets[v - 1]!);
-  return { times: new Float64Array(2 * n), hops: new Int32Array(n), batch: new Int32Array(n), heardBy: new Int32Array(degree), heardAt: new Float64Array(degree) };
+  return { times: new Float64Array(2 * n), hops: new Int32Array(n), windows: new ArrivalWindows(), batch: new Int32Array(1024), batchSpare: new Int32Array(1024), digitCounts: new Int32Array(1 << DIGIT_BITS), heardBy: new Int32Array(degree), heardAt: new Float64Array(degree) };
 }
 
 /**
@@ -239,16 +248,10 @@ function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, 
  * @param delays - this packet's hop delays per link
  */
 export function floodPacket(s: FloodState, segment: number, sendS: number, link: CounterKey, delays: LinkDelays): void {
-  const { offsets, neighbours, linkSuccess, relays, batch } = s;
-  const { times, hops, origins, queue, counters, maxHops, airtimeS, minDelayS, heardBy, heardAt } = s;
-  const { k0, k1 } = link;
+  const { relays, times, hops, origins, queue, windows, counters } = s;
+  const hopS = s.minDelayS + s.airtimeS;
   const expiryS = sendS + s.ttlS;
-  let transmissions = 0;
-  let receptions = 0;
-  let lost = 0;
-  let inTime = 0;
-  let expired = 0;
-  let hopLimited = 0;
+  const inWindows = windows.start(sendS, hopS, s.maxDelayS + s.airtimeS, expiryS);
   queue.clear();
   for (let i = 0; i < times.length; i += 2) times[i] = Infinity;
   for (let i = 0; i < origins.length; i++) {
@@ -256,78 +259,238 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, link:
     times[2 * o] = sendS;
     hops[o] = 1;
     // Origins hear the packet from the head-end; every other node hears its first copy over
-    // the air, where the reception loop below records it.
+    // the air, where `forward` records it.
     if (!(times[2 * o + 1]! >= sendS)) times[2 * o + 1] = sendS;
-    queue.push(sendS, o);
+    if (inWindows) windows.add(sendS, o);
+    else queue.push(sendS, o);
   }
-  while (queue.size > 0) {
-    // A batch: every node waiting before `settled`. Copies sent by a node handled at t arrive
-    // at ≥ (t + minDelayS) + airtimeS (the same sum, rounded the same way), so none of them
-    // can get an earlier copy. With delays that can be 0, `settled` is the earliest time
-    // itself and a batch is one node.
-    const settled = queue.peekTime() + minDelayS + airtimeS;
-    let size = 0;
-    do {
-      const t = queue.peekTime();
-      const v = queue.pop();
-      // Stale entries (an earlier copy was queued later), nodes already handled (hops
-      // negated) and nodes that do not forward are skipped.
-      if (t !== times[2 * v] || hops[v]! < 0 || (relays[v >> 5]! & (1 << (v & 31))) === 0) continue;
-      hops[v] = -hops[v]!;
-      batch[size++] = v;
-    } while (queue.size > 0 && queue.peekTime() < settled);
-    if (size > 1) batch.subarray(0, size).sort();
-    for (let b = 0; b < size; b++) {
-      const v = batch[b]!;
-      const t = times[2 * v]!;
-      const h = -hops[v]!;
-      if (h >= maxHops) {
-        hopLimited++;
-        continue;
+  if (inWindows) {
+    // Bounded hop times: the nodes of one window are settled once every earlier window has been
+    // handled (see ArrivalWindows), so no priority queue is needed at all.
+    for (let k = 0; windows.waiting > 0; k++) {
+      const list = windows.take(k);
+      let size = 0;
+      for (let i = 0; i < windows.taken; i++) {
+        const v = list[i]!;
+        // Nodes already handled (hops negated: an earlier copy was placed in an earlier
+        // window, or the node is listed twice) and nodes that do not forward are skipped.
+        if (hops[v]! < 0 || (relays[v >> 5]! & (1 << (v & 31))) === 0) continue;
+        hops[v] = -hops[v]!;
+        size = addToBatch(s, size, v);
       }
-      transmissions++;
-      const next = h + 1;
-      // Draws first, receivers' state after: the draws are pure arithmetic and the receivers'
-      // state is scattered in memory, so separating the two lets the accesses of one
-      // transmission's copies overlap instead of each waiting its turn.
-      const start = offsets[v]!;
-      const end = offsets[v + 1]!;
-      let heard = 0;
-      for (let e = start; e < end; e++) {
-        if (counterUniform(k0, k1, e) >= linkSuccess[e]!) continue;
-        heardBy[heard] = neighbours[e]!;
-        const ta = t + delays.at(e) + airtimeS;
-        heardAt[heard++] = ta > t ? ta : afterS(t);
-      }
-      lost += end - start - heard;
-      receptions += heard;
-      for (let i = 0; i < heard; i++) {
-        const u = heardBy[i]!;
-        const ta = heardAt[i]!;
-        if (!(times[2 * u + 1]! >= ta)) times[2 * u + 1] = ta;
-        if (ta > expiryS) {
-          expired++;
-          continue;
-        }
-        inTime++;
-        // Handled nodes have negative hops, so a copy tying with their earliest never wins.
-        const earliest = times[2 * u]!;
-        if (ta > earliest || (ta === earliest && next >= hops[u]!)) continue;
-        times[2 * u] = ta;
-        hops[u] = next;
-        queue.push(ta, u);
-      }
+      forwardBatch(s, size, link, delays, expiryS, true);
+    }
+  } else {
+    while (queue.size > 0) {
+      // A batch: every node waiting before `settled`. Copies sent by a node handled at t arrive
+      // at ≥ (t + minDelayS) + airtimeS (the same sum, rounded the same way), so none of them
+      // can get an earlier copy. With delays that can be 0, `settled` is the earliest time
+      // itself and a batch is one node.
+      const settled = queue.peekTime() + hopS;
+      let size = 0;
+      do {
+        const t = queue.peekTime();
+        const v = queue.pop();
+        // Stale entries (an earlier copy was queued later), nodes already handled (hops
+        // negated) and nodes that do not forward are skipped.
+        if (t !== times[2 * v] || hops[v]! < 0 || (relays[v >> 5]! & (1 << (v & 31))) === 0) continue;
+        hops[v] = -hops[v]!;
+        size = addToBatch(s, size, v);
+      } while (queue.size > 0 && queue.peekTime() < settled);
+      forwardBatch(s, size, link, delays, expiryS, false);
     }
   }
   const reached = takeAtEarliest(s, segment, times, 2);
+  // Every in-time copy (tallied under duplicates by `forwardBatch`) is a duplicate except the
+  // one that first reached each non-origin node.
+  counters[COUNTER.duplicates]! -= reached - origins.length;
+  counters[COUNTER.reached]! += reached;
+}
+
+/** Appends node v to the batch of size `size` (growing it if full); returns the new size. */
+function addToBatch(s: FloodState, size: number, v: number): number {
+  if (size === s.batch.length) {
+    s.batch = grown(s.batch, 2 * size);
+    s.batchSpare = new Int32Array(2 * size);
+  }
+  s.batch[size] = v;
+  return size + 1;
+}
+
+/**
+ * The nodes of a batch (handled: hops negated), in node order, forward the packet unless their
+ * hop count is Maximum Hops: every neighbour gets a link trial and, if received, a copy after
+ * the link's delay, which updates its last-heard time and, if it is the neighbour's first (see
+ * {@link floodPacket}), its earliest arrival, hop count and place in the windows or the queue.
+ * Counts go to the pass counters; in-time copies under duplicates.
+ */
+function forwardBatch(s: FloodState, size: number, link: CounterKey, delays: LinkDelays, expiryS: number, inWindows: boolean): void {
+  if (size === 0) return;
+  const { offsets, neighbours, linkSuccess, times, hops, queue, windows, counters, maxHops, airtimeS, heardBy, heardAt } = s;
+  const { k0, k1 } = link;
+  const nodes = size > 1 ? sortNodes(s.batch, s.batchSpare, size, 32 - Math.clz32(Math.max(1, hops.length - 1)), s.digitCounts) : s.batch;
+  let transmissions = 0;
+  let receptions = 0;
+  let lost = 0;
+  let inTime = 0;
+  let expired = 0;
+  let hopLimited = 0;
+  for (let b = 0; b < size; b++) {
+    const v = nodes[b]!;
+    const t = times[2 * v]!;
+    const h = -hops[v]!;
+    if (h >= maxHops) {
+      hopLimited++;
+      continue;
+    }
+    transmissions++;
+    const next = h + 1;
+    // Draws first, receivers' state after: the draws are pure arithmetic and the receivers'
+    // state is scattered in memory, so separating the two lets the accesses of one
+    // transmission's copies overlap instead of each waiting its turn.
+    const start = offsets[v]!;
+    const end = offsets[v + 1]!;
+    let heard = 0;
+    for (let e = start; e < end; e++) {
+      if (counterUniform(k0, k1, e) >= linkSuccess[e]!) continue;
+      heardBy[heard] = neighbours[e]!;
+      const ta = t + delays.at(e) + airtimeS;
+      heardAt[heard++] = ta > t ? ta : afterS(t);
+    }
+    lost += end - start - heard;
+    receptions += heard;
+    for (let i = 0; i < heard; i++) {
+      const u = heardBy[i]!;
+      const ta = heardAt[i]!;
+      if (!(times[2 * u + 1]! >= ta)) times[2 * u + 1] = ta;
+      if (ta > expiryS) {
+        expired++;
+        continue;
+      }
+      inTime++;
+      // Handled nodes have negative hops, so a copy tying with their earliest never wins.
+      const earliest = times[2 * u]!;
+      if (ta > earliest || (ta === earliest && next >= hops[u]!)) continue;
+      times[2 * u] = ta;
+      hops[u] = next;
+      if (inWindows) windows.add(ta, u);
+      else queue.push(ta, u);
+    }
+  }
   counters[COUNTER.transmissions]! += transmissions;
   counters[COUNTER.receptions]! += receptions;
   counters[COUNTER.lost]! += lost;
-  // Every in-time copy is a duplicate except the one that first reached each non-origin node.
-  counters[COUNTER.duplicates]! += inTime - (reached - origins.length);
+  counters[COUNTER.duplicates]! += inTime;
   counters[COUNTER.expired]! += expired;
   counters[COUNTER.hopLimited]! += hopLimited;
-  counters[COUNTER.reached]! += reached;
+}
+
+/**
+ * The nodes waiting in a flood whose every hop takes at least `hopS` and at most `maxHopS`
+ * seconds (constant and uniform delays), by arrival window of hopS / 2 seconds. A node can only
+ * get an earlier copy from a node at least hopS earlier — two windows back — so once every
+ * earlier window has been handled, a window's nodes are settled, whatever their order within
+ * it; the margin of a whole window keeps rounding in the window arithmetic harmless. Copies sent
+ * from window k land in windows k + 1 … k + ring − 1, so a ring of ⌈maxHopS / (hopS / 2)⌉ + 3
+ * lists covers every window in flight. Adding is an append; a node whose earliest copy moves to
+ * an earlier window stays listed in the later one too, and is skipped there as handled.
+ * @internal
+ */
+export class ArrivalWindows {
+  private lists: Int32Array[] = [];
+  private lengths = new Int32Array(0);
+  private ring = 0;
+  private invWidth = 0;
+  private baseS = 0;
+  /** Nodes listed in windows not yet taken. */
+  waiting = 0;
+  /** How many nodes the last {@link ArrivalWindows.take} returned. */
+  taken = 0;
+
+  /**
+   * Starts a flood sent at `sendS` whose copies expire at `expiryS`.
+   * @returns false when hop times can be 0, are unbounded, spread over more than 65,536
+   *   windows, or come near the resolution of the clock by `expiryS` (a hop of a few
+   *   picoseconds late in a long run): the flood then uses its event queue
+   */
+  start(sendS: number, hopS: number, maxHopS: number, expiryS: number): boolean {
+    if (!(hopS > 0 && maxHopS < Infinity && hopS > Math.abs(expiryS) * 2 ** -40)) return false;
+    const ring = Math.ceil((2 * maxHopS) / hopS) + 3;
+    if (!(ring <= 65_536)) return false;
+    if (ring > this.lists.length) {
+      while (this.lists.length < ring) this.lists.push(new Int32Array(64));
+      this.lengths = new Int32Array(ring);
+    } else this.lengths.fill(0);
+    this.ring = ring;
+    this.invWidth = 2 / hopS;
+    this.baseS = sendS;
+    this.waiting = 0;
+    return true;
+  }
+
+  /** Lists node v, whose earliest copy arrives at `t`, in its window. */
+  add(t: number, v: number): void {
+    const slot = Math.floor((t - this.baseS) * this.invWidth) % this.ring;
+    let list = this.lists[slot]!;
+    const len = this.lengths[slot]!;
+    if (len === list.length) this.lists[slot] = list = grown(list, 2 * len);
+    list[len] = v;
+    this.lengths[slot] = len + 1;
+    this.waiting++;
+  }
+
+  /**
+   * Empties window k (windows are taken in order 0, 1, 2, …): the nodes listed there, the first
+   * {@link ArrivalWindows.taken} entries of the array returned, valid until the next call.
+   */
+  take(k: number): Int32Array {
+    const slot = k % this.ring;
+    this.taken = this.lengths[slot]!;
+    this.lengths[slot] = 0;
+    this.waiting -= this.taken;
+    return this.lists[slot]!;
+  }
+}
+
+/** Bits per digit of {@link sortNodes}' counting passes: 2,048 counts, two passes up to 4 M nodes. */
+const DIGIT_BITS = 11;
+
+/**
+ * Sorts node indices `a[0 .. size)` ascending: small batches with the built-in sort, large ones
+ * by counting passes over 11-bit digits of the index (least significant first; two passes for
+ * up to 4 M nodes), which costs a few moves per node instead of ~log2(size) comparisons.
+ * @param spare - as long as `a`; the passes alternate between the two
+ * @param bits - indices are below 2^bits
+ * @param counts - 2^11 entries of scratch
+ * @returns whichever of `a` and `spare` holds the sorted nodes
+ * @internal
+ */
+export function sortNodes(a: Int32Array, spare: Int32Array, size: number, bits: number, counts: Int32Array): Int32Array {
+  if (size < 1024) {
+    a.subarray(0, size).sort();
+    return a;
+  }
+  let from = a;
+  let to = spare;
+  const mask = (1 << DIGIT_BITS) - 1;
+  for (let shift = 0; shift < bits; shift += DIGIT_BITS) {
+    counts.fill(0);
+    for (let i = 0; i < size; i++) counts[(from[i]! >>> shift) & mask]!++;
+    let sum = 0;
+    for (let d = 0; d <= mask; d++) {
+      const c = counts[d]!;
+      counts[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < size; i++) {
+      const v = from[i]!;
+      to[counts[(v >>> shift) & mask]!++] = v;
+    }
+    const t = from;
+    from = to;
+    to = t;
+  }
+  return from;
 }
 
 /**

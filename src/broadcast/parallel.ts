@@ -5,7 +5,7 @@ import type { QueueKind } from '../engine/queue.js';
 import { ValidationError } from '../errors.js';
 import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
-import { delayMinS } from '../random/distributions.js';
+import { delayMaxS, delayMinS } from '../random/distributions.js';
 import { floodScratch, relayBits, takerRows, type FloodState } from './flood.js';
 import type { BroadcastResult } from './result.js';
 import { finishPass, floodSegments, preparePass, runContendedPass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
@@ -92,6 +92,7 @@ export function runFloodTask(t: FloodTask): void {
     ttlS: t.ttlS,
     airtimeS: t.airtimeS,
     minDelayS: delayMinS(t.draws.delay),
+    maxDelayS: delayMaxS(t.draws.delay),
   };
   floodSegments(out, t.draws, t.js, () => Atomics.add(t.progress, 0, 1));
 }

@@ -5,7 +5,7 @@ import { compile, type CompiledMesh } from '../network/compile.js';
 import { Network } from '../network/network.js';
 import { resolveRadio, type Radio, type RadioOptions } from '../radio/radio.js';
 import { counterKey, type CounterKey } from '../random/counter.js';
-import { delayMinS, linkDelays, type DelaySpec, type LinkDelays } from '../random/distributions.js';
+import { delayMaxS, delayMinS, linkDelays, type DelaySpec, type LinkDelays } from '../random/distributions.js';
 import { createStream, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import { runContended, type AirStats } from './contention.js';
@@ -78,7 +78,7 @@ export function runContendedPass(p: PreparedPass): BroadcastResult {
   return finishPass(p, air.stats, air.nodeAirtimeS);
 }
 
-type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'batch' | 'relays' | 'heardBy' | 'heardAt' | 'rowOf'>;
+type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'relays' | 'heardBy' | 'heardAt' | 'rowOf'>;
 /** Per mesh: the scratch arrays, and event queues by kind (kept with their grown pools and adapted bucket widths). */
 const scratch = new WeakMap<CompiledMesh, FloodScratch & { readonly queues: Map<QueueKind, EventQueue> }>();
 
@@ -96,7 +96,7 @@ function scratchFor(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { reado
   }
   let queue = s.queues.get(kind);
   if (queue === undefined) s.queues.set(kind, (queue = createQueue(kind, 1024)));
-  return { times: s.times, hops: s.hops, batch: s.batch, relays: s.relays, rowOf: s.rowOf, heardBy: s.heardBy, heardAt: s.heardAt, queue };
+  return { times: s.times, hops: s.hops, windows: s.windows, batch: s.batch, batchSpare: s.batchSpare, digitCounts: s.digitCounts, relays: s.relays, rowOf: s.rowOf, heardBy: s.heardBy, heardAt: s.heardAt, queue };
 }
 
 /** Everything a pass needs once its inputs are checked. @internal */
@@ -153,7 +153,7 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
 }
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
-export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'times' | 'hops' | 'batch' | 'heardBy' | 'heardAt' | 'queue'> & {
+export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'times' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'heardBy' | 'heardAt' | 'queue'> & {
   /** Where to write the pass's tank rows per node (n entries) and relay bits (⌈n / 32⌉ words). */
   readonly rowOf: Int32Array;
   readonly relays: Int32Array;
@@ -173,6 +173,7 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
     ttlS: p.s.ttlS,
     airtimeS: p.radio.airtimeS,
     minDelayS: delayMinS(p.radio.delay),
+    maxDelayS: delayMaxS(p.radio.delay),
     ...out,
     rowOf: takerRows(p.state.holderRow, p.state.accepts, out.rowOf),
     relays: relayBits(p.forwards, out.relays),

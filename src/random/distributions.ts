@@ -132,6 +132,23 @@ export function delayMinS(spec: DelaySpec): number {
 }
 
 /**
+ * The largest delay a distribution draws, in seconds: `valueS` or `maxS` for constant and
+ * uniform delays, Infinity for the others. Floods with bounded delays wait in a ring of arrival
+ * windows instead of an event queue.
+ * @param spec - a validated delay spec
+ */
+export function delayMaxS(spec: DelaySpec): number {
+  switch (spec.kind) {
+    case 'constant':
+      return spec.valueS;
+    case 'uniform':
+      return spec.maxS;
+    default:
+      return Infinity;
+  }
+}
+
+/**
  * A packet's hop delays as a function of the link: `at(e)` is the delay of the copy sent over
  * directed link `e`, in seconds, the same whenever and however often it is asked. Made by
  * {@link linkDelays}.
