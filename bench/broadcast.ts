@@ -26,6 +26,7 @@ const check = process.argv.includes('--check');
 const writeBaseline = process.argv.includes('--write-baseline');
 const QUEUES: QueueKind[] = ['calendar', 'radix', 'heap', 'fastpriorityqueue'];
 const exponential: DelaySpec = { kind: 'exponential', meanS: 2 };
+const uniform: DelaySpec = { kind: 'uniform', minS: 1, maxS: 3 };
 const research = { maxHops: 1e9, ttlS: Infinity, limits: 'research' } as const;
 
 interface Row {
@@ -114,8 +115,11 @@ async function workload(key: string, name: string, mesh: CompiledMesh, spec: Bro
   };
 }
 
-/** The workloads that measure each queue: every queue on W1 and the utility, two on W2, the default on W4. */
-const MEASURED: Record<string, readonly QueueKind[]> = { W1: QUEUES, W2: ['calendar', 'radix'], W4: ['calendar'], U: QUEUES };
+/**
+ * The workloads that measure each queue: every queue on W1 and the utility, two on W2, the
+ * default on W4 and on the utility with bounded delays (which uses no queue).
+ */
+const MEASURED: Record<string, readonly QueueKind[]> = { W1: QUEUES, W2: ['calendar', 'radix'], W4: ['calendar'], U: QUEUES, UD: ['calendar'] };
 const measures = (key: string, queue: QueueKind): boolean => MEASURED[key]!.includes(queue);
 
 /** Runs every workload that measures `queue`, in this process (W5, contention on, with the default queue). */
@@ -145,6 +149,11 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
   const packets = quick ? 10 : 100;
   if (measures('U', queue)) {
     rows.push(await workload('U', `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin`, utility, { origins: ['C1'], packets, ...research }, exponential, 3, queue));
+  }
+  if (measures('UD', queue)) {
+    // The default uniform 1–3 s delay: bounded hop times, so the flood waits in arrival windows
+    // (no event queue; the same rows whatever the queue option).
+    rows.push(await workload('UD', `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin, uniform 1–3 s`, utility, { origins: ['C1'], packets, ...research }, uniform, 3, queue));
   }
   if (queue !== 'calendar') return { rows, gridBuildS, utilityBuildS, w5: null };
 

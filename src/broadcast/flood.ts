@@ -232,10 +232,11 @@ function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, 
  * whose earliest copy arrives before the earliest still waiting plus the smallest hop time
  * (`minDelayS` + airtime) is settled — no copy sent from now on can arrive before that — so a
  * batch is handled in node order, which walks the mesh's memory far more orderly than time
- * order does (on a million-meter utility, a third less time per copy). Delays that can be 0
- * (exponential, lognormal, gamma) make batches of one node, in time order.
+ * order does. When hop times are also bounded (constant and uniform delays), waiting nodes sit
+ * in {@link ArrivalWindows} instead of the event queue. Delays that can be 0 (exponential,
+ * lognormal, gamma) make batches of one node, in time order.
  *
- * Only copies that beat a node's earliest known arrival enter the queue; the others are
+ * Only copies that beat a node's earliest known arrival enter the queue (or windows); the others are
  * counted as duplicates or late copies on the spot. This handles exactly the first copies a
  * full event-per-copy simulation would (a test compares the two).
  *
@@ -259,7 +260,7 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, link:
     times[2 * o] = sendS;
     hops[o] = 1;
     // Origins hear the packet from the head-end; every other node hears its first copy over
-    // the air, where `forward` records it.
+    // the air, where `forwardBatch` records it.
     if (!(times[2 * o + 1]! >= sendS)) times[2 * o + 1] = sendS;
     if (inWindows) windows.add(sendS, o);
     else queue.push(sendS, o);
@@ -280,13 +281,14 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, link:
       }
       forwardBatch(s, size, link, delays, expiryS, true);
     }
+  } else if (hopS === 0) {
+    forwardBatch(s, TIME_ORDER, link, delays, expiryS, false);
   } else {
     while (queue.size > 0) {
       // A batch: every node waiting before `settled`. Copies sent by a node handled at t arrive
       // at ≥ (t + minDelayS) + airtimeS (the same sum, rounded the same way), so none of them
-      // can get an earlier copy. With delays that can be 0, `settled` is the earliest time
-      // itself and a batch is one node.
-      const settled = queue.peekTime() + hopS;
+      // can get an earlier copy.
+      const settled = queue.peekTime() + s.minDelayS + s.airtimeS;
       let size = 0;
       do {
         const t = queue.peekTime();
@@ -317,16 +319,21 @@ function addToBatch(s: FloodState, size: number, v: number): number {
   return size + 1;
 }
 
+/** {@link forwardBatch}'s batch size meaning: no batch, every node in time order from the queue. */
+const TIME_ORDER = -1;
+
 /**
- * The nodes of a batch (handled: hops negated), in node order, forward the packet unless their
- * hop count is Maximum Hops: every neighbour gets a link trial and, if received, a copy after
- * the link's delay, which updates its last-heard time and, if it is the neighbour's first (see
- * {@link floodPacket}), its earliest arrival, hop count and place in the windows or the queue.
- * Counts go to the pass counters; in-time copies under duplicates.
+ * The nodes of a batch (handled: hops negated), in node order — or, with `size` TIME_ORDER (hops
+ * that can take no time), every node of the flood one by one from the event queue — forward the
+ * packet unless their hop count is Maximum Hops: every neighbour gets a link trial and, if
+ * received, a copy after the link's delay, which updates its last-heard time and, if it is the
+ * neighbour's first (see {@link floodPacket}), its earliest arrival, hop count and place in the
+ * windows or the queue. Counts go to the pass counters; in-time copies under duplicates. One
+ * loop for both, so a flood in time order makes one call, not one per node.
  */
 function forwardBatch(s: FloodState, size: number, link: CounterKey, delays: LinkDelays, expiryS: number, inWindows: boolean): void {
   if (size === 0) return;
-  const { offsets, neighbours, linkSuccess, times, hops, queue, windows, counters, maxHops, airtimeS, heardBy, heardAt } = s;
+  const { offsets, neighbours, linkSuccess, relays, times, hops, queue, windows, counters, maxHops, airtimeS, heardBy, heardAt } = s;
   const { k0, k1 } = link;
   const nodes = size > 1 ? sortNodes(s.batch, s.batchSpare, size, 32 - Math.clz32(Math.max(1, hops.length - 1)), s.digitCounts) : s.batch;
   let transmissions = 0;
@@ -335,8 +342,16 @@ function forwardBatch(s: FloodState, size: number, link: CounterKey, delays: Lin
   let inTime = 0;
   let expired = 0;
   let hopLimited = 0;
-  for (let b = 0; b < size; b++) {
-    const v = nodes[b]!;
+  for (let b = 0; size === TIME_ORDER ? queue.size > 0 : b < size; b++) {
+    let v: number;
+    if (size === TIME_ORDER) {
+      const t = queue.peekTime();
+      v = queue.pop();
+      // Stale entries (an earlier copy was queued later) and nodes that do not forward are
+      // skipped; a copy arriving later can no longer beat this one, so v is handled.
+      if (t !== times[2 * v] || hops[v]! < 0 || (relays[v >> 5]! & (1 << (v & 31))) === 0) continue;
+      hops[v] = -hops[v]!;
+    } else v = nodes[b]!;
     const t = times[2 * v]!;
     const h = -hops[v]!;
     if (h >= maxHops) {
