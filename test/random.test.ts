@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { counterKey, counterUniform, createStream, delayMeanS, delayMinS, delaySampler, deriveSeed, linkDelays, validateDelay, ValidationError, type DelaySpec } from '../src/index.js';
+import { counterKey, counterUniform, createStream, delayMaxS, delayMeanS, delayMinS, delaySampler, deriveSeed, linkDelays, validateDelay, ValidationError, type DelaySpec } from '../src/index.js';
 import { SEEDS, Z } from './stats.js';
 
 describe('random streams', () => {
@@ -140,6 +140,7 @@ describe('delay distributions', () => {
       for (let e = 0; e < n; e++) {
         const x = delays.at(e);
         expect(x).toBeGreaterThanOrEqual(delayMinS(spec));
+        expect(x).toBeLessThanOrEqual(delayMaxS(spec));
         sum += x;
         sq += x * x;
       }

@@ -275,8 +275,7 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, link:
         const v = list[i]!;
         // Nodes already handled (hops negated: an earlier copy was placed in an earlier
         // window, or the node is listed twice) and nodes that do not forward are skipped.
-        if (hops[v]! < 0 || (relays[v >> 5]! & (1 << (v & 31))) === 0) continue;
-        hops[v] = -hops[v]!;
+        if (!takeForHandling(hops, relays, v)) continue;
         size = addToBatch(s, size, v);
       }
       forwardBatch(s, size, link, delays, expiryS, true);
@@ -295,8 +294,7 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, link:
         const v = queue.pop();
         // Stale entries (an earlier copy was queued later), nodes already handled (hops
         // negated) and nodes that do not forward are skipped.
-        if (t !== times[2 * v] || hops[v]! < 0 || (relays[v >> 5]! & (1 << (v & 31))) === 0) continue;
-        hops[v] = -hops[v]!;
+        if (t !== times[2 * v] || !takeForHandling(hops, relays, v)) continue;
         size = addToBatch(s, size, v);
       } while (queue.size > 0 && queue.peekTime() < settled);
       forwardBatch(s, size, link, delays, expiryS, false);
@@ -307,6 +305,16 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, link:
   // one that first reached each non-origin node.
   counters[COUNTER.duplicates]! -= reached - origins.length;
   counters[COUNTER.reached]! += reached;
+}
+
+/**
+ * Node v, waiting, is to be handled now unless it already was (hops negated) or does not
+ * forward: marks it handled and returns true.
+ */
+function takeForHandling(hops: Int32Array, relays: Int32Array, v: number): boolean {
+  if (hops[v]! < 0 || (relays[v >> 5]! & (1 << (v & 31))) === 0) return false;
+  hops[v] = -hops[v]!;
+  return true;
 }
 
 /** Appends node v to the batch of size `size` (growing it if full); returns the new size. */
@@ -349,8 +357,7 @@ function forwardBatch(s: FloodState, size: number, link: CounterKey, delays: Lin
       v = queue.pop();
       // Stale entries (an earlier copy was queued later) and nodes that do not forward are
       // skipped; a copy arriving later can no longer beat this one, so v is handled.
-      if (t !== times[2 * v] || hops[v]! < 0 || (relays[v >> 5]! & (1 << (v & 31))) === 0) continue;
-      hops[v] = -hops[v]!;
+      if (t !== times[2 * v] || !takeForHandling(hops, relays, v)) continue;
     } else v = nodes[b]!;
     const t = times[2 * v]!;
     const h = -hops[v]!;
