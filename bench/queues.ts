@@ -1,6 +1,6 @@
 /**
  * The flood queues compared one process per measurement (a long process that times every
- * queue mixes them into one JIT state): radix heap against calendar queue, alternating, best
+ * queue mixes them into one JIT state): radix heap, calendar queue and ladder queue, alternating, best
  * of three runs per process, three rounds.
  *
  *   npm run bench:queues
@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { generators, runBroadcast, type BroadcastSpec, type CompiledMesh, type DelaySpec, type QueueKind } from '../src/index.js';
 
 const CASES = ['utility exponential one-origin', 'utility uniform all-origins', 'grid exponential one-origin'] as const;
-const QUEUES: QueueKind[] = ['radix', 'calendar'];
+const QUEUES: QueueKind[] = ['radix', 'calendar', 'ladder'];
 
 function measure(name: string, queue: QueueKind): number {
   const [net, delayKind, origins] = name.split(' ');

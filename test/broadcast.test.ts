@@ -60,7 +60,16 @@ describe('determinism', () => {
     const spec = { origins: ['C1'], packets: 50, spacingS: 600, maxHops: 30, ttlS: 60 };
     const radio = { delay: { kind: 'constant', valueS: 0 } } as const;
     const want = digest(runBroadcast(grid, spec, { seed: 4, radio, queue: 'fastpriorityqueue' }));
-    for (const queue of ['calendar', 'radix', 'heap'] as const) expect(digest(runBroadcast(grid, spec, { seed: 4, radio, queue }))).toBe(want);
+    for (const queue of ['ladder', 'calendar', 'radix', 'heap'] as const) expect(digest(runBroadcast(grid, spec, { seed: 4, radio, queue }))).toBe(want);
+  });
+
+  it('every queue gives the same flood with unbounded delays, in time order and in batches', () => {
+    // Exponential delays can be 0 (time order); with airtime every hop takes time (batches
+    // behind the queue); lognormal delays, time order again.
+    for (const radio of [{ delay: { kind: 'exponential', meanS: 2 } }, { delay: { kind: 'exponential', meanS: 2 }, airtime: { frameBytes: 100, bitRateBps: 9600 } }, { delay: { kind: 'lognormal', meanS: 1.5, cv: 1 } }] as const) {
+      const want = digest(runBroadcast(utilityNet, base, { seed: 6, radio, queue: 'heap' }));
+      for (const queue of ['ladder', 'calendar', 'radix'] as const) expect(digest(runBroadcast(utilityNet, base, { seed: 6, radio, queue }))).toBe(want);
+    }
   });
 
   it('both queue implementations give identical results', () => {

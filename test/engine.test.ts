@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sortNodes } from '../src/broadcast/flood.js';
-import { CalendarQueue, createQueue, createStream, Simulator, type EventQueue } from '../src/index.js';
+import { CalendarQueue, createQueue, createStream, LadderQueue, Simulator, type EventQueue } from '../src/index.js';
 
 function drain(q: EventQueue): number[] {
   const out: number[] = [];
@@ -9,7 +9,7 @@ function drain(q: EventQueue): number[] {
 }
 
 describe('event queues', () => {
-  it.each(['calendar', 'radix', 'heap', 'fastpriorityqueue'] as const)('%s pops in (time, insertion) order, ties included, and takes pushes before a peeked time', (kind) => {
+  it.each(['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'] as const)('%s pops in (time, insertion) order, ties included, and takes pushes before a peeked time', (kind) => {
     for (const seed of [1, 2, 3]) {
       const rng = createStream(seed, 'queue-test');
       const q = createQueue(kind, 4);
@@ -46,7 +46,7 @@ describe('event queues', () => {
       expect(q.peekTime()).toBe(Infinity);
     }
   });
-  it.each(['calendar', 'radix', 'heap', 'fastpriorityqueue'] as const)('%s clear() empties and restarts the sequence', (kind) => {
+  it.each(['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'] as const)('%s clear() empties and restarts the sequence', (kind) => {
     const q = createQueue(kind);
     q.push(1, 10);
     q.push(1, 11);
@@ -108,7 +108,7 @@ describe('Simulator', () => {
   });
 });
 
-describe.each(['radix', 'calendar'] as const)('monotone queue %s', (kind) => {
+describe.each(['radix', 'calendar', 'ladder'] as const)('monotone queue %s', (kind) => {
   it('orders negative, fractional and widely spread times exactly like the heap', () => {
     for (const seed of [4, 5, 6]) {
       const rng = createStream(seed, 'radix-spread');
@@ -141,30 +141,31 @@ describe.each(['radix', 'calendar'] as const)('monotone queue %s', (kind) => {
   });
 });
 
-describe('CalendarQueue specifics', () => {
-  // Workloads that make it re-bucket both ways, spill past its ring and come back, against the
-  // heap as oracle: every pop must match.
-  const against = (q: EventQueue, steps: number, delayOf: (rng: () => number, step: number) => number, seed: number): void => {
-    const rng = createStream(seed, 'calendar-test');
-    const heap = createQueue('heap', 4);
-    let now = 0;
-    for (let step = 0; step < steps; step++) {
-      if (rng() < 0.5 || heap.size === 0) {
-        // Floods push a few events per event handled.
-        for (let k = Math.floor(rng() * 4); k >= 0; k--) {
-          const t = now + delayOf(rng, step);
-          q.push(t, step * 4 + k);
-          heap.push(t, step * 4 + k);
-        }
-      } else {
-        expect(q.peekTime()).toBe(heap.peekTime());
-        now = heap.peekTime();
-        expect(q.pop()).toBe(heap.pop());
+// Workloads that make a bucket queue re-bucket both ways, spill past its ring and come back,
+// against the heap as oracle: every pop must match.
+function against(q: EventQueue, steps: number, delayOf: (rng: () => number, step: number) => number, seed: number): void {
+  const rng = createStream(seed, 'calendar-test');
+  const heap = createQueue('heap', 4);
+  let now = 0;
+  for (let step = 0; step < steps; step++) {
+    if (rng() < 0.5 || heap.size === 0) {
+      // Floods push a few events per event handled.
+      for (let k = Math.floor(rng() * 4); k >= 0; k--) {
+        const t = now + delayOf(rng, step);
+        q.push(t, step * 4 + k);
+        heap.push(t, step * 4 + k);
       }
-      expect(q.size).toBe(heap.size);
+    } else {
+      expect(q.peekTime()).toBe(heap.peekTime());
+      now = heap.peekTime();
+      expect(q.pop()).toBe(heap.pop());
     }
-    expect(drain(q)).toEqual(drain(heap));
-  };
+    expect(q.size).toBe(heap.size);
+  }
+  expect(drain(q)).toEqual(drain(heap));
+}
+
+describe('CalendarQueue specifics', () => {
   it.each([1, 2, 3])('crowded buckets (many events per bucket width, many equal times), seed %i', (seed) => {
     against(new CalendarQueue(10, 64), 40_000, (rng) => (rng() < 0.3 ? 0 : rng() < 0.5 ? 1 : rng() * 2), seed);
   });
@@ -292,6 +293,123 @@ describe('CalendarQueue specifics', () => {
     expect(() => new CalendarQueue(0)).toThrow(/bucket width/);
     expect(() => new CalendarQueue(1, 100)).toThrow(/power of two/);
     const q = new CalendarQueue();
+    q.push(2, 1);
+    q.pop();
+    expect(() => q.push(1, 2)).toThrow(/monotone/);
+    expect(() => q.push(Infinity, 2)).toThrow(/finite/);
+  });
+});
+
+describe('LadderQueue specifics', () => {
+  it.each([1, 2, 3])('crowded buckets (many events per bucket width, many equal times), seed %i', (seed) => {
+    against(new LadderQueue(10, 64), 40_000, (rng) => (rng() < 0.3 ? 0 : rng() < 0.5 ? 1 : rng() * 2), seed);
+  });
+  it.each([1, 2, 3])('sparse events far apart (most buckets empty, most events past the ring), seed %i', (seed) => {
+    against(new LadderQueue(1e-4, 32), 20_000, (rng) => (rng() < 0.1 ? 0 : -Math.log(1 - rng()) * 50), seed);
+  });
+  it.each([1, 2, 3])('phases of dense and sparse traffic, heavy-tailed delays, seed %i', (seed) => {
+    against(new LadderQueue(), 60_000, (rng, step) => (Math.floor(step / 5000) % 2 === 0 ? rng() * 0.01 : Math.exp(3 * (rng() - 0.5) * 4)), seed);
+  });
+  it.each([1, 2, 3])('a crowded frontier (100,000 events in flight, 1–3 s delays) narrows in a few steps to a few hundred events per bucket, seed %i', (seed) => {
+    // Buckets of the starting width (1/16 s) hold ~3,000 events of distinct times each.
+    const q = new LadderQueue();
+    const rng = createStream(seed, 'crowded-frontier');
+    const heap = createQueue('heap', 4);
+    for (let i = 0; i < 100_000; i++) {
+      const t = 1 + 2 * rng();
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    let mismatches = 0;
+    for (let i = 100_000; i < 400_000; i++) {
+      const now = heap.peekTime();
+      if (q.pop() !== heap.pop()) mismatches++;
+      const t = now + 1 + 2 * rng();
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    expect(mismatches).toBe(0);
+    expect(drain(q)).toEqual(drain(heap));
+    const d = q.diagnostics();
+    // 50,000 events per second: ~256–1,024 per bucket at 2^-8 or 2^-9 s.
+    expect(d.bucketWidthS).toBeGreaterThanOrEqual(2 ** -9);
+    expect(d.bucketWidthS).toBeLessThanOrEqual(2 ** -8);
+    expect(d.rebuckets).toBeLessThanOrEqual(3);
+  });
+  it.each([1, 2, 3])('equal times do not narrow it: a constant-delay frontier of 50,000 events, seed %i', (seed) => {
+    const q = new LadderQueue();
+    const rng = createStream(seed, 'constant-frontier');
+    const heap = createQueue('heap', 4);
+    for (let i = 0; i < 50_000; i++) {
+      q.push(1, i);
+      heap.push(1, i);
+    }
+    for (let i = 50_000; i < 250_000; i++) {
+      const now = heap.peekTime();
+      expect(q.pop()).toBe(heap.pop());
+      const t = now + (rng() < 0.5 ? 1 : 2);
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    expect(drain(q)).toEqual(drain(heap));
+    expect(q.diagnostics().rebuckets).toBe(0);
+  });
+  it.each([1, 2, 3])('few events in flight widen it, and a long delay tail does not spill past its ring, seed %i', (seed) => {
+    const q = new LadderQueue(1e-3, 32);
+    const rng = createStream(seed, 'thin-frontier');
+    const heap = createQueue('heap', 4);
+    for (let i = 0; i < 20; i++) {
+      const t = -Math.log(1 - rng()) * 2;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    for (let i = 20; i < 100_000; i++) {
+      const now = heap.peekTime();
+      expect(q.pop()).toBe(heap.pop());
+      const t = now + -Math.log(1 - rng()) * 2;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    expect(drain(q)).toEqual(drain(heap));
+    // 20 events in flight, ~10 per second: buckets widen from 1 ms until a tenth of the events
+    // land in the bucket being handled (a quarter of a second or so for delays of mean 2 s).
+    expect(q.diagnostics().bucketWidthS).toBeGreaterThanOrEqual(1 / 8);
+  });
+  it.each([1, 2, 3])('keeps counting buckets exactly late in a run: a frontier picoseconds wide at 30,000 s and later, seed %i', (seed) => {
+    const q = new LadderQueue();
+    const heap = createQueue('heap', 4);
+    const rng = createStream(seed, 'late-frontier');
+    for (let i = 0; i < 20_000; i++) {
+      const t = 30_000 + rng() * 1e-8;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    let mismatches = 0;
+    for (let i = 20_000; i < 120_000; i++) {
+      const now = heap.peekTime();
+      if (q.pop() !== heap.pop()) mismatches++;
+      const t = i % 5000 === 0 ? now * 100 : now + rng() * 1e-8;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    expect(mismatches).toBe(0);
+    expect(drain(q)).toEqual(drain(heap));
+  });
+  it('restarts cleanly after clear() with events still queued', () => {
+    const q = new LadderQueue(1 / 64, 32);
+    for (let i = 0; i < 500; i++) q.push(i * 0.37, i);
+    q.pop();
+    q.clear();
+    expect(q.size).toBe(0);
+    q.push(3, 1);
+    q.push(1e6, 2);
+    q.push(3, 3);
+    expect(drain(q)).toEqual([1, 3, 2]);
+  });
+  it('checks its parameters and refuses the past', () => {
+    expect(() => new LadderQueue(0)).toThrow(/bucket width/);
+    expect(() => new LadderQueue(1, 100)).toThrow(/power of two/);
+    const q = new LadderQueue();
     q.push(2, 1);
     q.pop();
     expect(() => q.push(1, 2)).toThrow(/monotone/);

@@ -147,7 +147,7 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
     ttlS: s.ttlS,
     airtimeS: p.radio.airtimeS,
     draws: p.draws,
-    queue: options.queue ?? 'calendar',
+    queue: options.queue ?? 'ladder',
     progress: new Int32Array(new SharedArrayBuffer(4)),
   };
   if (!(state.tanks.buffer instanceof SharedArrayBuffer)) throw new Error('tanks must be in shared memory');

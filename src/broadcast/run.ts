@@ -31,7 +31,7 @@ export interface RunOptions {
    * the spec gives `startS`, starts when the earlier pass's traffic has died out.
    */
   readonly previous?: BroadcastResult;
-  /** Event queue implementation (all give identical results). @defaultValue 'calendar' */
+  /** Event queue implementation (all give identical results). @defaultValue 'ladder' */
   readonly queue?: QueueKind;
 }
 
@@ -59,7 +59,7 @@ export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpe
     lastNeededS: state.lastNeededS,
     lastHeardS: state.lastHeardS,
     counters: state.counters,
-    ...scratchFor(mesh, options.queue ?? 'calendar'),
+    ...scratchFor(mesh, options.queue ?? 'ladder'),
   });
   const all = new Int32Array(s.segments);
   for (let j = 0; j < s.segments; j++) all[j] = j;

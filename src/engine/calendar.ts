@@ -115,21 +115,13 @@ export class CalendarQueue implements EventQueue {
    */
   private restart(t: number, k: number): number {
     if (Math.abs(k) > EXACT_BUCKETS) {
-      this.invWidth = this.narrowest(t);
+      this.invWidth = narrowestInvWidth(t);
       k = Math.floor(t * this.invWidth);
     }
     this.cur = k;
     this.runHead = 0;
     this.runEnd = 0;
     return k;
-  }
-
-  /**
-   * The narrowest buckets allowed at time t: 2^-40 s, or wider so that bucket numbers up to
-   * 64 times later stay below 2^52 (they are doubles, counted one by one).
-   */
-  private narrowest(t: number): number {
-    return Math.min(MAX_INV_WIDTH, 2 ** Math.floor(Math.log2(2 ** 46 / Math.max(1, Math.abs(t)))));
   }
 
   peekTime(): number {
@@ -232,9 +224,9 @@ export class CalendarQueue implements EventQueue {
       this.runPayloads[lo - 1] = payload;
       return;
     }
-    if (end - lo > 256 && this.invWidth < this.narrowest(t)) {
+    if (end - lo > 256 && this.invWidth < narrowestInvWidth(t)) {
       // The run spans too much time: narrow the buckets now rather than shift it again and again.
-      this.rebucket(Math.min(this.narrowest(t), this.invWidth * 16));
+      this.rebucket(Math.min(narrowestInvWidth(t), this.invWidth * 16));
       this.place(Math.floor(t * this.invWidth), t, payload);
       return;
     }
@@ -255,7 +247,7 @@ export class CalendarQueue implements EventQueue {
     // have been popped since the last check, so it costs at most four moves per event popped.
     if (this.pops >= 2048 && 4 * this.pops >= this.inRing) this.adapt();
     // Bucket numbers are doubles: keep counting them exactly however late the clock runs.
-    if (Math.abs(this.cur) > EXACT_BUCKETS) this.rebucket(this.narrowest(this.cur / this.invWidth));
+    if (Math.abs(this.cur) > EXACT_BUCKETS) this.rebucket(narrowestInvWidth(this.cur / this.invWidth));
     if (this.inRing === 0) {
       // Only far events remain: jump to the earliest one's bucket.
       this.cur = Math.floor(this.far.peekTime() * this.invWidth) - 1;
@@ -321,7 +313,7 @@ export class CalendarQueue implements EventQueue {
     this.advances = 0;
     this.farPushes = 0;
     this.skips = 0;
-    const narrowest = this.narrowest(this.lastTime);
+    const narrowest = narrowestInvWidth(this.lastTime);
     if (movesPerEvent > 2 && spill < 0.001 && this.invWidth < narrowest) {
       let factor = 2;
       while (factor < 64 && eventsPerBucket > 4 * factor) factor *= 2;
@@ -517,8 +509,9 @@ export class CalendarQueue implements EventQueue {
 /**
  * Stable insertion sort of events `lo .. hi - 1` by time (payloads move with their times).
  * @returns the moves made, what keeping a run sorted cost
+ * @internal
  */
-function insertionSort(times: Float64Array, payloads: Int32Array, lo: number, hi: number): number {
+export function insertionSort(times: Float64Array, payloads: Int32Array, lo: number, hi: number): number {
   let moves = 0;
   for (let i = lo + 1; i < hi; i++) {
     const t = times[i]!;
@@ -539,9 +532,18 @@ function insertionSort(times: Float64Array, payloads: Int32Array, lo: number, hi
 
 /** Largest ring: 2^16 buckets (the ring grows as buckets narrow, so it keeps covering as much time). */
 const MAX_RING = 2 ** 16;
-/** Narrowest bucket: 2^-40 s (about a picosecond). */
-const MAX_INV_WIDTH = 2 ** 40;
-/** Largest bucket number the calendar counts on from; 2^52 and beyond, doubles skip integers. */
-const EXACT_BUCKETS = 2 ** 50;
-/** Widest bucket: 2^30 s. */
-const MIN_INV_WIDTH = 2 ** -30;
+/** Narrowest bucket: 2^-40 s (about a picosecond). @internal */
+export const MAX_INV_WIDTH = 2 ** 40;
+/** Largest bucket number the bucket queues count on from; 2^52 and beyond, doubles skip integers. @internal */
+export const EXACT_BUCKETS = 2 ** 50;
+/** Widest bucket: 2^30 s. @internal */
+export const MIN_INV_WIDTH = 2 ** -30;
+
+/**
+ * The narrowest buckets (as 1 / width) allowed at time t: 2^-40 s, or wider so that bucket
+ * numbers up to 64 times later stay below 2^52 (they are doubles, counted one by one).
+ * @internal
+ */
+export function narrowestInvWidth(t: number): number {
+  return Math.min(MAX_INV_WIDTH, 2 ** Math.floor(Math.log2(2 ** 46 / Math.max(1, Math.abs(t)))));
+}

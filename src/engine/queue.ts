@@ -27,12 +27,14 @@ export interface EventQueue {
 }
 
 /**
- * Names of the built-in queue implementations: `'calendar'` (monotone calendar queue, for
- * floods: events a per-hop delay apart), `'radix'` (monotone radix heap, for simulations that
- * never schedule into the past), `'heap'` (typed-array binary heap) and `'fastpriorityqueue'`
- * (the npm package, the baseline benchmarks race against).
+ * Names of the built-in queue implementations: `'ladder'` (monotone ladder queue: wide buckets
+ * of unsorted events, each sorted when reached — for floods with unbounded hop delays),
+ * `'calendar'` (monotone calendar queue: narrow buckets kept sorted, for floods: events a per-hop
+ * delay apart), `'radix'` (monotone radix heap, for simulations that never schedule into the
+ * past), `'heap'` (typed-array binary heap) and `'fastpriorityqueue'` (the npm package, the
+ * baseline benchmarks race against).
  */
-export type QueueKind = 'calendar' | 'radix' | 'heap' | 'fastpriorityqueue';
+export type QueueKind = 'ladder' | 'calendar' | 'radix' | 'heap' | 'fastpriorityqueue';
 
 /**
  * Binary min-heap over parallel typed arrays (structure of arrays): no object per event, no

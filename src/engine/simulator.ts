@@ -3,6 +3,7 @@ import { MeshcastError, ValidationError } from '../errors.js';
 import { FastPriorityEventQueue } from './fpq.js';
 import { HeapQueue, type EventQueue, type QueueKind } from './queue.js';
 import { CalendarQueue } from './calendar.js';
+import { LadderQueue } from './ladder.js';
 import { RadixQueue } from './radix.js';
 
 /**
@@ -13,7 +14,7 @@ export type EventHandler = (sim: Simulator, a: number, b: number) => void;
 
 /**
  * Makes an event queue of the given kind.
- * @param kind - `'calendar'`, `'radix'`, `'heap'` or `'fastpriorityqueue'` (see {@link QueueKind})
+ * @param kind - `'ladder'`, `'calendar'`, `'radix'`, `'heap'` or `'fastpriorityqueue'` (see {@link QueueKind})
  * @param initialCapacity - events the queue holds before it first grows
  */
 export function createQueue(kind: QueueKind = 'heap', initialCapacity = 1024): EventQueue {
@@ -22,12 +23,14 @@ export function createQueue(kind: QueueKind = 'heap', initialCapacity = 1024): E
       return new HeapQueue(initialCapacity);
     case 'radix':
       return new RadixQueue(Math.min(initialCapacity, 256));
+    case 'ladder':
+      return new LadderQueue();
     case 'calendar':
       return new CalendarQueue(1 / 32, 1024, initialCapacity);
     case 'fastpriorityqueue':
       return new FastPriorityEventQueue(initialCapacity);
     default:
-      throw new ValidationError('queue', kind, "'calendar', 'radix', 'heap' or 'fastpriorityqueue'");
+      throw new ValidationError('queue', kind, "'ladder', 'calendar', 'radix', 'heap' or 'fastpriorityqueue'");
   }
 }
 

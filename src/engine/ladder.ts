@@ -1,0 +1,441 @@
+import { MeshcastError } from '../errors.js';
+import { EXACT_BUCKETS, insertionSort, MIN_INV_WIDTH, narrowestInvWidth } from './calendar.js';
+import { grown } from './grow.js';
+import { HeapQueue, type EventQueue } from './queue.js';
+
+/**
+ * A monotone ladder queue — one rung of Tang, Goh and Thng's ladder queue (2005): an
+ * {@link EventQueue} for simulations that never schedule before the last event handled, tuned
+ * for floods with unbounded hop delays, where thousands of events wait and each new one lies a
+ * per-hop delay after the one being handled.
+ *
+ * Time is cut into buckets, each an array events are appended to, unsorted. A bucket is sorted
+ * only when the queue reaches it, into the run the events leave from: a counting pass spreads
+ * its events over as many finer slots as it holds (stable), then an insertion pass puts right
+ * what the slots left out of order — a few moves per event however crowded the bucket. An event
+ * pushed into the current bucket (or before it) goes into the run after every event of equal
+ * time; events beyond the ring of buckets wait in a binary heap and join their bucket, in their
+ * order, once the ring reaches it. So events leave in (time, insertion) order exactly, like
+ * every other queue here.
+ *
+ * Against {@link CalendarQueue}, which keeps its buckets narrow (a few events each, linked
+ * lists over a pooled node array, sorted by insertion): buckets here hold tens to hundreds of
+ * events, so a push appends to one of a few hundred array tails that stay in cache, and each
+ * move to the next bucket is paid for by many events. The width adapts: narrower when buckets
+ * hold more than ~1,000 events or keeping the run sorted costs more than a few moves per event,
+ * wider when they hold fewer than ~16 or events spill past the ring.
+ *
+ * Pushing a time earlier than the last popped one throws.
+ */
+export class LadderQueue implements EventQueue {
+  private invWidth: number;
+  private ring: number;
+  private mask: number;
+  // Events live in chunks of CHUNK slots from a pool; a bucket of the ring is a list of chunks
+  // holding its events in insertion order (chunk i of a bucket: events CHUNK·i …), free chunks
+  // are chained through `chunkNext`.
+  private chunkTimes = new Float64Array(64 * CHUNK);
+  private chunkPayloads = new Int32Array(64 * CHUNK);
+  private chunkNext = new Int32Array(64);
+  private freeChunk = -1;
+  private usedChunks = 0;
+  private heads: Int32Array;
+  private tails: Int32Array;
+  private lengths: Int32Array;
+  private occupied: Uint32Array;
+  // The current run: the events of buckets <= cur still waiting that were pushed before the
+  // queue reached bucket cur, sorted by (time, insertion); events pushed into it since wait in
+  // the near heap (a sorted run would have to shift for each of them).
+  private runTimes = new Float64Array(64).fill(Infinity);
+  private runPayloads = new Int32Array(64);
+  private slotCounts = new Int32Array(65);
+  private runHead = 0;
+  private runEnd = 0;
+  private cur = 0;
+  private inRing = 0;
+  private count = 0;
+  private lastTime = -Infinity;
+  private readonly near = new HeapQueue(64);
+  /** The near heap's earliest time, +Infinity when it is empty. */
+  private nearFirstS = Infinity;
+  private readonly far = new HeapQueue(64);
+  // Adaptation, since the last check: events popped, buckets taken, events they held and how
+  // many of those tied with the one before them, events pushed into the current bucket (the
+  // near heap) and past the ring.
+  private pops = 0;
+  private advances = 0;
+  private taken = 0;
+  private ties = 0;
+  private nearPushes = 0;
+  private farPushes = 0;
+  private rebuckets = 0;
+
+  /**
+   * @param bucketWidthS - seconds per bucket to start with (it adapts). @defaultValue 1/16
+   * @param buckets - ring size, a power of two >= 32 (the ring covers buckets × width seconds;
+   *   it grows, up to 8,192 buckets, as buckets narrow). @defaultValue 1024
+   */
+  constructor(bucketWidthS = 1 / 16, buckets = 1024) {
+    if (!(bucketWidthS > 0 && Number.isFinite(bucketWidthS))) throw new MeshcastError(`LadderQueue bucket width must be > 0 s, got ${bucketWidthS}`);
+    if (!(Number.isInteger(buckets) && buckets >= 32 && (buckets & (buckets - 1)) === 0)) {
+      throw new MeshcastError(`LadderQueue buckets must be a power of two >= 32, got ${buckets}`);
+    }
+    this.invWidth = 1 / bucketWidthS;
+    this.ring = buckets;
+    this.mask = buckets - 1;
+    this.heads = new Int32Array(buckets);
+    this.tails = new Int32Array(buckets);
+    this.lengths = new Int32Array(buckets);
+    this.occupied = new Uint32Array(buckets >> 5);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Where the adaptation stands: the current bucket width and ring size, and how many times it re-bucketed. */
+  diagnostics(): { readonly bucketWidthS: number; readonly buckets: number; readonly rebuckets: number } {
+    return { bucketWidthS: 1 / this.invWidth, buckets: this.ring, rebuckets: this.rebuckets };
+  }
+
+  push(timeS: number, payload: number): void {
+    if (!(timeS >= this.lastTime && timeS < Infinity)) this.reject(timeS);
+    let k = Math.floor(timeS * this.invWidth);
+    if (this.count++ === 0) k = this.restart(timeS, k);
+    const d = k - this.cur;
+    if (d > 0 && d < this.ring) this.append(this.slot(k), timeS, payload);
+    else this.placeOther(k, timeS, payload);
+  }
+
+  peekTime(): number {
+    if (this.count === 0) return Infinity;
+    if (this.runHead === this.runEnd && this.nearFirstS === Infinity) this.advance();
+    // The run ends with a sentinel +Infinity, so an empty run gives way to the near heap.
+    const t = this.runTimes[this.runHead]!;
+    return this.nearFirstS < t ? this.nearFirstS : t;
+  }
+
+  pop(): number {
+    if (this.count === 0) return -1;
+    if (this.runHead === this.runEnd && this.nearFirstS === Infinity) this.advance();
+    this.count--;
+    this.pops++;
+    const t = this.runTimes[this.runHead]!;
+    // Of equal times the run's event leaves first: it was in its bucket before the bucket was
+    // reached, so before any event pushed into the near heap since.
+    if (this.nearFirstS < t) {
+      this.lastTime = this.nearFirstS;
+      const payload = this.near.pop();
+      this.nearFirstS = this.near.size > 0 ? this.near.peekTime() : Infinity;
+      return payload;
+    }
+    this.lastTime = t;
+    return this.runPayloads[this.runHead++]!;
+  }
+
+  clear(): void {
+    this.near.clear();
+    this.nearFirstS = Infinity;
+    if (this.inRing > 0) {
+      this.lengths.fill(0);
+      this.occupied.fill(0);
+    }
+    this.freeChunk = -1;
+    this.usedChunks = 0;
+    this.inRing = 0;
+    this.emptyRun();
+    this.count = 0;
+    this.lastTime = -Infinity;
+    this.far.clear();
+  }
+
+  private reject(timeS: number): never {
+    if (timeS < this.lastTime) throw new MeshcastError(`LadderQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
+    throw new MeshcastError(`LadderQueue takes finite times, got ${timeS}`);
+  }
+
+  /**
+   * Nothing waits: the queue restarts just before the bucket of this event (at time t, bucket
+   * k), with wider buckets if its bucket number is too large to count exactly.
+   */
+  private restart(t: number, k: number): number {
+    if (Math.abs(k) > EXACT_BUCKETS) {
+      this.invWidth = Math.min(this.invWidth, narrowestInvWidth(t));
+      k = Math.floor(t * this.invWidth);
+    }
+    // The event is the next bucket's: the run holds only events of buckets already reached.
+    this.cur = k - 1;
+    this.emptyRun();
+    return k;
+  }
+
+  /** Ring slot of bucket number k (a double; slots are its residue modulo the ring). */
+  private slot(k: number): number {
+    return k >= -0x80000000 && k <= 0x7fffffff ? k & this.mask : k - Math.floor(k / this.ring) * this.ring;
+  }
+
+  private append(b: number, t: number, payload: number): void {
+    const len = this.lengths[b]!;
+    let chunk: number;
+    if ((len & (CHUNK - 1)) === 0) {
+      chunk = this.newChunk();
+      if (len === 0) {
+        this.heads[b] = chunk;
+        this.occupied[b >> 5] = this.occupied[b >> 5]! | (1 << (b & 31));
+      } else this.chunkNext[this.tails[b]!] = chunk;
+      this.tails[b] = chunk;
+    } else chunk = this.tails[b]!;
+    const at = chunk * CHUNK + (len & (CHUNK - 1));
+    this.chunkTimes[at] = t;
+    this.chunkPayloads[at] = payload;
+    this.lengths[b] = len + 1;
+    this.inRing++;
+  }
+
+  /** A chunk from the free list, or a new one from the pool (grown when full). */
+  private newChunk(): number {
+    let chunk = this.freeChunk;
+    if (chunk >= 0) this.freeChunk = this.chunkNext[chunk]!;
+    else {
+      if (this.usedChunks === this.chunkNext.length) {
+        const capacity = 2 * this.usedChunks;
+        this.chunkTimes = grown(this.chunkTimes, capacity * CHUNK);
+        this.chunkPayloads = grown(this.chunkPayloads, capacity * CHUNK);
+        this.chunkNext = grown(this.chunkNext, capacity);
+      }
+      chunk = this.usedChunks++;
+    }
+    this.chunkNext[chunk] = -1;
+    return chunk;
+  }
+
+  /** An event of bucket k that is not for the ring ahead: the near heap (k <= cur) or past the ring. */
+  private placeOther(k: number, t: number, payload: number): void {
+    if (k <= this.cur) {
+      this.nearPushes++;
+      this.near.push(t, payload);
+      if (t < this.nearFirstS) this.nearFirstS = t;
+    } else {
+      this.farPushes++;
+      this.far.push(t, payload);
+    }
+  }
+
+  /** The run and the near heap are used up: move to the next non-empty bucket and sort it into the run. */
+  private advance(): void {
+    this.emptyRun();
+    // Re-bucketing moves every waiting event: check only once a quarter as many events have
+    // been popped since the last check, so it costs at most four moves per event popped.
+    if (this.pops >= 2048 && 4 * this.pops >= this.inRing) this.adapt();
+    // Bucket numbers are doubles: keep counting them exactly however late the clock runs.
+    if (Math.abs(this.cur) > EXACT_BUCKETS) this.rebucket(Math.min(this.invWidth, narrowestInvWidth(this.cur / this.invWidth)));
+    if (this.inRing === 0) {
+      // Only far events remain: jump to the earliest one's bucket.
+      this.cur = Math.floor(this.far.peekTime() * this.invWidth) - 1;
+      this.admitFar();
+    }
+    // Next occupied bucket after cur, scanning the occupancy words around the ring.
+    const from = this.slot(this.cur + 1);
+    let w = from >> 5;
+    let bits = this.occupied[w]! & (~0 << (from & 31));
+    let skipped = -(from & 31);
+    while (bits === 0) {
+      skipped += 32;
+      w = (w + 1) & (this.occupied.length - 1);
+      bits = this.occupied[w]!;
+    }
+    const b = (w << 5) | (31 - Math.clz32(bits & -bits));
+    this.cur += 1 + skipped + (b & 31);
+    this.advances++;
+    if (this.far.size > 0) this.admitFar();
+    const len = this.lengths[b]!;
+    this.lengths[b] = 0;
+    this.occupied[b >> 5] = this.occupied[b >> 5]! & ~(1 << (b & 31));
+    this.inRing -= len;
+    this.taken += len;
+    this.sortIntoRun(this.heads[b]!, len);
+    // The bucket's chunks go back to the free list, all at once.
+    this.chunkNext[this.tails[b]!] = this.freeChunk;
+    this.freeChunk = this.heads[b]!;
+  }
+
+  /**
+   * The `len` events of the bucket whose first chunk is `head` (insertion order) into the run,
+   * sorted stably by time: a counting pass over `len` finer slots of the current bucket, then
+   * insertion to put right the events a slot holds out of order (and any a rounding put in a
+   * neighbouring slot).
+   */
+  private sortIntoRun(head: number, len: number): void {
+    if (len >= this.runTimes.length) this.growRun(len + 1);
+    const runTimes = this.runTimes;
+    const runPayloads = this.runPayloads;
+    const times = this.chunkTimes;
+    const payloads = this.chunkPayloads;
+    const next = this.chunkNext;
+    this.runEnd = len;
+    if (len <= CHUNK) {
+      const from = head * CHUNK;
+      for (let i = 0; i < len; i++) {
+        runTimes[i] = times[from + i]!;
+        runPayloads[i] = payloads[from + i]!;
+      }
+      insertionSort(runTimes, runPayloads, 0, len);
+      runTimes[len] = Infinity;
+      return;
+    }
+    if (this.slotCounts.length <= len) this.slotCounts = new Int32Array(2 * len + 1);
+    const counts = this.slotCounts;
+    counts.fill(0, 0, len + 1);
+    const inv = this.invWidth;
+    const cur = this.cur;
+    const last = len - 1;
+    for (let chunk = head, left = len; left > 0; chunk = next[chunk]!, left -= CHUNK) {
+      for (let at = chunk * CHUNK, end = at + Math.min(left, CHUNK); at < end; at++) {
+        const f = Math.floor((times[at]! * inv - cur) * len);
+        counts[(f < 0 ? 0 : f > last ? last : f) + 1]!++;
+      }
+    }
+    for (let f = 1; f <= len; f++) counts[f]! += counts[f - 1]!;
+    for (let chunk = head, left = len; left > 0; chunk = next[chunk]!, left -= CHUNK) {
+      for (let at = chunk * CHUNK, end = at + Math.min(left, CHUNK); at < end; at++) {
+        const t = times[at]!;
+        const f = Math.floor((t * inv - cur) * len);
+        const to = counts[f < 0 ? 0 : f > last ? last : f]!++;
+        runTimes[to] = t;
+        runPayloads[to] = payloads[at]!;
+      }
+    }
+    insertionSort(runTimes, runPayloads, 0, len);
+    runTimes[len] = Infinity;
+    if (len > 256) {
+      // Equal times cost nothing to sort and no width separates them: in a bucket crowded
+      // enough to count towards narrowing, they do not count as crowding.
+      let ties = 0;
+      for (let i = 1; i < len; i++) if (runTimes[i] === runTimes[i - 1]) ties++;
+      this.ties += ties;
+    }
+  }
+
+  /**
+   * Every 2,048 events or more (and a quarter of those waiting in the ring):
+   * - narrower buckets when they hold more than 1,024 events of distinct times on average, or
+   *   more than a quarter of the events are pushed into the current bucket (the near heap),
+   *   and next to nothing spills past the ring — to about 256 such events per bucket, the ring growing with it (up to
+   *   {@link MAX_RING});
+   * - wider when they hold fewer than 16 events (each move to the next bucket is then paid by
+   *   few events), or more than 1 % of the events spill past the ring — unless 10 % or more
+   *   already go to the near heap.
+   */
+  private adapt(): void {
+    const perBucket = this.pops / Math.max(1, this.advances);
+    const distinctPerBucket = (this.taken - this.ties) / Math.max(1, this.advances);
+    const near = this.nearPushes / this.pops;
+    const spill = this.farPushes / this.pops;
+    this.pops = 0;
+    this.advances = 0;
+    this.taken = 0;
+    this.ties = 0;
+    this.nearPushes = 0;
+    this.farPushes = 0;
+    const narrowest = narrowestInvWidth(this.lastTime);
+    if ((distinctPerBucket > 1024 || near > 0.25) && spill < 0.001 && this.invWidth < narrowest) {
+      let factor = 2;
+      while (factor < 64 && distinctPerBucket > 256 * factor) factor *= 2;
+      this.rebucket(Math.min(narrowest, this.invWidth * factor));
+    } else if ((perBucket < 16 || spill > 0.01) && this.invWidth > MIN_INV_WIDTH && near < 0.1) {
+      this.rebucket(Math.max(MIN_INV_WIDTH, this.invWidth / 2));
+    }
+  }
+
+  /**
+   * Re-buckets every waiting event but the far ones at a new width: the run's events (the
+   * earliest, in order), then the ring's bucket by bucket, each in insertion order — so events
+   * of equal time keep their order. Events the new ring does not reach join the far heap; far
+   * events it now reaches come in.
+   */
+  private rebucket(invWidth: number): void {
+    this.rebuckets++;
+    const n = this.runEnd - this.runHead + this.near.size + this.inRing;
+    const t = new Float64Array(n);
+    const p = new Int32Array(n);
+    let i = 0;
+    // The run's events, then the near heap's (of equal times, the run's were pushed first).
+    for (let r = this.runHead; r < this.runEnd; r++) {
+      t[i] = this.runTimes[r]!;
+      p[i++] = this.runPayloads[r]!;
+    }
+    while (this.near.size > 0) {
+      t[i] = this.near.peekTime();
+      p[i++] = this.near.pop();
+    }
+    this.nearFirstS = Infinity;
+    for (let d = 1; d < this.ring && i < n; d++) {
+      const b = this.slot(this.cur + d);
+      for (let chunk = this.heads[b]!, left = this.lengths[b]!; left > 0; chunk = this.chunkNext[chunk]!, left -= CHUNK) {
+        for (let at = chunk * CHUNK, end = at + Math.min(left, CHUNK); at < end; at++) {
+          t[i] = this.chunkTimes[at]!;
+          p[i++] = this.chunkPayloads[at]!;
+        }
+      }
+    }
+    // Narrower buckets, larger ring (never smaller): it keeps covering as much time.
+    const ring = Math.max(this.ring, Math.min(MAX_RING, this.ring * 2 ** Math.round(Math.log2(invWidth / this.invWidth))));
+    if (ring !== this.ring) {
+      this.ring = ring;
+      this.mask = ring - 1;
+      this.heads = new Int32Array(ring);
+      this.tails = new Int32Array(ring);
+      this.lengths = new Int32Array(ring);
+      this.occupied = new Uint32Array(ring >> 5);
+    } else {
+      this.lengths.fill(0);
+      this.occupied.fill(0);
+    }
+    this.freeChunk = -1;
+    this.usedChunks = 0;
+    this.inRing = 0;
+    this.emptyRun();
+    this.invWidth = invWidth;
+    let min = Infinity;
+    for (let j = 0; j < n; j++) if (t[j]! < min) min = t[j]!;
+    if (n === 0) min = this.far.size > 0 ? this.far.peekTime() : Math.max(this.lastTime, 0);
+    this.cur = Math.floor(min * invWidth) - 1;
+    for (let j = 0; j < n; j++) this.place(Math.floor(t[j]! * invWidth), t[j]!, p[j]!);
+    this.admitFar();
+  }
+
+  private place(k: number, t: number, payload: number): void {
+    const d = k - this.cur;
+    if (d > 0 && d < this.ring) this.append(this.slot(k), t, payload);
+    else this.placeOther(k, t, payload);
+  }
+
+  /** Far events whose bucket the ring now covers join their buckets, in their order. */
+  private admitFar(): void {
+    const far = this.far;
+    while (far.size > 0) {
+      const t = far.peekTime();
+      const k = Math.floor(t * this.invWidth);
+      if (k - this.cur >= this.ring) return;
+      this.place(k, t, far.pop());
+    }
+  }
+
+  /** Empties the run, leaving its sentinel: +Infinity just past its last event. */
+  private emptyRun(): void {
+    this.runHead = 0;
+    this.runEnd = 0;
+    this.runTimes[0] = Infinity;
+  }
+
+  private growRun(capacity: number): void {
+    this.runTimes = grown(this.runTimes, capacity);
+    this.runPayloads = grown(this.runPayloads, capacity);
+  }
+}
+
+/** Events per chunk of a bucket's list. */
+const CHUNK = 32;
+
+/** Largest ring: 2^13 buckets (each holds many events, so the ring needs far fewer than a calendar's). */
+const MAX_RING = 2 ** 13;
