@@ -9,21 +9,22 @@ import { HeapQueue, type EventQueue } from './queue.js';
  * for floods with unbounded hop delays, where thousands of events wait and each new one lies a
  * per-hop delay after the one being handled.
  *
- * Time is cut into buckets, each an array events are appended to, unsorted. A bucket is sorted
- * only when the queue reaches it, into the run the events leave from: a counting pass spreads
- * its events over as many finer slots as it holds (stable), then an insertion pass puts right
- * what the slots left out of order — a few moves per event however crowded the bucket. An event
- * pushed into the current bucket (or before it) goes into the run after every event of equal
- * time; events beyond the ring of buckets wait in a binary heap and join their bucket, in their
- * order, once the ring reaches it. So events leave in (time, insertion) order exactly, like
- * every other queue here.
+ * Time is cut into buckets, each a list of 32-event chunks (from one pool) events are appended
+ * to, unsorted. A bucket is sorted only when the queue reaches it, into the run the events leave
+ * from: a counting pass spreads its events over as many finer slots as it holds (stable), then
+ * an insertion pass puts right what the slots left out of order — a few moves per event however
+ * crowded the bucket. An event pushed into the bucket being handled (or before it) waits in a
+ * small binary heap beside the run, the near heap; each pop takes the earlier of the two heads,
+ * the run's on equal times (it was pushed first). Events beyond the ring of buckets wait in
+ * another binary heap and join their bucket, in their order, once the ring reaches it. So events
+ * leave in (time, insertion) order exactly, like every other queue here.
  *
  * Against {@link CalendarQueue}, which keeps its buckets narrow (a few events each, linked
  * lists over a pooled node array, sorted by insertion): buckets here hold tens to hundreds of
- * events, so a push appends to one of a few hundred array tails that stay in cache, and each
+ * events, so a push appends to one of a few hundred chunk tails that stay in cache, and each
  * move to the next bucket is paid for by many events. The width adapts: narrower when buckets
- * hold more than ~1,000 events or keeping the run sorted costs more than a few moves per event,
- * wider when they hold fewer than ~16 or events spill past the ring.
+ * hold more than ~1,000 events of distinct times or a quarter of the pushes land in the near
+ * heap, wider when they hold fewer than ~16 or events spill past the ring.
  *
  * Pushing a time earlier than the last popped one throws.
  */
