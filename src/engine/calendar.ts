@@ -172,7 +172,7 @@ export class CalendarQueue implements EventQueue {
   }
 
   private slot(k: number): number {
-    return k >= -0x80000000 && k <= 0x7fffffff ? k & this.mask : k - Math.floor(k / this.ring) * this.ring;
+    return ringSlot(k, this.mask);
   }
 
   private append(k: number, t: number, payload: number): void {
@@ -253,18 +253,9 @@ export class CalendarQueue implements EventQueue {
       this.cur = Math.floor(this.far.peekTime() * this.invWidth) - 1;
       this.admitFar();
     }
-    // Next occupied bucket after cur, scanning the occupancy words around the ring.
     const from = this.slot(this.cur + 1);
-    let w = from >> 5;
-    let bits = this.occupied[w]! & (~0 << (from & 31));
-    let skipped = -(from & 31);
-    while (bits === 0) {
-      skipped += 32;
-      w = (w + 1) & (this.occupied.length - 1);
-      bits = this.occupied[w]!;
-    }
-    const b = (w << 5) | (31 - Math.clz32(bits & -bits));
-    const distance = 1 + skipped + (b & 31);
+    const distance = occupiedAfter(this.occupied, from);
+    const b = (from + distance - 1) & this.mask;
     this.cur += distance;
     this.advances++;
     this.skips += distance - 1;
@@ -504,6 +495,33 @@ export class CalendarQueue implements EventQueue {
     this.runTimes = grown(this.runTimes, cap);
     this.runPayloads = grown(this.runPayloads, cap);
   }
+}
+
+/**
+ * The ring slot of bucket number k (a double: slots are its residue modulo the ring, `mask` + 1
+ * buckets, a power of two).
+ * @internal
+ */
+export function ringSlot(k: number, mask: number): number {
+  return k >= -0x80000000 && k <= 0x7fffffff ? k & mask : k - Math.floor(k / (mask + 1)) * (mask + 1);
+}
+
+/**
+ * How many slots after slot `from - 1` the next occupied one of a ring lies (≥ 1), scanning its
+ * occupancy words (bit `b & 31` of word `b >> 5` set while bucket b holds events) from slot
+ * `from` around the ring. Some bucket must be occupied.
+ * @internal
+ */
+export function occupiedAfter(occupied: Uint32Array, from: number): number {
+  let w = from >> 5;
+  let bits = occupied[w]! & (~0 << (from & 31));
+  let skipped = -(from & 31);
+  while (bits === 0) {
+    skipped += 32;
+    w = (w + 1) & (occupied.length - 1);
+    bits = occupied[w]!;
+  }
+  return 1 + skipped + (31 - Math.clz32(bits & -bits));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { MeshcastError } from '../errors.js';
-import { EXACT_BUCKETS, insertionSort, MIN_INV_WIDTH, narrowestInvWidth } from './calendar.js';
+import { EXACT_BUCKETS, insertionSort, MIN_INV_WIDTH, narrowestInvWidth, occupiedAfter, ringSlot } from './calendar.js';
 import { grown } from './grow.js';
 import { HeapQueue, type EventQueue } from './queue.js';
 
@@ -170,9 +170,8 @@ export class LadderQueue implements EventQueue {
     return k;
   }
 
-  /** Ring slot of bucket number k (a double; slots are its residue modulo the ring). */
   private slot(k: number): number {
-    return k >= -0x80000000 && k <= 0x7fffffff ? k & this.mask : k - Math.floor(k / this.ring) * this.ring;
+    return ringSlot(k, this.mask);
   }
 
   private append(b: number, t: number, payload: number): void {
@@ -235,18 +234,10 @@ export class LadderQueue implements EventQueue {
       this.cur = Math.floor(this.far.peekTime() * this.invWidth) - 1;
       this.admitFar();
     }
-    // Next occupied bucket after cur, scanning the occupancy words around the ring.
     const from = this.slot(this.cur + 1);
-    let w = from >> 5;
-    let bits = this.occupied[w]! & (~0 << (from & 31));
-    let skipped = -(from & 31);
-    while (bits === 0) {
-      skipped += 32;
-      w = (w + 1) & (this.occupied.length - 1);
-      bits = this.occupied[w]!;
-    }
-    const b = (w << 5) | (31 - Math.clz32(bits & -bits));
-    this.cur += 1 + skipped + (b & 31);
+    const distance = occupiedAfter(this.occupied, from);
+    const b = (from + distance - 1) & this.mask;
+    this.cur += distance;
     this.advances++;
     if (this.far.size > 0) this.admitFar();
     const len = this.lengths[b]!;
