@@ -13,9 +13,10 @@ import { HeapQueue, type EventQueue } from './queue.js';
  * to, unsorted. A bucket is sorted only when the queue reaches it, into the run the events leave
  * from: a counting pass spreads its events over as many finer slots as it holds (stable), then
  * an insertion pass puts right what the slots left out of order — a few moves per event however
- * crowded the bucket. An event pushed into the bucket being handled (or before it) waits in a
- * small binary heap beside the run, the near heap; each pop takes the earlier of the two heads,
- * the run's on equal times (it was pushed first). Events beyond the ring of buckets wait in
+ * crowded the bucket. An event pushed into the bucket being handled (or before it) joins the
+ * run's end if it is no earlier than the run's last event and nothing waits beside the run;
+ * otherwise it waits in a small binary heap beside the run, the near heap. Each pop takes the
+ * earlier of the two heads, the run's on equal times (it was pushed first). Events beyond the ring of buckets wait in
  * another binary heap and join their bucket, in their order, once the ring reaches it. So events
  * leave in (time, insertion) order exactly, like every other queue here.
  *
@@ -45,8 +46,9 @@ export class LadderQueue implements EventQueue {
   private lengths: Int32Array;
   private occupied: Uint32Array;
   // The current run: the events of buckets <= cur still waiting that were pushed before the
-  // queue reached bucket cur, sorted by (time, insertion); events pushed into it since wait in
-  // the near heap (a sorted run would have to shift for each of them).
+  // queue reached bucket cur, sorted by (time, insertion), and those pushed since that came no
+  // earlier than the run's last event while the near heap was empty; the others wait in the
+  // near heap (a sorted run would have to shift for each of them).
   private runTimes = new Float64Array(64).fill(Infinity);
   private runPayloads = new Int32Array(64);
   private slotCounts = new Int32Array(65);
@@ -212,6 +214,12 @@ export class LadderQueue implements EventQueue {
   /** An event of bucket k that is not for the ring ahead: the near heap (k <= cur) or past the ring. */
   private placeOther(k: number, t: number, payload: number): void {
     if (k <= this.cur) {
+      if (this.nearFirstS === Infinity && (this.runHead === this.runEnd || this.runTimes[this.runEnd - 1]! <= t)) {
+        // No later event waits in the run and none in the near heap: it goes at the run's end
+        // (hops that take one clock tick push every event this way).
+        this.appendRun(t, payload);
+        return;
+      }
       this.nearPushes++;
       this.near.push(t, payload);
       if (t < this.nearFirstS) this.nearFirstS = t;
@@ -331,7 +339,9 @@ export class LadderQueue implements EventQueue {
     this.farPushes = 0;
     const narrowest = narrowestInvWidth(this.lastTime);
     if ((distinctPerBucket > 1024 || near > 0.25) && spill < 0.001 && this.invWidth < narrowest) {
-      let factor = 2;
+      // Most pushes landing in the bucket being handled: the buckets are far too wide for the
+      // hop times (hops that take a clock tick, say) — narrow as far as one step goes.
+      let factor = near > 0.5 ? 64 : 2;
       while (factor < 64 && distinctPerBucket > 256 * factor) factor *= 2;
       this.rebucket(Math.min(narrowest, this.invWidth * factor));
     } else if ((perBucket < 16 || spill > 0.01) && this.invWidth > MIN_INV_WIDTH && near < 0.1) {
@@ -411,6 +421,17 @@ export class LadderQueue implements EventQueue {
       if (k - this.cur >= this.ring) return;
       this.place(k, t, far.pop());
     }
+  }
+
+  /** Appends an event no earlier than the run's last one to the run. */
+  private appendRun(t: number, payload: number): void {
+    if (this.runHead === this.runEnd) this.emptyRun();
+    const end = this.runEnd;
+    if (end + 1 >= this.runTimes.length) this.growRun(2 * (end + 1));
+    this.runTimes[end] = t;
+    this.runPayloads[end] = payload;
+    this.runTimes[end + 1] = Infinity;
+    this.runEnd = end + 1;
   }
 
   /** Empties the run, leaving its sentinel: +Infinity just past its last event. */
