@@ -211,7 +211,7 @@ export class LadderQueue implements EventQueue {
     return chunk;
   }
 
-  /** An event of bucket k that is not for the ring ahead: the near heap (k <= cur) or past the ring. */
+  /** An event of bucket k that is not for the ring ahead: the run or the near heap (k <= cur), or past the ring. */
   private placeOther(k: number, t: number, payload: number): void {
     if (k <= this.cur) {
       if (this.nearFirstS === Infinity && (this.runHead === this.runEnd || this.runTimes[this.runEnd - 1]! <= t)) {
