@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortNodes } from '../src/broadcast/flood.js';
+import { afterS, sortNodes } from '../src/broadcast/flood.js';
 import { CalendarQueue, createQueue, createStream, LadderQueue, Simulator, type EventQueue } from '../src/index.js';
 
 function drain(q: EventQueue): number[] {
@@ -353,6 +353,79 @@ describe('LadderQueue specifics', () => {
     }
     expect(drain(q)).toEqual(drain(heap));
     expect(q.diagnostics().rebuckets).toBe(0);
+  });
+  it('hops of one clock tick join the run as they come: no near heap, no re-bucketing', () => {
+    // Every event lies a tick after the one handled, inside the current bucket of any width the
+    // clock allows; each is no earlier than every event waiting, so it goes at the run's end.
+    const q = new LadderQueue();
+    const heap = createQueue('heap', 4);
+    for (let i = 0; i < 3000; i++) {
+      q.push(1000, i);
+      heap.push(1000, i);
+    }
+    for (let i = 3000; i < 100_000; i++) {
+      const now = heap.peekTime();
+      expect(q.pop()).toBe(heap.pop());
+      const t = afterS(now);
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    expect(drain(q)).toEqual(drain(heap));
+    expect(q.diagnostics().nearHeapPushes).toBe(0);
+    expect(q.diagnostics().rebuckets).toBe(0);
+  });
+  it.each([1, 2, 3])('most pushes landing in the bucket being handled narrow it 64 times at once, seed %i', (seed) => {
+    // 500 events in flight, each new one 0–4 ms after the one handled: at the starting 1/16 s
+    // nearly every push lands in the bucket being handled (the near heap). One 64-fold step
+    // reaches 2^-10 s, where a push lands there only if its delay is under about half a bucket
+    // (~1/8 of them); halving the width at each check would take six re-buckets.
+    const q = new LadderQueue();
+    const heap = createQueue('heap', 4);
+    const rng = createStream(seed, 'near-frontier');
+    for (let i = 0; i < 500; i++) {
+      const t = rng() * 0.004;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    let mismatches = 0;
+    for (let i = 500; i < 200_000; i++) {
+      const now = heap.peekTime();
+      if (q.pop() !== heap.pop()) mismatches++;
+      const t = now + rng() * 0.004;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    expect(mismatches).toBe(0);
+    expect(drain(q)).toEqual(drain(heap));
+    expect(q.diagnostics().bucketWidthS).toBe(2 ** -10);
+    expect(q.diagnostics().rebuckets).toBeLessThanOrEqual(2);
+  });
+  it.each([1, 2, 3])('adapts while the near heap never empties (a whole frontier inside one wide bucket), seed %i', (seed) => {
+    // Buckets of 1 s, 20,000 events within 4 ms and each new one 0–4 ms later: the queue stays
+    // in its first bucket for the whole test, every push landing beside the run. It must still
+    // narrow (to ~256 events per bucket: ~2^-14 s at 5 M events per second) rather than run
+    // as a binary heap throughout.
+    const q = new LadderQueue(1, 1024);
+    const heap = createQueue('heap', 4);
+    const rng = createStream(seed, 'wide-bucket');
+    for (let i = 0; i < 20_000; i++) {
+      const t = rng() * 0.004;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    let mismatches = 0;
+    for (let i = 20_000; i < 200_000; i++) {
+      const now = heap.peekTime();
+      if (q.pop() !== heap.pop()) mismatches++;
+      const t = now + rng() * 0.004;
+      q.push(t, i);
+      heap.push(t, i);
+    }
+    expect(mismatches).toBe(0);
+    expect(drain(q)).toEqual(drain(heap));
+    const d = q.diagnostics();
+    expect(d.bucketWidthS).toBeLessThanOrEqual(2 ** -10);
+    expect(d.nearHeapPushes).toBeLessThan(18_000); // a tenth of the 180,000 pushes
   });
   it.each([1, 2, 3])('few events in flight widen it, and a long delay tail does not spill past its ring, seed %i', (seed) => {
     const q = new LadderQueue(1e-3, 32);

@@ -1,5 +1,5 @@
 import { MeshcastError } from '../errors.js';
-import { EXACT_BUCKETS, insertionSort, MIN_INV_WIDTH, narrowestInvWidth, occupiedAfter, ringSlot } from './calendar.js';
+import { EXACT_BUCKETS, insertionSort, MIN_INV_WIDTH, narrowestInvWidth, occupiedAfter, ringSlot } from './buckets.js';
 import { grown } from './grow.js';
 import { HeapQueue, type EventQueue } from './queue.js';
 
@@ -25,7 +25,9 @@ import { HeapQueue, type EventQueue } from './queue.js';
  * events, so a push appends to one of a few hundred chunk tails that stay in cache, and each
  * move to the next bucket is paid for by many events. The width adapts: narrower when buckets
  * hold more than ~1,000 events of distinct times or a quarter of the pushes land in the near
- * heap, wider when they hold fewer than ~16 or events spill past the ring.
+ * heap, wider when they hold fewer than ~16 or events spill past the ring; it is checked as the
+ * queue moves to a new bucket and, since a queue whose near heap never empties never does, as
+ * events are pushed into the near heap.
  *
  * Pushing a time earlier than the last popped one throws.
  */
@@ -72,6 +74,7 @@ export class LadderQueue implements EventQueue {
   private nearPushes = 0;
   private farPushes = 0;
   private rebuckets = 0;
+  private nearPushed = 0;
 
   /**
    * @param bucketWidthS - seconds per bucket to start with (it adapts). @defaultValue 1/16
@@ -96,9 +99,13 @@ export class LadderQueue implements EventQueue {
     return this.count;
   }
 
-  /** Where the adaptation stands: the current bucket width and ring size, and how many times it re-bucketed. */
-  diagnostics(): { readonly bucketWidthS: number; readonly buckets: number; readonly rebuckets: number } {
-    return { bucketWidthS: 1 / this.invWidth, buckets: this.ring, rebuckets: this.rebuckets };
+  /**
+   * Where the adaptation stands: the current bucket width and ring size, how many times it
+   * re-bucketed, and how many events it has pushed into the near heap (the slow path) since it
+   * was made.
+   */
+  diagnostics(): { readonly bucketWidthS: number; readonly buckets: number; readonly rebuckets: number; readonly nearHeapPushes: number } {
+    return { bucketWidthS: 1 / this.invWidth, buckets: this.ring, rebuckets: this.rebuckets, nearHeapPushes: this.nearPushed };
   }
 
   push(timeS: number, payload: number): void {
@@ -220,7 +227,15 @@ export class LadderQueue implements EventQueue {
         this.appendRun(t, payload);
         return;
       }
+      // While the near heap holds events the queue takes no new bucket, so it would not adapt
+      // either: the check is made here too (re-bucketing takes the near heap's events back
+      // into buckets, and this event with them).
+      if (this.pops >= 2048 && 4 * this.pops >= this.inRing && this.adapt()) {
+        this.place(Math.floor(t * this.invWidth), t, payload);
+        return;
+      }
       this.nearPushes++;
+      this.nearPushed++;
       this.near.push(t, payload);
       if (t < this.nearFirstS) this.nearFirstS = t;
     } else {
@@ -326,7 +341,7 @@ export class LadderQueue implements EventQueue {
    *   few events), or more than 1 % of the events spill past the ring — unless 10 % or more
    *   already go to the near heap.
    */
-  private adapt(): void {
+  private adapt(): boolean {
     const perBucket = this.pops / Math.max(1, this.advances);
     const distinctPerBucket = (this.taken - this.ties) / Math.max(1, this.advances);
     const near = this.nearPushes / this.pops;
@@ -344,9 +359,13 @@ export class LadderQueue implements EventQueue {
       let factor = near > 0.5 ? 64 : 2;
       while (factor < 64 && distinctPerBucket > 256 * factor) factor *= 2;
       this.rebucket(Math.min(narrowest, this.invWidth * factor));
-    } else if ((perBucket < 16 || spill > 0.01) && this.invWidth > MIN_INV_WIDTH && near < 0.1) {
-      this.rebucket(Math.max(MIN_INV_WIDTH, this.invWidth / 2));
+      return true;
     }
+    if ((perBucket < 16 || spill > 0.01) && this.invWidth > MIN_INV_WIDTH && near < 0.1) {
+      this.rebucket(Math.max(MIN_INV_WIDTH, this.invWidth / 2));
+      return true;
+    }
+    return false;
   }
 
   /**
