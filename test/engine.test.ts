@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { afterS, sortNodes } from '../src/broadcast/flood.js';
 import { CalendarQueue, createQueue, createStream, LadderQueue, Simulator, type EventQueue } from '../src/index.js';
@@ -55,6 +57,101 @@ describe('event queues', () => {
     q.push(2, 20);
     q.push(2, 21);
     expect(drain(q)).toEqual([20, 21]);
+  });
+});
+
+// A queue that loops forever would block the test worker, so these run in a child process over
+// the built package, with a time limit.
+const built = join(import.meta.dirname, '..', 'dist', 'index.js');
+
+/**
+ * Runs, in a child process with a time limit, a flood-like frontier of clock-tick hops early in
+ * a run (buckets narrow as far as they go), then one event `laterS` seconds in: the queue must
+ * jump to it (its bucket number past what a double counts at the narrow width) and pop it.
+ */
+function farJump(kind: 'ladder' | 'calendar', laterS: number): { order: number[]; widthS: number } {
+  const script = `
+    import { createQueue } from ${JSON.stringify(`file://${built}`)};
+    const q = createQueue(${JSON.stringify(kind)});
+    let id = 0;
+    q.push(10, id++);
+    for (let i = 0; i < 100000; i++) {
+      const now = q.peekTime();
+      q.pop();
+      q.push(now + now * 2 ** -50 * (1 + (i % 3)), id++);
+      if (i % 2 === 0) q.push(now + now * 2 ** -49, id++);
+    }
+    const narrow = q.diagnostics().bucketWidthS;
+    q.push(${laterS}, -5);
+    q.push(${laterS}, -6);
+    const order = [];
+    while (q.size > 0) order.push(q.pop());
+    q.push(${laterS} + 1, -7);
+    order.push(q.pop());
+    console.log(JSON.stringify({ order: order.slice(-3), widthS: narrow }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  return JSON.parse(out) as { order: number[]; widthS: number };
+}
+
+describe('bucket queues jump to events far past their narrow buckets', () => {
+  it.each(['ladder', 'calendar'] as const)('%s: an event years after a clock-tick frontier is popped (no endless search of an empty ring)', (kind) => {
+    for (const laterS of [1e5, 1e8, 3e9]) {
+      const { order, widthS } = farJump(kind, laterS);
+      expect(widthS).toBeLessThan(2 ** -30);
+      expect(order).toEqual([-5, -6, -7]);
+    }
+  });
+});
+
+// Random mixes of what simulations push — exponential, constant, uniform, heavy-tailed and
+// clock-tick delays, bursts and lulls, clears — with the heap as oracle.
+describe('bucket queues against the heap on random workloads', () => {
+  it.each([1, 2, 3])('ladder, calendar and radix pop exactly as the heap does, seed %i', (seed) => {
+    const rng = createStream(seed, 'queue-mix');
+    const kinds = ['ladder', 'calendar', 'radix'] as const;
+    const qs = kinds.map((k) => createQueue(k, 1 + Math.floor(rng() * 64)));
+    const heap = createQueue('heap', 4);
+    let now = rng() * 1e5;
+    let family = 0;
+    let scale = 1;
+    let pushShare = 0.5;
+    for (let step = 0; step < 60_000; step++) {
+      if (rng() < 0.002) {
+        family = Math.floor(rng() * 8);
+        scale = 10 ** (rng() * 8 - 5);
+        pushShare = 0.3 + rng() * 0.4;
+      }
+      if (rng() < 0.0001) {
+        for (const q of qs) q.clear();
+        heap.clear();
+      }
+      if (rng() < pushShare || heap.size === 0) {
+        for (let k = Math.floor(rng() * 5); k >= 0; k--) {
+          const u = rng();
+          const d = [
+            -Math.log(1 - u) * scale,
+            scale,
+            scale * (1 + 2 * u),
+            Math.exp(u * 20 - 10) * scale,
+            Math.floor(u * 3) * scale,
+            rng() < 0.99 ? u * scale : u * scale * 1e6,
+            0,
+            Math.abs(now) * 2 ** -50 * Math.floor(u * 4),
+          ][family]!;
+          for (const q of qs) q.push(now + d, step * 8 + k);
+          heap.push(now + d, step * 8 + k);
+        }
+      } else {
+        now = heap.peekTime();
+        const want = heap.pop();
+        for (let i = 0; i < qs.length; i++) {
+          expect(qs[i]!.peekTime()).toBe(now);
+          expect(qs[i]!.pop()).toBe(want);
+        }
+      }
+    }
+    const rest = drain(heap);
+    for (const q of qs) expect(drain(q)).toEqual(rest);
   });
 });
 

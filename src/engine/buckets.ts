@@ -22,6 +22,15 @@ export function narrowestInvWidth(t: number): number {
 }
 
 /**
+ * The inverse bucket width to jump to with an event at `t` once nothing waits in the ring:
+ * `invWidth`, or the narrowest width whose bucket numbers still count exactly at `t` when
+ * `invWidth` is narrower than that (buckets narrowed early in a run, then an event much later).
+ */
+export function jumpInvWidth(t: number, invWidth: number): number {
+  return Math.abs(t * invWidth) > EXACT_BUCKETS ? Math.min(invWidth, narrowestInvWidth(t)) : invWidth;
+}
+
+/**
  * The ring slot of bucket number k (a double: slots are its residue modulo the ring, `mask` + 1
  * buckets, a power of two).
  * @internal

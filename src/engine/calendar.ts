@@ -2,7 +2,7 @@ import { grown } from './grow.js';
 import { MeshcastError } from '../errors.js';
 import type { EventQueue } from './queue.js';
 import { HeapQueue } from './queue.js';
-import { EXACT_BUCKETS, insertionSort, MIN_INV_WIDTH, narrowestInvWidth, occupiedAfter, ringSlot } from './buckets.js';
+import { EXACT_BUCKETS, insertionSort, jumpInvWidth, MIN_INV_WIDTH, narrowestInvWidth, occupiedAfter, ringSlot } from './buckets.js';
 
 /**
  * A monotone calendar queue: {@link EventQueue} for simulations that never schedule before
@@ -251,7 +251,11 @@ export class CalendarQueue implements EventQueue {
     if (Math.abs(this.cur) > EXACT_BUCKETS) this.rebucket(narrowestInvWidth(this.cur / this.invWidth));
     if (this.inRing === 0) {
       // Only far events remain: jump to the earliest one's bucket.
-      this.cur = Math.floor(this.far.peekTime() * this.invWidth) - 1;
+      // Only the far events' times are kept, so the width can change here at no cost: wider, if
+      // the jump would take bucket numbers past what a double counts exactly.
+      const t = this.far.peekTime();
+      this.invWidth = jumpInvWidth(t, this.invWidth);
+      this.cur = Math.floor(t * this.invWidth) - 1;
       this.admitFar();
     }
     const from = this.slot(this.cur + 1);
