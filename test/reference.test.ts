@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compile, generators, runBroadcast, type DelaySpec } from '../src/index.js';
+import { compile, createStream, generators, runBroadcast, type DelaySpec } from '../src/index.js';
 import { referencePass } from './reference.js';
 
 const delays: DelaySpec[] = [
@@ -63,4 +63,73 @@ describe('fast path equals the naive event-per-copy simulation', () => {
       });
     }
   }
+});
+
+// Random configurations — network, delay family and parameters, airtime, Maximum Hops down to 1,
+// TTL, packets sent at once or spaced, several origins, every event queue — against the naive
+// simulation: every tank bit, completion and last-heard time, and every counter.
+describe('fast path equals the naive simulation on random configurations', () => {
+  it.each([1, 2, 3])('20 random passes, seed %i', (block) => {
+    for (let c = 0; c < 20; c++) {
+      const seed = 1000 * block + c;
+      const r = createStream(seed, 'reference-random');
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+      const kind = pick(['geometric', 'grid', 'utility', 'line'] as const);
+      const net =
+        kind === 'geometric'
+          ? generators.randomGeometric({ meters: 50 + Math.floor(r() * 200), collectors: 1 + Math.floor(r() * 3), sideM: 500 + r() * 1500, seed })
+          : kind === 'grid'
+            ? generators.grid({ width: 3 + Math.floor(r() * 12), height: 2 + Math.floor(r() * 8), success: pick([1, 0.9, 0.7, 0.4]) })
+            : kind === 'utility'
+              ? generators.utility({ collectors: 1 + Math.floor(r() * 2), endpointsPerCollector: 30 + Math.floor(r() * 100), seed, gasShare: 0, waterShare: 0 })
+              : generators.line({ meters: 2 + Math.floor(r() * 25), success: pick([1, 0.9, 0.6]) });
+      const mesh = compile(net);
+      const delay = pick<DelaySpec>([
+        { kind: 'exponential', meanS: 0.01 + r() * 5 },
+        { kind: 'uniform', minS: r() * 2, maxS: 2 + r() * 3 },
+        { kind: 'uniform', minS: 0, maxS: 0.5 + r() },
+        { kind: 'constant', valueS: pick([0, 0.5, 1.5, r() * 3]) },
+        { kind: 'gamma', shape: 0.3 + r() * 4, meanS: 0.1 + r() * 4 },
+        { kind: 'lognormal', meanS: 0.1 + r() * 4, cv: 0.1 + r() * 2 },
+      ]);
+      const collectors = Array.from(mesh.collectors, (v) => mesh.id(v));
+      const origins = collectors.slice(0, 1 + Math.floor(r() * collectors.length));
+      const packets = 1 + Math.floor(r() * 16);
+      const spacingS = pick([0, 0.5, 5, r() * 10]);
+      const maxHops = 1 + Math.floor(r() * 14);
+      const ttlS = pick([Infinity, 1 + r() * 60, 5 + r() * 300]);
+      const bitRateBps = pick([0, 9600, 19200, 100_000]);
+      const queue = pick(['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'] as const);
+      const radio = { delay, ...(bitRateBps > 0 ? { airtime: { frameBytes: 120, bitRateBps } } : {}) };
+      const what = JSON.stringify({ seed, kind, delay, origins, packets, spacingS, maxHops, ttlS, bitRateBps, queue });
+      const fast = runBroadcast(mesh, { origins, packets, spacingS, maxHops, ttlS, limits: 'research' }, { seed, radio, queue });
+      const ref = referencePass(mesh, {
+        origins: origins.map((o) => mesh.index(o)),
+        targets: Array.from(fast.targetIds(), (id) => mesh.index(id)),
+        packets,
+        spacingS,
+        maxHops,
+        ttlS,
+        delay,
+        airtimeS: bitRateBps > 0 ? (120 * 8) / bitRateBps : 0,
+        seed,
+      });
+      for (const id of fast.targetIds()) {
+        const v = mesh.index(id);
+        const want = ref.received.get(v)!;
+        const tank = fast.tank(id);
+        for (let k = 0; k < packets; k++) expect(tank.has(k), `${what}: ${id} packet ${k}`).toBe(want[k]);
+        expect(fast.endpoint(id).completedS ?? NaN, `${what}: ${id} completion`).toBe(ref.completedS.get(v));
+      }
+      for (let v = 0; v < mesh.n; v++) expect(fast.endpoint(mesh.id(v)).lastHeardS ?? NaN, `${what}: ${mesh.id(v)} last heard`).toBe(ref.lastHeardS[v]);
+      expect(fast.stats, what).toMatchObject({
+        transmissions: ref.transmissions,
+        receptions: ref.receptions,
+        lost: ref.lost,
+        duplicates: ref.duplicates,
+        expired: ref.expired,
+        hopLimited: ref.hopLimited,
+      });
+    }
+  });
 });
