@@ -1,5 +1,5 @@
 import createGraph, { type Graph } from 'ngraph.graph';
-import { checkProbability, ValidationError } from '../errors.js';
+import { checkObject, checkProbability, ValidationError } from '../errors.js';
 import {
   DEVICE_KINDS,
   isChildKind,
@@ -213,6 +213,9 @@ export class Network {
   }
 }
 
+/** The firmware parts a device record may name, each with a version string. */
+const FIRMWARE_PARTS = ['module', 'dcw', 'metrology', 'han'] as const;
+
 function normaliseDevice(input: DeviceInput, path: string): Device {
   if (typeof input !== 'object' || input === null) throw new ValidationError(path, input, 'a device object');
   const { id, kind } = input;
@@ -223,11 +226,7 @@ function normaliseDevice(input: DeviceInput, path: string): Device {
   const model = input.model ?? kind;
   if (typeof model !== 'string' || model.length === 0) throw new ValidationError(`${path}.model`, model, 'a non-empty string');
   const flagsIn: Partial<Record<keyof DeviceFlags, unknown>> = input.flags ?? {};
-  for (const key of Object.keys(flagsIn)) {
-    if (!(FLAG_NAMES as readonly string[]).includes(key)) {
-      throw new ValidationError(`${path}.flags.${key}`, flagsIn[key as keyof DeviceFlags], `one of ${FLAG_NAMES.join(', ')}`);
-    }
-  }
+  checkObject(`${path}.flags`, flagsIn, FLAG_NAMES, 'an object of flags');
   const flag = (name: keyof DeviceFlags): boolean => {
     const v = flagsIn[name];
     if (v === undefined) return false;
@@ -240,14 +239,18 @@ function normaliseDevice(input: DeviceInput, path: string): Device {
     disableBroadcasts: flag('disableBroadcasts'),
     encryptFwDownload: flag('encryptFwDownload'),
   };
-  if (input.position !== undefined) {
-    const { xM, yM } = input.position;
+  // Optional objects: null (as a JSON file may hold them) means absent.
+  const position = input.position ?? undefined;
+  if (position !== undefined) {
+    checkObject(`${path}.position`, position, ['xM', 'yM'], 'a position');
+    const { xM, yM } = position;
     if (!Number.isFinite(xM)) throw new ValidationError(`${path}.position.xM`, xM, 'a finite number of metres');
     if (!Number.isFinite(yM)) throw new ValidationError(`${path}.position.yM`, yM, 'a finite number of metres');
   }
   const firmware = input.firmware ?? {};
+  checkObject(`${path}.firmware`, firmware, FIRMWARE_PARTS, 'firmware versions');
   for (const [key, v] of Object.entries(firmware)) {
-    if (!['module', 'dcw', 'metrology', 'han'].includes(key) || typeof v !== 'string') {
+    if (typeof v !== 'string') {
       throw new ValidationError(`${path}.firmware.${key}`, v, 'module, dcw, metrology or han, each a version string');
     }
   }
@@ -261,7 +264,7 @@ function normaliseDevice(input: DeviceInput, path: string): Device {
     id,
     kind: kind as DeviceKind,
     model,
-    ...(input.position === undefined ? {} : { position: { xM: input.position.xM, yM: input.position.yM } }),
+    ...(position === undefined ? {} : { position: { xM: position.xM, yM: position.yM } }),
     ...(input.collector === undefined ? {} : { collector: input.collector }),
     ...(input.parent === undefined ? {} : { parent: input.parent }),
     flags,
