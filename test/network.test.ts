@@ -236,4 +236,23 @@ describe('direct mesh generators', () => {
     const opts = { collectors: 2, endpointsPerCollector: 300, seed: 12 };
     sameMesh(compile(generators.utility(opts)), generators.utilityMesh(opts));
   });
+  // Scenarios with a utility network run on utilityMesh: every option must give the same mesh.
+  it.each([
+    { collectors: 1, endpointsPerCollector: 400, seed: 11, cellSideM: 4000, pathLoss: { exponent: 3.6, fadingSigmaDb: 8 } },
+    { collectors: 3, endpointsPerCollector: 150, seed: 9, cellSideM: 6000, neighbourTable: 4 },
+    { collectors: 2, endpointsPerCollector: 200, seed: 'text seed', gasShare: 0, waterShare: 0.9, zigbeeShare: 1, activeHanShare: 0.5 },
+    { collectors: 4, endpointsPerCollector: 100, seed: 3, routersPerCollector: 0, meshExtendersPerThousand: 20, ruralShare: 0.5, neighbourhoodSize: 20, houseSpacingM: 60 },
+    { collectors: 1, endpointsPerCollector: 0, seed: 1 },
+    {
+      collectors: 2,
+      endpointsPerCollector: 150,
+      seed: 4,
+      models: [{ model: 'a', share: 1, moduleFirmware: '5.20' }, { model: 'b', share: 3 }],
+      radio: { meter: { eirpDbm: 20, rxGainDb: 1 }, router: { eirpDbm: 36, rxGainDb: 6 } },
+      minSuccess: 0.3,
+      pathLoss: { frequencyMHz: 900, referenceDistanceM: 2, shadowingSigmaDb: 3 },
+    },
+  ])('utilityMesh equals compile(utility) with options %j', (opts) => {
+    sameMesh(compile(generators.utility(opts)), generators.utilityMesh(opts));
+  });
 });

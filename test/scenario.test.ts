@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, EXIT } from '../src/cli/main.js';
-import { generators, loadScenario, runScenario, toJSON, ValidationError } from '../src/index.js';
+import { compile, formatCampaign, generators, loadScenario, Network, runBroadcast, runScenario, toJSON, ValidationError } from '../src/index.js';
 
 const small = {
   name: 'small',
@@ -51,6 +51,27 @@ describe('scenarios', () => {
     expect(lossy.passes[1]!.firstPacketS).toBe(lossy.passes[0]!.endS);
   });
 
+  it('builds utility and grid networks straight to their compiled mesh, the Network only when asked, with the same results', () => {
+    for (const network of [small.network, { generator: 'grid', options: { width: 12, height: 7, success: 0.8 } }]) {
+      const loaded = loadScenario({ ...small, network });
+      const make = generators[network.generator as 'utility' | 'grid'] as (o: unknown) => Network;
+      const viaNetwork = compile(make(network.options));
+      // The mesh came from the direct builder (ids computed on demand), not from compiling a Network.
+      expect(loaded.mesh).not.toBe(viaNetwork);
+      expect(Array.from(loaded.mesh.neighbours)).toEqual(Array.from(viaNetwork.neighbours));
+      expect(Array.from(loaded.mesh.linkSuccess)).toEqual(Array.from(viaNetwork.linkSuccess));
+      const direct = runScenario(loaded, 5);
+      const built = runScenario(loadScenario({ ...small, network: { file: 'net.json' } }, () => JSON.stringify(toJSON(make(network.options)))), 5);
+      expect(direct.passes.map((r) => r.summary())).toEqual(built.passes.map((r) => r.summary()));
+      // The Network, built on first access, is the same network, once.
+      const net = loaded.network;
+      expect(net).toBeInstanceOf(Network);
+      expect(loaded.network).toBe(net);
+      expect(net.deviceCount).toBe(loaded.mesh.n);
+      expect(Array.from(compile(net).offsets)).toEqual(Array.from(loaded.mesh.offsets));
+    }
+  });
+
   it('reads networks from JSON and CSV files', () => {
     const file = tempFile('net.json', toJSON(generators.line({ meters: 3 })));
     const loaded = loadScenario({ ...small, network: { file: 'net.json' } }, (p) => readFileSync(join(file, '..', p), 'utf8'));
@@ -84,6 +105,20 @@ describe('scenarios', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).path).toBe(path);
+  });
+});
+
+describe('the run report', () => {
+  it('lists each origin’s Max. Layer, or for many origins their range, median and deepest', () => {
+    const mesh = generators.utilityMesh({ collectors: 12, endpointsPerCollector: 40, seed: 4 });
+    const ids = Array.from(mesh.collectors, (c) => mesh.id(c));
+    const line = (origins: string[]): string => formatCampaign([runBroadcast(mesh, { origins, packets: 1, maxHops: 12, ttlS: 60 }, { seed: 1 })]).split('\n')[2]!;
+    expect(line(ids.slice(0, 2))).toMatch(new RegExp(`Max\\. Layer ${ids[0]}:${mesh.maxLayer.get(ids[0]!)} ${ids[1]}:${mesh.maxLayer.get(ids[1]!)}$`));
+    const layers = ids.map((o) => mesh.maxLayer.get(o)!);
+    const sorted = [...layers].sort((a, b) => a - b);
+    const max = sorted[11]!;
+    const deepest = ids[layers.indexOf(max)]!;
+    expect(line(ids)).toContain(`Max. Layer ${sorted[0]}–${max} over 12 collectors (median ${sorted[5]}; deepest ${deepest}:${max})`);
   });
 });
 

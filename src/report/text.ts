@@ -32,6 +32,25 @@ export function table(header: readonly string[], rows: readonly (readonly string
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
+/** Collectors listed one by one in a report's Max. Layer; more are summarised. */
+const LISTED_COLLECTORS = 8;
+
+/**
+ * The Max. Layer of each origin (`C1:8 C2:9`), or for many origins their range, median and the
+ * deepest (what Maximum Hops = Max. Layer + 1 needs): `7–12 over 400 collectors (median 9;
+ * deepest C13:12)`.
+ */
+function maxLayerText(origins: readonly string[], maxLayer: ReadonlyMap<string, number>): string {
+  if (origins.length <= LISTED_COLLECTORS) return origins.map((o) => `${o}:${maxLayer.get(o) ?? '?'}`).join(' ');
+  const known = origins.filter((o) => maxLayer.has(o)).sort((a, b) => maxLayer.get(a)! - maxLayer.get(b)!);
+  if (known.length === 0) return `? over ${int(origins.length)} collectors`;
+  const layers = known.map((o) => maxLayer.get(o)!);
+  const max = layers[layers.length - 1]!;
+  const deepest = origins.find((o) => maxLayer.get(o) === max)!;
+  const median = layers[Math.floor((layers.length - 1) / 2)]!;
+  return `${layers[0]}–${max} over ${int(origins.length)} collectors (median ${median}; deepest ${deepest}:${max})`;
+}
+
 /**
  * A readable report of one or more passes of the same campaign: settings, coverage by pass and
  * by layer, completion times, and traffic.
@@ -44,7 +63,7 @@ export function formatCampaign(passes: readonly BroadcastResult[], title = 'mesh
   const last = passes[passes.length - 1]!;
   const s = first.spec;
   const origins = Array.from(s.origins, (o) => first.mesh.id(o));
-  const maxLayers = origins.map((o) => `${o}:${first.mesh.maxLayer.get(o) ?? '?'}`).join(' ');
+  const maxLayers = maxLayerText(origins, first.mesh.maxLayer);
   const out: string[] = [];
   out.push(title);
   out.push('='.repeat(title.length));

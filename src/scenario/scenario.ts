@@ -9,7 +9,7 @@ import * as generators from '../network/generators/index.js';
 import { resolveGrid, resolveLine, resolveRandomGeometric } from '../network/generators/simple.js';
 import { resolveUtility, utilitySize } from '../network/generators/utility.js';
 import { fromCSV, fromJSON } from '../network/io.js';
-import type { Network } from '../network/network.js';
+import { Network } from '../network/network.js';
 import { resolveRadio, type RadioOptions } from '../radio/radio.js';
 import type { Seed } from '../random/stream.js';
 
@@ -80,9 +80,13 @@ export type ReadText = (path: string) => string;
 export interface LoadedScenario {
   /** The scenario as given. */
   readonly scenario: Scenario;
-  /** The network built from it. */
+  /**
+   * The network built from it. Utility and grid generators build the compiled
+   * {@link LoadedScenario.mesh} directly (a `Network` holds an object per device and link: GBs at
+   * a million meters), so for them this `Network` is built on first access.
+   */
   readonly network: Network;
-  /** Its compiled mesh. */
+  /** Its compiled mesh: what every run uses. */
   readonly mesh: CompiledMesh;
   /** The broadcast spec with origins resolved. */
   readonly spec: BroadcastSpec;
@@ -253,22 +257,21 @@ export function scenarioSize(scenario: Scenario): number {
  */
 export function loadScenario(
   data: unknown,
-  readText: ReadText = () => {
-    throw new ValidationError('network', 'a file', 'a generator (no file reader was given)');
-  },
+  readText: ReadText = noFiles,
 ): LoadedScenario {
   const s = checkScenario(data);
-  const network = buildNetwork(s.network, readText);
-  return bindScenario(s, network);
+  return bindScenario(s, buildMesh(s.network, readText), readText);
 }
 
 /**
- * Binds a checked scenario to an already built network (sweeps reuse one network for every
+ * Binds a checked scenario to an already built network or mesh (sweeps reuse one for every
  * cell that shares it).
+ * @param readText - reads the scenario's network files, should its `Network` be asked for
  * @internal
  */
-export function bindScenario(s: Scenario, network: Network): LoadedScenario {
-  const mesh = reroot('network', /^/, () => compile(network));
+export function bindScenario(s: Scenario, built: Network | CompiledMesh, readText: ReadText = noFiles): LoadedScenario {
+  const mesh = built instanceof Network ? reroot('network', /^/, () => compile(built)) : built;
+  let network = built instanceof Network ? built : undefined;
   const bind = (b: ScenarioBroadcast, path: string): BroadcastSpec => {
     const spec: BroadcastSpec = { ...b, origins: b.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : b.origins };
     reroot(path, /^spec\.?/, () => {
@@ -279,7 +282,43 @@ export function bindScenario(s: Scenario, network: Network): LoadedScenario {
   };
   const spec = bind(s.broadcast, 'broadcast');
   const concurrent = (s.concurrent ?? []).map((b, i) => bind(b, `concurrent[${i}]`));
-  return { scenario: s, network, mesh, spec, concurrent };
+  return {
+    scenario: s,
+    get network(): Network {
+      return (network ??= buildNetwork(s.network, readText));
+    },
+    mesh,
+    spec,
+    concurrent,
+  };
+}
+
+/** A {@link ReadText} for scenarios whose networks come from generators. */
+const noFiles: ReadText = () => {
+  throw new ValidationError('network', 'a file', 'a generator (no file reader was given)');
+};
+
+/**
+ * Generators that build their compiled mesh directly: the same mesh `compile` gives of their
+ * network (tested), with ids and device records as columns instead of an object per device and
+ * per link — a million-meter utility in ~0.5 GB and ~40 s instead of several GB and minutes.
+ */
+const MESH_BUILDERS: Partial<Record<ScenarioGenerator, (options: never) => CompiledMesh>> = {
+  utility: generators.utilityMesh,
+  grid: generators.gridMesh,
+};
+
+/**
+ * Builds what a scenario's runs need: the compiled mesh where its generator builds one directly
+ * (see {@link MESH_BUILDERS}), else its network (generator, JSON file or CSV files).
+ * @internal
+ */
+export function buildMesh(n: ScenarioNetwork, readText: ReadText): Network | CompiledMesh {
+  if ('generator' in n) {
+    const direct = MESH_BUILDERS[n.generator];
+    if (direct !== undefined) return reroot('network.options', /^/, () => direct((n.options ?? {}) as never));
+  }
+  return buildNetwork(n, readText);
 }
 
 /**

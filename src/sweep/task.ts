@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { deriveSeed, type Seed } from '../random/stream.js';
-import { bindScenario, buildNetwork, checkScenario, runScenario, type LoadedScenario, type Scenario } from '../scenario/scenario.js';
+import { bindScenario, buildMesh, checkScenario, runScenario, type LoadedScenario, type ReadText, type Scenario } from '../scenario/scenario.js';
+import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
 import { applyCell, canonicalJSON } from './grid.js';
 import { toRecord, type SweepRecord } from './record.js';
@@ -26,19 +27,25 @@ export interface SweepTask {
  * network options move from one network to the next.
  */
 export class NetworkCache {
-  private readonly entries: { key: string; network: Network }[] = [];
+  private readonly entries: { key: string; network: Network | CompiledMesh }[] = [];
 
-  /** The network of a scenario section, built once. */
-  get(scenario: Scenario, baseDir: string): Network {
+  /** The network (or, where its generator builds one directly, the compiled mesh) of a scenario section, built once. */
+  get(scenario: Scenario, baseDir: string): Network | CompiledMesh {
     const key = canonicalJSON(scenario.network);
     const hit = this.entries.find((e) => e.key === key);
     if (hit !== undefined) return hit.network;
-    const network = buildNetwork(scenario.network, (p) => readFileSync(resolve(baseDir, p), 'utf8'));
+    const network = buildMesh(scenario.network, readerAt(baseDir));
     this.entries.unshift({ key, network });
     if (this.entries.length > 2) this.entries.pop();
     return network;
   }
 }
+
+/** Reads a scenario's files relative to its directory. */
+const readerAt =
+  (baseDir: string): ReadText =>
+  (p) =>
+    readFileSync(resolve(baseDir, p), 'utf8');
 
 /** The seed of a cell: from the root seed and the cell's parameters, never its position. */
 export function cellSeed(rootSeed: Seed, cellKey: string): string {
@@ -48,7 +55,7 @@ export function cellSeed(rootSeed: Seed, cellKey: string): string {
 /** Runs one (cell, replication). @internal */
 export function runTask(task: SweepTask, cache: NetworkCache): SweepRecord {
   const scenario = checkScenario(applyCell(task.scenario, task.params));
-  const loaded: LoadedScenario = bindScenario(scenario, cache.get(scenario, task.baseDir));
+  const loaded: LoadedScenario = bindScenario(scenario, cache.get(scenario, task.baseDir), readerAt(task.baseDir));
   const seed = cellSeed(task.rootSeed, task.cellKey);
   const result = runScenario(loaded, seed, task.replication);
   return toRecord(result, { sweepId: task.sweepId, cell: task.cell, params: task.params, replication: task.replication, seed });
