@@ -236,6 +236,16 @@ describe('direct mesh generators', () => {
     const opts = { collectors: 2, endpointsPerCollector: 300, seed: 12 };
     sameMesh(compile(generators.utility(opts)), generators.utilityMesh(opts));
   });
+  it('builds territories far wider than the radio range (a spatial grid of at most 4 cells per device)', () => {
+    for (const cellSideM of [1e6, 1e9]) {
+      const opts = { collectors: 1, endpointsPerCollector: 300, seed: 11, cellSideM };
+      sameMesh(compile(generators.utility(opts)), generators.utilityMesh(opts));
+    }
+    // Meters 1,000 km apart on average hear nobody; the build still takes no time and memory.
+    const lonely = compile(generators.randomGeometric({ meters: 500, collectors: 2, sideM: 1e9, seed: 1 }));
+    expect(lonely.n).toBe(502);
+    expect(lonely.neighbours.length).toBeLessThan(10);
+  });
   // Scenarios with a utility network run on utilityMesh: every option must give the same mesh.
   it.each([
     { collectors: 1, endpointsPerCollector: 400, seed: 11, cellSideM: 4000, pathLoss: { exponent: 3.6, fadingSigmaDb: 8 } },

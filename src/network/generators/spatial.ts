@@ -122,7 +122,11 @@ export function linkPairs(layout: RadioLayout, rule: LinkRule): Float64Array {
   // Without a neighbour table one ring of range-sized cells covers everything in range; with
   // one, small cells (about four devices each on average) searched ring by ring stop early.
   const areaM2 = Math.max(maxX - minX, 1) * Math.max(maxY - minY, 1);
-  const cellM = k > 0 ? Math.min(rangeM, Math.max(Math.sqrt((4 * areaM2) / n), 1)) : rangeM;
+  let cellM = k > 0 ? Math.min(rangeM, Math.max(Math.sqrt((4 * areaM2) / n), 1)) : rangeM;
+  // A territory far wider than the radio range holding few devices would need more cells than
+  // memory holds, nearly all empty: cells then grow until there are at most 4 per device.
+  const maxCells = 4 * n + 1024;
+  while ((Math.floor((maxX - minX) / cellM) + 1) * (Math.floor((maxY - minY) / cellM) + 1) > maxCells) cellM *= 2;
   const cols = Math.max(1, Math.floor((maxX - minX) / cellM) + 1);
   const rows = Math.max(1, Math.floor((maxY - minY) / cellM) + 1);
   const cellOf = new Int32Array(n);
