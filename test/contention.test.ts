@@ -115,6 +115,18 @@ describe('contention: background reads and uplink reports', () => {
   const se = (a: { successRate: number; sent: number }, b: { successRate: number; sent: number }): number =>
     Math.sqrt((a.successRate * (1 - a.successRate)) / a.sent + (b.successRate * (1 - b.successRate)) / b.sent);
 
+  it('refuses read traffic no run could hold, before generating it: packets paced years apart', () => {
+    const spec = { origins: ['C1'], packets: 8, spacingS: 2 ** 31, maxHops: 12, ttlS: 60, limits: 'research' as const };
+    const t0 = performance.now();
+    expect(() => runBroadcast(net, spec, { seed: 1, radio: { contention: { reads: { intervalS: 300 } } } })).toThrow(
+      expect.objectContaining({ path: 'options.radio.contention.reads', message: expect.stringMatching(/at most 50,000,000 reads.*2,400 meters over 1\.50e\+10 s/) }),
+    );
+    expect(performance.now() - t0).toBeLessThan(5000);
+    // The same traffic over a day's span runs.
+    const day = runBroadcast(net, { ...spec, spacingS: 3600, packets: 24 }, { seed: 1, radio: { contention: { reads: { intervalS: 3600 } } } });
+    expect(day.air!.reads!.during.sent).toBeGreaterThan(0);
+  });
+
   it('reads retry per hop: on a lossy line success is 1-(1-p)^(r+1) per hop', () => {
     const r = runBroadcast(generators.line({ meters: 3, success: 0.5 }), { origins: ['C1'], packets: 1, ttlS: 60 }, {
       seed: 1,

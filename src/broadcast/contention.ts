@@ -2,6 +2,7 @@ import { grown } from '../engine/grow.js';
 import { CalendarQueue } from '../engine/calendar.js';
 import { KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
 import { DEVICE_KINDS } from '../network/device.js';
+import { ValidationError } from '../errors.js';
 import type { ResolvedContention } from '../radio/radio.js';
 import { delaySampler } from '../random/distributions.js';
 import { createStream } from '../random/stream.js';
@@ -380,6 +381,7 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
   const readsEndS = reads === null ? -Infinity : lastPacketEndS + reads.afterS;
   if (reads !== null) {
     const startS = firstSendS - reads.beforeS;
+    checkReadVolume(reads, mesh, route, readsEndS - startS);
     for (let v = 0; v < n; v++) {
       if (mesh.kind[v] !== KIND_METER || route[v]! < 0) continue;
       queue.push(startS + trafficRng() * reads.intervalS, v * 8 + READ);
@@ -653,4 +655,25 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     maxUtilisation: utilMax,
   };
   return { stats, nodeAirtimeS: txAirtime };
+}
+
+/** Most reads, register reads and commands one contention run generates (each is an event chain of several hops). */
+const MAX_READS = 50_000_000;
+
+/**
+ * Refuses read traffic no run could simulate — a meter population times the traffic's span over
+ * the intervals beyond {@link MAX_READS} (e.g. packets paced years apart) — before generating it.
+ */
+function checkReadVolume(reads: NonNullable<ResolvedContention['reads']>, mesh: CompiledMesh, route: Int32Array, spanS: number): void {
+  let meters = 0;
+  for (let v = 0; v < mesh.n; v++) if (mesh.kind[v] === KIND_METER && route[v]! >= 0) meters++;
+  const per = (intervalS: number): number => (intervalS > 0 ? Math.ceil(spanS / intervalS) + 1 : 0);
+  const total = meters * (per(reads.intervalS) + per(reads.registerReadIntervalS) + per(reads.commandIntervalS));
+  if (!(total <= MAX_READS)) {
+    throw new ValidationError(
+      'options.radio.contention.reads',
+      { intervalS: reads.intervalS, registerReadIntervalS: reads.registerReadIntervalS, commandIntervalS: reads.commandIntervalS },
+      `intervals that make at most ${MAX_READS.toLocaleString('en-US')} reads and commands per run: ${meters.toLocaleString('en-US')} meters over ${spanS.toPrecision(3)} s of traffic (the broadcasts' span with beforeS and afterS) would make ${total.toPrecision(3)}`,
+    );
+  }
 }
