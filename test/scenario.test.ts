@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, EXIT } from '../src/cli/main.js';
-import { compile, formatCampaign, generators, loadScenario, Network, runBroadcast, runScenario, toJSON, ValidationError } from '../src/index.js';
+import { compile, createStream, formatCampaign, generators, loadScenario, MeshcastError, Network, runBroadcast, runScenario, toJSON, ValidationError } from '../src/index.js';
 
 const small = {
   name: 'small',
@@ -106,6 +106,62 @@ describe('scenarios', () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).path).toBe(path);
   });
+});
+
+// Bad scenario input gets a ValidationError (or another MeshcastError), never a TypeError, a
+// RangeError or a crash: the bundled scenarios with one to three fields replaced, deleted or
+// added at random, loaded and — when small and free of contention — run.
+/** Parsed JSON being mutated: any field of any object or array. */
+type Loose = Record<string | number, unknown>;
+
+describe('mutated scenarios', () => {
+  const bundled = readdirSync(join(import.meta.dirname, '..', 'scenarios')).map((f) => JSON.parse(readFileSync(join(import.meta.dirname, '..', 'scenarios', f), 'utf8')) as Record<string, unknown>);
+  const values: unknown[] = [-1, 0, 1, 2, 1.5, 1e9, -1e9, 1e308, 2 ** 31, 'x', '', null, true, [], {}, [1, 2], { a: 1 }, 'all', 'C1', 'M1', 0.5, 40, 60, 'utility', 'exponential'];
+  const paths = (x: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] => {
+    if (at.length > 0) out.push(at);
+    if (Array.isArray(x)) x.forEach((v, i) => paths(v, [...at, i], out));
+    else if (x !== null && typeof x === 'object') for (const [k, v] of Object.entries(x)) paths(v, [...at, k], out);
+    return out;
+  };
+  it.each([1, 2])('fail with a MeshcastError naming the field, or run (seed %i)', (seed) => {
+    const r = createStream(seed, 'mutated-scenarios');
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+    let refused = 0;
+    let ran = 0;
+    for (let c = 0; c < 150; c++) {
+      const data = structuredClone(pick(bundled)) as Loose;
+      // Small enough to run in a test.
+      const broadcast = data['broadcast'] as Loose;
+      broadcast['packets'] = Math.min((broadcast['packets'] as number | undefined) ?? 8, 8);
+      data['passes'] = Math.min((data['passes'] as number | undefined) ?? 1, 2);
+      const o = (data['network'] as Loose)['options'] as Loose | undefined;
+      if (o !== undefined) Object.assign(o, { collectors: Math.min((o['collectors'] as number | undefined) ?? 1, 2), endpointsPerCollector: Math.min((o['endpointsPerCollector'] as number | undefined) ?? 100, 150) });
+      for (let m = 1 + Math.floor(r() * 3); m > 0; m--) {
+        const at = pick(paths(data));
+        const parent = at.slice(0, -1).reduce<unknown>((x, k) => (x !== null && typeof x === 'object' ? (x as Loose)[k] : undefined), data) as Loose | null | undefined;
+        if (parent === null || typeof parent !== 'object') continue;
+        const key = at[at.length - 1]!;
+        const a = r();
+        if (a < 0.15 && !Array.isArray(parent)) delete parent[key];
+        else if (a < 0.25 && !Array.isArray(parent)) parent[`extra${Math.floor(r() * 3)}`] = pick(values);
+        else if (a < 0.45 && typeof parent[key] === 'number') parent[key] = pick([parent[key] * 2, parent[key] / 2, parent[key] + 1, -parent[key], 0]);
+        else parent[key] = structuredClone(pick(values));
+      }
+      try {
+        const loaded = loadScenario(data);
+        if (loaded.mesh.n <= 1000 && (data['radio'] as Loose | undefined)?.['contention'] === undefined && loaded.concurrent.length === 0) {
+          runScenario(loaded, 1);
+          ran++;
+        }
+      } catch (e) {
+        if (!(e instanceof MeshcastError)) throw new Error(`${(e as Error).name} on ${JSON.stringify(data)}: ${(e as Error).message}`, { cause: e });
+        if (e instanceof ValidationError) expect(e.path.length).toBeGreaterThan(0);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(30);
+    expect(ran).toBeGreaterThan(5);
+  }, 60_000);
 });
 
 describe('the run report', () => {
