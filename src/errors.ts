@@ -27,9 +27,10 @@ export class ValidationError extends MeshcastError {
    * @param path - dotted path of the offending field
    * @param value - the rejected value
    * @param allowed - what the field accepts
+   * @param options - the error's `cause`, when it wraps another
    */
-  constructor(path: string, value: unknown, allowed: string) {
-    super(`${path}: got ${describe(value)}; allowed: ${allowed}`);
+  constructor(path: string, value: unknown, allowed: string, options?: ErrorOptions) {
+    super(`${path}: got ${describe(value)}; allowed: ${allowed}`, options);
     this.path = path;
     this.value = value;
     this.allowed = allowed;

@@ -114,7 +114,7 @@ describe('scenarios', () => {
 /** Parsed JSON being mutated: any field of any object or array. */
 type Loose = Record<string | number, unknown>;
 
-describe('mutated scenarios', () => {
+describe('mutated scenarios, built and run', () => {
   const bundled = readdirSync(join(import.meta.dirname, '..', 'scenarios')).map((f) => JSON.parse(readFileSync(join(import.meta.dirname, '..', 'scenarios', f), 'utf8')) as Record<string, unknown>);
   const values: unknown[] = [-1, 0, 1, 2, 1.5, 1e9, -1e9, 1e308, 2 ** 31, 'x', '', null, true, [], {}, [1, 2], { a: 1 }, 'all', 'C1', 'M1', 0.5, 40, 60, 'utility', 'exponential'];
   const paths = (x: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] => {

@@ -206,6 +206,45 @@ describe('meshcast sweep / report / schema', () => {
     expect((await cli(['sweep', file, '--shard-count', '2', '--workers', '0'])).code).toBe(2);
   });
 
+  it('report and resume refuse damaged, mixed or conflicting records with exit 3, naming the problem', async () => {
+    const file = temp('s.json', small);
+    const out = temp('r.ndjson');
+    expect((await cli(['sweep', file, '--hops', '3,6', '--replications', '2', '--workers', '0', '--out', out])).code).toBe(0);
+    const lines = readFileSync(out, 'utf8').trim().split('\n');
+    const edit = (i: number, change: (r: Record<string, unknown>) => void): string[] =>
+      lines.map((l, j) => {
+        if (j !== i) return l;
+        const r = JSON.parse(l) as Record<string, unknown>;
+        change(r);
+        return JSON.stringify(r);
+      });
+    const report = async (text: string[]): Promise<{ code: number; err: string }> => cli(['report', temp('bad.ndjson', `${text.join('\n')}\n`)]);
+    // A record out of range or of the wrong shape, before the last line: the file is damaged.
+    for (const change of [
+      (r: Record<string, unknown>) => (r['params'] = [1, 'a']),
+      (r: Record<string, unknown>) => (r['hopLimited'] = -1),
+      (r: Record<string, unknown>) => (r['coverage'] = 1.5),
+      (r: Record<string, unknown>) => (r['coverageByPass'] = []),
+      (r: Record<string, unknown>) => delete r['completionP90S'],
+    ]) {
+      const r = await report(edit(0, change));
+      expect(r.code).toBe(3);
+      expect(r.err).toMatch(/invalid results: .*line 1 is not a sweep record/);
+    }
+    // Records naming other parameters, and two different results for one task.
+    const mixed = await report(edit(1, (r) => (r['params'] = { ttlS: 60 })));
+    expect(mixed.code).toBe(3);
+    expect(mixed.err).toMatch(/the same parameters/);
+    const twice = await report(edit(1, (r) => (r['replication'] = 0)));
+    expect(twice.code).toBe(3);
+    expect(twice.err).toMatch(/two different results for cell 0, replication 0/);
+    // Resuming into a file damaged before its last line.
+    writeFileSync(out, `${edit(0, (r) => (r['coverage'] = 'x')).join('\n')}\n`);
+    const resume = await cli(['sweep', file, '--hops', '3,6', '--replications', '2', '--workers', '0', '--out', out]);
+    expect(resume.code).toBe(3);
+    expect(resume.err).toMatch(/--out: .*line 1 is not a sweep record/);
+  }, 60_000);
+
   it('schema prints the published JSON Schema', async () => {
     const r = await cli(['schema']);
     expect(JSON.parse(r.out)).toEqual(SCENARIO_SCHEMA);

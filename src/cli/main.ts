@@ -183,7 +183,12 @@ async function runSweep(file: string, flags: Map<string, string | true>, params:
   let fd: number | undefined;
   if (typeof outPath === 'string') {
     if (existsSync(outPath)) {
-      const parsed = parseResults(readFileSync(outPath, 'utf8'));
+      let parsed: ReturnType<typeof parseResults>;
+      try {
+        parsed = parseResults(readFileSync(outPath, 'utf8'));
+      } catch (e) {
+        throw new ValidationError('--out', outPath, `a results file of this sweep to resume (${(e as Error).message})`, { cause: e });
+      }
       const foreign = parsed.records.find((r) => r.sweepId !== id);
       if (foreign !== undefined) {
         throw new ValidationError('--out', outPath, 'a results file of this same sweep (it holds another sweep’s lines; choose another file)');
@@ -242,7 +247,15 @@ function runReport(files: readonly string[], flags: Map<string, string | true>, 
   });
   const ids = new Set(lists.flat().map((r) => r.sweepId));
   if (ids.size > 1) throw new ValidationError('results', [...ids], 'files of one sweep (these come from different sweeps)');
-  const all = mergeRecords(...lists);
+  // One sweep's records all name the same parameters.
+  const keys = new Set(lists.flat().map((r) => JSON.stringify(Object.keys(r.params).sort())));
+  if (keys.size > 1) throw new ValidationError('results', [...keys].map((k) => JSON.parse(k) as string[]), 'records of one sweep, every one with the same parameters');
+  let all: SweepRecord[];
+  try {
+    all = mergeRecords(...lists);
+  } catch (e) {
+    throw new ValidationError('results', files, `files of one sweep (${(e as Error).message})`, { cause: e });
+  }
   const summaries = summarise(all);
   if (flags.has('--json')) out(`${JSON.stringify({ records: all.length, summaries })}\n`);
   else if (flags.has('--csv')) out(summariesToCsv(summaries));
@@ -339,7 +352,7 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       return EXIT.usage;
     }
     if (e instanceof ValidationError) {
-      err(`meshcast: invalid scenario: ${e.message}\n`);
+      err(`meshcast: invalid ${argv[0] === 'report' ? 'results' : 'scenario'}: ${e.message}\n`);
       return EXIT.invalid;
     }
     if (e instanceof MeshcastError) {

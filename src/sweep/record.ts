@@ -1,4 +1,5 @@
 import type { ScenarioResult } from '../scenario/scenario.js';
+import { MeshcastError } from '../errors.js';
 import { VERSION } from '../version.js';
 
 /** The outcome of one (cell, replication) of a sweep: one NDJSON line. */
@@ -91,21 +92,38 @@ export function toRecord(
   };
 }
 
-const NUMBER_FIELDS = ['cell', 'replication', 'passes', 'coverage', 'targets', 'completed', 'durationS', 'transmissions', 'receptions', 'duplicates', 'reached', 'expired', 'hopLimited'] as const;
-const NULLABLE_FIELDS = ['airtimeS', 'collisions'] as const;
+/** Counts and indices: non-negative integers. */
+const COUNT_FIELDS = ['cell', 'replication', 'passes', 'targets', 'completed', 'transmissions', 'receptions', 'duplicates', 'reached', 'expired', 'hopLimited'] as const;
+/** Finite numbers or null. */
+const NULLABLE_FIELDS = ['airtimeS', 'collisions', 'passesToTarget', 'completionP50S', 'completionP90S'] as const;
 
-/** Whether a parsed value has the shape of a {@link SweepRecord}. */
+const isShare = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
+
+/**
+ * Whether a parsed value is a {@link SweepRecord}: every field of the right type and range
+ * (counts non-negative integers, coverages in [0, 1], one coverage per pass, parameters an
+ * object), so a damaged or foreign line is refused rather than summarised.
+ */
 export function isSweepRecord(v: unknown): v is SweepRecord {
   if (typeof v !== 'object' || v === null) return false;
   const r = v as Record<string, unknown>;
+  const params = r['params'];
+  const byPass = r['coverageByPass'];
   return (
     typeof r['sweepId'] === 'string' &&
     typeof r['seed'] === 'string' &&
-    typeof r['params'] === 'object' &&
-    r['params'] !== null &&
-    Array.isArray(r['coverageByPass']) &&
-    NUMBER_FIELDS.every((k) => typeof r[k] === 'number' && Number.isFinite(r[k])) &&
-    NULLABLE_FIELDS.every((k) => r[k] === null || (typeof r[k] === 'number' && Number.isFinite(r[k])))
+    typeof r['version'] === 'string' &&
+    typeof params === 'object' &&
+    params !== null &&
+    !Array.isArray(params) &&
+    COUNT_FIELDS.every((k) => Number.isSafeInteger(r[k]) && (r[k] as number) >= 0) &&
+    NULLABLE_FIELDS.every((k) => r[k] === null || (typeof r[k] === 'number' && Number.isFinite(r[k]))) &&
+    typeof r['durationS'] === 'number' &&
+    Number.isFinite(r['durationS']) &&
+    isShare(r['coverage']) &&
+    Array.isArray(byPass) &&
+    byPass.length === r['passes'] &&
+    byPass.every(isShare)
   );
 }
 
@@ -137,7 +155,7 @@ export function parseResults(text: string): { records: SweepRecord[]; validLengt
     if (!ok) {
       const isLast = nl < 0 || text.slice(nl + 1).trim() === '';
       if (isLast) return { records, validLength: offset, corruptTail: true };
-      throw new Error(`line ${lineNo} is not a sweep record; the file is damaged beyond its last line`);
+      throw new MeshcastError(`line ${lineNo} is not a sweep record; the file is damaged beyond its last line`);
     }
     if (line.trim() !== '') records.push(parsed as SweepRecord);
     offset = end + 1;
@@ -156,7 +174,7 @@ export function mergeRecords(...lists: readonly (readonly SweepRecord[])[]): Swe
       const key = `${r.cell}/${r.replication}`;
       const seen = byTask.get(key);
       if (seen !== undefined && JSON.stringify(seen) !== JSON.stringify(r)) {
-        throw new Error(`two different results for cell ${r.cell}, replication ${r.replication}: were they made by different sweeps?`);
+        throw new MeshcastError(`two different results for cell ${r.cell}, replication ${r.replication}: were they made by different sweeps?`);
       }
       byTask.set(key, r);
     }
