@@ -272,6 +272,9 @@ describe('spec validation names the field, the value and what is allowed', () =>
     ['ttl 59', { ttlS: 59 }, 'spec.ttlS'],
     ['ttl 601', { ttlS: 601 }, 'spec.ttlS'],
     ['packets 0', { packets: 0 }, 'spec.packets'],
+    ['payloadBytes beside packets', { payloadBytes: 64 }, 'spec.payloadBytes'],
+    ['imageBytes beside packets', { imageBytes: 6400 }, 'spec.imageBytes'],
+    ['an image of more than 10,000,000 packets', { packets: undefined as never, imageBytes: 2 ** 31 - 1, payloadBytes: 100 }, 'spec.imageBytes'],
     ['spacing 0', { spacingS: 0 }, 'spec.spacingS'],
     ['spacing negative', { spacingS: -1 }, 'spec.spacingS'],
     ['maxSegments negative', { maxSegments: -1 }, 'spec.maxSegments'],
@@ -306,7 +309,7 @@ describe('spec validation names the field, the value and what is allowed', () =>
       [{ radio: { contention: 'aloha' } }, 'options.radio.contention'],
       [{ handoff: { attemptSuccess: 2 } }, 'options.handoff.attemptSuccess'],
       [{ replication: -1 }, 'options.replication'],
-      [{ queue: 'splay' }, 'queue'],
+      [{ queue: 'splay' }, 'options.queue'],
     ] as const;
     for (const [options, path] of paths) {
       expect(() => runBroadcast(net, spec, options as never), path).toThrow(expect.objectContaining({ path }));

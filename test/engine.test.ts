@@ -189,6 +189,10 @@ describe('Simulator', () => {
     expect(sim.eventsHandled).toBe(9);
     expect(sim.step()).toBe(false);
   });
+  it('names a bad queue kind as options.queue (createQueue: kind)', () => {
+    expect(() => new Simulator({ queue: 'splay' as never })).toThrow(expect.objectContaining({ path: 'options.queue' }));
+    expect(() => createQueue('splay' as never)).toThrow(expect.objectContaining({ path: 'kind' }));
+  });
   it('refuses to schedule in the past and events without a handler', () => {
     const sim = new Simulator({ startS: 10 });
     expect(() => sim.schedule(9, 0)).toThrow(/cannot schedule/);

@@ -1,4 +1,4 @@
-import { createQueue } from '../engine/simulator.js';
+import { checkQueueKind, createQueue } from '../engine/simulator.js';
 import type { EventQueue, QueueKind } from '../engine/queue.js';
 import { reroot, ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
@@ -142,6 +142,7 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
   }
   const replication = options.replication ?? 0;
   if (!Number.isInteger(replication) || replication < 0) throw new ValidationError('options.replication', replication, 'an integer >= 0');
+  if (options.queue !== undefined) checkQueueKind('options.queue', options.queue);
   const pass = previous === undefined ? 0 : previous.meta.pass + 1;
   const state = previous === undefined ? freshState(mesh, spec, s.packets) : copyState(previous.state);
   // Which nodes forward in this pass: every mesh relay except collectors not selected.

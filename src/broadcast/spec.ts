@@ -163,15 +163,15 @@ export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<Resolved
 
   let packets: number;
   if (spec.packets !== undefined) {
-    if (spec.imageBytes !== undefined || spec.payloadBytes !== undefined) {
-      throw new ValidationError('spec.imageBytes', spec.imageBytes, 'nothing when packets is given');
+    for (const field of ['imageBytes', 'payloadBytes'] as const) {
+      if (spec[field] !== undefined) throw new ValidationError(`spec.${field}`, spec[field], 'nothing when packets is given');
     }
     packets = checkInteger('spec.packets', spec.packets, 1, 10_000_000);
   } else {
     const bytes = checkInteger('spec.imageBytes', spec.imageBytes, 1, 2 ** 31 - 1);
     const payload = checkInteger('spec.payloadBytes', spec.payloadBytes, 1, 65_535);
     packets = Math.ceil(bytes / payload);
-    checkInteger('spec.imageBytes', packets, 1, 10_000_000);
+    if (packets > 10_000_000) throw new ValidationError('spec.imageBytes', bytes, `an image of at most 10,000,000 packets of payloadBytes (${payload} B each; this one makes ${packets.toLocaleString('en-US')})`);
   }
 
   const spacingS = spec.spacingS ?? 70;

@@ -12,13 +12,26 @@ import { RadixQueue } from './radix.js';
  */
 export type EventHandler = (sim: Simulator, a: number, b: number) => void;
 
+/** Every {@link QueueKind}. */
+const QUEUE_KINDS: readonly QueueKind[] = ['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'];
+
+/**
+ * Checks a queue kind given at `path`.
+ * @returns the kind
+ * @internal
+ */
+export function checkQueueKind(path: string, kind: unknown): QueueKind {
+  if (!(QUEUE_KINDS as readonly unknown[]).includes(kind)) throw new ValidationError(path, kind, QUEUE_KINDS.map((k) => `'${k}'`).join(', '));
+  return kind as QueueKind;
+}
+
 /**
  * Makes an event queue of the given kind.
  * @param kind - `'ladder'`, `'calendar'`, `'radix'`, `'heap'` or `'fastpriorityqueue'` (see {@link QueueKind})
  * @param initialCapacity - events the queue holds before it first grows
  */
 export function createQueue(kind: QueueKind = 'heap', initialCapacity = 1024): EventQueue {
-  switch (kind) {
+  switch (checkQueueKind('kind', kind)) {
     case 'heap':
       return new HeapQueue(initialCapacity);
     case 'radix':
@@ -29,8 +42,6 @@ export function createQueue(kind: QueueKind = 'heap', initialCapacity = 1024): E
       return new CalendarQueue(1 / 32, 1024, initialCapacity);
     case 'fastpriorityqueue':
       return new FastPriorityEventQueue(initialCapacity);
-    default:
-      throw new ValidationError('queue', kind, "'ladder', 'calendar', 'radix', 'heap' or 'fastpriorityqueue'");
   }
 }
 
@@ -60,7 +71,7 @@ export class Simulator {
    */
   constructor(options: { readonly startS?: number; readonly queue?: QueueKind } = {}) {
     this.now = options.startS ?? 0;
-    this.queue = createQueue(options.queue ?? 'heap');
+    this.queue = createQueue(checkQueueKind('options.queue', options.queue ?? 'heap'));
     const cap = 1024;
     this.types = new Int32Array(cap);
     this.argA = new Int32Array(cap);
