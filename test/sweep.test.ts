@@ -90,6 +90,27 @@ describe('sweep', () => {
     await expect(sweep(small, { 'colour.hue': [1] }, { workers: 0 })).rejects.toMatchObject({ path: 'grid.colour.hue' });
     await expect(sweep(small, { maxHops: [] }, { workers: 0 })).rejects.toMatchObject({ path: 'grid.maxHops' });
     await expect(sweep(small, grid, { workers: 0, shard: { index: 3, count: 3 } })).rejects.toMatchObject({ path: 'shard.index' });
+    await expect(sweep(small, { maxHops: [6, 3, 6] }, { workers: 0 })).rejects.toMatchObject({ path: 'grid.maxHops', allowed: expect.stringMatching(/distinct values \(6 is there twice\)/) });
+  });
+  it('checks the grid and options before anything runs, naming the field', async () => {
+    const cases: [unknown, unknown, string][] = [
+      [null, {}, 'grid'],
+      [[], {}, 'grid'],
+      [grid, { bogus: 1 }, 'bogus'],
+      [grid, { seed: {} }, 'seed'],
+      [grid, { seed: NaN }, 'seed'],
+      [grid, { shard: 5 }, 'shard'],
+      [grid, { shard: { index: 0, count: 2, of: 3 } }, 'shard.of'],
+      [grid, { skip: ['0/0'] }, 'skip'],
+      [grid, { onResult: 5 }, 'onResult'],
+      [grid, { onProgress: 'x' }, 'onProgress'],
+      [grid, { baseDir: 5 }, 'baseDir'],
+    ];
+    for (const [g, options, path] of cases) {
+      let done = 0;
+      await expect(sweep(small, g as never, { workers: 0, onResult: () => done++, ...(options as object) } as never), path).rejects.toMatchObject({ path });
+      expect(done).toBe(0);
+    }
   });
 });
 

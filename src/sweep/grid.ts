@@ -42,6 +42,13 @@ export function gridCells(grid: SweepGrid): SweepCell[] {
     sweepPath(name, `grid.${name}`);
     const values = grid[name];
     if (!Array.isArray(values) || values.length === 0) throw new ValidationError(`grid.${name}`, values, 'a non-empty list of values');
+    // A value listed twice would run the same cell twice (a cell's seed comes from its parameters).
+    const seen = new Set<string>();
+    for (const v of values) {
+      const key = canonicalJSON(v);
+      if (seen.has(key)) throw new ValidationError(`grid.${name}`, values, `a list of distinct values (${key} is there twice)`);
+      seen.add(key);
+    }
   }
   const cells: SweepCell[] = [];
   const total = names.reduce((n, name) => n * grid[name]!.length, 1);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { createWorkerPool } from '../engine/pool.js';
-import { ValidationError } from '../errors.js';
+import { checkObject, ValidationError } from '../errors.js';
 import type { Seed } from '../random/stream.js';
 import { checkScenario, type Scenario } from '../scenario/scenario.js';
 import { VERSION } from '../version.js';
@@ -57,6 +57,23 @@ export function sweepIdOf(scenario: Scenario, grid: SweepGrid, seed: Seed, repli
   return createHash('sha256').update(canonicalJSON({ scenario, grid, seed, replications, version: VERSION })).digest('hex').slice(0, 16);
 }
 
+/** The fields of {@link SweepOptions}. */
+const SWEEP_OPTIONS = ['replications', 'seed', 'workers', 'shard', 'skip', 'onResult', 'onProgress', 'baseDir'] as const;
+
+/** Checks the types of a sweep's grid and options (their ranges are checked where they are used). */
+function checkSweepOptions(grid: unknown, options: unknown): void {
+  if (typeof grid !== 'object' || grid === null || Array.isArray(grid)) throw new ValidationError('grid', grid, 'an object of parameter paths to lists of values');
+  checkObject('', options, SWEEP_OPTIONS, 'sweep options');
+  const o = options as SweepOptions;
+  if (o.seed !== undefined && !(typeof o.seed === 'string' || (typeof o.seed === 'number' && Number.isFinite(o.seed)))) throw new ValidationError('seed', o.seed, 'a finite number or a string');
+  if (o.shard !== undefined) checkObject('shard', o.shard, ['index', 'count'], 'a shard');
+  if (o.skip !== undefined && !(o.skip instanceof Set)) throw new ValidationError('skip', o.skip, 'a Set of "cell/replication" keys');
+  for (const key of ['onResult', 'onProgress'] as const) {
+    if (o[key] !== undefined && typeof o[key] !== 'function') throw new ValidationError(key, o[key], 'a function');
+  }
+  if (o.baseDir !== undefined && typeof o.baseDir !== 'string') throw new ValidationError('baseDir', o.baseDir, 'a directory path');
+}
+
 /**
  * Runs a scenario over a parameter grid × replications, in parallel on worker threads.
  *
@@ -70,6 +87,7 @@ export function sweepIdOf(scenario: Scenario, grid: SweepGrid, seed: Seed, repli
  */
 export async function sweep(scenario: Scenario, grid: SweepGrid = scenario.sweep?.grid ?? {}, options: SweepOptions = {}): Promise<SweepOutcome> {
   checkScenario(scenario);
+  checkSweepOptions(grid, options);
   const replications = options.replications ?? scenario.sweep?.replications ?? 1;
   if (!Number.isInteger(replications) || replications < 1 || replications > 1_000_000) {
     throw new ValidationError('replications', replications, 'an integer in 1..1000000');
