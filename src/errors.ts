@@ -58,7 +58,7 @@ function describe(value: unknown): string {
  * @param what - how to describe the object in the message
  */
 export function checkObject(path: string, value: unknown, keys: readonly string[], what = 'an object'): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(path, value, `${what} with fields ${keys.join(', ')}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(path === '' ? 'options' : path, value, `${what} with fields ${keys.join(', ')}`);
   for (const key of Object.keys(value)) {
     if (!keys.includes(key)) throw new ValidationError(path === '' ? key : `${path}.${key}`, (value as Record<string, unknown>)[key], `one of the fields ${keys.join(', ')}`);
   }

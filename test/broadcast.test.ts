@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { BroadcastResult} from '../src/index.js';
-import { generators, Network, runBroadcast, ValidationError, type BroadcastSpec } from '../src/index.js';
+import { generators, Network, runBroadcast, runBroadcastParallel, runBroadcasts, ValidationError, type BroadcastSpec } from '../src/index.js';
 
 function digest(r: BroadcastResult): string {
   const h = createHash('sha256');
@@ -298,6 +298,17 @@ describe('spec validation names the field, the value and what is allowed', () =>
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as ValidationError).path).toBe(path);
     expect((error as ValidationError).allowed.length).toBeGreaterThan(0);
+  });
+
+  it('the network and the options object are checked, unknown options refused, in every entry point', async () => {
+    const spec = { origins: ['C1'], packets: 1 };
+    expect(() => runBroadcast(null as never, spec)).toThrow(expect.objectContaining({ path: 'network' }));
+    expect(() => runBroadcast({ n: 3 } as never, spec)).toThrow(expect.objectContaining({ path: 'network' }));
+    expect(() => runBroadcast(net, spec, null as never)).toThrow(expect.objectContaining({ path: 'options' }));
+    expect(() => runBroadcast(net, spec, { sead: 1 } as never)).toThrow(expect.objectContaining({ path: 'options.sead' }));
+    expect(() => runBroadcasts(net, [spec], { workers: 2 } as never)).toThrow(expect.objectContaining({ path: 'options.workers' }));
+    await expect(runBroadcastParallel(net, spec, { worker: 2 } as never)).rejects.toMatchObject({ path: 'options.worker' });
+    await expect(runBroadcastParallel(null as never, spec, { workers: 1 })).rejects.toMatchObject({ path: 'network' });
   });
 
   it('options are checked too', () => {

@@ -189,6 +189,12 @@ describe('Simulator', () => {
     expect(sim.eventsHandled).toBe(9);
     expect(sim.step()).toBe(false);
   });
+  it('checks its options, handlers and run limit', () => {
+    expect(() => new Simulator({ startS: NaN })).toThrow(expect.objectContaining({ path: 'options.startS' }));
+    expect(() => new Simulator({ start: 5 } as never)).toThrow(expect.objectContaining({ path: 'options.start' }));
+    expect(() => new Simulator().on(0, 'tick' as never)).toThrow(expect.objectContaining({ path: 'handler' }));
+    expect(() => new Simulator().run(NaN)).toThrow(expect.objectContaining({ path: 'untilS' }));
+  });
   it('names a bad queue kind as options.queue (createQueue: kind)', () => {
     expect(() => new Simulator({ queue: 'splay' as never })).toThrow(expect.objectContaining({ path: 'options.queue' }));
     expect(() => createQueue('splay' as never)).toThrow(expect.objectContaining({ path: 'kind' }));

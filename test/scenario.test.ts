@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, EXIT } from '../src/cli/main.js';
-import { compile, createStream, formatCampaign, generators, loadScenario, MeshcastError, Network, runBroadcast, runScenario, toJSON, ValidationError } from '../src/index.js';
+import { compile, createStream, formatCampaign, generators, loadScenario, MeshcastError, Network, runBroadcast, runScenario, runScenarioParallel, toJSON, ValidationError } from '../src/index.js';
 
 const small = {
   name: 'small',
@@ -70,6 +70,15 @@ describe('scenarios', () => {
       expect(net.deviceCount).toBe(loaded.mesh.n);
       expect(Array.from(compile(net).offsets)).toEqual(Array.from(loaded.mesh.offsets));
     }
+  });
+
+  it('runners check what they are given', async () => {
+    const loaded = loadScenario(small);
+    expect(() => runScenario(null as never)).toThrow(expect.objectContaining({ path: 'loaded' }));
+    expect(() => runScenario(small as never)).toThrow(expect.objectContaining({ path: 'loaded' }));
+    await expect(runScenarioParallel(loaded, { worker: 2 } as never)).rejects.toMatchObject({ path: 'options.worker' });
+    await expect(runScenarioParallel(loaded, { onProgress: 5 } as never)).rejects.toMatchObject({ path: 'options.onProgress' });
+    expect(() => formatCampaign([runScenario(loaded).passes[0]!, 5 as never])).toThrow(expect.objectContaining({ path: 'passes[1]' }));
   });
 
   it('reads networks from JSON and CSV files', () => {

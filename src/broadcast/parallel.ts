@@ -2,13 +2,13 @@ import { availableParallelism } from 'node:os';
 import { createWorkerPool } from '../engine/pool.js';
 import { createQueue } from '../engine/simulator.js';
 import type { QueueKind } from '../engine/queue.js';
-import { ValidationError } from '../errors.js';
+import { checkObject, ValidationError } from '../errors.js';
 import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
 import { delayMaxS, delayMinS } from '../random/distributions.js';
 import { floodScratch, relayBits, takerRows, type FloodState } from './flood.js';
 import type { BroadcastResult } from './result.js';
-import { finishPass, floodSegments, preparePass, runContendedPass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
+import { finishPass, floodSegments, preparePass, RUN_OPTIONS, runContendedPass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
 import type { BroadcastSpec } from './spec.js';
 
 /** Options of {@link runBroadcastParallel}: those of `runBroadcast`, the worker count, progress and cancellation. */
@@ -117,6 +117,7 @@ function sharedTallies(missing: Int32Array, lastNeededS: Float64Array, n: number
  * calling thread, exactly as `runBroadcast` runs it.
  */
 export async function runBroadcastParallel(network: Network | CompiledMesh, spec: BroadcastSpec, options: ParallelRunOptions = {}): Promise<BroadcastResult> {
+  checkObject('options', options, [...RUN_OPTIONS, 'workers', 'onProgress', 'signal'], 'run options');
   const p = preparePass(network, spec, options);
   const workers = options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers;
   if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new ValidationError('options.workers', options.workers, "'auto' or an integer >= 1");

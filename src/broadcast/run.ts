@@ -1,6 +1,6 @@
 import { checkQueueKind, createQueue } from '../engine/simulator.js';
 import type { EventQueue, QueueKind } from '../engine/queue.js';
-import { reroot, ValidationError } from '../errors.js';
+import { checkObject, reroot, ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
 import { Network } from '../network/network.js';
 import { resolveRadio, type Radio, type RadioOptions } from '../radio/radio.js';
@@ -35,6 +35,9 @@ export interface RunOptions {
   readonly queue?: QueueKind;
 }
 
+/** The fields of {@link RunOptions}. @internal */
+export const RUN_OPTIONS = ['seed', 'replication', 'radio', 'handoff', 'previous', 'queue'] as const;
+
 /**
  * Runs one broadcast pass and returns its result.
  *
@@ -50,6 +53,7 @@ export interface RunOptions {
  * ```
  */
 export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpec, options: RunOptions = {}): BroadcastResult {
+  checkObject('options', options, RUN_OPTIONS, 'run options');
   const p = preparePass(network, spec, options);
   const { mesh, s, state } = p;
   if (p.radio.contention !== 'none') return runContendedPass(p);
@@ -124,6 +128,10 @@ export interface PassDraws {
 
 /** Checks inputs and sets up a pass's state (fresh, or continued from `options.previous`). @internal */
 export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec, options: RunOptions): PreparedPass {
+  if (!(network instanceof Network) && !((network as unknown) instanceof Object && (network as Partial<CompiledMesh>).offsets instanceof Int32Array)) {
+    throw new ValidationError('network', network, 'a Network or a CompiledMesh');
+  }
+  if (typeof options !== 'object' || options === null) throw new ValidationError('options', options, 'an object of run options');
   const mesh = network instanceof Network ? compile(network) : network;
   const previous = options.previous;
   if (previous !== undefined) {
@@ -245,6 +253,7 @@ function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array,
  */
 export function runBroadcasts(network: Network | CompiledMesh, specs: readonly BroadcastSpec[], options: Omit<RunOptions, 'previous'> = {}): BroadcastResult[] {
   if (!Array.isArray(specs) || specs.length === 0) throw new ValidationError('specs', specs, 'a non-empty list of broadcast specs');
+  checkObject('options', options, RUN_OPTIONS.filter((k) => k !== 'previous'), 'run options');
   const mesh = network instanceof Network ? compile(network) : network;
   const prepared = specs.map((spec, i) => reroot(`specs[${i}]`, /^spec\.?/, () => preparePass(mesh, spec, options)));
   const first = prepared[0]!;

@@ -1,5 +1,5 @@
 import { grown } from './grow.js';
-import { MeshcastError, ValidationError } from '../errors.js';
+import { checkObject, MeshcastError, ValidationError } from '../errors.js';
 import { FastPriorityEventQueue } from './fpq.js';
 import { HeapQueue, type EventQueue, type QueueKind } from './queue.js';
 import { CalendarQueue } from './calendar.js';
@@ -70,7 +70,10 @@ export class Simulator {
    * @param options.queue - queue implementation. @defaultValue 'heap'
    */
   constructor(options: { readonly startS?: number; readonly queue?: QueueKind } = {}) {
-    this.now = options.startS ?? 0;
+    checkObject('options', options, ['startS', 'queue'], 'simulator options');
+    const startS = options.startS ?? 0;
+    if (typeof startS !== 'number' || !Number.isFinite(startS)) throw new ValidationError('options.startS', startS, 'a finite clock time in seconds');
+    this.now = startS;
     this.queue = createQueue(checkQueueKind('options.queue', options.queue ?? 'heap'));
     const cap = 1024;
     this.types = new Int32Array(cap);
@@ -100,6 +103,7 @@ export class Simulator {
     if (!Number.isInteger(type) || type < 0 || type > 1 << 16) {
       throw new ValidationError('type', type, 'an integer in 0..65536');
     }
+    if (typeof handler !== 'function') throw new ValidationError('handler', handler, 'a function (simulator, a, b) => void');
     this.handlers[type] = handler;
     return this;
   }
@@ -153,6 +157,7 @@ export class Simulator {
    * @param untilS - stop before events later than this time. @defaultValue Infinity
    */
   run(untilS = Infinity): void {
+    if (typeof untilS !== 'number' || Number.isNaN(untilS)) throw new ValidationError('untilS', untilS, 'a time in seconds (Infinity: until no event is left)');
     while (this.queue.size > 0 && this.queue.peekTime() <= untilS) this.step();
     if (untilS !== Infinity && untilS > this.now) this.now = untilS;
   }

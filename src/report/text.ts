@@ -1,4 +1,5 @@
-import type { BroadcastResult } from '../broadcast/result.js';
+import { BroadcastResult } from '../broadcast/result.js';
+import { ValidationError } from '../errors.js';
 
 /** Formats seconds as `1h 02m 03s` / `4m 05s` / `6.2s`. */
 export function formatDuration(seconds: number): string {
@@ -58,6 +59,9 @@ function maxLayerText(origins: readonly string[], maxLayer: ReadonlyMap<string, 
  * @param title - heading
  */
 export function formatCampaign(passes: readonly BroadcastResult[], title = 'meshcast broadcast'): string {
+  passes.forEach((p, i) => {
+    if (!(p instanceof BroadcastResult)) throw new ValidationError(`passes[${i}]`, p, 'a BroadcastResult');
+  });
   const first = passes[0];
   if (first === undefined) return `${title}\n(no passes)`;
   const last = passes[passes.length - 1]!;

@@ -3,7 +3,7 @@ import type { BroadcastResult } from '../broadcast/result.js';
 import { runBroadcastParallel } from '../broadcast/parallel.js';
 import { runBroadcast, runBroadcasts } from '../broadcast/run.js';
 import { checkSpec, resolveSpec, targetPredicate, type BroadcastSpec, type TargetFilter } from '../broadcast/spec.js';
-import { reroot, ValidationError } from '../errors.js';
+import { checkObject, reroot, ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
 import * as generators from '../network/generators/index.js';
 import { resolveGrid, resolveLine, resolveRandomGeometric } from '../network/generators/simple.js';
@@ -363,6 +363,9 @@ export interface ScenarioResult {
 
 /** What every pass of a scenario run shares: run options, the repeat passes' spec, when to stop. */
 function passPlan(loaded: LoadedScenario, seed: Seed | undefined, replication: number) {
+  if (typeof loaded !== 'object' || loaded === null || !('scenario' in loaded) || !('mesh' in loaded)) {
+    throw new ValidationError('loaded', loaded, 'a LoadedScenario (from loadScenario)');
+  }
   const s = loaded.scenario;
   const options = {
     seed: seed ?? s.seed ?? 0,
@@ -418,7 +421,9 @@ export interface ScenarioParallelOptions {
  * @param options - seed, replication, workers, progress and cancellation
  */
 export async function runScenarioParallel(loaded: LoadedScenario, options: ScenarioParallelOptions = {}): Promise<ScenarioResult> {
+  checkObject('options', options, ['seed', 'replication', 'workers', 'onProgress', 'signal'], 'scenario run options');
   const { seed, replication = 0, workers = 'auto', onProgress, signal } = options;
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new ValidationError('options.onProgress', onProgress, 'a function (pass, flooded, packets) => void');
   const plan = passPlan(loaded, seed, replication);
   const parallel = (pass: number) => ({
     ...plan.options,
