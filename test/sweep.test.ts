@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -225,6 +225,15 @@ describe('meshcast sweep / report / schema', () => {
     expect((await cli(['sweep', file, '--hops', '99', '--workers', '0'])).code).toBe(3);
     expect((await cli(['sweep', file, '--passes', '2'])).code).toBe(2);
     expect((await cli(['sweep', file, '--shard-count', '2', '--workers', '0'])).code).toBe(2);
+    // Unwritable outputs are refused before any cell runs.
+    const missingDir = join(dirname(out), 'no', 'such', 'dir');
+    for (const [flag, path, why] of [['--csv', join(missingDir, 'r.csv'), /no directory/], ['--out', join(missingDir, 'r.ndjson'), /no directory/], ['--csv', dirname(out), /is a directory/]] as const) {
+      const r = await cli(['sweep', file, '--hops', '3', '--workers', '0', flag, path]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(new RegExp(`${flag}: .*`));
+      expect(r.err).toMatch(why);
+      expect(r.err).not.toMatch(/done, .* elapsed/);
+    }
   });
 
   it('report and resume refuse damaged, mixed or conflicting records with exit 3, naming the problem', async () => {

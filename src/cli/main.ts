@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, realpathSync, writeFileSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, existsSync, ftruncateSync, openSync, readFileSync, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MeshcastError, ValidationError } from '../errors.js';
@@ -70,6 +70,17 @@ function parse(argv: readonly string[]): Parsed {
 }
 
 class UsageError extends Error {}
+
+/** Refuses a file path whose directory does not exist or cannot be written (or that names a directory). */
+function writablePath(flag: string, path: string): void {
+  const dir = dirname(resolve(path));
+  try {
+    accessSync(dir, fsConstants.W_OK);
+  } catch {
+    throw new UsageError(`${flag}: cannot write ${path}: ${existsSync(dir) ? 'its directory is not writable' : `no directory ${dir}`}`);
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${flag}: ${path} is a directory`);
+}
 
 function readJson(path: string): unknown {
   let text: string;
@@ -175,6 +186,12 @@ async function runSweep(file: string, flags: Map<string, string | true>, params:
   const seed = seedOf(flags) ?? scenario.seed ?? 0;
   const shard = shardOf(flags);
   const id = sweepIdOf(scenario, grid, seed, replications);
+
+  // Files the sweep writes: refuse unwritable places now, not after hours of work.
+  for (const flag of ['--out', '--csv']) {
+    const path = flags.get(flag);
+    if (typeof path === 'string') writablePath(flag, path);
+  }
 
   // Resume: keep the finished lines of this same sweep, cut a torn last line, refuse others.
   const outPath = flags.get('--out');
@@ -356,6 +373,11 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       return EXIT.invalid;
     }
     if (e instanceof MeshcastError) {
+      err(`meshcast: ${e.message}\n`);
+      return EXIT.failure;
+    }
+    // The system refused a file operation (ENOSPC, EACCES, …): say so, without a stack.
+    if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string') {
       err(`meshcast: ${e.message}\n`);
       return EXIT.failure;
     }
