@@ -131,7 +131,6 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
   if (!(network instanceof Network) && !((network as unknown) instanceof Object && (network as Partial<CompiledMesh>).offsets instanceof Int32Array)) {
     throw new ValidationError('network', network, 'a Network or a CompiledMesh');
   }
-  if (typeof options !== 'object' || options === null) throw new ValidationError('options', options, 'an object of run options');
   const mesh = network instanceof Network ? compile(network) : network;
   const previous = options.previous;
   if (previous !== undefined) {
