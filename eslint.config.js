@@ -14,7 +14,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Randomness is injected: draw from a derived stream (src/random).' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Randomness is injected: draw from a derived stream (src/random).',
+        },
       ],
     },
   },
@@ -26,7 +30,11 @@ export default tseslint.config(
       'no-restricted-globals': ['error', { name: 'process', message: 'Only src/cli reads argv, env or the clock.' }],
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Randomness is injected: draw from a derived stream (src/random).' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Randomness is injected: draw from a derived stream (src/random).',
+        },
         { object: 'Date', property: 'now', message: 'Only src/cli reads the clock.' },
         { object: 'performance', property: 'now', message: 'Only src/cli reads the clock.' },
       ],

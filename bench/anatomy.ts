@@ -26,7 +26,15 @@ import { floodState, preparePass } from '../src/broadcast/run.js';
 import type { EventQueue } from '../src/engine/queue.js';
 import { createQueue } from '../src/engine/simulator.js';
 import { execFileSync } from 'node:child_process';
-import { counterKey, counterUniform, generators, linkDelays, type CompiledMesh, type DelaySpec, type LinkDelays } from '../src/index.js';
+import {
+  counterKey,
+  counterUniform,
+  generators,
+  linkDelays,
+  type CompiledMesh,
+  type DelaySpec,
+  type LinkDelays,
+} from '../src/index.js';
 import { Bench } from 'tinybench';
 import { bfsSameDraws } from './bfs.js';
 
@@ -75,7 +83,13 @@ function flood(s: FloodState, seed: number): void {
  * The settled nodes of the flood last run on `s` and their final earliest arrivals and hop
  * counts, in three orders.
  */
-function orders(s: FloodState): { time: Int32Array; buckets: Int32Array; node: Int32Array; earliest: Float64Array; hops: Int32Array } {
+function orders(s: FloodState): {
+  time: Int32Array;
+  buckets: Int32Array;
+  node: Int32Array;
+  earliest: Float64Array;
+  hops: Int32Array;
+} {
   const n = s.hops.length;
   const earliest = new Float64Array(n);
   const hops = new Int32Array(n);
@@ -95,7 +109,14 @@ function orders(s: FloodState): { time: Int32Array; buckets: Int32Array; node: I
  * The flood's forwarding redone in `order` at the final arrivals: draws, last-heard updates and
  * the comparison with each receiver's earliest arrival (which must win: the labels are final).
  */
-function replay(m: CompiledMesh, order: Int32Array, earliest: Float64Array, hops: Int32Array, times: Float64Array, seed: number): number {
+function replay(
+  m: CompiledMesh,
+  order: Int32Array,
+  earliest: Float64Array,
+  hops: Int32Array,
+  times: Float64Array,
+  seed: number,
+): number {
   const { offsets, neighbours, linkSuccess } = m;
   const { k0, k1, delays } = draws(seed);
   for (let v = 0; v < earliest.length; v++) {
@@ -114,7 +135,8 @@ function replay(m: CompiledMesh, order: Int32Array, earliest: Float64Array, hops
       const ta = t + delays.at(e);
       if (!(times[2 * u + 1]! >= ta)) times[2 * u + 1] = ta;
       const first = times[2 * u]!;
-      if (ta < first || (ta === first && next < hops[u]!)) throw new Error(`replay: node ${u} got an earlier copy; the labels are not final`);
+      if (ta < first || (ta === first && next < hops[u]!))
+        throw new Error(`replay: node ${u} got an earlier copy; the labels are not final`);
     }
   }
   return receptions;
@@ -132,7 +154,8 @@ async function alternating(tasks: readonly (readonly [string, () => unknown])[])
     await bench.run();
     tasks.forEach(([name], i) => {
       const result = bench.getTask(name)!.result as { state: string; latency?: { min: number } };
-      if (result.state !== 'completed' || result.latency === undefined) throw new Error(`${name} did not complete: ${result.state}`);
+      if (result.state !== 'completed' || result.latency === undefined)
+        throw new Error(`${name} did not complete: ${result.state}`);
       best[i] = Math.min(best[i]!, result.latency.min);
     });
   }
@@ -212,11 +235,23 @@ const tasks: [string, () => unknown][] = [
 ];
 const best = await alternating(tasks);
 const child = JSON.parse(
-  execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--replaying-queue', '--side', String(side), '--rounds', String(rounds)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }),
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', import.meta.filename, '--replaying-queue', '--side', String(side), '--rounds', String(rounds)],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+  ),
 ) as { floorMs: number; floodMs: number };
 const receptions = replay(mesh, o.node, o.earliest, o.hops, times, seed);
-console.log(`W1 anatomy — grid ${side}×${side}, one packet, exponential delay (mean 2 s); ${o.node.length.toLocaleString('en-US')} nodes settled, ${receptions.toLocaleString('en-US')} receptions; Node ${process.version}, min of ${rounds} alternating rounds`);
+console.log(
+  `W1 anatomy — grid ${side}×${side}, one packet, exponential delay (mean 2 s); ${o.node.length.toLocaleString('en-US')} nodes settled, ${receptions.toLocaleString('en-US')} receptions; Node ${process.version}, min of ${rounds} alternating rounds`,
+);
 console.log('| task | min ms | ÷ floor | ns/reception |');
 console.log('|---|---:|---:|---:|');
-tasks.forEach(([name], i) => console.log(`| ${name} | ${best[i]!.toFixed(0)} | ${(best[i]! / best[0]!).toFixed(2)} | ${((best[i]! * 1e6) / receptions).toFixed(0)} |`));
-console.log(`| flood whose queue replays the ladder queue's pops (own process; its floor ${child.floorMs.toFixed(0)} ms) | ${child.floodMs.toFixed(0)} | ${(child.floodMs / child.floorMs).toFixed(2)} | ${((child.floodMs * 1e6) / receptions).toFixed(0)} |`);
+tasks.forEach(([name], i) =>
+  console.log(
+    `| ${name} | ${best[i]!.toFixed(0)} | ${(best[i]! / best[0]!).toFixed(2)} | ${((best[i]! * 1e6) / receptions).toFixed(0)} |`,
+  ),
+);
+console.log(
+  `| flood whose queue replays the ladder queue's pops (own process; its floor ${child.floorMs.toFixed(0)} ms) | ${child.floodMs.toFixed(0)} | ${(child.floodMs / child.floorMs).toFixed(2)} | ${((child.floodMs * 1e6) / receptions).toFixed(0)} |`,
+);

@@ -6,7 +6,13 @@ import { counterKey, counterUniform, linkDelays, type CompiledMesh, type DelaySp
  * TTL limit (per reached node, a success draw per out-link and a delay draw per success), but
  * keeps no clock, no queue and no tanks. Returns the nodes reached and the draws made.
  */
-export function bfsSameDraws(mesh: CompiledMesh, origin: number, seed: number, delay: DelaySpec, packet = 0): { reached: number; receptions: number; checksum: number } {
+export function bfsSameDraws(
+  mesh: CompiledMesh,
+  origin: number,
+  seed: number,
+  delay: DelaySpec,
+  packet = 0,
+): { reached: number; receptions: number; checksum: number } {
   const { k0, k1 } = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', packet);
   const draw = linkDelays(delay, counterKey(seed, 'rep', 0, 'pass', 0, 'delay', packet));
   const { offsets, neighbours, linkSuccess } = mesh;

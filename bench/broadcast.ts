@@ -18,7 +18,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { generators, runBroadcast, runBroadcastParallel, type AirStats, type BroadcastResult, type BroadcastSpec, type CompiledMesh, type DelaySpec, type QueueKind } from '../src/index.js';
+import {
+  generators,
+  runBroadcast,
+  runBroadcastParallel,
+  type AirStats,
+  type BroadcastResult,
+  type BroadcastSpec,
+  type CompiledMesh,
+  type DelaySpec,
+  type QueueKind,
+} from '../src/index.js';
 import { bfsSameDraws } from './bfs.js';
 
 const quick = process.argv.includes('--quick') || process.argv.includes('--check');
@@ -55,7 +65,8 @@ interface ChildReport {
 
 function minMs(task: { result: unknown }): number {
   const r = task.result as { state: string; latency?: { min: number } };
-  if (r.state !== 'completed' || r.latency === undefined) throw new Error(`benchmark task did not complete: ${r.state}`);
+  if (r.state !== 'completed' || r.latency === undefined)
+    throw new Error(`benchmark task did not complete: ${r.state}`);
   return r.latency.min;
 }
 
@@ -65,7 +76,11 @@ function minMs(task: { result: unknown }): number {
  * task after the other, a slow phase during one and not the other skewed ratios by up to 30 %).
  * The first round is preceded by one warm-up iteration of each.
  */
-async function alternating(rounds: number, a: readonly [string, () => unknown], b: readonly [string, () => unknown]): Promise<[number, number]> {
+async function alternating(
+  rounds: number,
+  a: readonly [string, () => unknown],
+  b: readonly [string, () => unknown],
+): Promise<[number, number]> {
   let minA = Infinity;
   let minB = Infinity;
   for (let round = 0; round < rounds; round++) {
@@ -83,11 +98,22 @@ async function alternating(rounds: number, a: readonly [string, () => unknown], 
  * the pass runs on that many worker threads (`runBroadcastParallel`) against the same
  * single-threaded floor.
  */
-async function workload(key: string, name: string, mesh: CompiledMesh, spec: BroadcastSpec, delay: DelaySpec, iterations: number, queue: QueueKind, workers = 0): Promise<Row> {
+async function workload(
+  key: string,
+  name: string,
+  mesh: CompiledMesh,
+  spec: BroadcastSpec,
+  delay: DelaySpec,
+  iterations: number,
+  queue: QueueKind,
+  workers = 0,
+): Promise<Row> {
   const origin = mesh.index(spec.origins[0]!);
   const packets = spec.packets ?? 1;
   const run = (seed: number): Promise<BroadcastResult> | BroadcastResult =>
-    workers > 0 ? runBroadcastParallel(mesh, spec, { seed, radio: { delay }, queue, workers }) : runBroadcast(mesh, spec, { seed, radio: { delay }, queue });
+    workers > 0
+      ? runBroadcastParallel(mesh, spec, { seed, radio: { delay }, queue, workers })
+      : runBroadcast(mesh, spec, { seed, radio: { delay }, queue });
   const task = workers > 0 ? `runBroadcastParallel/${queue}, ${workers} workers` : `runBroadcast/${queue}`;
   const reference = await run(1);
   const receptions = reference.stats.receptions;
@@ -122,7 +148,13 @@ async function workload(key: string, name: string, mesh: CompiledMesh, spec: Bro
  * default and the calendar queue on W4, the default on the utility with bounded delays (which
  * uses no queue).
  */
-const MEASURED: Record<string, readonly QueueKind[]> = { W1: QUEUES, W2: ['ladder', 'calendar', 'radix'], W4: ['ladder', 'calendar'], U: QUEUES, UD: [DEFAULT_QUEUE] };
+const MEASURED: Record<string, readonly QueueKind[]> = {
+  W1: QUEUES,
+  W2: ['ladder', 'calendar', 'radix'],
+  W4: ['ladder', 'calendar'],
+  U: QUEUES,
+  UD: [DEFAULT_QUEUE],
+};
 const measures = (key: string, queue: QueueKind): boolean => MEASURED[key]!.includes(queue);
 
 /** Runs every workload that measures `queue`, in this process (W5, contention on, with the default queue). */
@@ -133,8 +165,26 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
   const grid = generators.gridMesh({ width: side, success: 0.9 });
   const gridBuildS = (performance.now() - t0) / 1000;
   const it = quick ? 5 : 7;
-  if (measures('W1', queue)) rows.push(await workload('W1', `W1 grid ${side}×${side}, p=0.9, 1 packet`, grid, { origins: ['C1'], packets: 1, ...research }, exponential, it, queue));
-  const w2 = [`W2 grid ${side}×${side}, 20 packets 5 s apart`, grid, { origins: ['C1'], packets: 20, spacingS: 5, ...research }, exponential, 3, queue] as const;
+  if (measures('W1', queue))
+    rows.push(
+      await workload(
+        'W1',
+        `W1 grid ${side}×${side}, p=0.9, 1 packet`,
+        grid,
+        { origins: ['C1'], packets: 1, ...research },
+        exponential,
+        it,
+        queue,
+      ),
+    );
+  const w2 = [
+    `W2 grid ${side}×${side}, 20 packets 5 s apart`,
+    grid,
+    { origins: ['C1'], packets: 20, spacingS: 5, ...research },
+    exponential,
+    3,
+    queue,
+  ] as const;
   if (measures('W2', queue)) rows.push(await workload('W2', ...w2));
   // Contention off, packets are independent: the same pass on both cores (the same answer).
   if (queue === DEFAULT_QUEUE) rows.push(await workload('W2', ...w2, 2));
@@ -142,7 +192,17 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
     for (const s of quick ? [32, 100, 300] : [32, 100, 316, 1000]) {
       const mesh = s === side ? grid : generators.gridMesh({ width: s, success: 0.9 });
       const packets = Math.max(1, Math.round(1e5 / (s * s)));
-      rows.push(await workload(`W4-${s * s}`, `W4 grid ${(s * s).toLocaleString('en-US')} nodes`, mesh, { origins: ['C1'], packets, ...research }, exponential, it, queue));
+      rows.push(
+        await workload(
+          `W4-${s * s}`,
+          `W4 grid ${(s * s).toLocaleString('en-US')} nodes`,
+          mesh,
+          { origins: ['C1'], packets, ...research },
+          exponential,
+          it,
+          queue,
+        ),
+      );
     }
   }
   const t1 = performance.now();
@@ -151,12 +211,32 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
   const utilityBuildS = (performance.now() - t1) / 1000;
   const packets = quick ? 10 : 100;
   if (measures('U', queue)) {
-    rows.push(await workload('U', `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin`, utility, { origins: ['C1'], packets, ...research }, exponential, 3, queue));
+    rows.push(
+      await workload(
+        'U',
+        `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin`,
+        utility,
+        { origins: ['C1'], packets, ...research },
+        exponential,
+        3,
+        queue,
+      ),
+    );
   }
   if (measures('UD', queue)) {
     // The default uniform 1–3 s delay: bounded hop times, so the flood waits in arrival windows
     // (no event queue; the same rows whatever the queue option).
-    rows.push(await workload('UD', `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin, uniform 1–3 s`, utility, { origins: ['C1'], packets, ...research }, uniform, 3, queue));
+    rows.push(
+      await workload(
+        'UD',
+        `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin, uniform 1–3 s`,
+        utility,
+        { origins: ['C1'], packets, ...research },
+        uniform,
+        3,
+        queue,
+      ),
+    );
   }
   if (queue !== DEFAULT_QUEUE) return { rows, gridBuildS, utilityBuildS, w5: null };
 
@@ -167,7 +247,10 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
   const [offMs, onMs] = await alternating(
     3,
     ['contention off', () => runBroadcast(utility, w5Spec, { seed: w5Seed++ })],
-    ['contention on', () => (air = runBroadcast(utility, w5Spec, { seed: w5Seed++, radio: { contention: 'csma' } }).air)],
+    [
+      'contention on',
+      () => (air = runBroadcast(utility, w5Spec, { seed: w5Seed++, radio: { contention: 'csma' } }).air),
+    ],
   );
   process.stderr.write('  W5: done\n');
   if (air === null) throw new Error('W5: contention on gave no air statistics');
@@ -178,43 +261,74 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
 function main(): void {
   const reports = QUEUES.map((queue): ChildReport => {
     const args = ['--import', 'tsx', import.meta.filename, '--queue', queue, ...(quick ? ['--quick'] : [])];
-    return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 })) as ChildReport;
+    return JSON.parse(
+      execFileSync(process.execPath, args, {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+        maxBuffer: 1 << 26,
+      }),
+    ) as ChildReport;
   });
   const byDefault = reports[QUEUES.indexOf(DEFAULT_QUEUE)]!;
   // Rows in workload order; every queue's answer must equal the default queue's.
-  const rows = reports.flatMap((r) => r.rows).sort((a, b) => byDefault.rows.findIndex((c) => c.workload === a.workload) - byDefault.rows.findIndex((c) => c.workload === b.workload));
+  const rows = reports
+    .flatMap((r) => r.rows)
+    .sort(
+      (a, b) =>
+        byDefault.rows.findIndex((c) => c.workload === a.workload) -
+        byDefault.rows.findIndex((c) => c.workload === b.workload),
+    );
   for (const r of rows) {
     const reference = byDefault.rows.find((c) => c.workload === r.workload)!;
-    if (r.answer !== reference.answer) throw new Error(`${r.workload}: queue ${r.task} disagrees with the default queue (${DEFAULT_QUEUE})`);
+    if (r.answer !== reference.answer)
+      throw new Error(`${r.workload}: queue ${r.task} disagrees with the default queue (${DEFAULT_QUEUE})`);
   }
   const side = quick ? 300 : 1000;
   const meters = (quick ? 4 : 40) * 2500;
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  console.log(`\nmeshcast broadcast benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${cpus().length} cores)${quick ? ', quick sizes' : ''}`);
-  console.log(`Mesh build (gridMesh ${side}×${side}): ${byDefault.gridBuildS.toFixed(1)} s; utilityMesh ${meters.toLocaleString('en-US')} meters: ${byDefault.utilityBuildS.toFixed(1)} s`);
+  console.log(
+    `\nmeshcast broadcast benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${cpus().length} cores)${quick ? ', quick sizes' : ''}`,
+  );
+  console.log(
+    `Mesh build (gridMesh ${side}×${side}): ${byDefault.gridBuildS.toFixed(1)} s; utilityMesh ${meters.toLocaleString('en-US')} meters: ${byDefault.utilityBuildS.toFixed(1)} s`,
+  );
   console.log('Each queue in a process of its own; ÷ BFS against the breadth-first floor timed in the same process.\n');
   console.log('| workload | task | min ms | BFS min ms | ÷ BFS | receptions/s | ns/reception |');
   console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
-    console.log(`| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.bfsMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`);
+    console.log(
+      `| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.bfsMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`,
+    );
   }
   const w5 = byDefault.w5;
   if (w5 !== null) {
     const { offMs, onMs, air } = w5;
-    console.log(`\nW5 contention on, utility ${meters.toLocaleString('en-US')} meters, ${quick ? 10 : 100} packets from every collector:`);
+    console.log(
+      `\nW5 contention on, utility ${meters.toLocaleString('en-US')} meters, ${quick ? 10 : 100} packets from every collector:`,
+    );
     console.log('| run | min ms | queue events/s | reception events/s | ÷ contention off |');
     console.log('|---|---:|---:|---:|---:|');
     console.log(`| contention off | ${offMs.toFixed(0)} | | | 1.00 |`);
-    console.log(`| contention on | ${onMs.toFixed(0)} | ${(air.events / (onMs / 1000) / 1e6).toFixed(2)} M | ${((air.events + air.receptionEvents) / (onMs / 1000) / 1e6).toFixed(2)} M | ${(onMs / offMs).toFixed(2)} |`);
-    console.log('Queue events: frame sends, tries and frame ends handled by the engine. Reception events: those plus one per receiver per frame (what a per-receiver simulator such as ns-3 schedules).');
+    console.log(
+      `| contention on | ${onMs.toFixed(0)} | ${(air.events / (onMs / 1000) / 1e6).toFixed(2)} M | ${((air.events + air.receptionEvents) / (onMs / 1000) / 1e6).toFixed(2)} M | ${(onMs / offMs).toFixed(2)} |`,
+    );
+    console.log(
+      'Queue events: frame sends, tries and frame ends handled by the engine. Reception events: those plus one per receiver per frame (what a per-receiver simulator such as ns-3 schedules).',
+    );
   }
   const w4 = rows.filter((r) => r.key.startsWith('W4-')).map((r) => r.nsPerReception);
-  if (w4.length > 0) console.log(`\nW4 scaling: ns per reception from ${Math.min(...w4).toFixed(0)} to ${Math.max(...w4).toFixed(0)} (spread ${(Math.max(...w4) / Math.min(...w4)).toFixed(2)}×)`);
+  if (w4.length > 0)
+    console.log(
+      `\nW4 scaling: ns per reception from ${Math.min(...w4).toFixed(0)} to ${Math.max(...w4).toFixed(0)} (spread ${(Math.max(...w4) / Math.min(...w4)).toFixed(2)}×)`,
+    );
 
   const baselinePath = join(import.meta.dirname, 'baseline.json');
   const ratios = Object.fromEntries(rows.map((r) => [r.key, Number(r.ratio.toFixed(3))]));
   if (writeBaseline) {
-    writeFileSync(baselinePath, `${JSON.stringify({ note: 'quick-size ratios (min time ÷ BFS min time); npm run bench:check compares against these', node: process.version, ratios }, null, 2)}\n`);
+    writeFileSync(
+      baselinePath,
+      `${JSON.stringify({ note: 'quick-size ratios (min time ÷ BFS min time); npm run bench:check compares against these', node: process.version, ratios }, null, 2)}\n`,
+    );
     console.log(`\nbaseline written to ${baselinePath}`);
   }
   if (check) {
@@ -226,7 +340,9 @@ function main(): void {
       const worse = now / was;
       const verdict = worse > 1.2 ? 'REGRESSED' : 'ok';
       if (worse > 1.2) failed++;
-      console.log(`${verdict.padEnd(9)} ${key}: ${was.toFixed(2)} → ${now.toFixed(2)} (${((worse - 1) * 100).toFixed(0)} %)`);
+      console.log(
+        `${verdict.padEnd(9)} ${key}: ${was.toFixed(2)} → ${now.toFixed(2)} (${((worse - 1) * 100).toFixed(0)} %)`,
+      );
     }
     if (failed > 0) {
       console.log(`\n${failed} ratio(s) regressed by more than 20 %`);

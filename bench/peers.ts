@@ -26,12 +26,22 @@ for (let i = 0; i < 5; i++) {
   bfsSameDraws(mesh, 0, i, delay);
   bfsS = Math.min(bfsS, (performance.now() - t) / 1000);
 }
-const simpyOut = execFileSync('/usr/bin/python3', [join(import.meta.dirname, 'peers', 'simpy_flood.py'), String(side)], { encoding: 'utf8' });
+const simpyOut = execFileSync(
+  '/usr/bin/python3',
+  [join(import.meta.dirname, 'peers', 'simpy_flood.py'), String(side)],
+  { encoding: 'utf8' },
+);
 const simpyS = Number(/seconds=([\d.]+)/.exec(simpyOut)![1]);
 const simpyReceptions = Number(/receptions=(\d+)/.exec(simpyOut)![1]);
 console.log(`W1-sized flood, ${side}×${side} grid, p = 0.9, exponential delay (mean 2 s); Node ${process.version}`);
 console.log('| engine | seconds | receptions | ÷ meshcast |');
 console.log('|---|---:|---:|---:|');
-console.log(`| meshcast runBroadcast (best of 5) | ${meshcastS.toFixed(2)} | ${receptions.toLocaleString('en-US')} | 1.00 |`);
-console.log(`| breadth-first floor, same draws (best of 5) | ${bfsS.toFixed(2)} | | ${(bfsS / meshcastS).toFixed(2)} |`);
-console.log(`| SimPy 2.3.1, one process per copy (one run) | ${simpyS.toFixed(2)} | ${simpyReceptions.toLocaleString('en-US')} | ${(simpyS / meshcastS).toFixed(1)} |`);
+console.log(
+  `| meshcast runBroadcast (best of 5) | ${meshcastS.toFixed(2)} | ${receptions.toLocaleString('en-US')} | 1.00 |`,
+);
+console.log(
+  `| breadth-first floor, same draws (best of 5) | ${bfsS.toFixed(2)} | | ${(bfsS / meshcastS).toFixed(2)} |`,
+);
+console.log(
+  `| SimPy 2.3.1, one process per copy (one run) | ${simpyS.toFixed(2)} | ${simpyReceptions.toLocaleString('en-US')} | ${(simpyS / meshcastS).toFixed(1)} |`,
+);

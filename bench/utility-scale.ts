@@ -31,11 +31,19 @@ const onProgress = (flooded: number, total: number): void => {
   process.stderr.write(`  ${flooded} of ${total} packets flooded, ${((performance.now() - t) / 1000).toFixed(0)} s\n`);
   nextReport = flooded + total / 10;
 };
-const r = await runBroadcastParallel(mesh, { origins, packets, maxHops: 40, ttlS: 300 }, { seed: 1, workers, onProgress });
+const r = await runBroadcastParallel(
+  mesh,
+  { origins, packets, maxHops: 40, ttlS: 300 },
+  { seed: 1, workers, onProgress },
+);
 const passS = (performance.now() - t) / 1000;
 const peakB = process.resourceUsage().maxRSS * 1024;
 const tankB = Math.ceil(packets / 8) * r.targets;
-console.log(`W3 — ${meters.toLocaleString('en-US')} meters (${mesh.n.toLocaleString('en-US')} devices, ${(mesh.neighbours.length / 2).toLocaleString('en-US')} links), ${packets} packets, ${workers} workers; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`);
+console.log(
+  `W3 — ${meters.toLocaleString('en-US')} meters (${mesh.n.toLocaleString('en-US')} devices, ${(mesh.neighbours.length / 2).toLocaleString('en-US')} links), ${packets} packets, ${workers} workers; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+);
 console.log(`| build | pass | coverage | receptions | RSS after build | peak RSS | peak RSS − tank bits, per meter |`);
 console.log(`|---:|---:|---:|---:|---:|---:|---:|`);
-console.log(`| ${buildS.toFixed(1)} s | ${passS.toFixed(1)} s | ${(100 * r.coverage).toFixed(2)} % | ${(r.stats.receptions / 1e9).toFixed(2)} G | ${(builtB / 1e6).toFixed(0)} MB | ${(peakB / 1e6).toFixed(0)} MB | ${((peakB - tankB) / meters).toFixed(0)} B |`);
+console.log(
+  `| ${buildS.toFixed(1)} s | ${passS.toFixed(1)} s | ${(100 * r.coverage).toFixed(2)} % | ${(r.stats.receptions / 1e9).toFixed(2)} G | ${(builtB / 1e6).toFixed(0)} MB | ${(peakB / 1e6).toFixed(0)} MB | ${((peakB - tankB) / meters).toFixed(0)} B |`,
+);

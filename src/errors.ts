@@ -58,9 +58,15 @@ function describe(value: unknown): string {
  * @param what - how to describe the object in the message
  */
 export function checkObject(path: string, value: unknown, keys: readonly string[], what = 'an object'): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ValidationError(path === '' ? 'options' : path, value, `${what} with fields ${keys.join(', ')}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new ValidationError(path === '' ? 'options' : path, value, `${what} with fields ${keys.join(', ')}`);
   for (const key of Object.keys(value)) {
-    if (!keys.includes(key)) throw new ValidationError(path === '' ? key : `${path}.${key}`, (value as Record<string, unknown>)[key], `one of the fields ${keys.join(', ')}`);
+    if (!keys.includes(key))
+      throw new ValidationError(
+        path === '' ? key : `${path}.${key}`,
+        (value as Record<string, unknown>)[key],
+        `one of the fields ${keys.join(', ')}`,
+      );
   }
 }
 
@@ -69,7 +75,8 @@ export function checkObject(path: string, value: unknown, keys: readonly string[
  * @returns the value
  */
 export function checkInteger(path: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new ValidationError(path, v, `an integer in ${min}..${max}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw new ValidationError(path, v, `an integer in ${min}..${max}`);
   return v;
 }
 
@@ -104,7 +111,11 @@ export function reroot<T>(prefix: string, strip: RegExp, fn: () => T): T {
   } catch (e) {
     if (e instanceof ValidationError) {
       const rest = e.path.replace(strip, '');
-      throw new ValidationError(rest === '' ? prefix : `${prefix}${rest.startsWith('[') ? '' : '.'}${rest}`, e.value, e.allowed);
+      throw new ValidationError(
+        rest === '' ? prefix : `${prefix}${rest.startsWith('[') ? '' : '.'}${rest}`,
+        e.value,
+        e.allowed,
+      );
     }
     throw e;
   }

@@ -11,7 +11,8 @@ import { NetworkCache, runTask, type SweepTask } from './sweep/task.js';
 const cache = new NetworkCache();
 
 /** A task for a meshcast worker. */
-export type WorkerTask = { readonly kind: 'sweep'; readonly task: SweepTask } | { readonly kind: 'flood'; readonly task: FloodTask };
+export type WorkerTask =
+  { readonly kind: 'sweep'; readonly task: SweepTask } | { readonly kind: 'flood'; readonly task: FloodTask };
 
 /**
  * Runs one task: a sweep run returns its record; a flood task leaves its tallies in the shared

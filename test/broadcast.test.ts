@@ -1,7 +1,15 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { BroadcastResult} from '../src/index.js';
-import { generators, Network, runBroadcast, runBroadcastParallel, runBroadcasts, ValidationError, type BroadcastSpec } from '../src/index.js';
+import type { BroadcastResult } from '../src/index.js';
+import {
+  generators,
+  Network,
+  runBroadcast,
+  runBroadcastParallel,
+  runBroadcasts,
+  ValidationError,
+  type BroadcastSpec,
+} from '../src/index.js';
 
 function digest(r: BroadcastResult): string {
   const h = createHash('sha256');
@@ -38,9 +46,15 @@ describe('determinism', () => {
       const fresh = generators.utility({ collectors: 2, endpointsPerCollector: 400, seed: 3 });
       const used = generators.utility({ collectors: 2, endpointsPerCollector: 400, seed: 3 });
       runBroadcast(used, { ...base, packets: 50 }, { seed, radio: { delay: { kind: 'constant', valueS: 0.001 } } });
-      runBroadcast(used, { origins: ['C1'], packets: 3, maxHops: 40, ttlS: 1e6, limits: 'research' }, { seed, radio: { delay: { kind: 'uniform', minS: 100, maxS: 900 } } });
+      runBroadcast(
+        used,
+        { origins: ['C1'], packets: 3, maxHops: 40, ttlS: 1e6, limits: 'research' },
+        { seed, radio: { delay: { kind: 'uniform', minS: 100, maxS: 900 } } },
+      );
       for (const queue of ['calendar', 'radix', 'heap'] as const) {
-        expect(digest(runBroadcast(used, spec, { seed, radio, queue }))).toBe(digest(runBroadcast(fresh, spec, { seed, radio, queue })));
+        expect(digest(runBroadcast(used, spec, { seed, radio, queue }))).toBe(
+          digest(runBroadcast(fresh, spec, { seed, radio, queue })),
+        );
       }
     }
   });
@@ -60,21 +74,35 @@ describe('determinism', () => {
     const spec = { origins: ['C1'], packets: 50, spacingS: 600, maxHops: 30, ttlS: 60 };
     const radio = { delay: { kind: 'constant', valueS: 0 } } as const;
     const want = digest(runBroadcast(grid, spec, { seed: 4, radio, queue: 'fastpriorityqueue' }));
-    for (const queue of ['ladder', 'calendar', 'radix', 'heap'] as const) expect(digest(runBroadcast(grid, spec, { seed: 4, radio, queue }))).toBe(want);
+    for (const queue of ['ladder', 'calendar', 'radix', 'heap'] as const)
+      expect(digest(runBroadcast(grid, spec, { seed: 4, radio, queue }))).toBe(want);
   });
 
   it('every queue gives the same flood with unbounded delays, in time order and in batches', () => {
     // Exponential delays can be 0 (time order); with airtime every hop takes time (batches
     // behind the queue); lognormal delays, time order again.
-    for (const radio of [{ delay: { kind: 'exponential', meanS: 2 } }, { delay: { kind: 'exponential', meanS: 2 }, airtime: { frameBytes: 100, bitRateBps: 9600 } }, { delay: { kind: 'lognormal', meanS: 1.5, cv: 1 } }] as const) {
+    for (const radio of [
+      { delay: { kind: 'exponential', meanS: 2 } },
+      { delay: { kind: 'exponential', meanS: 2 }, airtime: { frameBytes: 100, bitRateBps: 9600 } },
+      { delay: { kind: 'lognormal', meanS: 1.5, cv: 1 } },
+    ] as const) {
       const want = digest(runBroadcast(utilityNet, base, { seed: 6, radio, queue: 'heap' }));
-      for (const queue of ['ladder', 'calendar', 'radix'] as const) expect(digest(runBroadcast(utilityNet, base, { seed: 6, radio, queue }))).toBe(want);
+      for (const queue of ['ladder', 'calendar', 'radix'] as const)
+        expect(digest(runBroadcast(utilityNet, base, { seed: 6, radio, queue }))).toBe(want);
     }
   });
 
   it('both queue implementations give identical results', () => {
-    const a = runBroadcast(utilityNet, base, { seed: 5, queue: 'heap', radio: { delay: { kind: 'constant', valueS: 1 } } });
-    const b = runBroadcast(utilityNet, base, { seed: 5, queue: 'fastpriorityqueue', radio: { delay: { kind: 'constant', valueS: 1 } } });
+    const a = runBroadcast(utilityNet, base, {
+      seed: 5,
+      queue: 'heap',
+      radio: { delay: { kind: 'constant', valueS: 1 } },
+    });
+    const b = runBroadcast(utilityNet, base, {
+      seed: 5,
+      queue: 'fastpriorityqueue',
+      radio: { delay: { kind: 'constant', valueS: 1 } },
+    });
     expect(digest(a)).toBe(digest(b));
   });
 
@@ -88,7 +116,13 @@ describe('broadcast semantics', () => {
   it('broadcasts cross collector boundaries; other collectors neither take nor forward', () => {
     // C1 - M1 - C2 - M2: M2 is reachable only through collector C2, which is not an origin.
     const net = new Network();
-    for (const [id, kind] of [['C1', 'collector'], ['M1', 'meter'], ['C2', 'collector'], ['M2', 'meter'], ['M3', 'meter']] as const) {
+    for (const [id, kind] of [
+      ['C1', 'collector'],
+      ['M1', 'meter'],
+      ['C2', 'collector'],
+      ['M2', 'meter'],
+      ['M3', 'meter'],
+    ] as const) {
       net.addDevice({ id, kind, ...(id === 'M3' ? { collector: 'C2' } : {}) });
     }
     net.addLink({ from: 'C1', to: 'M1', success: 1 });
@@ -198,47 +232,54 @@ describe('broadcast semantics', () => {
 
   it('image size can be given in bytes; airtime adds to every hop', () => {
     const net = generators.line({ meters: 3 });
-    const r = runBroadcast(net, { origins: ['C1'], imageBytes: 1000, payloadBytes: 64 }, {
-      radio: { delay: { kind: 'constant', valueS: 1 }, airtime: { frameBytes: 100, bitRateBps: 8000 } },
-    });
+    const r = runBroadcast(
+      net,
+      { origins: ['C1'], imageBytes: 1000, payloadBytes: 64 },
+      {
+        radio: { delay: { kind: 'constant', valueS: 1 }, airtime: { frameBytes: 100, bitRateBps: 8000 } },
+      },
+    );
     expect(r.packetsToSend).toBe(16);
     expect(r.endpoint('M3').lastHeardS).toBeCloseTo(15 * 70 + 3 * 1.1, 9);
   });
 
-  it.each([1, 2, 3])('meters complete with their tank, gas / water modules after a hand-off, and a repeat pass keeps earlier completions (seed %i)', (seed) => {
-    const spec: BroadcastSpec = { ...base, targets: { kinds: ['meter', 'gasModule', 'waterModule'] } };
-    const handoff = { attemptSuccess: 0.7, maxAttempts: 3, wakeIntervalS: 300, transferS: 20 };
-    const first = runBroadcast(utilityNet, spec, { seed, handoff });
-    const second = runBroadcast(utilityNet, spec, { seed, handoff, previous: first });
-    expect(second.completed).toBeGreaterThan(first.completed);
-    let children = 0;
-    for (const r of [first, second]) {
-      const times: number[] = [];
-      for (const id of r.targetIds()) {
-        const e = r.endpoint(id);
-        if (e.completedS === null) continue;
-        times.push(e.completedS);
-        expect(e.completedS).toBeLessThanOrEqual(r.endS);
-        if (e.holder === id) {
-          // A mesh endpoint completes at its last needed packet, which it heard.
-          expect(e.tank!.missing).toBe(0);
-          expect(e.completedS).toBeLessThanOrEqual(e.lastHeardS!);
-        } else {
-          children++;
-          const parent = r.endpoint(e.holder);
-          expect(parent.tank!.missing).toBe(0);
-          // Its parent is a meter target here: the hand-off starts once the parent's tank is whole.
-          expect(e.completedS).toBeGreaterThan(parent.completedS!);
+  it.each([1, 2, 3])(
+    'meters complete with their tank, gas / water modules after a hand-off, and a repeat pass keeps earlier completions (seed %i)',
+    (seed) => {
+      const spec: BroadcastSpec = { ...base, targets: { kinds: ['meter', 'gasModule', 'waterModule'] } };
+      const handoff = { attemptSuccess: 0.7, maxAttempts: 3, wakeIntervalS: 300, transferS: 20 };
+      const first = runBroadcast(utilityNet, spec, { seed, handoff });
+      const second = runBroadcast(utilityNet, spec, { seed, handoff, previous: first });
+      expect(second.completed).toBeGreaterThan(first.completed);
+      let children = 0;
+      for (const r of [first, second]) {
+        const times: number[] = [];
+        for (const id of r.targetIds()) {
+          const e = r.endpoint(id);
+          if (e.completedS === null) continue;
+          times.push(e.completedS);
+          expect(e.completedS).toBeLessThanOrEqual(r.endS);
+          if (e.holder === id) {
+            // A mesh endpoint completes at its last needed packet, which it heard.
+            expect(e.tank!.missing).toBe(0);
+            expect(e.completedS).toBeLessThanOrEqual(e.lastHeardS!);
+          } else {
+            children++;
+            const parent = r.endpoint(e.holder);
+            expect(parent.tank!.missing).toBe(0);
+            // Its parent is a meter target here: the hand-off starts once the parent's tank is whole.
+            expect(e.completedS).toBeGreaterThan(parent.completedS!);
+          }
         }
+        expect(Array.from(r.completionTimesS())).toEqual(times.sort((x, y) => x - y));
       }
-      expect(Array.from(r.completionTimesS())).toEqual(times.sort((x, y) => x - y));
-    }
-    expect(children).toBeGreaterThan(0);
-    for (const id of first.targetIds()) {
-      const done = first.endpoint(id).completedS;
-      if (done !== null) expect(second.endpoint(id).completedS).toBe(done);
-    }
-  });
+      expect(children).toBeGreaterThan(0);
+      for (const id of first.targetIds()) {
+        const done = first.endpoint(id).completedS;
+        if (done !== null) expect(second.endpoint(id).completedS).toBe(done);
+      }
+    },
+  );
 
   it('the per-layer table and completion summary add up', () => {
     const r = runBroadcast(utilityNet, base, { seed: 2 });
@@ -274,7 +315,11 @@ describe('spec validation names the field, the value and what is allowed', () =>
     ['packets 0', { packets: 0 }, 'spec.packets'],
     ['payloadBytes beside packets', { payloadBytes: 64 }, 'spec.payloadBytes'],
     ['imageBytes beside packets', { imageBytes: 6400 }, 'spec.imageBytes'],
-    ['an image of more than 10,000,000 packets', { packets: undefined as never, imageBytes: 2 ** 31 - 1, payloadBytes: 100 }, 'spec.imageBytes'],
+    [
+      'an image of more than 10,000,000 packets',
+      { packets: undefined as never, imageBytes: 2 ** 31 - 1, payloadBytes: 100 },
+      'spec.imageBytes',
+    ],
     ['spacing 0', { spacingS: 0 }, 'spec.spacingS'],
     ['spacing negative', { spacingS: -1 }, 'spec.spacingS'],
     ['maxSegments negative', { maxSegments: -1 }, 'spec.maxSegments'],
@@ -305,9 +350,15 @@ describe('spec validation names the field, the value and what is allowed', () =>
     expect(() => runBroadcast(null as never, spec)).toThrow(expect.objectContaining({ path: 'network' }));
     expect(() => runBroadcast({ n: 3 } as never, spec)).toThrow(expect.objectContaining({ path: 'network' }));
     expect(() => runBroadcast(net, spec, null as never)).toThrow(expect.objectContaining({ path: 'options' }));
-    expect(() => runBroadcast(net, spec, { sead: 1 } as never)).toThrow(expect.objectContaining({ path: 'options.sead' }));
-    expect(() => runBroadcasts(net, [spec], { workers: 2 } as never)).toThrow(expect.objectContaining({ path: 'options.workers' }));
-    await expect(runBroadcastParallel(net, spec, { worker: 2 } as never)).rejects.toMatchObject({ path: 'options.worker' });
+    expect(() => runBroadcast(net, spec, { sead: 1 } as never)).toThrow(
+      expect.objectContaining({ path: 'options.sead' }),
+    );
+    expect(() => runBroadcasts(net, [spec], { workers: 2 } as never)).toThrow(
+      expect.objectContaining({ path: 'options.workers' }),
+    );
+    await expect(runBroadcastParallel(net, spec, { worker: 2 } as never)).rejects.toMatchObject({
+      path: 'options.worker',
+    });
     await expect(runBroadcastParallel(null as never, spec, { workers: 1 })).rejects.toMatchObject({ path: 'network' });
   });
 
@@ -326,8 +377,12 @@ describe('spec validation names the field, the value and what is allowed', () =>
       expect(() => runBroadcast(net, spec, options as never), path).toThrow(expect.objectContaining({ path }));
     }
     const other = runBroadcast(generators.line({ meters: 3 }), spec);
-    expect(() => runBroadcast(net, spec, { previous: other })).toThrow(expect.objectContaining({ path: 'options.previous' }));
+    expect(() => runBroadcast(net, spec, { previous: other })).toThrow(
+      expect.objectContaining({ path: 'options.previous' }),
+    );
     const first = runBroadcast(net, spec);
-    expect(() => runBroadcast(net, { ...spec, packets: 2 }, { previous: first })).toThrow(expect.objectContaining({ path: 'spec.packets' }));
+    expect(() => runBroadcast(net, { ...spec, packets: 2 }, { previous: first })).toThrow(
+      expect.objectContaining({ path: 'spec.packets' }),
+    );
   });
 });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { generators, Network, runBroadcast, runBroadcasts, sweep, ValidationError, type Scenario, type SweepRecord } from '../src/index.js';
+import {
+  generators,
+  Network,
+  runBroadcast,
+  runBroadcasts,
+  sweep,
+  ValidationError,
+  type Scenario,
+  type SweepRecord,
+} from '../src/index.js';
 import { proportionSE, SEEDS, Z } from './stats.js';
 
 const csma = { contention: 'csma' } as const;
@@ -21,7 +30,11 @@ describe('contention: exact cases', () => {
   it('on a lossless line one frame is on the air at a time: layer k gets the packet at k·(backoff + airtime)', () => {
     const net = generators.line({ meters: 12 });
     const airtime = { frameBytes: 100, bitRateBps: 8000 }; // 0.1 s
-    const r = runBroadcast(net, { origins: ['C1'], packets: 1, ttlS: 600 }, { radio: { ...csma, delay: { kind: 'constant', valueS: 2 }, airtime } });
+    const r = runBroadcast(
+      net,
+      { origins: ['C1'], packets: 1, ttlS: 600 },
+      { radio: { ...csma, delay: { kind: 'constant', valueS: 2 }, airtime } },
+    );
     for (let k = 1; k <= 12; k++) expect(r.endpoint(`M${k}`).completedS).toBeCloseTo(k * 2.1, 9);
     expect(r.air!.collisions).toBe(0);
     expect(r.air!.frames).toBe(13);
@@ -34,7 +47,11 @@ describe('contention: exact cases', () => {
     const meters = 1500;
     // Max Hops 3: the meters forward too, and their frames collide at the collector, which
     // changes nothing for the meters (they hear only the collector).
-    const r = runBroadcast(generators.star({ meters, success: p }), { origins: ['C1'], packets, maxHops: 3, ttlS: 60 }, { seed, radio: csma });
+    const r = runBroadcast(
+      generators.star({ meters, success: p }),
+      { origins: ['C1'], packets, maxHops: 3, ttlS: 60 },
+      { seed, radio: csma },
+    );
     const q = p ** packets;
     expect(Math.abs(r.coverage - q)).toBeLessThan(Z * proportionSE(q, meters));
     expect(r.air!.collisions).toBeGreaterThan(0); // the meters' own forwards collide at the collector
@@ -51,7 +68,10 @@ describe('contention: exact cases', () => {
   it.each(SEEDS)('with C channels two overlapping frames collide with probability 1/C (seed %i)', (seed) => {
     const packets = 600;
     const spec = { origins: ['C1', 'C2'], packets, maxHops: 2, ttlS: 60, spacingS: 70 };
-    const r = runBroadcast(threeNodes(false), spec, { seed, radio: { contention: { channels: 4 }, delay: { kind: 'constant', valueS: 1 } } });
+    const r = runBroadcast(threeNodes(false), spec, {
+      seed,
+      radio: { contention: { channels: 4 }, delay: { kind: 'constant', valueS: 1 } },
+    });
     const got = (packets - r.endpoint('M1').tank!.missing) / packets;
     expect(Math.abs(got - 0.75)).toBeLessThan(Z * proportionSE(0.75, packets));
   });
@@ -68,7 +88,11 @@ describe('contention: exact cases', () => {
 
   it('frames whose packet expires while queued are dropped unsent', () => {
     // A slow backoff and a short TTL: the line's far end never gets the packet.
-    const r = runBroadcast(generators.line({ meters: 40 }), { origins: ['C1'], packets: 1, ttlS: 60 }, { radio: { ...csma, delay: { kind: 'constant', valueS: 5 } } });
+    const r = runBroadcast(
+      generators.line({ meters: 40 }),
+      { origins: ['C1'], packets: 1, ttlS: 60 },
+      { radio: { ...csma, delay: { kind: 'constant', valueS: 5 } } },
+    );
     expect(r.endpoint('M11').completedS).not.toBeNull();
     expect(r.endpoint('M13').completedS).toBeNull();
     expect(r.air!.expiredInQueue).toBe(1);
@@ -94,18 +118,29 @@ describe('contention: broadcasts sharing the air', () => {
   });
 
   it('contention off is untouched: runBroadcasts without contention equals separate runs', () => {
-    const specs = [{ origins: ['C1'], packets: 5 }, { origins: ['C2'], packets: 5 }];
+    const specs = [
+      { origins: ['C1'], packets: 5 },
+      { origins: ['C2'], packets: 5 },
+    ];
     const together = runBroadcasts(net, specs, { seed: 3 });
-    specs.forEach((spec, i) => expect(JSON.stringify(together[i]!.summary())).toBe(JSON.stringify(runBroadcast(net, spec, { seed: 3 }).summary())));
+    specs.forEach((spec, i) =>
+      expect(JSON.stringify(together[i]!.summary())).toBe(
+        JSON.stringify(runBroadcast(net, spec, { seed: 3 }).summary()),
+      ),
+    );
     expect(together[0]!.air).toBeNull();
   });
 
   it('checks its options', () => {
     const spec = { origins: ['C1'], packets: 1 };
-    expect(() => runBroadcast(net, spec, { radio: { contention: { channels: 0 } } })).toThrow(expect.objectContaining({ path: 'options.radio.contention.channels' }));
+    expect(() => runBroadcast(net, spec, { radio: { contention: { channels: 0 } } })).toThrow(
+      expect.objectContaining({ path: 'options.radio.contention.channels' }),
+    );
     expect(() => runBroadcast(net, spec, { radio: { contention: { slots: 3 } as never } })).toThrow(ValidationError);
     expect(() => runBroadcasts(net, [])).toThrow(expect.objectContaining({ path: 'specs' }));
-    expect(() => runBroadcasts(net, [spec, { ...spec, maxHops: 99 }])).toThrow(expect.objectContaining({ path: 'specs[1].maxHops' }));
+    expect(() => runBroadcasts(net, [spec, { ...spec, maxHops: 99 }])).toThrow(
+      expect.objectContaining({ path: 'specs[1].maxHops' }),
+    );
   });
 });
 
@@ -119,19 +154,30 @@ describe('contention: background reads and uplink reports', () => {
     const spec = { origins: ['C1'], packets: 8, spacingS: 2 ** 31, maxHops: 12, ttlS: 60, limits: 'research' as const };
     const t0 = performance.now();
     expect(() => runBroadcast(net, spec, { seed: 1, radio: { contention: { reads: { intervalS: 300 } } } })).toThrow(
-      expect.objectContaining({ path: 'options.radio.contention.reads', message: expect.stringMatching(/at most 50,000,000 reads.*2,400 meters over 1\.50e\+10 s/) }),
+      expect.objectContaining({
+        path: 'options.radio.contention.reads',
+        message: expect.stringMatching(/at most 50,000,000 reads.*2,400 meters over 1\.50e\+10 s/),
+      }),
     );
     expect(performance.now() - t0).toBeLessThan(5000);
     // The same traffic over a day's span runs.
-    const day = runBroadcast(net, { ...spec, spacingS: 3600, packets: 24 }, { seed: 1, radio: { contention: { reads: { intervalS: 3600 } } } });
+    const day = runBroadcast(
+      net,
+      { ...spec, spacingS: 3600, packets: 24 },
+      { seed: 1, radio: { contention: { reads: { intervalS: 3600 } } } },
+    );
     expect(day.air!.reads!.during.sent).toBeGreaterThan(0);
   });
 
   it('reads retry per hop: on a lossy line success is 1-(1-p)^(r+1) per hop', () => {
-    const r = runBroadcast(generators.line({ meters: 3, success: 0.5 }), { origins: ['C1'], packets: 1, ttlS: 60 }, {
-      seed: 1,
-      radio: { contention: { reads: { intervalS: 100, beforeS: 200_000, afterS: 0, retries: 1, deadlineS: 1e6 } } },
-    });
+    const r = runBroadcast(
+      generators.line({ meters: 3, success: 0.5 }),
+      { origins: ['C1'], packets: 1, ttlS: 60 },
+      {
+        seed: 1,
+        radio: { contention: { reads: { intervalS: 100, beforeS: 200_000, afterS: 0, retries: 1, deadlineS: 1e6 } } },
+      },
+    );
     const before = r.air!.reads!.before;
     const per = 1 - 0.5 ** 2;
     const want = (per + per ** 2 + per ** 3) / 3; // meters at 1, 2 and 3 hops
@@ -149,7 +195,11 @@ describe('contention: background reads and uplink reports', () => {
   it.each(SEEDS)('two broadcasts at once lower read success more than one (seed %i)', (seed) => {
     const radio = { contention: { reads: { intervalS: 300 } } };
     const one = runBroadcast(net, heavy, { seed, radio }).air!.reads!.during;
-    const [both] = runBroadcasts(net, [heavy, { ...heavy, origins: ['C2', 'C1'], startS: 7, targets: { kinds: ['gasModule' as const] } }], { seed, radio });
+    const [both] = runBroadcasts(
+      net,
+      [heavy, { ...heavy, origins: ['C2', 'C1'], startS: 7, targets: { kinds: ['gasModule' as const] } }],
+      { seed, radio },
+    );
     const two = both!.air!.reads!.during;
     expect(one.successRate - two.successRate).toBeGreaterThan(Z * se(one, two));
   });
@@ -157,7 +207,8 @@ describe('contention: background reads and uplink reports', () => {
   it.each(SEEDS)('completion reports fired at once are lost; spread out they arrive (seed %i)', (seed) => {
     const spec = { origins: ['C1', 'C2'], packets: 3, maxHops: 12, ttlS: 60 };
     const burst = runBroadcast(net, spec, { seed, radio: { contention: { reports: { spreadS: 0 } } } }).air!.reports!;
-    const spread = runBroadcast(net, spec, { seed, radio: { contention: { reports: { spreadS: 1800 } } } }).air!.reports!;
+    const spread = runBroadcast(net, spec, { seed, radio: { contention: { reports: { spreadS: 1800 } } } }).air!
+      .reports!;
     // Reports go out from every endpoint that completed (all but a few in both runs).
     expect(burst.sent).toBeGreaterThan(2300);
     expect(spread.sent).toBeGreaterThan(2300);
@@ -172,22 +223,29 @@ describe('contention: Maximum TTL when floods outlast the pacing', () => {
   const radio = { contention: 'csma', delay: { kind: 'uniform', minS: 4, maxS: 12 } } as const;
   const spec = { origins: ['C1'], packets: 10, spacingS: 70, maxHops: 40 };
 
-  it.each(SEEDS)('TTL 300 s keeps more packets in flight and collides more per delivered packet than TTL 60 s (seed %i)', (seed) => {
-    const short = runBroadcast(deep, { ...spec, ttlS: 60 }, { seed, radio });
-    const long = runBroadcast(deep, { ...spec, ttlS: 300 }, { seed, radio });
-    expect(long.air!.meanPacketsInFlight).toBeGreaterThan(short.air!.meanPacketsInFlight);
-    expect(long.air!.collisions / long.stats.reached).toBeGreaterThan(short.air!.collisions / short.stats.reached);
-    // The price of the short TTL here: frames expire in queues and far layers miss packets.
-    expect(short.air!.expiredInQueue).toBeGreaterThan(0);
-    expect(long.coverage).toBeGreaterThan(short.coverage);
-  });
+  it.each(SEEDS)(
+    'TTL 300 s keeps more packets in flight and collides more per delivered packet than TTL 60 s (seed %i)',
+    (seed) => {
+      const short = runBroadcast(deep, { ...spec, ttlS: 60 }, { seed, radio });
+      const long = runBroadcast(deep, { ...spec, ttlS: 300 }, { seed, radio });
+      expect(long.air!.meanPacketsInFlight).toBeGreaterThan(short.air!.meanPacketsInFlight);
+      expect(long.air!.collisions / long.stats.reached).toBeGreaterThan(short.air!.collisions / short.stats.reached);
+      // The price of the short TTL here: frames expire in queues and far layers miss packets.
+      expect(short.air!.expiredInQueue).toBeGreaterThan(0);
+      expect(long.coverage).toBeGreaterThan(short.coverage);
+    },
+  );
 });
 
 describe('contention: per-device utilisation', () => {
   it('is the device’s airtime over the air’s active span, and null without contention', () => {
     const net = generators.line({ meters: 3 });
     const airtime = { frameBytes: 100, bitRateBps: 8000 }; // 0.1 s a frame
-    const r = runBroadcast(net, { origins: ['C1'], packets: 1, ttlS: 600 }, { radio: { ...csma, delay: { kind: 'constant', valueS: 2 }, airtime } });
+    const r = runBroadcast(
+      net,
+      { origins: ['C1'], packets: 1, ttlS: 600 },
+      { radio: { ...csma, delay: { kind: 'constant', valueS: 2 }, airtime } },
+    );
     // C1 sends at 2.0 s, M1 at 4.1, M2 at 6.2, M3 at 8.3; the air is active from 2.0 to 8.4 s.
     expect(r.air!.firstS).toBeCloseTo(2, 9);
     expect(r.air!.lastS).toBeCloseTo(8.4, 9);
@@ -200,10 +258,26 @@ describe('contention: per-device utilisation', () => {
 
 describe('contention: register reads and two-way commands', () => {
   it('a round trip k hops away succeeds with q^(2k), q = 1-(1-p)^(r+1) per hop', () => {
-    const r = runBroadcast(generators.line({ meters: 3, success: 0.5 }), { origins: ['C1'], packets: 1, ttlS: 60 }, {
-      seed: 2,
-      radio: { contention: { reads: { intervalS: 1e6, registerReadIntervalS: 100, commandIntervalS: 100, beforeS: 200_000, afterS: 0, retries: 1, deadlineS: 1e6 } } },
-    });
+    const r = runBroadcast(
+      generators.line({ meters: 3, success: 0.5 }),
+      { origins: ['C1'], packets: 1, ttlS: 60 },
+      {
+        seed: 2,
+        radio: {
+          contention: {
+            reads: {
+              intervalS: 1e6,
+              registerReadIntervalS: 100,
+              commandIntervalS: 100,
+              beforeS: 200_000,
+              afterS: 0,
+              retries: 1,
+              deadlineS: 1e6,
+            },
+          },
+        },
+      },
+    );
     const q = 1 - 0.5 ** 2;
     const want = (q ** 2 + q ** 4 + q ** 6) / 3;
     for (const kpi of [r.air!.reads!.registerReads!.before, r.air!.reads!.commands!.before]) {
@@ -215,13 +289,22 @@ describe('contention: register reads and two-way commands', () => {
     const net = generators.utilityMesh({ collectors: 2, endpointsPerCollector: 1200, seed: 5 });
     // Hourly requests to each of 2,400 meters: light enough that the collectors' queues keep up.
     const spec = { origins: ['C1', 'C2'], packets: 100, spacingS: 15, maxHops: 12, ttlS: 60 };
-    const r = runBroadcast(net, spec, { seed, radio: { contention: { reads: { intervalS: 3600, registerReadIntervalS: 3600, commandIntervalS: 3600 } } } });
+    const r = runBroadcast(net, spec, {
+      seed,
+      radio: { contention: { reads: { intervalS: 3600, registerReadIntervalS: 3600, commandIntervalS: 3600 } } },
+    });
     for (const k of [r.air!.reads!.registerReads!, r.air!.reads!.commands!]) {
-      const se = Math.sqrt((k.before.successRate * (1 - k.before.successRate)) / k.before.sent + (k.during.successRate * (1 - k.during.successRate)) / k.during.sent);
+      const se = Math.sqrt(
+        (k.before.successRate * (1 - k.before.successRate)) / k.before.sent +
+          (k.during.successRate * (1 - k.during.successRate)) / k.during.sent,
+      );
       expect(k.before.successRate - k.during.successRate).toBeGreaterThan(Z * se);
       expect(k.after.sent).toBeGreaterThan(0);
     }
-    expect(runBroadcast(net, { ...spec, packets: 1 }, { seed, radio: { contention: { reads: {} } } }).air!.reads!.registerReads).toBeNull();
+    expect(
+      runBroadcast(net, { ...spec, packets: 1 }, { seed, radio: { contention: { reads: {} } } }).air!.reads!
+        .registerReads,
+    ).toBeNull();
   });
 });
 
@@ -229,7 +312,13 @@ describe('contention: parallel broadcasts and coverage', () => {
   // A sparse mesh (neighbour tables of 4, 6 km cells), where a meter hears few copies of a
   // packet and collisions cost packets. Replications pooled; the standard error comes from
   // the replicates themselves.
-  const sparse = generators.utilityMesh({ collectors: 2, endpointsPerCollector: 1500, seed: 9, cellSideM: 6000, neighbourTable: 4 });
+  const sparse = generators.utilityMesh({
+    collectors: 2,
+    endpointsPerCollector: 1500,
+    seed: 9,
+    cellSideM: 6000,
+    neighbourTable: 4,
+  });
   const a = { origins: ['C1', 'C2'], packets: 30, spacingS: 10, maxHops: 12, ttlS: 60 };
   const b = { ...a, startS: 5, targets: { kinds: ['gasModule' as const] } };
   const radio = { contention: 'csma' } as const;
@@ -237,23 +326,34 @@ describe('contention: parallel broadcasts and coverage', () => {
   const mean = (x: number[]): number => x.reduce((p, q) => p + q, 0) / x.length;
   const variance = (x: number[]): number => x.reduce((p, q) => p + (q - mean(x)) ** 2, 0) / (x.length - 1);
 
-  it.each(SEEDS)('two broadcasts at once complete fewer targets than each alone (seed %i, 25 replications)', (seed) => {
-    const together: number[] = [];
-    const alone: number[] = [];
-    for (let replication = 0; replication < reps; replication++) {
-      const [ta, tb] = runBroadcasts(sparse, [a, b], { seed, replication, radio });
-      together.push(ta!.coverage + tb!.coverage);
-      alone.push(runBroadcast(sparse, a, { seed, replication, radio }).coverage + runBroadcast(sparse, b, { seed, replication, radio }).coverage);
-    }
-    const se = Math.sqrt(variance(together) / reps + variance(alone) / reps);
-    expect(mean(alone) - mean(together)).toBeGreaterThan(Z * se);
-  }, 60_000);
+  it.each(SEEDS)(
+    'two broadcasts at once complete fewer targets than each alone (seed %i, 25 replications)',
+    (seed) => {
+      const together: number[] = [];
+      const alone: number[] = [];
+      for (let replication = 0; replication < reps; replication++) {
+        const [ta, tb] = runBroadcasts(sparse, [a, b], { seed, replication, radio });
+        together.push(ta!.coverage + tb!.coverage);
+        alone.push(
+          runBroadcast(sparse, a, { seed, replication, radio }).coverage +
+            runBroadcast(sparse, b, { seed, replication, radio }).coverage,
+        );
+      }
+      const se = Math.sqrt(variance(together) / reps + variance(alone) / reps);
+      expect(mean(alone) - mean(together)).toBeGreaterThan(Z * se);
+    },
+    60_000,
+  );
 });
 
 describe('contention: the air’s active span covers all traffic', () => {
   it('firstS and lastS include reads as well as broadcast frames', () => {
     const net = generators.line({ meters: 3 });
-    const r = runBroadcast(net, { origins: ['C1'], packets: 1, ttlS: 60 }, { radio: { contention: { reads: { intervalS: 100, beforeS: 500, afterS: 500 } } } });
+    const r = runBroadcast(
+      net,
+      { origins: ['C1'], packets: 1, ttlS: 60 },
+      { radio: { contention: { reads: { intervalS: 100, beforeS: 500, afterS: 500 } } } },
+    );
     expect(r.air!.firstS).toBeLessThan(0); // reads before the first packet
     expect(r.air!.lastS).toBeGreaterThan(60); // reads after the broadcast
   });
@@ -266,18 +366,26 @@ describe('contention: two collectors in one broadcast, nearby vs far apart', () 
   // alone summed, per packet delivered (node-packet pairs reached): redundant receptions,
   // airtime and collisions. Replications of the three seeds pooled; the standard error comes
   // from the replicates.
-  const scenario = JSON.parse(readFileSync(new URL('../scenarios/nearby-collectors.json', import.meta.url), 'utf8')) as Scenario;
-  const cellOf = (origins: string[]): number => scenario.sweep!.grid!['broadcast.origins']!.findIndex((o) => JSON.stringify(o) === JSON.stringify(origins));
+  const scenario = JSON.parse(
+    readFileSync(new URL('../scenarios/nearby-collectors.json', import.meta.url), 'utf8'),
+  ) as Scenario;
+  const cellOf = (origins: string[]): number =>
+    scenario.sweep!.grid!['broadcast.origins']!.findIndex((o) => JSON.stringify(o) === JSON.stringify(origins));
   const metrics = ['duplicates', 'airtimeS', 'collisions'] as const;
-  const perDelivered = (rs: SweepRecord[], m: (typeof metrics)[number]): number => rs.reduce((a, r) => a + r[m]!, 0) / rs.reduce((a, r) => a + r.reached, 0);
+  const perDelivered = (rs: SweepRecord[], m: (typeof metrics)[number]): number =>
+    rs.reduce((a, r) => a + r[m]!, 0) / rs.reduce((a, r) => a + r.reached, 0);
   const ratios = { near: new Map<string, number[]>(), far: new Map<string, number[]>() };
 
   it('runs the scenario’s sweep over the seeds', async () => {
     for (const seed of SEEDS) {
       const { records } = await sweep(scenario, scenario.sweep!.grid!, { seed, workers: 0 });
-      const at = (origins: string[], rep: number): SweepRecord => records.find((r) => r.cell === cellOf(origins) && r.replication === rep)!;
+      const at = (origins: string[], rep: number): SweepRecord =>
+        records.find((r) => r.cell === cellOf(origins) && r.replication === rep)!;
       for (let rep = 0; rep < scenario.sweep!.replications!; rep++) {
-        for (const [pair, [a, b]] of [['near', ['C1', 'C2']], ['far', ['C1', 'C9']]] as const) {
+        for (const [pair, [a, b]] of [
+          ['near', ['C1', 'C2']],
+          ['far', ['C1', 'C9']],
+        ] as const) {
           for (const m of metrics) {
             const r = perDelivered([at([a, b], rep)], m) / perDelivered([at([a], rep), at([b], rep)], m);
             ratios[pair].set(m, [...(ratios[pair].get(m) ?? []), r]);
@@ -288,7 +396,8 @@ describe('contention: two collectors in one broadcast, nearby vs far apart', () 
   }, 120_000);
 
   const mean = (x: number[]): number => x.reduce((p, q) => p + q, 0) / x.length;
-  const se = (x: number[]): number => Math.sqrt(x.reduce((p, q) => p + (q - mean(x)) ** 2, 0) / (x.length - 1) / x.length);
+  const se = (x: number[]): number =>
+    Math.sqrt(x.reduce((p, q) => p + (q - mean(x)) ** 2, 0) / (x.length - 1) / x.length);
   it.each(metrics)('nearby together: more %s per packet delivered than each alone', (m) => {
     const x = ratios.near.get(m)!;
     expect(x.length).toBe(SEEDS.length * scenario.sweep!.replications!);

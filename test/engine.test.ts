@@ -11,53 +11,59 @@ function drain(q: EventQueue): number[] {
 }
 
 describe('event queues', () => {
-  it.each(['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'] as const)('%s pops in (time, insertion) order, ties included, and takes pushes before a peeked time', (kind) => {
-    for (const seed of [1, 2, 3]) {
-      const rng = createStream(seed, 'queue-test');
-      const q = createQueue(kind, 4);
-      const events: { t: number; id: number }[] = [];
-      // Interleave pushes and pops, with many equal times, as a simulation does.
-      const popped: number[] = [];
-      let id = 0;
-      let now = 0;
-      const live: { t: number; id: number }[] = [];
-      for (let step = 0; step < 3000; step++) {
-        if (rng() < 0.6 || live.length === 0) {
-          const t = now + Math.floor(rng() * 5);
-          q.push(t, id);
-          live.push({ t, id });
-          events.push({ t, id });
-          id++;
-        } else {
-          expect(q.peekTime()).toBe(Math.min(...live.map((e) => e.t)));
-          // Floods peek ahead, then push copies earlier than the peeked time (never earlier
-          // than the last event popped) before popping again.
-          if (rng() < 0.3) continue;
-          const got = q.pop();
-          const want = live.reduce((best, e) => (e.t < best.t || (e.t === best.t && e.id < best.id) ? e : best));
-          expect(got).toBe(want.id);
-          live.splice(live.indexOf(want), 1);
-          popped.push(got);
-          now = want.t;
+  it.each(['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'] as const)(
+    '%s pops in (time, insertion) order, ties included, and takes pushes before a peeked time',
+    (kind) => {
+      for (const seed of [1, 2, 3]) {
+        const rng = createStream(seed, 'queue-test');
+        const q = createQueue(kind, 4);
+        const events: { t: number; id: number }[] = [];
+        // Interleave pushes and pops, with many equal times, as a simulation does.
+        const popped: number[] = [];
+        let id = 0;
+        let now = 0;
+        const live: { t: number; id: number }[] = [];
+        for (let step = 0; step < 3000; step++) {
+          if (rng() < 0.6 || live.length === 0) {
+            const t = now + Math.floor(rng() * 5);
+            q.push(t, id);
+            live.push({ t, id });
+            events.push({ t, id });
+            id++;
+          } else {
+            expect(q.peekTime()).toBe(Math.min(...live.map((e) => e.t)));
+            // Floods peek ahead, then push copies earlier than the peeked time (never earlier
+            // than the last event popped) before popping again.
+            if (rng() < 0.3) continue;
+            const got = q.pop();
+            const want = live.reduce((best, e) => (e.t < best.t || (e.t === best.t && e.id < best.id) ? e : best));
+            expect(got).toBe(want.id);
+            live.splice(live.indexOf(want), 1);
+            popped.push(got);
+            now = want.t;
+          }
         }
+        const rest = drain(q);
+        const want = [...live].sort((a, b) => a.t - b.t || a.id - b.id).map((e) => e.id);
+        expect(rest).toEqual(want);
+        expect(q.pop()).toBe(-1);
+        expect(q.peekTime()).toBe(Infinity);
       }
-      const rest = drain(q);
-      const want = [...live].sort((a, b) => a.t - b.t || a.id - b.id).map((e) => e.id);
-      expect(rest).toEqual(want);
-      expect(q.pop()).toBe(-1);
-      expect(q.peekTime()).toBe(Infinity);
-    }
-  });
-  it.each(['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'] as const)('%s clear() empties and restarts the sequence', (kind) => {
-    const q = createQueue(kind);
-    q.push(1, 10);
-    q.push(1, 11);
-    q.clear();
-    expect(q.size).toBe(0);
-    q.push(2, 20);
-    q.push(2, 21);
-    expect(drain(q)).toEqual([20, 21]);
-  });
+    },
+  );
+  it.each(['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'] as const)(
+    '%s clear() empties and restarts the sequence',
+    (kind) => {
+      const q = createQueue(kind);
+      q.push(1, 10);
+      q.push(1, 11);
+      q.clear();
+      expect(q.size).toBe(0);
+      q.push(2, 20);
+      q.push(2, 21);
+      expect(drain(q)).toEqual([20, 21]);
+    },
+  );
 });
 
 // A queue that loops forever would block the test worker, so these run in a child process over
@@ -89,18 +95,24 @@ function farJump(kind: 'ladder' | 'calendar', laterS: number): { order: number[]
     q.push(${laterS} + 1, -7);
     order.push(q.pop());
     console.log(JSON.stringify({ order: order.slice(-3), widthS: narrow }));`;
-  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 30_000 });
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   return JSON.parse(out) as { order: number[]; widthS: number };
 }
 
 describe('bucket queues jump to events far past their narrow buckets', () => {
-  it.each(['ladder', 'calendar'] as const)('%s: an event years after a clock-tick frontier is popped (no endless search of an empty ring)', (kind) => {
-    for (const laterS of [1e5, 1e8, 3e9]) {
-      const { order, widthS } = farJump(kind, laterS);
-      expect(widthS).toBeLessThan(2 ** -30);
-      expect(order).toEqual([-5, -6, -7]);
-    }
-  });
+  it.each(['ladder', 'calendar'] as const)(
+    '%s: an event years after a clock-tick frontier is popped (no endless search of an empty ring)',
+    (kind) => {
+      for (const laterS of [1e5, 1e8, 3e9]) {
+        const { order, widthS } = farJump(kind, laterS);
+        expect(widthS).toBeLessThan(2 ** -30);
+        expect(order).toEqual([-5, -6, -7]);
+      }
+    },
+  );
 });
 
 // Random mixes of what simulations push — exponential, constant, uniform, heavy-tailed and
@@ -156,17 +168,28 @@ describe('bucket queues against the heap on random workloads', () => {
 });
 
 describe('sorting a flood batch', () => {
-  it.each([1, 2, 3])('sortNodes returns the same nodes in ascending order, for small and large batches and any index width, seed %i', (seed) => {
-    const rng = createStream(seed, 'sort-nodes');
-    for (const [size, n] of [[0, 10], [1, 10], [700, 5000], [1024, 3000], [5000, 2048], [60_000, 1_500_000], [20_000, 2 ** 31 - 1]] as const) {
-      const bits = 32 - Math.clz32(n - 1);
-      const a = new Int32Array(size + 3);
-      for (let i = 0; i < size; i++) a[i] = Math.floor(rng() * n);
-      const want = Array.from(a.subarray(0, size)).sort((x, y) => x - y);
-      const got = sortNodes(a, new Int32Array(size + 3), size, bits, new Int32Array(2048));
-      expect(Array.from(got.subarray(0, size))).toEqual(want);
-    }
-  });
+  it.each([1, 2, 3])(
+    'sortNodes returns the same nodes in ascending order, for small and large batches and any index width, seed %i',
+    (seed) => {
+      const rng = createStream(seed, 'sort-nodes');
+      for (const [size, n] of [
+        [0, 10],
+        [1, 10],
+        [700, 5000],
+        [1024, 3000],
+        [5000, 2048],
+        [60_000, 1_500_000],
+        [20_000, 2 ** 31 - 1],
+      ] as const) {
+        const bits = 32 - Math.clz32(n - 1);
+        const a = new Int32Array(size + 3);
+        for (let i = 0; i < size; i++) a[i] = Math.floor(rng() * n);
+        const want = Array.from(a.subarray(0, size)).sort((x, y) => x - y);
+        const got = sortNodes(a, new Int32Array(size + 3), size, bits, new Int32Array(2048));
+        expect(Array.from(got.subarray(0, size))).toEqual(want);
+      }
+    },
+  );
 });
 
 describe('Simulator', () => {
@@ -196,7 +219,9 @@ describe('Simulator', () => {
     expect(() => new Simulator().run(NaN)).toThrow(expect.objectContaining({ path: 'untilS' }));
   });
   it('names a bad queue kind as options.queue (createQueue: kind)', () => {
-    expect(() => new Simulator({ queue: 'splay' as never })).toThrow(expect.objectContaining({ path: 'options.queue' }));
+    expect(() => new Simulator({ queue: 'splay' as never })).toThrow(
+      expect.objectContaining({ path: 'options.queue' }),
+    );
     expect(() => createQueue('splay' as never)).toThrow(expect.objectContaining({ path: 'kind' }));
   });
   it('refuses to schedule in the past and events without a handler', () => {
@@ -250,7 +275,12 @@ describe.each(['radix', 'calendar', 'ladder'] as const)('monotone queue %s', (ki
 
 // Workloads that make a bucket queue re-bucket both ways, spill past its ring and come back,
 // against the heap as oracle: every pop must match.
-function against(q: EventQueue, steps: number, delayOf: (rng: () => number, step: number) => number, seed: number): void {
+function against(
+  q: EventQueue,
+  steps: number,
+  delayOf: (rng: () => number, step: number) => number,
+  seed: number,
+): void {
   const rng = createStream(seed, 'calendar-test');
   const heap = createQueue('heap', 4);
   let now = 0;
@@ -280,111 +310,128 @@ describe('CalendarQueue specifics', () => {
     against(new CalendarQueue(1e-4, 32), 20_000, (rng) => (rng() < 0.1 ? 0 : -Math.log(1 - rng()) * 50), seed);
   });
   it.each([1, 2, 3])('phases of dense and sparse traffic, heavy-tailed delays, seed %i', (seed) => {
-    against(new CalendarQueue(), 60_000, (rng, step) => (Math.floor(step / 5000) % 2 === 0 ? rng() * 0.01 : Math.exp(3 * (rng() - 0.5) * 4)), seed);
+    against(
+      new CalendarQueue(),
+      60_000,
+      (rng, step) => (Math.floor(step / 5000) % 2 === 0 ? rng() * 0.01 : Math.exp(3 * (rng() - 0.5) * 4)),
+      seed,
+    );
   });
-  it.each([1, 2, 3])('a steady flood frontier settles its bucket width (the ring grows as buckets narrow), seed %i', (seed) => {
-    // Thousands of events in flight, exponential delays (mean 2 s): crowded buckets at the
-    // starting width, and narrow buckets must not push the delay tail past the ring — which
-    // used to make the width swing back and forth, re-bucketing every few thousand events.
-    const q = new CalendarQueue(1 / 32, 1024);
-    const rng = createStream(seed, 'frontier');
-    const heap = createQueue('heap', 4);
-    for (let i = 0; i < 4000; i++) {
-      const t = -Math.log(1 - rng()) * 2;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    for (let i = 4000; i < 200_000; i++) {
-      expect(q.pop()).toBe(heap.pop());
-      const t = heap.peekTime() + -Math.log(1 - rng()) * 2;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    expect(drain(q)).toEqual(drain(heap));
-    const d = q.diagnostics();
-    expect(d.rebuckets).toBeLessThan(10);
-    expect(d.bucketWidthS).toBeLessThan(1 / 256);
-    expect(d.buckets).toBeGreaterThan(1024);
-  });
-  it.each([1, 2, 3])('a crowded frontier (100,000 events in flight, 1–3 s delays) narrows to a few events per bucket at once, seed %i', (seed) => {
-    // A utility flood from hundreds of collectors: buckets of the starting width hold
-    // thousands of events. The queue must narrow in a few large steps, as far as its ring
-    // (65,536 buckets at most) still reaches the 3 s of waiting events: 2^-14 s, 4 s.
-    const q = new CalendarQueue(1 / 32, 1024);
-    const rng = createStream(seed, 'crowded-frontier');
-    const heap = createQueue('heap', 4);
-    for (let i = 0; i < 100_000; i++) {
-      const t = 1 + 2 * rng();
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    let mismatches = 0;
-    for (let i = 100_000; i < 500_000; i++) {
-      const now = heap.peekTime();
-      if (q.pop() !== heap.pop()) mismatches++;
-      const t = now + 1 + 2 * rng();
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    expect(mismatches).toBe(0);
-    expect(drain(q)).toEqual(drain(heap));
-    const d = q.diagnostics();
-    expect(d.rebuckets).toBeLessThanOrEqual(3);
-    expect(d.bucketWidthS).toBe(2 ** -14);
-    expect(d.buckets).toBe(2 ** 16);
-  });
-  it.each([1, 2, 3])('a crowded frontier with a long delay tail (20,000 events in flight, exponential delays) narrows as far as the tail allows, seed %i', (seed) => {
-    // Exponential delays (mean 2 s) put a few events tens of seconds ahead. They must not stop
-    // the narrowing (the queue once stayed at ~25 events per bucket because of them), nor may
-    // the ring's reach fall short of more than a sliver of them: 2^-12 s reaches 16 s
-    // (e^-8 = 0.03 % of delays beyond), 2^-13 s only 8 s (1.8 %).
-    const q = new CalendarQueue(1 / 32, 1024);
-    const rng = createStream(seed, 'tailed-frontier');
-    const heap = createQueue('heap', 4);
-    for (let i = 0; i < 20_000; i++) {
-      const t = -Math.log(1 - rng()) * 2;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    let mismatches = 0;
-    for (let i = 20_000; i < 300_000; i++) {
-      const now = heap.peekTime();
-      if (q.pop() !== heap.pop()) mismatches++;
-      const t = now + -Math.log(1 - rng()) * 2;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    expect(mismatches).toBe(0);
-    expect(drain(q)).toEqual(drain(heap));
-    const d = q.diagnostics();
-    expect(d.bucketWidthS).toBe(2 ** -12);
-    expect(d.rebuckets).toBeLessThanOrEqual(4);
-  });
-  it.each([1, 2, 3])('keeps counting buckets exactly late in a run: a frontier picoseconds wide at 30,000 s and later, seed %i', (seed) => {
-    // Crowded distinct times push the buckets narrower; at 2^-40 s a bucket number at 30,000 s
-    // would pass 2^53, where doubles skip integers (the queue once looped there for ever). The
-    // narrowing stops where bucket numbers stay exact, and the queue widens as the clock moves on.
-    const q = new CalendarQueue();
-    const heap = createQueue('heap', 4);
-    const rng = createStream(seed, 'late-frontier');
-    for (let i = 0; i < 20_000; i++) {
-      const t = 30_000 + rng() * 1e-8;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    let mismatches = 0;
-    for (let i = 20_000; i < 120_000; i++) {
-      const now = heap.peekTime();
-      if (q.pop() !== heap.pop()) mismatches++;
-      // Every 5,000 events the frontier jumps 100 times later in the run.
-      const t = i % 5000 === 0 ? now * 100 : now + rng() * 1e-8;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    expect(mismatches).toBe(0);
-    expect(drain(q)).toEqual(drain(heap));
-    expect(q.diagnostics().bucketWidthS).toBeGreaterThanOrEqual(2 ** -40);
-  });
+  it.each([1, 2, 3])(
+    'a steady flood frontier settles its bucket width (the ring grows as buckets narrow), seed %i',
+    (seed) => {
+      // Thousands of events in flight, exponential delays (mean 2 s): crowded buckets at the
+      // starting width, and narrow buckets must not push the delay tail past the ring — which
+      // used to make the width swing back and forth, re-bucketing every few thousand events.
+      const q = new CalendarQueue(1 / 32, 1024);
+      const rng = createStream(seed, 'frontier');
+      const heap = createQueue('heap', 4);
+      for (let i = 0; i < 4000; i++) {
+        const t = -Math.log(1 - rng()) * 2;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      for (let i = 4000; i < 200_000; i++) {
+        expect(q.pop()).toBe(heap.pop());
+        const t = heap.peekTime() + -Math.log(1 - rng()) * 2;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      expect(drain(q)).toEqual(drain(heap));
+      const d = q.diagnostics();
+      expect(d.rebuckets).toBeLessThan(10);
+      expect(d.bucketWidthS).toBeLessThan(1 / 256);
+      expect(d.buckets).toBeGreaterThan(1024);
+    },
+  );
+  it.each([1, 2, 3])(
+    'a crowded frontier (100,000 events in flight, 1–3 s delays) narrows to a few events per bucket at once, seed %i',
+    (seed) => {
+      // A utility flood from hundreds of collectors: buckets of the starting width hold
+      // thousands of events. The queue must narrow in a few large steps, as far as its ring
+      // (65,536 buckets at most) still reaches the 3 s of waiting events: 2^-14 s, 4 s.
+      const q = new CalendarQueue(1 / 32, 1024);
+      const rng = createStream(seed, 'crowded-frontier');
+      const heap = createQueue('heap', 4);
+      for (let i = 0; i < 100_000; i++) {
+        const t = 1 + 2 * rng();
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      let mismatches = 0;
+      for (let i = 100_000; i < 500_000; i++) {
+        const now = heap.peekTime();
+        if (q.pop() !== heap.pop()) mismatches++;
+        const t = now + 1 + 2 * rng();
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      expect(mismatches).toBe(0);
+      expect(drain(q)).toEqual(drain(heap));
+      const d = q.diagnostics();
+      expect(d.rebuckets).toBeLessThanOrEqual(3);
+      expect(d.bucketWidthS).toBe(2 ** -14);
+      expect(d.buckets).toBe(2 ** 16);
+    },
+  );
+  it.each([1, 2, 3])(
+    'a crowded frontier with a long delay tail (20,000 events in flight, exponential delays) narrows as far as the tail allows, seed %i',
+    (seed) => {
+      // Exponential delays (mean 2 s) put a few events tens of seconds ahead. They must not stop
+      // the narrowing (the queue once stayed at ~25 events per bucket because of them), nor may
+      // the ring's reach fall short of more than a sliver of them: 2^-12 s reaches 16 s
+      // (e^-8 = 0.03 % of delays beyond), 2^-13 s only 8 s (1.8 %).
+      const q = new CalendarQueue(1 / 32, 1024);
+      const rng = createStream(seed, 'tailed-frontier');
+      const heap = createQueue('heap', 4);
+      for (let i = 0; i < 20_000; i++) {
+        const t = -Math.log(1 - rng()) * 2;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      let mismatches = 0;
+      for (let i = 20_000; i < 300_000; i++) {
+        const now = heap.peekTime();
+        if (q.pop() !== heap.pop()) mismatches++;
+        const t = now + -Math.log(1 - rng()) * 2;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      expect(mismatches).toBe(0);
+      expect(drain(q)).toEqual(drain(heap));
+      const d = q.diagnostics();
+      expect(d.bucketWidthS).toBe(2 ** -12);
+      expect(d.rebuckets).toBeLessThanOrEqual(4);
+    },
+  );
+  it.each([1, 2, 3])(
+    'keeps counting buckets exactly late in a run: a frontier picoseconds wide at 30,000 s and later, seed %i',
+    (seed) => {
+      // Crowded distinct times push the buckets narrower; at 2^-40 s a bucket number at 30,000 s
+      // would pass 2^53, where doubles skip integers (the queue once looped there for ever). The
+      // narrowing stops where bucket numbers stay exact, and the queue widens as the clock moves on.
+      const q = new CalendarQueue();
+      const heap = createQueue('heap', 4);
+      const rng = createStream(seed, 'late-frontier');
+      for (let i = 0; i < 20_000; i++) {
+        const t = 30_000 + rng() * 1e-8;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      let mismatches = 0;
+      for (let i = 20_000; i < 120_000; i++) {
+        const now = heap.peekTime();
+        if (q.pop() !== heap.pop()) mismatches++;
+        // Every 5,000 events the frontier jumps 100 times later in the run.
+        const t = i % 5000 === 0 ? now * 100 : now + rng() * 1e-8;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      expect(mismatches).toBe(0);
+      expect(drain(q)).toEqual(drain(heap));
+      expect(q.diagnostics().bucketWidthS).toBeGreaterThanOrEqual(2 ** -40);
+    },
+  );
   it('restarts cleanly after clear() with events still queued', () => {
     const q = new CalendarQueue(1 / 64, 32);
     for (let i = 0; i < 500; i++) q.push(i * 0.37, i);
@@ -415,34 +462,42 @@ describe('LadderQueue specifics', () => {
     against(new LadderQueue(1e-4, 32), 20_000, (rng) => (rng() < 0.1 ? 0 : -Math.log(1 - rng()) * 50), seed);
   });
   it.each([1, 2, 3])('phases of dense and sparse traffic, heavy-tailed delays, seed %i', (seed) => {
-    against(new LadderQueue(), 60_000, (rng, step) => (Math.floor(step / 5000) % 2 === 0 ? rng() * 0.01 : Math.exp(3 * (rng() - 0.5) * 4)), seed);
+    against(
+      new LadderQueue(),
+      60_000,
+      (rng, step) => (Math.floor(step / 5000) % 2 === 0 ? rng() * 0.01 : Math.exp(3 * (rng() - 0.5) * 4)),
+      seed,
+    );
   });
-  it.each([1, 2, 3])('a crowded frontier (100,000 events in flight, 1–3 s delays) narrows in a few steps to a few hundred events per bucket, seed %i', (seed) => {
-    // Buckets of the starting width (1/16 s) hold ~3,000 events of distinct times each.
-    const q = new LadderQueue();
-    const rng = createStream(seed, 'crowded-frontier');
-    const heap = createQueue('heap', 4);
-    for (let i = 0; i < 100_000; i++) {
-      const t = 1 + 2 * rng();
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    let mismatches = 0;
-    for (let i = 100_000; i < 400_000; i++) {
-      const now = heap.peekTime();
-      if (q.pop() !== heap.pop()) mismatches++;
-      const t = now + 1 + 2 * rng();
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    expect(mismatches).toBe(0);
-    expect(drain(q)).toEqual(drain(heap));
-    const d = q.diagnostics();
-    // 50,000 events per second: ~256–1,024 per bucket at 2^-8 or 2^-9 s.
-    expect(d.bucketWidthS).toBeGreaterThanOrEqual(2 ** -9);
-    expect(d.bucketWidthS).toBeLessThanOrEqual(2 ** -8);
-    expect(d.rebuckets).toBeLessThanOrEqual(3);
-  });
+  it.each([1, 2, 3])(
+    'a crowded frontier (100,000 events in flight, 1–3 s delays) narrows in a few steps to a few hundred events per bucket, seed %i',
+    (seed) => {
+      // Buckets of the starting width (1/16 s) hold ~3,000 events of distinct times each.
+      const q = new LadderQueue();
+      const rng = createStream(seed, 'crowded-frontier');
+      const heap = createQueue('heap', 4);
+      for (let i = 0; i < 100_000; i++) {
+        const t = 1 + 2 * rng();
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      let mismatches = 0;
+      for (let i = 100_000; i < 400_000; i++) {
+        const now = heap.peekTime();
+        if (q.pop() !== heap.pop()) mismatches++;
+        const t = now + 1 + 2 * rng();
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      expect(mismatches).toBe(0);
+      expect(drain(q)).toEqual(drain(heap));
+      const d = q.diagnostics();
+      // 50,000 events per second: ~256–1,024 per bucket at 2^-8 or 2^-9 s.
+      expect(d.bucketWidthS).toBeGreaterThanOrEqual(2 ** -9);
+      expect(d.bucketWidthS).toBeLessThanOrEqual(2 ** -8);
+      expect(d.rebuckets).toBeLessThanOrEqual(3);
+    },
+  );
   it.each([1, 2, 3])('equal times do not narrow it: a constant-delay frontier of 50,000 events, seed %i', (seed) => {
     const q = new LadderQueue();
     const rng = createStream(seed, 'constant-frontier');
@@ -507,74 +562,83 @@ describe('LadderQueue specifics', () => {
     expect(q.diagnostics().bucketWidthS).toBe(2 ** -10);
     expect(q.diagnostics().rebuckets).toBeLessThanOrEqual(2);
   });
-  it.each([1, 2, 3])('adapts while the near heap never empties (a whole frontier inside one wide bucket), seed %i', (seed) => {
-    // Buckets of 1 s, 20,000 events within 4 ms and each new one 0–4 ms later: the queue stays
-    // in its first bucket for the whole test, every push landing beside the run. It must still
-    // narrow (to ~256 events per bucket: ~2^-14 s at 5 M events per second) rather than run
-    // as a binary heap throughout.
-    const q = new LadderQueue(1, 1024);
-    const heap = createQueue('heap', 4);
-    const rng = createStream(seed, 'wide-bucket');
-    for (let i = 0; i < 20_000; i++) {
-      const t = rng() * 0.004;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    let mismatches = 0;
-    for (let i = 20_000; i < 200_000; i++) {
-      const now = heap.peekTime();
-      if (q.pop() !== heap.pop()) mismatches++;
-      const t = now + rng() * 0.004;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    expect(mismatches).toBe(0);
-    expect(drain(q)).toEqual(drain(heap));
-    const d = q.diagnostics();
-    expect(d.bucketWidthS).toBeLessThanOrEqual(2 ** -10);
-    expect(d.nearHeapPushes).toBeLessThan(18_000); // a tenth of the 180,000 pushes
-  });
-  it.each([1, 2, 3])('few events in flight widen it, and a long delay tail does not spill past its ring, seed %i', (seed) => {
-    const q = new LadderQueue(1e-3, 32);
-    const rng = createStream(seed, 'thin-frontier');
-    const heap = createQueue('heap', 4);
-    for (let i = 0; i < 20; i++) {
-      const t = -Math.log(1 - rng()) * 2;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    for (let i = 20; i < 100_000; i++) {
-      const now = heap.peekTime();
-      expect(q.pop()).toBe(heap.pop());
-      const t = now + -Math.log(1 - rng()) * 2;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    expect(drain(q)).toEqual(drain(heap));
-    // 20 events in flight, ~10 per second: buckets widen from 1 ms until a tenth of the events
-    // land in the bucket being handled (a quarter of a second or so for delays of mean 2 s).
-    expect(q.diagnostics().bucketWidthS).toBeGreaterThanOrEqual(1 / 8);
-  });
-  it.each([1, 2, 3])('keeps counting buckets exactly late in a run: a frontier picoseconds wide at 30,000 s and later, seed %i', (seed) => {
-    const q = new LadderQueue();
-    const heap = createQueue('heap', 4);
-    const rng = createStream(seed, 'late-frontier');
-    for (let i = 0; i < 20_000; i++) {
-      const t = 30_000 + rng() * 1e-8;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    let mismatches = 0;
-    for (let i = 20_000; i < 120_000; i++) {
-      const now = heap.peekTime();
-      if (q.pop() !== heap.pop()) mismatches++;
-      const t = i % 5000 === 0 ? now * 100 : now + rng() * 1e-8;
-      q.push(t, i);
-      heap.push(t, i);
-    }
-    expect(mismatches).toBe(0);
-    expect(drain(q)).toEqual(drain(heap));
-  });
+  it.each([1, 2, 3])(
+    'adapts while the near heap never empties (a whole frontier inside one wide bucket), seed %i',
+    (seed) => {
+      // Buckets of 1 s, 20,000 events within 4 ms and each new one 0–4 ms later: the queue stays
+      // in its first bucket for the whole test, every push landing beside the run. It must still
+      // narrow (to ~256 events per bucket: ~2^-14 s at 5 M events per second) rather than run
+      // as a binary heap throughout.
+      const q = new LadderQueue(1, 1024);
+      const heap = createQueue('heap', 4);
+      const rng = createStream(seed, 'wide-bucket');
+      for (let i = 0; i < 20_000; i++) {
+        const t = rng() * 0.004;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      let mismatches = 0;
+      for (let i = 20_000; i < 200_000; i++) {
+        const now = heap.peekTime();
+        if (q.pop() !== heap.pop()) mismatches++;
+        const t = now + rng() * 0.004;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      expect(mismatches).toBe(0);
+      expect(drain(q)).toEqual(drain(heap));
+      const d = q.diagnostics();
+      expect(d.bucketWidthS).toBeLessThanOrEqual(2 ** -10);
+      expect(d.nearHeapPushes).toBeLessThan(18_000); // a tenth of the 180,000 pushes
+    },
+  );
+  it.each([1, 2, 3])(
+    'few events in flight widen it, and a long delay tail does not spill past its ring, seed %i',
+    (seed) => {
+      const q = new LadderQueue(1e-3, 32);
+      const rng = createStream(seed, 'thin-frontier');
+      const heap = createQueue('heap', 4);
+      for (let i = 0; i < 20; i++) {
+        const t = -Math.log(1 - rng()) * 2;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      for (let i = 20; i < 100_000; i++) {
+        const now = heap.peekTime();
+        expect(q.pop()).toBe(heap.pop());
+        const t = now + -Math.log(1 - rng()) * 2;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      expect(drain(q)).toEqual(drain(heap));
+      // 20 events in flight, ~10 per second: buckets widen from 1 ms until a tenth of the events
+      // land in the bucket being handled (a quarter of a second or so for delays of mean 2 s).
+      expect(q.diagnostics().bucketWidthS).toBeGreaterThanOrEqual(1 / 8);
+    },
+  );
+  it.each([1, 2, 3])(
+    'keeps counting buckets exactly late in a run: a frontier picoseconds wide at 30,000 s and later, seed %i',
+    (seed) => {
+      const q = new LadderQueue();
+      const heap = createQueue('heap', 4);
+      const rng = createStream(seed, 'late-frontier');
+      for (let i = 0; i < 20_000; i++) {
+        const t = 30_000 + rng() * 1e-8;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      let mismatches = 0;
+      for (let i = 20_000; i < 120_000; i++) {
+        const now = heap.peekTime();
+        if (q.pop() !== heap.pop()) mismatches++;
+        const t = i % 5000 === 0 ? now * 100 : now + rng() * 1e-8;
+        q.push(t, i);
+        heap.push(t, i);
+      }
+      expect(mismatches).toBe(0);
+      expect(drain(q)).toEqual(drain(heap));
+    },
+  );
   it('restarts cleanly after clear() with events still queued', () => {
     const q = new LadderQueue(1 / 64, 32);
     for (let i = 0; i < 500; i++) q.push(i * 0.37, i);

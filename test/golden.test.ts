@@ -27,7 +27,9 @@ import {
 
 const FILE = join(import.meta.dirname, 'golden', 'outputs.json');
 const update = process.env['UPDATE_GOLDEN'] === '1';
-const stored: Record<string, unknown> = existsSync(FILE) ? (JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, unknown>) : {};
+const stored: Record<string, unknown> = existsSync(FILE)
+  ? (JSON.parse(readFileSync(FILE, 'utf8')) as Record<string, unknown>)
+  : {};
 const fresh: Record<string, unknown> = {};
 
 afterAll(() => {
@@ -72,12 +74,15 @@ describe('golden outputs', () => {
     });
   });
 
-  it.each(scenarioFiles.filter((f) => readScenario(f).sweep !== undefined))('bundled scenario %s: a reduced sweep', async (f) => {
-    const scenario = readScenario(f);
-    const grid = Object.fromEntries(Object.entries(scenario.sweep?.grid ?? {}).map(([k, v]) => [k, v.slice(0, 2)]));
-    const outcome = await sweep(scenario, grid, { replications: 2, workers: 0, baseDir: scenarioDir });
-    golden(`sweep/${f}`, { sweepId: outcome.sweepId, records: outcome.records, summaries: outcome.summaries });
-  });
+  it.each(scenarioFiles.filter((f) => readScenario(f).sweep !== undefined))(
+    'bundled scenario %s: a reduced sweep',
+    async (f) => {
+      const scenario = readScenario(f);
+      const grid = Object.fromEntries(Object.entries(scenario.sweep?.grid ?? {}).map(([k, v]) => [k, v.slice(0, 2)]));
+      const outcome = await sweep(scenario, grid, { replications: 2, workers: 0, baseDir: scenarioDir });
+      golden(`sweep/${f}`, { sweepId: outcome.sweepId, records: outcome.records, summaries: outcome.summaries });
+    },
+  );
 
   const line = generators.line({ meters: 30, success: 0.8 });
   const grid = generators.grid({ width: 40, success: 0.9 });
@@ -88,7 +93,14 @@ describe('golden outputs', () => {
     [
       'line, research limits, constant delay, two passes',
       () => {
-        const spec: BroadcastSpec = { origins: ['C1'], packets: 9, maxHops: 25, ttlS: 30, spacingS: 0, limits: 'research' };
+        const spec: BroadcastSpec = {
+          origins: ['C1'],
+          packets: 9,
+          maxHops: 25,
+          ttlS: 30,
+          spacingS: 0,
+          limits: 'research',
+        };
         const options: RunOptions = { seed: 'x', radio: { delay: { kind: 'constant', valueS: 1 } } };
         const first = runBroadcast(line, spec, options);
         return [first, runBroadcast(line, spec, { ...options, previous: first })];
@@ -115,7 +127,10 @@ describe('golden outputs', () => {
           {
             seed: 2,
             replication: 3,
-            radio: { delay: { kind: 'lognormal', meanS: 2, cv: 0.7 }, airtime: { frameBytes: 160, bitRateBps: 38_400 } },
+            radio: {
+              delay: { kind: 'lognormal', meanS: 2, cv: 0.7 },
+              airtime: { frameBytes: 160, bitRateBps: 38_400 },
+            },
           },
         ),
       ],
@@ -139,7 +154,10 @@ describe('golden outputs', () => {
           maxSegments: 12,
           maxHops: 10,
           ttlS: 60,
-          targets: { kinds: ['meter', 'gasModule', 'waterModule'], models: ['focus-ax-integrated', 'gas-module', 'water-module'] },
+          targets: {
+            kinds: ['meter', 'gasModule', 'waterModule'],
+            models: ['focus-ax-integrated', 'gas-module', 'water-module'],
+          },
           activation: { atS: 5000 },
           version: '5.30',
         };
@@ -161,7 +179,13 @@ describe('golden outputs', () => {
               contention: {
                 channels: 2,
                 deferMaxS: 0.5,
-                reads: { intervalS: 600, registerReadIntervalS: 1800, commandIntervalS: 3600, beforeS: 600, afterS: 600 },
+                reads: {
+                  intervalS: 600,
+                  registerReadIntervalS: 1800,
+                  commandIntervalS: 3600,
+                  beforeS: 600,
+                  afterS: 600,
+                },
                 reports: { spreadS: 120, retries: 2 },
               },
             },
@@ -176,7 +200,15 @@ describe('golden outputs', () => {
           utility,
           [
             { origins: ['C1'], packets: 6, spacingS: 15, maxHops: 12, ttlS: 60 },
-            { origins: ['C2'], packets: 6, spacingS: 15, startS: 5, maxHops: 12, ttlS: 60, targets: { kinds: ['gasModule'] } },
+            {
+              origins: ['C2'],
+              packets: 6,
+              spacingS: 15,
+              startS: 5,
+              maxHops: 12,
+              ttlS: 60,
+              targets: { kinds: ['gasModule'] },
+            },
           ],
           { seed: 4, radio: { contention: 'csma' } },
         ),
@@ -211,7 +243,20 @@ describe('golden outputs', () => {
       await exec(['run', join(scenarioDir, 'default.json'), '--passes', '2']),
       await exec(['run', join(scenarioDir, 'reads-during-broadcast.json'), '--json']),
       await exec(['validate', join(scenarioDir, 'default.json')]),
-      await exec(['sweep', join(scenarioDir, 'hop-ttl-sweep.json'), '--hops', '6,10', '--ttl', '60', '--replications', '2', '--workers', '0', '--out', results]),
+      await exec([
+        'sweep',
+        join(scenarioDir, 'hop-ttl-sweep.json'),
+        '--hops',
+        '6,10',
+        '--ttl',
+        '60',
+        '--replications',
+        '2',
+        '--workers',
+        '0',
+        '--out',
+        results,
+      ]),
       await exec(['report', results]),
       await exec(['report', results, '--csv']),
     ];

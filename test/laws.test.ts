@@ -39,7 +39,11 @@ describe('TTL reach on a line with exponential hop delays', () => {
   const net = generators.line({ meters, success: 1 });
 
   it.each(SEEDS)('share of packets reaching layer k is P(Poisson(T/mu) >= k) (seed %i)', (seed) => {
-    const r = runBroadcast(net, { origins: ['C1'], packets, maxHops: 40, ttlS, spacingS: 70 }, { seed, radio: { delay: { kind: 'exponential', meanS } } });
+    const r = runBroadcast(
+      net,
+      { origins: ['C1'], packets, maxHops: 40, ttlS, spacingS: 70 },
+      { seed, radio: { delay: { kind: 'exponential', meanS } } },
+    );
     for (let k = 1; k <= meters; k++) {
       const got = (packets - r.tank(`M${k}`).missing) / packets;
       const want = poissonTail(ttlS / meanS, k);
@@ -71,9 +75,17 @@ describe('Maximum Hops = Max Layer + 1 on lossless meshes with shortest-path tim
     }
     const r0 = runBroadcast(net, { origins: ['C1'], packets: 1, maxHops: 40 }, { seed });
     const maxLayer = Math.max(...r0.layers.map((l) => l.layer));
-    const exact = runBroadcast(net, { origins: ['C1'], packets: 3, maxHops: maxLayer + 1 }, { seed, radio: { delay: { kind: 'constant', valueS: 1 } } });
+    const exact = runBroadcast(
+      net,
+      { origins: ['C1'], packets: 3, maxHops: maxLayer + 1 },
+      { seed, radio: { delay: { kind: 'constant', valueS: 1 } } },
+    );
     expect(exact.coverage).toBe(1);
-    const short = runBroadcast(net, { origins: ['C1'], packets: 3, maxHops: maxLayer }, { seed, radio: { delay: { kind: 'constant', valueS: 1 } } });
+    const short = runBroadcast(
+      net,
+      { origins: ['C1'], packets: 3, maxHops: maxLayer },
+      { seed, radio: { delay: { kind: 'constant', valueS: 1 } } },
+    );
     const deepest = short.layers.find((l) => l.layer === maxLayer)!;
     expect(deepest.completed).toBe(0);
   });
@@ -175,24 +187,32 @@ describe('duplicate suppression across origins', () => {
     return got / (K * packets);
   };
 
-  it.each(SEEDS)("'per-packet': a leaf gets (1-(1-p)^2)·q of the packets; routers send 1-(1-p)^2 frames each (seed %i)", (seed) => {
-    const r = runBroadcast(net, { ...spec, duplicates: 'per-packet' }, { seed });
-    const share = (1 - (1 - p) ** 2) * q;
-    expect(Math.abs(leafShare(r) - share)).toBeLessThan(Z * proportionSE(share, K * packets));
-    const fwd = 1 - (1 - p) ** 2;
-    expect(Math.abs((r.stats.transmissions - 2 * packets) / (K * packets) - fwd)).toBeLessThan(Z * proportionSE(fwd, K * packets));
-  });
+  it.each(SEEDS)(
+    "'per-packet': a leaf gets (1-(1-p)^2)·q of the packets; routers send 1-(1-p)^2 frames each (seed %i)",
+    (seed) => {
+      const r = runBroadcast(net, { ...spec, duplicates: 'per-packet' }, { seed });
+      const share = (1 - (1 - p) ** 2) * q;
+      expect(Math.abs(leafShare(r) - share)).toBeLessThan(Z * proportionSE(share, K * packets));
+      const fwd = 1 - (1 - p) ** 2;
+      expect(Math.abs((r.stats.transmissions - 2 * packets) / (K * packets) - fwd)).toBeLessThan(
+        Z * proportionSE(fwd, K * packets),
+      );
+    },
+  );
 
-  it.each(SEEDS)("'per-origin': a leaf gets 1-(1-pq)^2 of the packets; routers send 2p frames each (seed %i)", (seed) => {
-    const r = runBroadcast(net, { ...spec, duplicates: 'per-origin' }, { seed });
-    const share = 1 - (1 - p * q) ** 2;
-    expect(Math.abs(leafShare(r) - share)).toBeLessThan(Z * proportionSE(share, K * packets));
-    // Frames per router per packet: Binomial(2, p), variance 2p(1-p).
-    const perRouter = (r.stats.transmissions - 2 * packets) / (K * packets);
-    expect(Math.abs(perRouter - 2 * p)).toBeLessThan(Z * Math.sqrt((2 * p * (1 - p)) / (K * packets)));
-    // Every in-time copy beyond a node's first is redundant, whichever collector sent it.
-    expect(r.stats.duplicates).toBe(r.stats.receptions - r.stats.expired - (r.stats.reached - 2 * packets));
-  });
+  it.each(SEEDS)(
+    "'per-origin': a leaf gets 1-(1-pq)^2 of the packets; routers send 2p frames each (seed %i)",
+    (seed) => {
+      const r = runBroadcast(net, { ...spec, duplicates: 'per-origin' }, { seed });
+      const share = 1 - (1 - p * q) ** 2;
+      expect(Math.abs(leafShare(r) - share)).toBeLessThan(Z * proportionSE(share, K * packets));
+      // Frames per router per packet: Binomial(2, p), variance 2p(1-p).
+      const perRouter = (r.stats.transmissions - 2 * packets) / (K * packets);
+      expect(Math.abs(perRouter - 2 * p)).toBeLessThan(Z * Math.sqrt((2 * p * (1 - p)) / (K * packets)));
+      // Every in-time copy beyond a node's first is redundant, whichever collector sent it.
+      expect(r.stats.duplicates).toBe(r.stats.receptions - r.stats.expired - (r.stats.reached - 2 * packets));
+    },
+  );
 
   it.each(SEEDS)('with one origin both settings give the same draws and results (seed %i)', (seed) => {
     const one = { ...spec, origins: ['C1'] };
@@ -207,11 +227,15 @@ describe('duplicate suppression across origins', () => {
 
   it('the run report says when each collector sends its own copy', () => {
     const small = { ...spec, packets: 2 };
-    expect(formatCampaign([runBroadcast(net, { ...small, duplicates: 'per-origin' }, { seed: 1 })])).toMatch(/from 2 collector\(s\) \(each its own copy\);/);
+    expect(formatCampaign([runBroadcast(net, { ...small, duplicates: 'per-origin' }, { seed: 1 })])).toMatch(
+      /from 2 collector\(s\) \(each its own copy\);/,
+    );
     expect(formatCampaign([runBroadcast(net, small, { seed: 1 })])).toMatch(/from 2 collector\(s\); Maximum Hops/);
   });
 
   it('rejects an unknown setting, naming the field', () => {
-    expect(() => runBroadcast(net, { ...spec, duplicates: 'per-node' as never })).toThrow(/spec\.duplicates.*'per-packet' or 'per-origin'/);
+    expect(() => runBroadcast(net, { ...spec, duplicates: 'per-node' as never })).toThrow(
+      /spec\.duplicates.*'per-packet' or 'per-origin'/,
+    );
   });
 });

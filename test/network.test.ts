@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { compile, fromCSV, fromJSON, generators, Network, toJSON, ValidationError, type CompiledMesh } from '../src/index.js';
+import {
+  compile,
+  fromCSV,
+  fromJSON,
+  generators,
+  Network,
+  toJSON,
+  ValidationError,
+  type CompiledMesh,
+} from '../src/index.js';
 
 function pathOf(fn: () => unknown): string {
   try {
@@ -29,7 +38,9 @@ describe('network validation', () => {
   });
   it.each([-0.1, 1.01, NaN])('rejects probability %s', (p) => {
     expect(pathOf(() => base().addLink({ from: 'C1', to: 'M1', success: p }))).toBe('links[0].success');
-    expect(pathOf(() => base().addLink({ from: 'C1', to: 'M1', success: 1, reverseSuccess: p }))).toBe('links[0].reverseSuccess');
+    expect(pathOf(() => base().addLink({ from: 'C1', to: 'M1', success: 1, reverseSuccess: p }))).toBe(
+      'links[0].reverseSuccess',
+    );
   });
   it('rejects a duplicate link either way round and a self link', () => {
     const net = base();
@@ -64,21 +75,35 @@ describe('network validation', () => {
     expect(pathOf(() => net2.validate())).toBe('devices[2].collector');
   });
   it('rejects bad flags, positions and firmware fields', () => {
-    expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', flags: { fast: true } as never }))).toBe('devices[2].flags.fast');
-    expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', position: { xM: Infinity, yM: 0 } }))).toBe('devices[2].position.xM');
-    expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', firmware: { module: 5 } as never }))).toBe('devices[2].firmware.module');
-    expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', firmware: { bootloader: '1.0' } as never }))).toBe('devices[2].firmware.bootloader');
+    expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', flags: { fast: true } as never }))).toBe(
+      'devices[2].flags.fast',
+    );
+    expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', position: { xM: Infinity, yM: 0 } }))).toBe(
+      'devices[2].position.xM',
+    );
+    expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', firmware: { module: 5 } as never }))).toBe(
+      'devices[2].firmware.module',
+    );
+    expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', firmware: { bootloader: '1.0' } as never }))).toBe(
+      'devices[2].firmware.bootloader',
+    );
   });
   it('rejects flags, positions and firmware that are not objects (as a network file may hold them); null means none', () => {
     for (const bad of ['x', 5, [1, 2]]) {
-      expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', position: bad as never }))).toBe('devices[2].position');
+      expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', position: bad as never }))).toBe(
+        'devices[2].position',
+      );
       expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', flags: bad as never }))).toBe('devices[2].flags');
-      expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', firmware: bad as never }))).toBe('devices[2].firmware');
+      expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', firmware: bad as never }))).toBe(
+        'devices[2].firmware',
+      );
       const file = toJSON(base());
       (file.devices[1] as unknown as Record<string, unknown>)['position'] = bad;
       expect(pathOf(() => fromJSON(file))).toBe('devices[1].position');
     }
-    expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', position: { xM: 1, yM: 2, zM: 3 } as never }))).toBe('devices[2].position.zM');
+    expect(
+      pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', position: { xM: 1, yM: 2, zM: 3 } as never })),
+    ).toBe('devices[2].position.zM');
     const net = base();
     net.addDevice({ id: 'M2', kind: 'meter', position: null, flags: null, firmware: null } as never);
     expect(net.device('M2')).toMatchObject({ flags: { activeHan: false }, firmware: {} });
@@ -94,7 +119,9 @@ describe('layers and compile', () => {
     net.addDevice({ id: 'G1', kind: 'gasModule', parent: 'M3' });
     const mesh = compile(net);
     const layer = (id: string): number => mesh.layer[mesh.index(id)]!;
-    expect([layer('C1'), layer('M1'), layer('M2'), layer('M3'), layer('M4'), layer('M5'), layer('M6')]).toEqual([0, 1, 2, 3, 3, 2, 1]);
+    expect([layer('C1'), layer('M1'), layer('M2'), layer('M3'), layer('M4'), layer('M5'), layer('M6')]).toEqual([
+      0, 1, 2, 3, 3, 2, 1,
+    ]);
     expect(layer('G1')).toBe(3);
     expect(mesh.maxLayer.get('C1')).toBe(3);
     expect(mesh.maxLayer.get('C2')).toBe(3);
@@ -175,14 +202,22 @@ describe('generators', () => {
     expect(pathOf(() => generators.grid({ width: 3, success: 2 }))).toBe('success');
     expect(pathOf(() => generators.utility({ gasShare: 1.5 }))).toBe('gasShare');
     expect(pathOf(() => generators.utility({ models: [{ model: 'x', share: -1 }] }))).toBe('models[0].share');
-    expect(pathOf(() => generators.randomGeometric({ meters: 5, pathLoss: { exponent: 0.5 } }))).toBe('pathLoss.exponent');
+    expect(pathOf(() => generators.randomGeometric({ meters: 5, pathLoss: { exponent: 0.5 } }))).toBe(
+      'pathLoss.exponent',
+    );
   });
 });
 
 describe('import and export', () => {
   it('JSON round-trips a utility network exactly', () => {
     const net = generators.utility({ collectors: 1, endpointsPerCollector: 300, seed: 2 });
-    net.addDevice({ id: 'M-odd', kind: 'meter', flags: { disableBroadcasts: true }, firmware: { module: '4.2', dcw: '12' }, collector: 'C1' });
+    net.addDevice({
+      id: 'M-odd',
+      kind: 'meter',
+      flags: { disableBroadcasts: true },
+      firmware: { module: '4.2', dcw: '12' },
+      collector: 'C1',
+    });
     const json = JSON.parse(JSON.stringify(toJSON(net)));
     const back = fromJSON(json);
     expect(toJSON(back)).toEqual(toJSON(net));
@@ -190,7 +225,9 @@ describe('import and export', () => {
   });
   it('JSON import errors name the path', () => {
     expect(pathOf(() => fromJSON({ format: 'x' }))).toBe('network.format');
-    expect(pathOf(() => fromJSON({ format: 'meshcast-network', version: 1, devices: [{ id: 'a', kind: 'tv' }], links: [] }))).toBe('devices[0].kind');
+    expect(
+      pathOf(() => fromJSON({ format: 'meshcast-network', version: 1, devices: [{ id: 'a', kind: 'tv' }], links: [] })),
+    ).toBe('devices[0].kind');
   });
   it('CSV import reads devices and links, with errors naming file and line', () => {
     const devices = [
@@ -203,11 +240,22 @@ describe('import and export', () => {
     ].join('\n');
     const links = 'from,to,success,reverse_success\nC1,M1,0.9,\nM1,M2,0.8,0.6\n';
     const net = fromCSV(devices, links);
-    expect(net.device('M1')).toMatchObject({ model: 'focus-ax, integrated', flags: { zigbeeCapable: true }, firmware: { module: '5.18' } });
+    expect(net.device('M1')).toMatchObject({
+      model: 'focus-ax, integrated',
+      flags: { zigbeeCapable: true },
+      firmware: { module: '5.18' },
+    });
     expect(net.device('G1')!.parent).toBe('M1');
-    expect(net.link('M2', 'M1')).toEqual({ from: 'M2', to: 'M1', success: 0.6, reverseSuccess: expect.closeTo(0.8, 12) });
+    expect(net.link('M2', 'M1')).toEqual({
+      from: 'M2',
+      to: 'M1',
+      success: 0.6,
+      reverseSuccess: expect.closeTo(0.8, 12),
+    });
     expect(pathOf(() => fromCSV('id,kind\nC1,collector\nM1,fridge\n', 'from,to,success\n'))).toBe('devices.csv:3.kind');
-    expect(pathOf(() => fromCSV('id,kind\nC1,collector\nM1,meter\n', 'from,to,success\nC1,M1,1.5\n'))).toBe('links.csv:2.success');
+    expect(pathOf(() => fromCSV('id,kind\nC1,collector\nM1,meter\n', 'from,to,success\nC1,M1,1.5\n'))).toBe(
+      'links.csv:2.success',
+    );
     expect(pathOf(() => fromCSV('id,kind\nC1,collector\nM1,meter,extra\n', 'from,to,success\n'))).toBe('devices.csv:3');
     expect(pathOf(() => fromCSV('name\n', 'from,to,success\n'))).toBe('devices.csv.header');
   });
@@ -216,7 +264,20 @@ describe('import and export', () => {
 describe('direct mesh generators', () => {
   function sameMesh(a: CompiledMesh, b: CompiledMesh): void {
     expect(b.n).toBe(a.n);
-    for (const key of ['offsets', 'neighbours', 'linkSuccess', 'kind', 'relays', 'layer', 'parent', 'collector', 'flags', 'childOffsets', 'children', 'collectors'] as const) {
+    for (const key of [
+      'offsets',
+      'neighbours',
+      'linkSuccess',
+      'kind',
+      'relays',
+      'layer',
+      'parent',
+      'collector',
+      'flags',
+      'childOffsets',
+      'children',
+      'collectors',
+    ] as const) {
       expect(Array.from(b[key]), key).toEqual(Array.from(a[key]));
     }
     expect([...b.maxLayer]).toEqual([...a.maxLayer]);
@@ -225,11 +286,18 @@ describe('direct mesh generators', () => {
       expect(b.index(a.id(i))).toBe(i);
       expect(b.device(i)).toEqual(a.device(i));
     }
-    for (const bad of ['', 'C0', 'M0', 'Z1', 'M1x', 'M01', 'M_1', `M${a.n + 5}`]) expect(b.index(bad), bad).toBe(a.index(bad));
+    for (const bad of ['', 'C0', 'M0', 'Z1', 'M1x', 'M01', 'M_1', `M${a.n + 5}`])
+      expect(b.index(bad), bad).toBe(a.index(bad));
   }
   it('gridMesh equals compile(grid) for both collector placements', () => {
-    sameMesh(compile(generators.grid({ width: 7, height: 5, success: 0.8 })), generators.gridMesh({ width: 7, height: 5, success: 0.8 }));
-    sameMesh(compile(generators.grid({ width: 4, collector: 'corner' })), generators.gridMesh({ width: 4, collector: 'corner' }));
+    sameMesh(
+      compile(generators.grid({ width: 7, height: 5, success: 0.8 })),
+      generators.gridMesh({ width: 7, height: 5, success: 0.8 }),
+    );
+    sameMesh(
+      compile(generators.grid({ width: 4, collector: 'corner' })),
+      generators.gridMesh({ width: 4, collector: 'corner' }),
+    );
     expect(generators.gridMesh({ width: 4 }).index('M2_2')).toBe(-1); // the collector's cell
   });
   it('utilityMesh equals compile(utility)', () => {
@@ -248,16 +316,42 @@ describe('direct mesh generators', () => {
   });
   // Scenarios with a utility network run on utilityMesh: every option must give the same mesh.
   it.each([
-    { collectors: 1, endpointsPerCollector: 400, seed: 11, cellSideM: 4000, pathLoss: { exponent: 3.6, fadingSigmaDb: 8 } },
+    {
+      collectors: 1,
+      endpointsPerCollector: 400,
+      seed: 11,
+      cellSideM: 4000,
+      pathLoss: { exponent: 3.6, fadingSigmaDb: 8 },
+    },
     { collectors: 3, endpointsPerCollector: 150, seed: 9, cellSideM: 6000, neighbourTable: 4 },
-    { collectors: 2, endpointsPerCollector: 200, seed: 'text seed', gasShare: 0, waterShare: 0.9, zigbeeShare: 1, activeHanShare: 0.5 },
-    { collectors: 4, endpointsPerCollector: 100, seed: 3, routersPerCollector: 0, meshExtendersPerThousand: 20, ruralShare: 0.5, neighbourhoodSize: 20, houseSpacingM: 60 },
+    {
+      collectors: 2,
+      endpointsPerCollector: 200,
+      seed: 'text seed',
+      gasShare: 0,
+      waterShare: 0.9,
+      zigbeeShare: 1,
+      activeHanShare: 0.5,
+    },
+    {
+      collectors: 4,
+      endpointsPerCollector: 100,
+      seed: 3,
+      routersPerCollector: 0,
+      meshExtendersPerThousand: 20,
+      ruralShare: 0.5,
+      neighbourhoodSize: 20,
+      houseSpacingM: 60,
+    },
     { collectors: 1, endpointsPerCollector: 0, seed: 1 },
     {
       collectors: 2,
       endpointsPerCollector: 150,
       seed: 4,
-      models: [{ model: 'a', share: 1, moduleFirmware: '5.20' }, { model: 'b', share: 3 }],
+      models: [
+        { model: 'a', share: 1, moduleFirmware: '5.20' },
+        { model: 'b', share: 3 },
+      ],
       radio: { meter: { eirpDbm: 20, rxGainDb: 1 }, router: { eirpDbm: 36, rxGainDb: 6 } },
       minSuccess: 0.3,
       pathLoss: { frequencyMHz: 900, referenceDistanceM: 2, shadowingSigmaDb: 3 },

@@ -7,7 +7,10 @@ import * as meshcast from '../src/index.js';
 import type { BroadcastResult, BroadcastSpec, EndpointState, PassSummary, RunOptions, Tank } from '../src/index.js';
 
 const root = join(import.meta.dirname, '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string; exports: Record<string, unknown> };
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  version: string;
+  exports: Record<string, unknown>;
+};
 
 describe('the package', () => {
   it('records its own version in results', () => {
@@ -34,7 +37,9 @@ describe('the package', () => {
   });
 
   it('ships the meshcast command as a bin that runs', () => {
-    const out = execFileSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), '--version'], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [join(root, 'dist', 'cli', 'main.js'), '--version'], {
+      encoding: 'utf8',
+    });
     expect(out.trim()).toBe(pkg.version);
   });
 
@@ -43,7 +48,17 @@ describe('the package', () => {
     for (const internal of ['floodPacket', 'compileDevices', 'freshState', 'selectTargets', 'resolveSpec']) {
       expect(names).not.toContain(internal);
     }
-    expect(names).toEqual(expect.arrayContaining(['runBroadcast', 'compile', 'generators', 'Network', 'Simulator', 'createStream', 'ValidationError']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'runBroadcast',
+        'compile',
+        'generators',
+        'Network',
+        'Simulator',
+        'createStream',
+        'ValidationError',
+      ]),
+    );
   });
 
   it('has typed public signatures', () => {
@@ -73,9 +88,16 @@ describe('documentation examples run', () => {
     expect(lines.length).toBeGreaterThan(3);
     for (const line of lines) expect(example, line).toContain(line);
   });
-  it.each(examples)('%s', (file) => {
-    const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-    const out = execFileSync(process.execPath, [tsx, join(root, 'docs', 'examples', file)], { cwd: root, encoding: 'utf8' });
-    expect(out.length).toBeGreaterThan(0);
-  }, 60_000);
+  it.each(examples)(
+    '%s',
+    (file) => {
+      const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+      const out = execFileSync(process.execPath, [tsx, join(root, 'docs', 'examples', file)], {
+        cwd: root,
+        encoding: 'utf8',
+      });
+      expect(out.length).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 });

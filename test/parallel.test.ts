@@ -20,7 +20,9 @@ describe('runBroadcastParallel', () => {
   it('equals runBroadcast exactly, for 1, 2 and 3 workers', async () => {
     const sequential = digest(runBroadcast(net, spec, { seed: 4, radio }));
     for (const workers of [1, 2, 3]) {
-      expect(digest(await runBroadcastParallel(net, spec, { seed: 4, radio, workers })), `${workers} workers`).toBe(sequential);
+      expect(digest(await runBroadcastParallel(net, spec, { seed: 4, radio, workers })), `${workers} workers`).toBe(
+        sequential,
+      );
     }
   }, 60_000);
 
@@ -28,7 +30,9 @@ describe('runBroadcastParallel', () => {
     const small = { ...spec, packets: 11 };
     for (const seed of [1, 2, 3]) {
       const sequential = digest(runBroadcast(net, small, { seed, radio }));
-      expect(digest(await runBroadcastParallel(net, small, { seed, radio, workers: 4 })), `seed ${seed}`).toBe(sequential);
+      expect(digest(await runBroadcastParallel(net, small, { seed, radio, workers: 4 })), `seed ${seed}`).toBe(
+        sequential,
+      );
     }
   }, 60_000);
 
@@ -48,7 +52,9 @@ describe('runBroadcastParallel', () => {
     const p2 = await runBroadcastParallel(net, gas, { seed: 8, radio, previous: p1, workers: 2 });
     expect(digest(p2)).toBe(digest(s2));
     const slice = { ...spec, maxSegments: 13, firstSegment: 5 };
-    expect(digest(await runBroadcastParallel(net, slice, { seed: 2, workers: 2 }))).toBe(digest(runBroadcast(net, slice, { seed: 2 })));
+    expect(digest(await runBroadcastParallel(net, slice, { seed: 2, workers: 2 }))).toBe(
+      digest(runBroadcast(net, slice, { seed: 2 })),
+    );
   }, 60_000);
 
   it('runs a pass with contention on as runBroadcast does (packets that share the air are not split)', async () => {
@@ -64,7 +70,12 @@ describe('runBroadcastParallel', () => {
 
   it('reports progress: packets flooded so far, never more than the pass has, all of them at the end', async () => {
     const calls: [number, number][] = [];
-    const r = await runBroadcastParallel(net, spec, { seed: 4, radio, workers: 2, onProgress: (flooded, packets) => calls.push([flooded, packets]) });
+    const r = await runBroadcastParallel(net, spec, {
+      seed: 4,
+      radio,
+      workers: 2,
+      onProgress: (flooded, packets) => calls.push([flooded, packets]),
+    });
     expect(digest(r)).toBe(digest(runBroadcast(net, spec, { seed: 4, radio })));
     expect(calls.at(-1)).toEqual([spec.packets, spec.packets]);
     for (let i = 0; i < calls.length; i++) {
@@ -73,7 +84,11 @@ describe('runBroadcastParallel', () => {
       if (i > 0) expect(calls[i]![0]).toBeGreaterThanOrEqual(calls[i - 1]![0]);
     }
     const contended: [number, number][] = [];
-    await runBroadcastParallel(net, spec, { seed: 4, radio: { ...radio, contention: 'csma' }, onProgress: (f, n) => contended.push([f, n]) });
+    await runBroadcastParallel(net, spec, {
+      seed: 4,
+      radio: { ...radio, contention: 'csma' },
+      onProgress: (f, n) => contended.push([f, n]),
+    });
     expect(contended).toEqual([[spec.packets, spec.packets]]);
   }, 60_000);
 
@@ -86,21 +101,39 @@ describe('runBroadcastParallel', () => {
     const controller = new AbortController();
     const started = performance.now();
     setTimeout(() => controller.abort(), 300);
-    await expect(runBroadcastParallel(mesh, long, { seed: 1, previous: first, workers: 2, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      runBroadcastParallel(mesh, long, { seed: 1, previous: first, workers: 2, signal: controller.signal }),
+    ).rejects.toMatchObject({ name: 'AbortError' });
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(JSON.stringify(first.summary())).toBe(before);
-    await expect(runBroadcastParallel(mesh, long, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(runBroadcastParallel(mesh, long, { signal: AbortSignal.abort() })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
     const boom = new Error('progress bar broke');
-    await expect(runBroadcastParallel(mesh, long, { seed: 1, workers: 2, onProgress: () => { throw boom; } })).rejects.toBe(boom);
+    await expect(
+      runBroadcastParallel(mesh, long, {
+        seed: 1,
+        workers: 2,
+        onProgress: () => {
+          throw boom;
+        },
+      }),
+    ).rejects.toBe(boom);
     // Still usable afterwards.
     const small = { ...spec, packets: 9 };
-    expect(digest(await runBroadcastParallel(net, small, { seed: 2, workers: 2 }))).toBe(digest(runBroadcast(net, small, { seed: 2 })));
+    expect(digest(await runBroadcastParallel(net, small, { seed: 2, workers: 2 }))).toBe(
+      digest(runBroadcast(net, small, { seed: 2 })),
+    );
   }, 60_000);
 
   it('checks its options', async () => {
     await expect(runBroadcastParallel(net, spec, { workers: 0 })).rejects.toThrow(ValidationError);
     await expect(runBroadcastParallel(net, { ...spec, maxHops: 99 })).rejects.toMatchObject({ path: 'spec.maxHops' });
-    await expect(runBroadcastParallel(net, spec, { onProgress: 'bar' as never })).rejects.toMatchObject({ path: 'options.onProgress' });
-    await expect(runBroadcastParallel(net, spec, { signal: {} as never })).rejects.toMatchObject({ path: 'options.signal' });
+    await expect(runBroadcastParallel(net, spec, { onProgress: 'bar' as never })).rejects.toMatchObject({
+      path: 'options.onProgress',
+    });
+    await expect(runBroadcastParallel(net, spec, { signal: {} as never })).rejects.toMatchObject({
+      path: 'options.signal',
+    });
   });
 });

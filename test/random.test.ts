@@ -1,5 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { counterKey, counterUniform, createStream, delayMaxS, delayMeanS, delayMinS, delaySampler, deriveSeed, linkDelays, validateDelay, ValidationError, type DelaySpec } from '../src/index.js';
+import {
+  counterKey,
+  counterUniform,
+  createStream,
+  delayMaxS,
+  delayMeanS,
+  delayMinS,
+  delaySampler,
+  deriveSeed,
+  linkDelays,
+  validateDelay,
+  ValidationError,
+  type DelaySpec,
+} from '../src/index.js';
 import { SEEDS, Z } from './stats.js';
 
 describe('random streams', () => {
@@ -131,30 +144,33 @@ describe('delay distributions', () => {
       }
     }
   });
-  it.each(specs)('%o has the stated mean and variance per link (linkDelays), and a delay depends on its link alone', (spec, variance) => {
-    for (const seed of SEEDS) {
-      const delays = linkDelays(spec, counterKey(seed, 'delay-test'));
-      const n = 50_000;
-      let sum = 0;
-      let sq = 0;
-      for (let e = 0; e < n; e++) {
-        const x = delays.at(e);
-        expect(x).toBeGreaterThanOrEqual(delayMinS(spec));
-        expect(x).toBeLessThanOrEqual(delayMaxS(spec));
-        sum += x;
-        sq += x * x;
+  it.each(specs)(
+    '%o has the stated mean and variance per link (linkDelays), and a delay depends on its link alone',
+    (spec, variance) => {
+      for (const seed of SEEDS) {
+        const delays = linkDelays(spec, counterKey(seed, 'delay-test'));
+        const n = 50_000;
+        let sum = 0;
+        let sq = 0;
+        for (let e = 0; e < n; e++) {
+          const x = delays.at(e);
+          expect(x).toBeGreaterThanOrEqual(delayMinS(spec));
+          expect(x).toBeLessThanOrEqual(delayMaxS(spec));
+          sum += x;
+          sq += x * x;
+        }
+        const mean = sum / n;
+        expect(Math.abs(mean - delayMeanS(spec))).toBeLessThanOrEqual(Z * Math.sqrt(variance / n) + 1e-12);
+        if (variance > 0) {
+          const v = sq / n - mean * mean;
+          expect(Math.abs(v / variance - 1)).toBeLessThan(0.1);
+        }
+        // Asked again, in another order, the same links give the same delays.
+        const again = linkDelays(spec, counterKey(seed, 'delay-test'));
+        for (let e = 999; e >= 0; e--) expect(again.at(e)).toBe(delays.at(e));
       }
-      const mean = sum / n;
-      expect(Math.abs(mean - delayMeanS(spec))).toBeLessThanOrEqual(Z * Math.sqrt(variance / n) + 1e-12);
-      if (variance > 0) {
-        const v = sq / n - mean * mean;
-        expect(Math.abs(v / variance - 1)).toBeLessThan(0.1);
-      }
-      // Asked again, in another order, the same links give the same delays.
-      const again = linkDelays(spec, counterKey(seed, 'delay-test'));
-      for (let e = 999; e >= 0; e--) expect(again.at(e)).toBe(delays.at(e));
-    }
-  });
+    },
+  );
   it('gamma delays with shape below 1 keep their law (the boosted branch)', () => {
     const spec: DelaySpec = { kind: 'gamma', shape: 0.5, meanS: 2 };
     for (const seed of SEEDS) {

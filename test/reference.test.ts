@@ -14,9 +14,15 @@ const delays: DelaySpec[] = [
 
 describe('fast path equals the naive event-per-copy simulation', () => {
   const cases = [
-    { name: 'random geometric, 2 collectors', net: () => generators.randomGeometric({ meters: 300, collectors: 2, sideM: 1500, seed: 11 }) },
+    {
+      name: 'random geometric, 2 collectors',
+      net: () => generators.randomGeometric({ meters: 300, collectors: 2, sideM: 1500, seed: 11 }),
+    },
     { name: 'lossy grid with ties', net: () => generators.grid({ width: 12, height: 9, success: 0.7 }) },
-    { name: 'small utility', net: () => generators.utility({ collectors: 2, endpointsPerCollector: 150, seed: 5, gasShare: 0, waterShare: 0 }) },
+    {
+      name: 'small utility',
+      net: () => generators.utility({ collectors: 2, endpointsPerCollector: 150, seed: 5, gasShare: 0, waterShare: 0 }),
+    },
   ];
   for (const c of cases) {
     for (const [i, delay] of delays.entries()) {
@@ -77,11 +83,26 @@ describe('fast path equals the naive simulation on random configurations', () =>
       const kind = pick(['geometric', 'grid', 'utility', 'line'] as const);
       const net =
         kind === 'geometric'
-          ? generators.randomGeometric({ meters: 50 + Math.floor(r() * 200), collectors: 1 + Math.floor(r() * 3), sideM: 500 + r() * 1500, seed })
+          ? generators.randomGeometric({
+              meters: 50 + Math.floor(r() * 200),
+              collectors: 1 + Math.floor(r() * 3),
+              sideM: 500 + r() * 1500,
+              seed,
+            })
           : kind === 'grid'
-            ? generators.grid({ width: 3 + Math.floor(r() * 12), height: 2 + Math.floor(r() * 8), success: pick([1, 0.9, 0.7, 0.4]) })
+            ? generators.grid({
+                width: 3 + Math.floor(r() * 12),
+                height: 2 + Math.floor(r() * 8),
+                success: pick([1, 0.9, 0.7, 0.4]),
+              })
             : kind === 'utility'
-              ? generators.utility({ collectors: 1 + Math.floor(r() * 2), endpointsPerCollector: 30 + Math.floor(r() * 100), seed, gasShare: 0, waterShare: 0 })
+              ? generators.utility({
+                  collectors: 1 + Math.floor(r() * 2),
+                  endpointsPerCollector: 30 + Math.floor(r() * 100),
+                  seed,
+                  gasShare: 0,
+                  waterShare: 0,
+                })
               : generators.line({ meters: 2 + Math.floor(r() * 25), success: pick([1, 0.9, 0.6]) });
       const mesh = compile(net);
       const delay = pick<DelaySpec>([
@@ -102,7 +123,11 @@ describe('fast path equals the naive simulation on random configurations', () =>
       const queue = pick(['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'] as const);
       const radio = { delay, ...(bitRateBps > 0 ? { airtime: { frameBytes: 120, bitRateBps } } : {}) };
       const what = JSON.stringify({ seed, kind, delay, origins, packets, spacingS, maxHops, ttlS, bitRateBps, queue });
-      const fast = runBroadcast(mesh, { origins, packets, spacingS, maxHops, ttlS, limits: 'research' }, { seed, radio, queue });
+      const fast = runBroadcast(
+        mesh,
+        { origins, packets, spacingS, maxHops, ttlS, limits: 'research' },
+        { seed, radio, queue },
+      );
       const ref = referencePass(mesh, {
         origins: origins.map((o) => mesh.index(o)),
         targets: Array.from(fast.targetIds(), (id) => mesh.index(id)),
@@ -121,7 +146,10 @@ describe('fast path equals the naive simulation on random configurations', () =>
         for (let k = 0; k < packets; k++) expect(tank.has(k), `${what}: ${id} packet ${k}`).toBe(want[k]);
         expect(fast.endpoint(id).completedS ?? NaN, `${what}: ${id} completion`).toBe(ref.completedS.get(v));
       }
-      for (let v = 0; v < mesh.n; v++) expect(fast.endpoint(mesh.id(v)).lastHeardS ?? NaN, `${what}: ${mesh.id(v)} last heard`).toBe(ref.lastHeardS[v]);
+      for (let v = 0; v < mesh.n; v++)
+        expect(fast.endpoint(mesh.id(v)).lastHeardS ?? NaN, `${what}: ${mesh.id(v)} last heard`).toBe(
+          ref.lastHeardS[v],
+        );
       expect(fast.stats, what).toMatchObject({
         transmissions: ref.transmissions,
         receptions: ref.receptions,

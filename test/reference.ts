@@ -57,7 +57,9 @@ export function referencePass(
   }
   const lastHeardS = new Float64Array(mesh.n).fill(NaN);
   const forwards = (v: number): boolean =>
-    mesh.device(v).kind === 'collector' ? opts.origins.includes(v) : mesh.device(v).kind !== 'gasModule' && mesh.device(v).kind !== 'waterModule';
+    mesh.device(v).kind === 'collector'
+      ? opts.origins.includes(v)
+      : mesh.device(v).kind !== 'gasModule' && mesh.device(v).kind !== 'waterModule';
   let transmissions = 0;
   let receptions = 0;
   let lost = 0;
@@ -69,7 +71,9 @@ export function referencePass(
     const expiry = sendS + opts.ttlS;
     const link = counterKey(opts.seed, 'rep', 0, 'pass', 0, 'packet', k);
     const delay = linkDelays(opts.delay, counterKey(opts.seed, 'rep', 0, 'pass', 0, 'delay', k));
-    const queue = new FastPriorityQueue<Copy>((a, b) => a.t < b.t || (a.t === b.t && (a.hop < b.hop || (a.hop === b.hop && a.seq < b.seq))));
+    const queue = new FastPriorityQueue<Copy>(
+      (a, b) => a.t < b.t || (a.t === b.t && (a.hop < b.hop || (a.hop === b.hop && a.seq < b.seq))),
+    );
     let seq = 0;
     const has = new Set<number>();
     for (const o of opts.origins) queue.add({ t: sendS, seq: seq++, node: o, hop: 1 });

@@ -3,7 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, EXIT } from '../src/cli/main.js';
-import { compile, createStream, formatCampaign, generators, loadScenario, MeshcastError, Network, runBroadcast, runScenario, runScenarioParallel, toJSON, ValidationError } from '../src/index.js';
+import {
+  compile,
+  createStream,
+  formatCampaign,
+  generators,
+  loadScenario,
+  MeshcastError,
+  Network,
+  runBroadcast,
+  runScenario,
+  runScenarioParallel,
+  toJSON,
+  ValidationError,
+} from '../src/index.js';
 
 const small = {
   name: 'small',
@@ -16,7 +29,11 @@ const small = {
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main(args, (s) => (out += s), (s) => (err += s));
+  const code = await main(
+    args,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
   return { code, out, err };
 }
 
@@ -45,7 +62,9 @@ describe('scenarios', () => {
     const r = runScenario(loadScenario({ ...small, passes: 5, stopAtCoverage: 0.5 }));
     expect(r.passes[r.passes.length - 1]!.coverage).toBeGreaterThanOrEqual(0.5);
     r.passes.forEach((p, i) => expect(p.meta.pass).toBe(i));
-    const lossy = runScenario(loadScenario({ ...small, network: { generator: 'grid', options: { width: 10, success: 0.7 } }, passes: 3 }));
+    const lossy = runScenario(
+      loadScenario({ ...small, network: { generator: 'grid', options: { width: 10, success: 0.7 } }, passes: 3 }),
+    );
     expect(lossy.passes.length).toBe(3);
     expect(lossy.passes[2]!.coverage).toBeGreaterThanOrEqual(lossy.passes[0]!.coverage);
     expect(lossy.passes[1]!.firstPacketS).toBe(lossy.passes[0]!.endS);
@@ -61,7 +80,10 @@ describe('scenarios', () => {
       expect(Array.from(loaded.mesh.neighbours)).toEqual(Array.from(viaNetwork.neighbours));
       expect(Array.from(loaded.mesh.linkSuccess)).toEqual(Array.from(viaNetwork.linkSuccess));
       const direct = runScenario(loaded, 5);
-      const built = runScenario(loadScenario({ ...small, network: { file: 'net.json' } }, () => JSON.stringify(toJSON(make(network.options)))), 5);
+      const built = runScenario(
+        loadScenario({ ...small, network: { file: 'net.json' } }, () => JSON.stringify(toJSON(make(network.options)))),
+        5,
+      );
       expect(direct.passes.map((r) => r.summary())).toEqual(built.passes.map((r) => r.summary()));
       // The Network, built on first access, is the same network, once.
       const net = loaded.network;
@@ -77,13 +99,19 @@ describe('scenarios', () => {
     expect(() => runScenario(null as never)).toThrow(expect.objectContaining({ path: 'loaded' }));
     expect(() => runScenario(small as never)).toThrow(expect.objectContaining({ path: 'loaded' }));
     await expect(runScenarioParallel(loaded, { worker: 2 } as never)).rejects.toMatchObject({ path: 'options.worker' });
-    await expect(runScenarioParallel(loaded, { onProgress: 5 } as never)).rejects.toMatchObject({ path: 'options.onProgress' });
-    expect(() => formatCampaign([runScenario(loaded).passes[0]!, 5 as never])).toThrow(expect.objectContaining({ path: 'passes[1]' }));
+    await expect(runScenarioParallel(loaded, { onProgress: 5 } as never)).rejects.toMatchObject({
+      path: 'options.onProgress',
+    });
+    expect(() => formatCampaign([runScenario(loaded).passes[0]!, 5 as never])).toThrow(
+      expect.objectContaining({ path: 'passes[1]' }),
+    );
   });
 
   it('reads networks from JSON and CSV files', () => {
     const file = tempFile('net.json', toJSON(generators.line({ meters: 3 })));
-    const loaded = loadScenario({ ...small, network: { file: 'net.json' } }, (p) => readFileSync(join(file, '..', p), 'utf8'));
+    const loaded = loadScenario({ ...small, network: { file: 'net.json' } }, (p) =>
+      readFileSync(join(file, '..', p), 'utf8'),
+    );
     expect(loaded.mesh.n).toBe(4);
     const csv = loadScenario({ ...small, network: { csv: { devices: 'd', links: 'l' } } }, (p) =>
       p === 'd' ? 'id,kind\nC1,collector\nM1,meter\n' : 'from,to,success\nC1,M1,1\n',
@@ -124,66 +152,116 @@ describe('scenarios', () => {
 type Loose = Record<string | number, unknown>;
 
 describe('mutated scenarios, built and run', () => {
-  const bundled = readdirSync(join(import.meta.dirname, '..', 'scenarios')).map((f) => JSON.parse(readFileSync(join(import.meta.dirname, '..', 'scenarios', f), 'utf8')) as Record<string, unknown>);
-  const values: unknown[] = [-1, 0, 1, 2, 1.5, 1e9, -1e9, 1e308, 2 ** 31, 'x', '', null, true, [], {}, [1, 2], { a: 1 }, 'all', 'C1', 'M1', 0.5, 40, 60, 'utility', 'exponential'];
+  const bundled = readdirSync(join(import.meta.dirname, '..', 'scenarios')).map(
+    (f) => JSON.parse(readFileSync(join(import.meta.dirname, '..', 'scenarios', f), 'utf8')) as Record<string, unknown>,
+  );
+  const values: unknown[] = [
+    -1,
+    0,
+    1,
+    2,
+    1.5,
+    1e9,
+    -1e9,
+    1e308,
+    2 ** 31,
+    'x',
+    '',
+    null,
+    true,
+    [],
+    {},
+    [1, 2],
+    { a: 1 },
+    'all',
+    'C1',
+    'M1',
+    0.5,
+    40,
+    60,
+    'utility',
+    'exponential',
+  ];
   const paths = (x: unknown, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] => {
     if (at.length > 0) out.push(at);
     if (Array.isArray(x)) x.forEach((v, i) => paths(v, [...at, i], out));
     else if (x !== null && typeof x === 'object') for (const [k, v] of Object.entries(x)) paths(v, [...at, k], out);
     return out;
   };
-  it.each([1, 2])('fail with a MeshcastError naming the field, or run (seed %i)', (seed) => {
-    const r = createStream(seed, 'mutated-scenarios');
-    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
-    let refused = 0;
-    let ran = 0;
-    for (let c = 0; c < 150; c++) {
-      const data = structuredClone(pick(bundled)) as Loose;
-      // Small enough to run in a test.
-      const broadcast = data['broadcast'] as Loose;
-      broadcast['packets'] = Math.min((broadcast['packets'] as number | undefined) ?? 8, 8);
-      data['passes'] = Math.min((data['passes'] as number | undefined) ?? 1, 2);
-      const o = (data['network'] as Loose)['options'] as Loose | undefined;
-      if (o !== undefined) Object.assign(o, { collectors: Math.min((o['collectors'] as number | undefined) ?? 1, 2), endpointsPerCollector: Math.min((o['endpointsPerCollector'] as number | undefined) ?? 100, 150) });
-      for (let m = 1 + Math.floor(r() * 3); m > 0; m--) {
-        const at = pick(paths(data));
-        const parent = at.slice(0, -1).reduce<unknown>((x, k) => (x !== null && typeof x === 'object' ? (x as Loose)[k] : undefined), data) as Loose | null | undefined;
-        if (parent === null || typeof parent !== 'object') continue;
-        const key = at[at.length - 1]!;
-        const a = r();
-        if (a < 0.15 && !Array.isArray(parent)) delete parent[key];
-        else if (a < 0.25 && !Array.isArray(parent)) parent[`extra${Math.floor(r() * 3)}`] = pick(values);
-        else if (a < 0.45 && typeof parent[key] === 'number') parent[key] = pick([parent[key] * 2, parent[key] / 2, parent[key] + 1, -parent[key], 0]);
-        else parent[key] = structuredClone(pick(values));
-      }
-      try {
-        const loaded = loadScenario(data);
-        if (loaded.mesh.n <= 1000 && (data['radio'] as Loose | undefined)?.['contention'] === undefined && loaded.concurrent.length === 0) {
-          runScenario(loaded, 1);
-          ran++;
+  it.each([1, 2])(
+    'fail with a MeshcastError naming the field, or run (seed %i)',
+    (seed) => {
+      const r = createStream(seed, 'mutated-scenarios');
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+      let refused = 0;
+      let ran = 0;
+      for (let c = 0; c < 150; c++) {
+        const data = structuredClone(pick(bundled)) as Loose;
+        // Small enough to run in a test.
+        const broadcast = data['broadcast'] as Loose;
+        broadcast['packets'] = Math.min((broadcast['packets'] as number | undefined) ?? 8, 8);
+        data['passes'] = Math.min((data['passes'] as number | undefined) ?? 1, 2);
+        const o = (data['network'] as Loose)['options'] as Loose | undefined;
+        if (o !== undefined)
+          Object.assign(o, {
+            collectors: Math.min((o['collectors'] as number | undefined) ?? 1, 2),
+            endpointsPerCollector: Math.min((o['endpointsPerCollector'] as number | undefined) ?? 100, 150),
+          });
+        for (let m = 1 + Math.floor(r() * 3); m > 0; m--) {
+          const at = pick(paths(data));
+          const parent = at
+            .slice(0, -1)
+            .reduce<unknown>((x, k) => (x !== null && typeof x === 'object' ? (x as Loose)[k] : undefined), data) as
+            Loose | null | undefined;
+          if (parent === null || typeof parent !== 'object') continue;
+          const key = at[at.length - 1]!;
+          const a = r();
+          if (a < 0.15 && !Array.isArray(parent)) delete parent[key];
+          else if (a < 0.25 && !Array.isArray(parent)) parent[`extra${Math.floor(r() * 3)}`] = pick(values);
+          else if (a < 0.45 && typeof parent[key] === 'number')
+            parent[key] = pick([parent[key] * 2, parent[key] / 2, parent[key] + 1, -parent[key], 0]);
+          else parent[key] = structuredClone(pick(values));
         }
-      } catch (e) {
-        if (!(e instanceof MeshcastError)) throw new Error(`${(e as Error).name} on ${JSON.stringify(data)}: ${(e as Error).message}`, { cause: e });
-        if (e instanceof ValidationError) expect(e.path.length).toBeGreaterThan(0);
-        refused++;
+        try {
+          const loaded = loadScenario(data);
+          if (
+            loaded.mesh.n <= 1000 &&
+            (data['radio'] as Loose | undefined)?.['contention'] === undefined &&
+            loaded.concurrent.length === 0
+          ) {
+            runScenario(loaded, 1);
+            ran++;
+          }
+        } catch (e) {
+          if (!(e instanceof MeshcastError))
+            throw new Error(`${(e as Error).name} on ${JSON.stringify(data)}: ${(e as Error).message}`, { cause: e });
+          if (e instanceof ValidationError) expect(e.path.length).toBeGreaterThan(0);
+          refused++;
+        }
       }
-    }
-    expect(refused).toBeGreaterThan(30);
-    expect(ran).toBeGreaterThan(5);
-  }, 60_000);
+      expect(refused).toBeGreaterThan(30);
+      expect(ran).toBeGreaterThan(5);
+    },
+    60_000,
+  );
 });
 
 describe('the run report', () => {
   it('lists each origin’s Max. Layer, or for many origins their range, median and deepest', () => {
     const mesh = generators.utilityMesh({ collectors: 12, endpointsPerCollector: 40, seed: 4 });
     const ids = Array.from(mesh.collectors, (c) => mesh.id(c));
-    const line = (origins: string[]): string => formatCampaign([runBroadcast(mesh, { origins, packets: 1, maxHops: 12, ttlS: 60 }, { seed: 1 })]).split('\n')[2]!;
-    expect(line(ids.slice(0, 2))).toMatch(new RegExp(`Max\\. Layer ${ids[0]}:${mesh.maxLayer.get(ids[0]!)} ${ids[1]}:${mesh.maxLayer.get(ids[1]!)}$`));
+    const line = (origins: string[]): string =>
+      formatCampaign([runBroadcast(mesh, { origins, packets: 1, maxHops: 12, ttlS: 60 }, { seed: 1 })]).split('\n')[2]!;
+    expect(line(ids.slice(0, 2))).toMatch(
+      new RegExp(`Max\\. Layer ${ids[0]}:${mesh.maxLayer.get(ids[0]!)} ${ids[1]}:${mesh.maxLayer.get(ids[1]!)}$`),
+    );
     const layers = ids.map((o) => mesh.maxLayer.get(o)!);
     const sorted = [...layers].sort((a, b) => a - b);
     const max = sorted[11]!;
     const deepest = ids[layers.indexOf(max)]!;
-    expect(line(ids)).toContain(`Max. Layer ${sorted[0]}–${max} over 12 collectors (median ${sorted[5]}; deepest ${deepest}:${max})`);
+    expect(line(ids)).toContain(
+      `Max. Layer ${sorted[0]}–${max} over 12 collectors (median ${sorted[5]}; deepest ${deepest}:${max})`,
+    );
   });
 });
 
@@ -196,7 +274,11 @@ describe('the meshcast command', () => {
     expect(r.out).toMatch(/Result: [\d,]+ of 200 targets complete/);
   });
   it('--json prints the pass summaries; --seed changes the run; --passes caps the passes', async () => {
-    const file = tempFile('s.json', { ...small, network: { generator: 'grid', options: { width: 8, success: 0.6 } }, passes: 1 });
+    const file = tempFile('s.json', {
+      ...small,
+      network: { generator: 'grid', options: { width: 8, success: 0.6 } },
+      passes: 1,
+    });
     const a = JSON.parse((await run(['run', file, '--json'])).out);
     expect(a.passes).toHaveLength(1);
     expect(a.passes[0].meta.seed).toBe(3);
@@ -206,7 +288,11 @@ describe('the meshcast command', () => {
     expect(JSON.stringify(b.passes[0].stats)).not.toBe(JSON.stringify(a.passes[0].stats));
   });
   it('run --workers floods each pass on worker threads, with the same result', async () => {
-    const file = tempFile('s.json', { ...small, network: { generator: 'grid', options: { width: 10, success: 0.6 } }, passes: 3 });
+    const file = tempFile('s.json', {
+      ...small,
+      network: { generator: 'grid', options: { width: 10, success: 0.6 } },
+      passes: 3,
+    });
     const alone = JSON.parse((await run(['run', file, '--json', '--seed', '5'])).out);
     expect(alone.passes.length).toBeGreaterThan(1);
     for (const workers of ['2', 'auto']) {
@@ -214,7 +300,8 @@ describe('the meshcast command', () => {
       expect(r.code).toBe(EXIT.ok);
       expect(JSON.parse(r.out)).toEqual(alone);
       // Progress on standard error: every pass reaches all of its packets.
-      for (let pass = 1; pass <= alone.passes.length; pass++) expect(r.err).toContain(`pass ${pass}: 12 of 12 packets flooded (100 %)`);
+      for (let pass = 1; pass <= alone.passes.length; pass++)
+        expect(r.err).toContain(`pass ${pass}: 12 of 12 packets flooded (100 %)`);
     }
     expect((await run(['run', file, '--workers', '0'])).code).toBe(EXIT.usage);
     expect((await run(['run', file, '--workers', 'many'])).code).toBe(EXIT.usage);
@@ -245,14 +332,22 @@ describe('concurrent broadcasts in scenarios', () => {
     broadcast: { origins: 'all', packets: 4, ttlS: 60 },
   };
   it('run with the first pass and share its air', () => {
-    const r = runScenario(loadScenario({ ...base, concurrent: [{ origins: ['C1'], packets: 2, ttlS: 60 }], passes: 2 }));
+    const r = runScenario(
+      loadScenario({ ...base, concurrent: [{ origins: ['C1'], packets: 2, ttlS: 60 }], passes: 2 }),
+    );
     expect(r.concurrent).toHaveLength(1);
     expect(r.concurrent[0]!.air).toBe(r.passes[0]!.air);
     expect(runScenario(loadScenario(base)).concurrent).toHaveLength(0);
   });
   it('are checked like the broadcast, with their own path', () => {
-    expect(() => loadScenario({ ...base, concurrent: [{ origins: ['C1'], packets: 2, maxHops: 99 }] })).toThrow(expect.objectContaining({ path: 'concurrent[0].maxHops' }));
-    expect(() => loadScenario({ ...base, concurrent: [{ origins: ['C9'], packets: 2 }] })).toThrow(expect.objectContaining({ path: 'concurrent[0].origins[0]' }));
-    expect(() => loadScenario({ ...base, concurrent: 'both' })).toThrow(expect.objectContaining({ path: 'concurrent' }));
+    expect(() => loadScenario({ ...base, concurrent: [{ origins: ['C1'], packets: 2, maxHops: 99 }] })).toThrow(
+      expect.objectContaining({ path: 'concurrent[0].maxHops' }),
+    );
+    expect(() => loadScenario({ ...base, concurrent: [{ origins: ['C9'], packets: 2 }] })).toThrow(
+      expect.objectContaining({ path: 'concurrent[0].origins[0]' }),
+    );
+    expect(() => loadScenario({ ...base, concurrent: 'both' })).toThrow(
+      expect.objectContaining({ path: 'concurrent' }),
+    );
   });
 });

@@ -50,7 +50,9 @@ describe('sweep', () => {
 
   it('3 shards merged equal the single-machine result, in any order', async () => {
     const whole = await sweep(small, grid, { replications: 2, workers: 0 });
-    const shards = await Promise.all([0, 1, 2].map((index) => sweep(small, grid, { replications: 2, workers: 0, shard: { index, count: 3 } })));
+    const shards = await Promise.all(
+      [0, 1, 2].map((index) => sweep(small, grid, { replications: 2, workers: 0, shard: { index, count: 3 } })),
+    );
     expect(shards.map((s) => s.records.length).reduce((a, b) => a + b, 0)).toBe(12);
     expect(strip(mergeRecords(shards[2]!.records, shards[0]!.records, shards[1]!.records))).toBe(strip(whole.records));
   });
@@ -58,7 +60,8 @@ describe('sweep', () => {
   it('a cell’s results depend on its parameters, not on the rest of the grid', async () => {
     const narrow = await sweep(small, { maxHops: [6] }, { replications: 2, workers: 0 });
     const wide = await sweep(small, { maxHops: [2, 4, 6, 8] }, { replications: 2, workers: 0 });
-    const pick = (rs: readonly SweepRecord[]): string => JSON.stringify(rs.filter((r) => r.params['maxHops'] === 6).map(({ cell: _c, sweepId: _s, ...rest }) => rest));
+    const pick = (rs: readonly SweepRecord[]): string =>
+      JSON.stringify(rs.filter((r) => r.params['maxHops'] === 6).map(({ cell: _c, sweepId: _s, ...rest }) => rest));
     expect(pick(wide.records)).toBe(pick(narrow.records));
     const reseeded = await sweep(small, { maxHops: [6] }, { replications: 2, workers: 0, seed: 99 });
     expect(pick(reseeded.records)).not.toBe(pick(narrow.records));
@@ -66,7 +69,12 @@ describe('sweep', () => {
 
   it('skips finished tasks and reports progress', async () => {
     const seen: number[] = [];
-    const out = await sweep(small, grid, { replications: 1, workers: 0, skip: new Set(['0/0', '5/0']), onProgress: (d) => seen.push(d) });
+    const out = await sweep(small, grid, {
+      replications: 1,
+      workers: 0,
+      skip: new Set(['0/0', '5/0']),
+      onProgress: (d) => seen.push(d),
+    });
     expect(out.records.map((r) => r.cell)).toEqual([1, 2, 3, 4]);
     expect(seen).toEqual([1, 2, 3, 4]);
   });
@@ -86,11 +94,20 @@ describe('sweep', () => {
 
   it('checks every cell before running and names the bad one', async () => {
     await expect(sweep(small, { maxHops: [6, 99] }, { workers: 0 })).rejects.toThrow(ValidationError);
-    await expect(sweep(small, { maxHops: [6, 99] }, { workers: 0 })).rejects.toMatchObject({ path: 'cell {"maxHops":99}: broadcast.maxHops' });
-    await expect(sweep(small, { 'colour.hue': [1] }, { workers: 0 })).rejects.toMatchObject({ path: 'grid.colour.hue' });
+    await expect(sweep(small, { maxHops: [6, 99] }, { workers: 0 })).rejects.toMatchObject({
+      path: 'cell {"maxHops":99}: broadcast.maxHops',
+    });
+    await expect(sweep(small, { 'colour.hue': [1] }, { workers: 0 })).rejects.toMatchObject({
+      path: 'grid.colour.hue',
+    });
     await expect(sweep(small, { maxHops: [] }, { workers: 0 })).rejects.toMatchObject({ path: 'grid.maxHops' });
-    await expect(sweep(small, grid, { workers: 0, shard: { index: 3, count: 3 } })).rejects.toMatchObject({ path: 'shard.index' });
-    await expect(sweep(small, { maxHops: [6, 3, 6] }, { workers: 0 })).rejects.toMatchObject({ path: 'grid.maxHops', allowed: expect.stringMatching(/distinct values \(6 is there twice\)/) });
+    await expect(sweep(small, grid, { workers: 0, shard: { index: 3, count: 3 } })).rejects.toMatchObject({
+      path: 'shard.index',
+    });
+    await expect(sweep(small, { maxHops: [6, 3, 6] }, { workers: 0 })).rejects.toMatchObject({
+      path: 'grid.maxHops',
+      allowed: expect.stringMatching(/distinct values \(6 is there twice\)/),
+    });
   });
   it('checks the grid and options before anything runs, naming the field', async () => {
     const cases: [unknown, unknown, string][] = [
@@ -108,22 +125,31 @@ describe('sweep', () => {
     ];
     for (const [g, options, path] of cases) {
       let done = 0;
-      await expect(sweep(small, g as never, { workers: 0, onResult: () => done++, ...(options as object) } as never), path).rejects.toMatchObject({ path });
+      await expect(
+        sweep(small, g as never, { workers: 0, onResult: () => done++, ...(options as object) } as never),
+        path,
+      ).rejects.toMatchObject({ path });
       expect(done).toBe(0);
     }
   });
 });
 
 describe('bundled sweep scenarios', () => {
-  const withSweeps = readdirSync(join(root, 'scenarios')).filter((f) => f.endsWith('.json') && 'sweep' in JSON.parse(readFileSync(join(root, 'scenarios', f), 'utf8')));
+  const withSweeps = readdirSync(join(root, 'scenarios')).filter(
+    (f) => f.endsWith('.json') && 'sweep' in JSON.parse(readFileSync(join(root, 'scenarios', f), 'utf8')),
+  );
   it('there are sweep scenarios', () => expect(withSweeps.length).toBeGreaterThanOrEqual(3));
-  it.each(withSweeps)('%s sweeps (one replication per cell)', async (file) => {
-    const scenario = checkScenario(JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')));
-    expect(scenario.sweep?.grid).toBeDefined();
-    const outcome = await sweep(scenario, scenario.sweep!.grid, { replications: 1, workers: 2 });
-    expect(outcome.records.length).toBe(outcome.cells.length);
-    for (const s of outcome.summaries) expect(s.coverage.mean).toBeGreaterThan(0);
-  }, 120_000);
+  it.each(withSweeps)(
+    '%s sweeps (one replication per cell)',
+    async (file) => {
+      const scenario = checkScenario(JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')));
+      expect(scenario.sweep?.grid).toBeDefined();
+      const outcome = await sweep(scenario, scenario.sweep!.grid, { replications: 1, workers: 2 });
+      expect(outcome.records.length).toBe(outcome.cells.length);
+      for (const s of outcome.summaries) expect(s.coverage.mean).toBeGreaterThan(0);
+    },
+    120_000,
+  );
 });
 
 describe('summaries', () => {
@@ -145,7 +171,11 @@ describe('summaries', () => {
   it('95 % intervals cover the true mean about 95 % of the time', async () => {
     // Coverage of a star with p = 0.9 and 5 packets per meter has mean 0.9^5; over 200 sweeps
     // of 10 replications the interval should miss in about 5 % of them.
-    const star: Scenario = { seed: 1, network: { generator: 'star', options: { meters: 20, success: 0.9 } }, broadcast: { origins: ['C1'], packets: 5, maxHops: 2, ttlS: 60 } };
+    const star: Scenario = {
+      seed: 1,
+      network: { generator: 'star', options: { meters: 20, success: 0.9 } },
+      broadcast: { origins: ['C1'], packets: 5, maxHops: 2, ttlS: 60 },
+    };
     let misses = 0;
     const trials = 200;
     for (let k = 0; k < trials; k++) {
@@ -162,7 +192,31 @@ describe('summaries', () => {
 
 describe('results files', () => {
   it('parseResults keeps whole lines and reports a torn last line', () => {
-    const r1 = { sweepId: 'x', cell: 0, params: {}, replication: 0, seed: 's', passes: 1, coverage: 1, coverageByPass: [1], passesToTarget: 1, targets: 1, completed: 1, durationS: 1, transmissions: 1, receptions: 1, duplicates: 0, reached: 1, airtimeS: null, collisions: null, expired: 0, hopLimited: 0, completionP50S: 1, completionP90S: 1, version: '0' };
+    const r1 = {
+      sweepId: 'x',
+      cell: 0,
+      params: {},
+      replication: 0,
+      seed: 's',
+      passes: 1,
+      coverage: 1,
+      coverageByPass: [1],
+      passesToTarget: 1,
+      targets: 1,
+      completed: 1,
+      durationS: 1,
+      transmissions: 1,
+      receptions: 1,
+      duplicates: 0,
+      reached: 1,
+      airtimeS: null,
+      collisions: null,
+      expired: 0,
+      hopLimited: 0,
+      completionP50S: 1,
+      completionP90S: 1,
+      version: '0',
+    };
     const line = JSON.stringify(r1);
     expect(parseResults(`${line}\n${line}\n`).records).toHaveLength(2);
     const torn = parseResults(`${line}\n${line.slice(0, 20)}`);
@@ -173,13 +227,20 @@ describe('results files', () => {
   });
 });
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
   const saved = { ...process.env };
   Object.assign(process.env, env);
   try {
-    const code = await main(args, (s) => (out += s), (s) => (err += s));
+    const code = await main(
+      args,
+      (s) => (out += s),
+      (s) => (err += s),
+    );
     return { code, out, err };
   } finally {
     for (const k of Object.keys(env)) if (saved[k] === undefined) delete process.env[k];
@@ -197,7 +258,22 @@ describe('meshcast sweep / report / schema', () => {
     const file = temp('s.json', small);
     const out = temp('r.ndjson');
     const csv = temp('r.csv');
-    const r = await cli(['sweep', file, '--hops', '3,6', '--ttl', '60..120:60', '--replications', '2', '--workers', '0', '--out', out, '--csv', csv]);
+    const r = await cli([
+      'sweep',
+      file,
+      '--hops',
+      '3,6',
+      '--ttl',
+      '60..120:60',
+      '--replications',
+      '2',
+      '--workers',
+      '0',
+      '--out',
+      out,
+      '--csv',
+      csv,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/4 cells × 2 replications/);
     expect(r.err).toMatch(/meshcast: 8\/8 done, .* elapsed, ETA/); // progress lines off a terminal
@@ -205,7 +281,26 @@ describe('meshcast sweep / report / schema', () => {
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^cell,maxHops,ttlS,replications,coverage_mean/);
     const shardFiles = [0, 1].map((i) => temp(`shard${i}.ndjson`));
     for (const [i, f] of shardFiles.entries()) {
-      const s = await cli(['sweep', file, '--hops', '3,6', '--ttl', '60..120:60', '--replications', '2', '--workers', '0', '--out', f, '--shard-count', '2', '--json'], { JOB_COMPLETION_INDEX: String(i) });
+      const s = await cli(
+        [
+          'sweep',
+          file,
+          '--hops',
+          '3,6',
+          '--ttl',
+          '60..120:60',
+          '--replications',
+          '2',
+          '--workers',
+          '0',
+          '--out',
+          f,
+          '--shard-count',
+          '2',
+          '--json',
+        ],
+        { JOB_COMPLETION_INDEX: String(i) },
+      );
       expect(s.code).toBe(0);
     }
     const merged = await cli(['report', ...shardFiles, '--json']);
@@ -227,7 +322,11 @@ describe('meshcast sweep / report / schema', () => {
     expect((await cli(['sweep', file, '--shard-count', '2', '--workers', '0'])).code).toBe(2);
     // Unwritable outputs are refused before any cell runs.
     const missingDir = join(dirname(out), 'no', 'such', 'dir');
-    for (const [flag, path, why] of [['--csv', join(missingDir, 'r.csv'), /no directory/], ['--out', join(missingDir, 'r.ndjson'), /no directory/], ['--csv', dirname(out), /is a directory/]] as const) {
+    for (const [flag, path, why] of [
+      ['--csv', join(missingDir, 'r.csv'), /no directory/],
+      ['--out', join(missingDir, 'r.ndjson'), /no directory/],
+      ['--csv', dirname(out), /is a directory/],
+    ] as const) {
       const r = await cli(['sweep', file, '--hops', '3', '--workers', '0', flag, path]);
       expect(r.code).toBe(2);
       expect(r.err).toMatch(new RegExp(`${flag}: .*`));
@@ -239,7 +338,9 @@ describe('meshcast sweep / report / schema', () => {
   it('report and resume refuse damaged, mixed or conflicting records with exit 3, naming the problem', async () => {
     const file = temp('s.json', small);
     const out = temp('r.ndjson');
-    expect((await cli(['sweep', file, '--hops', '3,6', '--replications', '2', '--workers', '0', '--out', out])).code).toBe(0);
+    expect(
+      (await cli(['sweep', file, '--hops', '3,6', '--replications', '2', '--workers', '0', '--out', out])).code,
+    ).toBe(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     const edit = (i: number, change: (r: Record<string, unknown>) => void): string[] =>
       lines.map((l, j) => {
@@ -248,7 +349,8 @@ describe('meshcast sweep / report / schema', () => {
         change(r);
         return JSON.stringify(r);
       });
-    const report = async (text: string[]): Promise<{ code: number; err: string }> => cli(['report', temp('bad.ndjson', `${text.join('\n')}\n`)]);
+    const report = async (text: string[]): Promise<{ code: number; err: string }> =>
+      cli(['report', temp('bad.ndjson', `${text.join('\n')}\n`)]);
     // A record out of range or of the wrong shape, before the last line: the file is damaged.
     for (const change of [
       (r: Record<string, unknown>) => (r['params'] = [1, 'a']),
@@ -282,9 +384,25 @@ describe('meshcast sweep / report / schema', () => {
   });
 
   it('resumes after the process is killed mid-run, losing nothing', async () => {
-    const file = temp('s.json', { ...small, network: { generator: 'grid', options: { width: 60, success: 0.85 } }, broadcast: { origins: ['C1'], packets: 30, ttlS: 120 } });
+    const file = temp('s.json', {
+      ...small,
+      network: { generator: 'grid', options: { width: 60, success: 0.85 } },
+      broadcast: { origins: ['C1'], packets: 30, ttlS: 120 },
+    });
     const out = temp('r.ndjson');
-    const args = [join(root, 'dist', 'cli', 'main.js'), 'sweep', file, '--hops', '4..40:4', '--replications', '4', '--workers', '1', '--out', out];
+    const args = [
+      join(root, 'dist', 'cli', 'main.js'),
+      'sweep',
+      file,
+      '--hops',
+      '4..40:4',
+      '--replications',
+      '4',
+      '--workers',
+      '1',
+      '--out',
+      out,
+    ];
     const child = spawn(process.execPath, args, { stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
     // Kill it once a few lines are written (and well before the 40 it needs).
@@ -306,12 +424,17 @@ describe('meshcast sweep / report / schema', () => {
     expect(resumed.records).toHaveLength(40);
     const fresh = temp('fresh.ndjson');
     execFileSync(process.execPath, [...args.slice(0, -1), fresh], { stdio: 'ignore' });
-    expect(strip(mergeRecords(resumed.records))).toBe(strip(mergeRecords(parseResults(readFileSync(fresh, 'utf8')).records)));
+    expect(strip(mergeRecords(resumed.records))).toBe(
+      strip(mergeRecords(parseResults(readFileSync(fresh, 'utf8')).records)),
+    );
   }, 120_000);
 });
 
 describe('scenario loader under fuzzing', () => {
-  const valid = JSON.parse(readFileSync(join(root, 'scenarios', 'hop-ttl-sweep.json'), 'utf8')) as Record<string, unknown>;
+  const valid = JSON.parse(readFileSync(join(root, 'scenarios', 'hop-ttl-sweep.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const ajv = new Ajv2020({ strict: false, allErrors: false });
   const schemaValid = ajv.compile(SCENARIO_SCHEMA);
 
@@ -326,7 +449,10 @@ describe('scenario loader under fuzzing', () => {
   }
 
   it('random JSON values give a ValidationError, never a crash', () => {
-    fc.assert(fc.property(fc.jsonValue(), (v) => verdict(v) === 'invalid' || verdict(v) === 'valid'), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => verdict(v) === 'invalid' || verdict(v) === 'valid'),
+      { numRuns: 500 },
+    );
   });
 
   it('mutated scenarios give a ValidationError or load, never a crash or a hang', () => {
@@ -338,7 +464,10 @@ describe('scenario loader under fuzzing', () => {
     walk(valid, []);
     const mutation = fc.record({
       path: fc.constantFrom(...paths.filter((p) => p.length > 0)),
-      value: fc.oneof(fc.jsonValue(), fc.constantFrom(-1, 0, 1, 2, 1e9, -1e9, 0.5, NaN, Infinity, '', 'all', null, [], {}, true)),
+      value: fc.oneof(
+        fc.jsonValue(),
+        fc.constantFrom(-1, 0, 1, 2, 1e9, -1e9, 0.5, NaN, Infinity, '', 'all', null, [], {}, true),
+      ),
       remove: fc.boolean(),
     });
     fc.assert(
@@ -373,7 +502,7 @@ describe('scenario loader under fuzzing', () => {
         expect(performance.now() - started).toBeLessThan(1000);
         return true;
       }),
-      { numRuns: Number(process.env["MESHCAST_FUZZ_RUNS"] ?? 400) },
+      { numRuns: Number(process.env['MESHCAST_FUZZ_RUNS'] ?? 400) },
     );
   });
 
@@ -383,7 +512,12 @@ describe('scenario loader under fuzzing', () => {
       expect(schemaValid(data), f).toBe(true);
       expect(verdict(data)).toBe('valid');
     }
-    for (const bad of [{ ...valid, network: { generator: 'utility', options: { gasShare: 2 } } }, { ...valid, passes: 0 }, { ...valid, extra: 1 }, { ...valid, sweep: { replications: 0 } }]) {
+    for (const bad of [
+      { ...valid, network: { generator: 'utility', options: { gasShare: 2 } } },
+      { ...valid, passes: 0 },
+      { ...valid, extra: 1 },
+      { ...valid, sweep: { replications: 0 } },
+    ]) {
       expect(schemaValid(bad)).toBe(false);
       expect(verdict(bad)).toBe('invalid');
     }
@@ -404,7 +538,11 @@ describe('air and redundancy in sweep records and summaries', () => {
       expect(s.airtimeS).toBeNull();
     }
     expect(formatSummaries(off.summaries)).not.toMatch(/airtime/);
-    const on = await sweep({ ...small, radio: { ...small.radio, contention: 'csma' } }, { maxHops: [12] }, { replications: 2, workers: 0 });
+    const on = await sweep(
+      { ...small, radio: { ...small.radio, contention: 'csma' } },
+      { maxHops: [12] },
+      { replications: 2, workers: 0 },
+    );
     for (const r of on.records) {
       expect(r.airtimeS).toBeGreaterThan(0);
       expect(r.collisions).toBeGreaterThanOrEqual(0);

@@ -14,8 +14,13 @@ const allCores = await runBroadcastParallel(mesh, spec, { seed: 7, workers: 'aut
 const allCoresS = (performance.now() - t) / 1000;
 
 // Contention off, packets are independent: the same answer on any number of workers.
-if (JSON.stringify(allCores.summary()) !== JSON.stringify(oneThread.summary())) throw new Error('runBroadcastParallel must equal runBroadcast');
+if (JSON.stringify(allCores.summary()) !== JSON.stringify(oneThread.summary()))
+  throw new Error('runBroadcastParallel must equal runBroadcast');
 const receptions = oneThread.stats.receptions;
-console.log(`${mesh.n.toLocaleString('en-US')} devices, ${mesh.neighbours.length.toLocaleString('en-US')} directed links`);
+console.log(
+  `${mesh.n.toLocaleString('en-US')} devices, ${mesh.neighbours.length.toLocaleString('en-US')} directed links`,
+);
 console.log(`coverage ${(100 * oneThread.coverage).toFixed(2)} %, ${(receptions / 1e6).toFixed(1)} M receptions`);
-console.log(`one thread ${oneThreadS.toFixed(2)} s (${(receptions / oneThreadS / 1e6).toFixed(1)} M receptions/s), all cores ${allCoresS.toFixed(2)} s`);
+console.log(
+  `one thread ${oneThreadS.toFixed(2)} s (${(receptions / oneThreadS / 1e6).toFixed(1)} M receptions/s), all cores ${allCoresS.toFixed(2)} s`,
+);

@@ -10,5 +10,6 @@ const scenario: Scenario = {
 const outcome = await sweep(scenario, { maxHops: [4, 8, 12], ttlS: [60, 300] }, { replications: 4, workers: 'auto' });
 
 console.log(formatSummaries(outcome.summaries));
-const at = (hops: number, ttl: number): number => outcome.summaries.find((s) => s.params['maxHops'] === hops && s.params['ttlS'] === ttl)!.coverage.mean;
+const at = (hops: number, ttl: number): number =>
+  outcome.summaries.find((s) => s.params['maxHops'] === hops && s.params['ttlS'] === ttl)!.coverage.mean;
 if (!(at(12, 300) >= at(4, 300))) throw new Error('more hops never lower coverage here');

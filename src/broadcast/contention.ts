@@ -60,7 +60,11 @@ export interface ReadWindow {
 /** Success before the first packet, while broadcast frames are on the air, and after, for each kind of read. */
 export interface ReadKpis {
   /** Register reads (collector-initiated round trips); null when not generated. */
-  readonly registerReads: { readonly before: ReadWindow; readonly during: ReadWindow; readonly after: ReadWindow } | null;
+  readonly registerReads: {
+    readonly before: ReadWindow;
+    readonly during: ReadWindow;
+    readonly after: ReadWindow;
+  } | null;
   /** Two-way commands (collector-initiated round trips); null when not generated. */
   readonly commands: { readonly before: ReadWindow; readonly during: ReadWindow; readonly after: ReadWindow } | null;
   /** Reads generated before the first broadcast packet. */
@@ -132,7 +136,11 @@ export function routeTable(mesh: CompiledMesh): Int32Array {
  * while queued are dropped unsent.
  * @internal
  */
-export function runContended(passes: readonly PreparedPass[], c: ResolvedContention, streamRoot: readonly (string | number)[]): { stats: AirStats; nodeAirtimeS: Float64Array } {
+export function runContended(
+  passes: readonly PreparedPass[],
+  c: ResolvedContention,
+  streamRoot: readonly (string | number)[],
+): { stats: AirStats; nodeAirtimeS: Float64Array } {
   const first = passes[0]!;
   const mesh = first.mesh;
   const n = mesh.n;
@@ -202,7 +210,9 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
   const seen = ringOf.map((ring) => new Uint8Array(n * ring));
   const cleared = passes.map(() => -1);
   // Per-origin duplicates: which nodes forwarded which origin's copy, a bit per (slot, origin, node).
-  const originWords = passes.map((p) => (p.s.duplicates === 'per-origin' && p.s.origins.length > 1 ? Math.ceil((p.s.origins.length * n) / 32) : 0));
+  const originWords = passes.map((p) =>
+    p.s.duplicates === 'per-origin' && p.s.origins.length > 1 ? Math.ceil((p.s.origins.length * n) / 32) : 0,
+  );
   const forwarded = passes.map((_, b) => new Uint32Array(originWords[b]! * ringOf[b]!));
 
   // Frames queued or on the air per packet, and how many packets have any (packets in flight).
@@ -385,7 +395,8 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
     for (let v = 0; v < n; v++) {
       if (mesh.kind[v] !== KIND_METER || route[v]! < 0) continue;
       queue.push(startS + trafficRng() * reads.intervalS, v * 8 + READ);
-      if (reads.registerReadIntervalS > 0) queue.push(startS + trafficRng() * reads.registerReadIntervalS, v * 8 + REGISTER);
+      if (reads.registerReadIntervalS > 0)
+        queue.push(startS + trafficRng() * reads.registerReadIntervalS, v * 8 + REGISTER);
       if (reads.commandIntervalS > 0) queue.push(startS + trafficRng() * reads.commandIntervalS, v * 8 + COMMAND);
     }
   }
@@ -401,9 +412,9 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
       if (cleared[b]! < j) {
         // A new packet of pass b: its ring slot held a packet long expired.
         cleared[b] = j;
-        seen[b]!.fill(0, (j % ringOf[b]!) * n, (j % ringOf[b]! + 1) * n);
+        seen[b]!.fill(0, (j % ringOf[b]!) * n, ((j % ringOf[b]!) + 1) * n);
         const words = originWords[b]!;
-        forwarded[b]!.fill(0, (j % ringOf[b]!) * words, (j % ringOf[b]! + 1) * words);
+        forwarded[b]!.fill(0, (j % ringOf[b]!) * words, ((j % ringOf[b]!) + 1) * words);
       }
       const i = sendOrigin[id]!;
       const o = passes[b]!.s.origins[i]!;
@@ -491,7 +502,8 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
         const a = neighbours[e]! * 4; // neighbour u's air state
         if (nodeAir[a + BUSY]! < end) nodeAir[a + BUSY] = end;
         const arriving = nodeAir[a + RX_COUNT]!;
-        if (nodeAir[a + TX]! > t) edgeEpoch[e] = -1; // u is transmitting: deaf
+        if (nodeAir[a + TX]! > t)
+          edgeEpoch[e] = -1; // u is transmitting: deaf
         else if (arriving > 0 && (oneChannel || channel() < shareChannel)) {
           nodeAir[a + RX_EPOCH] = (nodeAir[a + RX_EPOCH]! + 1) & 0x7fffffff; // overlap on one channel: both frames are lost at u
           edgeEpoch[e] = -1;
@@ -610,7 +622,11 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
       }
       return { sent, delivered, successRate: sent === 0 ? 1 : delivered / sent };
     };
-    return { before: windowOf(-Infinity, firstSendS), during: windowOf(firstSendS, broadcastEndS), after: windowOf(broadcastEndS, Infinity) };
+    return {
+      before: windowOf(-Infinity, firstSendS),
+      during: windowOf(firstSendS, broadcastEndS),
+      after: windowOf(broadcastEndS, Infinity),
+    };
   };
   const readKpis: ReadKpis | null =
     reads === null
@@ -623,7 +639,11 @@ export function runContended(passes: readonly PreparedPass[], c: ResolvedContent
   const reportStats =
     c.reports === null
       ? null
-      : { sent: reportDone.length, delivered: reportDone.filter((x) => x === x).length, missed: reportDone.filter((x) => x !== x).length };
+      : {
+          sent: reportDone.length,
+          delivered: reportDone.filter((x) => x === x).length,
+          missed: reportDone.filter((x) => x !== x).length,
+        };
   const span = lastS > firstS ? lastS - firstS : 0;
   let utilSum = 0;
   let utilMax = 0;
@@ -664,7 +684,12 @@ const MAX_READS = 50_000_000;
  * Refuses read traffic no run could simulate — a meter population times the traffic's span over
  * the intervals beyond {@link MAX_READS} (e.g. packets paced years apart) — before generating it.
  */
-function checkReadVolume(reads: NonNullable<ResolvedContention['reads']>, mesh: CompiledMesh, route: Int32Array, spanS: number): void {
+function checkReadVolume(
+  reads: NonNullable<ResolvedContention['reads']>,
+  mesh: CompiledMesh,
+  route: Int32Array,
+  spanS: number,
+): void {
   let meters = 0;
   for (let v = 0; v < mesh.n; v++) if (mesh.kind[v] === KIND_METER && route[v]! >= 0) meters++;
   const per = (intervalS: number): number => (intervalS > 0 ? Math.ceil(spanS / intervalS) + 1 : 0);
@@ -672,7 +697,11 @@ function checkReadVolume(reads: NonNullable<ResolvedContention['reads']>, mesh: 
   if (!(total <= MAX_READS)) {
     throw new ValidationError(
       'options.radio.contention.reads',
-      { intervalS: reads.intervalS, registerReadIntervalS: reads.registerReadIntervalS, commandIntervalS: reads.commandIntervalS },
+      {
+        intervalS: reads.intervalS,
+        registerReadIntervalS: reads.registerReadIntervalS,
+        commandIntervalS: reads.commandIntervalS,
+      },
       `intervals that make at most ${MAX_READS.toLocaleString('en-US')} reads and commands per run: ${meters.toLocaleString('en-US')} meters over ${spanS.toPrecision(3)} s of traffic (the broadcasts' span with beforeS and afterS) would make ${total.toPrecision(3)}`,
     );
   }

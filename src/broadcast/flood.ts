@@ -111,7 +111,11 @@ export interface FloodState {
  * @param accepts - 1 where the row takes the image
  * @internal
  */
-export function takerRows(holderRow: Int32Array, accepts: Uint8Array, out: Int32Array = new Int32Array(holderRow.length)): Int32Array {
+export function takerRows(
+  holderRow: Int32Array,
+  accepts: Uint8Array,
+  out: Int32Array = new Int32Array(holderRow.length),
+): Int32Array {
   for (let v = 0; v < holderRow.length; v++) {
     const row = holderRow[v]!;
     out[v] = row >= 0 && accepts[row] === 1 ? row + 1 : 0;
@@ -125,7 +129,10 @@ export function takerRows(holderRow: Int32Array, accepts: Uint8Array, out: Int32
  * @param out - ⌈n / 32⌉ words to write them to
  * @internal
  */
-export function relayBits(forwards: Uint8Array, out: Int32Array = new Int32Array((forwards.length + 31) >> 5)): Int32Array {
+export function relayBits(
+  forwards: Uint8Array,
+  out: Int32Array = new Int32Array((forwards.length + 31) >> 5),
+): Int32Array {
   out.fill(0);
   for (let v = 0; v < forwards.length; v++) if (forwards[v] === 1) out[v >> 5] = out[v >> 5]! | (1 << (v & 31));
   return out;
@@ -138,11 +145,22 @@ export function relayBits(forwards: Uint8Array, out: Int32Array = new Int32Array
  * flood's front, far fewer nodes than the mesh: ~5 % of a million-meter utility's).
  * @internal
  */
-export function floodScratch(offsets: Int32Array): Pick<FloodState, 'times' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'heardBy' | 'heardAt'> {
+export function floodScratch(
+  offsets: Int32Array,
+): Pick<FloodState, 'times' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'heardBy' | 'heardAt'> {
   const n = offsets.length - 1;
   let degree = 0;
   for (let v = 1; v < offsets.length; v++) degree = Math.max(degree, offsets[v]! - offsets[v - 1]!);
-  return { times: new Float64Array(2 * n), hops: new Int32Array(n), windows: new ArrivalWindows(), batch: new Int32Array(1024), batchSpare: new Int32Array(1024), digitCounts: new Int32Array(1 << DIGIT_BITS), heardBy: new Int32Array(degree), heardAt: new Float64Array(degree) };
+  return {
+    times: new Float64Array(2 * n),
+    hops: new Int32Array(n),
+    windows: new ArrivalWindows(),
+    batch: new Int32Array(1024),
+    batchSpare: new Int32Array(1024),
+    digitCounts: new Int32Array(1 << DIGIT_BITS),
+    heardBy: new Int32Array(degree),
+    heardAt: new Float64Array(degree),
+  };
 }
 
 /**
@@ -339,11 +357,35 @@ const TIME_ORDER = -1;
  * windows or the queue. Counts go to the pass counters; in-time copies under duplicates. One
  * loop for both, so a flood in time order makes one call, not one per node.
  */
-function forwardBatch(s: FloodState, size: number, link: CounterKey, delays: LinkDelays, expiryS: number, inWindows: boolean): void {
+function forwardBatch(
+  s: FloodState,
+  size: number,
+  link: CounterKey,
+  delays: LinkDelays,
+  expiryS: number,
+  inWindows: boolean,
+): void {
   if (size === 0) return;
-  const { offsets, neighbours, linkSuccess, relays, times, hops, queue, windows, counters, maxHops, airtimeS, heardBy, heardAt } = s;
+  const {
+    offsets,
+    neighbours,
+    linkSuccess,
+    relays,
+    times,
+    hops,
+    queue,
+    windows,
+    counters,
+    maxHops,
+    airtimeS,
+    heardBy,
+    heardAt,
+  } = s;
   const { k0, k1 } = link;
-  const nodes = size > 1 ? sortNodes(s.batch, s.batchSpare, size, 32 - Math.clz32(Math.max(1, hops.length - 1)), s.digitCounts) : s.batch;
+  const nodes =
+    size > 1
+      ? sortNodes(s.batch, s.batchSpare, size, 32 - Math.clz32(Math.max(1, hops.length - 1)), s.digitCounts)
+      : s.batch;
   let transmissions = 0;
   let receptions = 0;
   let lost = 0;
@@ -487,7 +529,13 @@ const DIGIT_BITS = 11;
  * @returns whichever of `a` and `spare` holds the sorted nodes
  * @internal
  */
-export function sortNodes(a: Int32Array, spare: Int32Array, size: number, bits: number, counts: Int32Array): Int32Array {
+export function sortNodes(
+  a: Int32Array,
+  spare: Int32Array,
+  size: number,
+  bits: number,
+  counts: Int32Array,
+): Int32Array {
   if (size < 1024) {
     a.subarray(0, size).sort();
     return a;

@@ -31,9 +31,12 @@ export type Handoff = Required<HandoffOptions>;
 export function resolveHandoff(options: HandoffOptions = {}, path = 'handoff'): Handoff {
   checkObject(path, options, ['wakeIntervalS', 'transferS', 'attemptSuccess', 'maxAttempts'], 'hand-off options');
   const r: Handoff = { wakeIntervalS: 900, transferS: 120, attemptSuccess: 0.95, maxAttempts: 8, ...options };
-  if (!(r.wakeIntervalS >= 0 && Number.isFinite(r.wakeIntervalS))) throw new ValidationError(`${path}.wakeIntervalS`, r.wakeIntervalS, 'a finite number of seconds >= 0');
-  if (!(r.transferS >= 0 && Number.isFinite(r.transferS))) throw new ValidationError(`${path}.transferS`, r.transferS, 'a finite number of seconds >= 0');
-  if (!(r.attemptSuccess >= 0 && r.attemptSuccess <= 1)) throw new ValidationError(`${path}.attemptSuccess`, r.attemptSuccess, 'a probability in [0, 1]');
+  if (!(r.wakeIntervalS >= 0 && Number.isFinite(r.wakeIntervalS)))
+    throw new ValidationError(`${path}.wakeIntervalS`, r.wakeIntervalS, 'a finite number of seconds >= 0');
+  if (!(r.transferS >= 0 && Number.isFinite(r.transferS)))
+    throw new ValidationError(`${path}.transferS`, r.transferS, 'a finite number of seconds >= 0');
+  if (!(r.attemptSuccess >= 0 && r.attemptSuccess <= 1))
+    throw new ValidationError(`${path}.attemptSuccess`, r.attemptSuccess, 'a probability in [0, 1]');
   if (!(Number.isInteger(r.maxAttempts) && r.maxAttempts >= 1 && r.maxAttempts <= 10_000)) {
     throw new ValidationError(`${path}.maxAttempts`, r.maxAttempts, 'an integer in 1..10000');
   }
@@ -45,10 +48,15 @@ export function resolveHandoff(options: HandoffOptions = {}, path = 'handoff'): 
  * starts if later).
  * @returns completion time, or NaN when every attempt failed; `attempts` made
  */
-export function handOff(h: Handoff, readyS: number, rng: Rng): { readonly completedS: number; readonly attempts: number } {
+export function handOff(
+  h: Handoff,
+  readyS: number,
+  rng: Rng,
+): { readonly completedS: number; readonly attempts: number } {
   const firstWakeS = readyS + rng() * h.wakeIntervalS;
   for (let a = 0; a < h.maxAttempts; a++) {
-    if (rng() < h.attemptSuccess) return { completedS: firstWakeS + a * h.wakeIntervalS + h.transferS, attempts: a + 1 };
+    if (rng() < h.attemptSuccess)
+      return { completedS: firstWakeS + a * h.wakeIntervalS + h.transferS, attempts: a + 1 };
   }
   return { completedS: NaN, attempts: h.maxAttempts };
 }

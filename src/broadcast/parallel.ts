@@ -8,7 +8,16 @@ import type { Network } from '../network/network.js';
 import { delayMaxS, delayMinS } from '../random/distributions.js';
 import { floodScratch, relayBits, takerRows, type FloodState } from './flood.js';
 import type { BroadcastResult } from './result.js';
-import { finishPass, floodSegments, preparePass, RUN_OPTIONS, runContendedPass, sharedCopy, type PassDraws, type RunOptions } from './run.js';
+import {
+  finishPass,
+  floodSegments,
+  preparePass,
+  RUN_OPTIONS,
+  runContendedPass,
+  sharedCopy,
+  type PassDraws,
+  type RunOptions,
+} from './run.js';
 import type { BroadcastSpec } from './spec.js';
 
 /** Options of {@link runBroadcastParallel}: those of `runBroadcast`, the worker count, progress and cancellation. */
@@ -116,14 +125,22 @@ function sharedTallies(missing: Int32Array, lastNeededS: Float64Array, n: number
  * (`radio.contention`), packets share the air and cannot be split: the pass runs on the
  * calling thread, exactly as `runBroadcast` runs it.
  */
-export async function runBroadcastParallel(network: Network | CompiledMesh, spec: BroadcastSpec, options: ParallelRunOptions = {}): Promise<BroadcastResult> {
+export async function runBroadcastParallel(
+  network: Network | CompiledMesh,
+  spec: BroadcastSpec,
+  options: ParallelRunOptions = {},
+): Promise<BroadcastResult> {
   checkObject('options', options, [...RUN_OPTIONS, 'workers', 'onProgress', 'signal'], 'run options');
   const p = preparePass(network, spec, options);
-  const workers = options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers;
-  if (!Number.isInteger(workers) || workers < 1 || workers > 1024) throw new ValidationError('options.workers', options.workers, "'auto' or an integer >= 1");
+  const workers =
+    options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers;
+  if (!Number.isInteger(workers) || workers < 1 || workers > 1024)
+    throw new ValidationError('options.workers', options.workers, "'auto' or an integer >= 1");
   const { onProgress, signal } = options;
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw new ValidationError('options.onProgress', onProgress, 'a function (flooded, packets) => void');
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new ValidationError('options.signal', signal, 'an AbortSignal');
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    throw new ValidationError('options.onProgress', onProgress, 'a function (flooded, packets) => void');
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new ValidationError('options.signal', signal, 'an AbortSignal');
   signal?.throwIfAborted();
   const { s, state } = p;
   if (p.radio.contention !== 'none') {
@@ -168,7 +185,14 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
   const timer = onProgress === undefined ? undefined : setInterval(report, 500);
   try {
     const taskSignal = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
-    await Promise.all(active.map((js, w) => pool.run({ kind: 'flood', task: { ...base, js: Int32Array.from(js), out: tallies[w]! } }, { signal: taskSignal })));
+    await Promise.all(
+      active.map((js, w) =>
+        pool.run(
+          { kind: 'flood', task: { ...base, js: Int32Array.from(js), out: tallies[w]! } },
+          { signal: taskSignal },
+        ),
+      ),
+    );
   } catch (error) {
     throw stop.signal.aborted ? stop.signal.reason : error;
   } finally {
@@ -181,7 +205,8 @@ export async function runBroadcastParallel(network: Network | CompiledMesh, spec
   const before = state.missing.slice();
   for (const r of tallies) {
     for (let row = 0; row < before.length; row++) state.missing[row]! -= before[row]! - r.missing[row]!;
-    for (let row = 0; row < before.length; row++) if (r.lastNeededS[row]! > state.lastNeededS[row]!) state.lastNeededS[row] = r.lastNeededS[row]!;
+    for (let row = 0; row < before.length; row++)
+      if (r.lastNeededS[row]! > state.lastNeededS[row]!) state.lastNeededS[row] = r.lastNeededS[row]!;
     for (let v = 0; v < r.lastHeardS.length; v++) {
       const heard = r.lastHeardS[v]!; // NaN: this worker's packets never reached v
       if (heard === heard && !(state.lastHeardS[v]! >= heard)) state.lastHeardS[v] = heard;

@@ -251,7 +251,15 @@ export class BroadcastResult {
   readonly air: AirStats | null;
 
   /** @internal Built by runBroadcast. */
-  constructor(mesh: CompiledMesh, spec: ResolvedSpec, meta: RunMeta, state: PassState, reachable: Uint8Array, air: AirStats | null = null, nodeAirtimeS: Float64Array | null = null) {
+  constructor(
+    mesh: CompiledMesh,
+    spec: ResolvedSpec,
+    meta: RunMeta,
+    state: PassState,
+    reachable: Uint8Array,
+    air: AirStats | null = null,
+    nodeAirtimeS: Float64Array | null = null,
+  ) {
     this.mesh = mesh;
     this.air = air;
     this.nodeAirtimeS = nodeAirtimeS;
@@ -467,7 +475,8 @@ export class BroadcastResult {
       missing: left,
       percent: (100 * (packets - left)) / packets,
       has: (k: number) => {
-        if (!Number.isInteger(k) || k < 0 || k >= packets) throw new ValidationError('k', k, `a packet index in 0..${packets - 1}`);
+        if (!Number.isInteger(k) || k < 0 || k >= packets)
+          throw new ValidationError('k', k, `a packet index in 0..${packets - 1}`);
         return (tanks[base + (k >> 3)]! & (1 << (k & 7))) === 0;
       },
       hex: () => {

@@ -9,7 +9,16 @@ import { delayMaxS, delayMinS, linkDelays, type DelaySpec, type LinkDelays } fro
 import { createStream, type Seed } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import { runContended, type AirStats } from './contention.js';
-import { floodPacket, floodPacketPerOrigin, floodScratch, loadLastHeard, relayBits, storeLastHeard, takerRows, type FloodState } from './flood.js';
+import {
+  floodPacket,
+  floodPacketPerOrigin,
+  floodScratch,
+  loadLastHeard,
+  relayBits,
+  storeLastHeard,
+  takerRows,
+  type FloodState,
+} from './flood.js';
 import { handOff, resolveHandoff, type Handoff, type HandoffOptions } from './handoff.js';
 import { BroadcastResult, type PassState } from './result.js';
 import { resolveSpec, type BroadcastSpec, type ResolvedSpec } from './spec.js';
@@ -52,7 +61,11 @@ export const RUN_OPTIONS = ['seed', 'replication', 'radio', 'handoff', 'previous
  * pass2.coverage >= pass1.coverage; // true
  * ```
  */
-export function runBroadcast(network: Network | CompiledMesh, spec: BroadcastSpec, options: RunOptions = {}): BroadcastResult {
+export function runBroadcast(
+  network: Network | CompiledMesh,
+  spec: BroadcastSpec,
+  options: RunOptions = {},
+): BroadcastResult {
   checkObject('options', options, RUN_OPTIONS, 'run options');
   const p = preparePass(network, spec, options);
   const { mesh, s, state } = p;
@@ -82,7 +95,10 @@ export function runContendedPass(p: PreparedPass): BroadcastResult {
   return finishPass(p, air.stats, air.nodeAirtimeS);
 }
 
-type FloodScratch = Pick<FloodState, 'times' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'relays' | 'heardBy' | 'heardAt' | 'rowOf'>;
+type FloodScratch = Pick<
+  FloodState,
+  'times' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'relays' | 'heardBy' | 'heardAt' | 'rowOf'
+>;
 /** Per mesh: the scratch arrays, and event queues by kind (kept with their grown pools and adapted bucket widths). */
 const scratch = new WeakMap<CompiledMesh, FloodScratch & { readonly queues: Map<QueueKind, EventQueue> }>();
 
@@ -96,11 +112,31 @@ function scratchFor(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { reado
   let s = scratch.get(mesh);
   if (s === undefined) {
     const n = mesh.n;
-    scratch.set(mesh, (s = { ...floodScratch(mesh.offsets), rowOf: new Int32Array(n), relays: new Int32Array((n + 31) >> 5), queues: new Map() }));
+    scratch.set(
+      mesh,
+      (s = {
+        ...floodScratch(mesh.offsets),
+        rowOf: new Int32Array(n),
+        relays: new Int32Array((n + 31) >> 5),
+        queues: new Map(),
+      }),
+    );
   }
   let queue = s.queues.get(kind);
   if (queue === undefined) s.queues.set(kind, (queue = createQueue(kind, 1024)));
-  return { times: s.times, hops: s.hops, windows: s.windows, batch: s.batch, batchSpare: s.batchSpare, digitCounts: s.digitCounts, relays: s.relays, rowOf: s.rowOf, heardBy: s.heardBy, heardAt: s.heardAt, queue };
+  return {
+    times: s.times,
+    hops: s.hops,
+    windows: s.windows,
+    batch: s.batch,
+    batchSpare: s.batchSpare,
+    digitCounts: s.digitCounts,
+    relays: s.relays,
+    rowOf: s.rowOf,
+    heardBy: s.heardBy,
+    heardAt: s.heardAt,
+    queue,
+  };
 }
 
 /** Everything a pass needs once its inputs are checked. @internal */
@@ -128,18 +164,31 @@ export interface PassDraws {
 
 /** Checks inputs and sets up a pass's state (fresh, or continued from `options.previous`). @internal */
 export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec, options: RunOptions): PreparedPass {
-  if (!(network instanceof Network) && !((network as unknown) instanceof Object && (network as Partial<CompiledMesh>).offsets instanceof Int32Array)) {
+  if (
+    !(network instanceof Network) &&
+    !((network as unknown) instanceof Object && (network as Partial<CompiledMesh>).offsets instanceof Int32Array)
+  ) {
     throw new ValidationError('network', network, 'a Network or a CompiledMesh');
   }
   const mesh = network instanceof Network ? compile(network) : network;
   const previous = options.previous;
   if (previous !== undefined) {
-    if (!(previous instanceof BroadcastResult)) throw new ValidationError('options.previous', previous, 'a BroadcastResult');
-    if (previous.mesh !== mesh) throw new ValidationError('options.previous', 'a pass on another network', 'a pass on this same network (and revision)');
+    if (!(previous instanceof BroadcastResult))
+      throw new ValidationError('options.previous', previous, 'a BroadcastResult');
+    if (previous.mesh !== mesh)
+      throw new ValidationError(
+        'options.previous',
+        'a pass on another network',
+        'a pass on this same network (and revision)',
+      );
   }
   const s = resolveSpec(spec, mesh, previous === undefined ? 0 : previous.endS);
   if (previous !== undefined && previous.spec.packets !== s.packets) {
-    throw new ValidationError('spec.packets', s.packets, `the image size of the pass continued (${previous.spec.packets} packets)`);
+    throw new ValidationError(
+      'spec.packets',
+      s.packets,
+      `the image size of the pass continued (${previous.spec.packets} packets)`,
+    );
   }
   const radio = resolveRadio(options.radio, 'options.radio');
   const handoff = resolveHandoff(options.handoff, 'options.handoff');
@@ -148,7 +197,8 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
     throw new ValidationError('options.seed', seed, 'a finite number or a string');
   }
   const replication = options.replication ?? 0;
-  if (!Number.isInteger(replication) || replication < 0) throw new ValidationError('options.replication', replication, 'an integer >= 0');
+  if (!Number.isInteger(replication) || replication < 0)
+    throw new ValidationError('options.replication', replication, 'an integer >= 0');
   if (options.queue !== undefined) checkQueueKind('options.queue', options.queue);
   const pass = previous === undefined ? 0 : previous.meta.pass + 1;
   const state = previous === undefined ? freshState(mesh, spec, s.packets) : copyState(previous.state);
@@ -156,12 +206,36 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
   const forwards = mesh.relays.slice();
   for (const c of mesh.collectors) forwards[c] = 0;
   for (const o of s.origins) forwards[o] = 1;
-  const draws: PassDraws = { seed, replication, pass, delay: radio.delay, startS: s.startS, spacingS: s.spacingS, firstSegment: s.firstSegment };
+  const draws: PassDraws = {
+    seed,
+    replication,
+    pass,
+    delay: radio.delay,
+    startS: s.startS,
+    spacingS: s.spacingS,
+    firstSegment: s.firstSegment,
+  };
   return { mesh, s, radio, handoff, state, forwards, draws };
 }
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
-export type FloodOutputs = Pick<FloodState, 'tanks' | 'missing' | 'lastNeededS' | 'lastHeardS' | 'counters' | 'times' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'heardBy' | 'heardAt' | 'queue'> & {
+export type FloodOutputs = Pick<
+  FloodState,
+  | 'tanks'
+  | 'missing'
+  | 'lastNeededS'
+  | 'lastHeardS'
+  | 'counters'
+  | 'times'
+  | 'hops'
+  | 'windows'
+  | 'batch'
+  | 'batchSpare'
+  | 'digitCounts'
+  | 'heardBy'
+  | 'heardAt'
+  | 'queue'
+> & {
   /** Where to write the pass's tank rows per node (n entries) and relay bits (⌈n / 32⌉ words). */
   readonly rowOf: Int32Array;
   readonly relays: Int32Array;
@@ -219,7 +293,10 @@ function packetLinkKey(d: PassDraws, segment: number, origin = 0): CounterKey {
 
 /** The hop delays of a packet (of one origin's copy of it). */
 function packetDelays(d: PassDraws, segment: number, origin = 0): LinkDelays {
-  return linkDelays(d.delay, counterKey(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment, ...originPath(origin)));
+  return linkDelays(
+    d.delay,
+    counterKey(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment, ...originPath(origin)),
+  );
 }
 
 /**
@@ -229,7 +306,12 @@ function packetDelays(d: PassDraws, segment: number, origin = 0): LinkDelays {
 function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array, flooded?: () => void): void {
   const n = flood.hops.length;
   const noTanks = new Int32Array(n);
-  const perOrigin = Array.from(flood.origins, (_, i) => ({ ...flood, origins: flood.origins.subarray(i, i + 1), rowOf: noTanks, perOrigin: false }));
+  const perOrigin = Array.from(flood.origins, (_, i) => ({
+    ...flood,
+    origins: flood.origins.subarray(i, i + 1),
+    rowOf: noTanks,
+    perOrigin: false,
+  }));
   const firstS = new Float64Array(n);
   for (let k = 0; k < js.length; k++) {
     const j = js[k]!;
@@ -250,19 +332,40 @@ function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array,
  * @param specs - the broadcasts (origins, image, pacing, limits, targets)
  * @param options - seed, radio, hand-off (as for {@link runBroadcast}; no `previous`)
  */
-export function runBroadcasts(network: Network | CompiledMesh, specs: readonly BroadcastSpec[], options: Omit<RunOptions, 'previous'> = {}): BroadcastResult[] {
-  if (!Array.isArray(specs) || specs.length === 0) throw new ValidationError('specs', specs, 'a non-empty list of broadcast specs');
-  checkObject('options', options, RUN_OPTIONS.filter((k) => k !== 'previous'), 'run options');
+export function runBroadcasts(
+  network: Network | CompiledMesh,
+  specs: readonly BroadcastSpec[],
+  options: Omit<RunOptions, 'previous'> = {},
+): BroadcastResult[] {
+  if (!Array.isArray(specs) || specs.length === 0)
+    throw new ValidationError('specs', specs, 'a non-empty list of broadcast specs');
+  checkObject(
+    'options',
+    options,
+    RUN_OPTIONS.filter((k) => k !== 'previous'),
+    'run options',
+  );
   const mesh = network instanceof Network ? compile(network) : network;
   const prepared = specs.map((spec, i) => reroot(`specs[${i}]`, /^spec\.?/, () => preparePass(mesh, spec, options)));
   const first = prepared[0]!;
   if (first.radio.contention === 'none') return specs.map((spec) => runBroadcast(mesh, spec, options));
-  const air = runContended(prepared, first.radio.contention, ['rep', first.draws.replication, 'pass', first.draws.pass, 'broadcasts', specs.length]);
+  const air = runContended(prepared, first.radio.contention, [
+    'rep',
+    first.draws.replication,
+    'pass',
+    first.draws.pass,
+    'broadcasts',
+    specs.length,
+  ]);
   return prepared.map((p) => finishPass(p, air.stats, air.nodeAirtimeS));
 }
 
 /** Hand-offs, then the result. @internal */
-export function finishPass(p: PreparedPass, air: AirStats | null = null, nodeAirtimeS: Float64Array | null = null): BroadcastResult {
+export function finishPass(
+  p: PreparedPass,
+  air: AirStats | null = null,
+  nodeAirtimeS: Float64Array | null = null,
+): BroadcastResult {
   const { mesh, s, state, draws } = p;
   const { seed, replication, pass } = draws;
   // Targets complete when their holder's row completes — at once for mesh endpoints (see

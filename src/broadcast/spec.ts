@@ -142,21 +142,47 @@ export function resolveSpec(spec: BroadcastSpec, mesh: CompiledMesh, defaultStar
  */
 export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<ResolvedSpec, 'origins'> {
   if (typeof spec !== 'object' || spec === null) throw new ValidationError('spec', spec, 'a broadcast spec object');
-  const knownFields = ['origins', 'packets', 'imageBytes', 'payloadBytes', 'spacingS', 'startS', 'maxHops', 'ttlS', 'maxSegments', 'firstSegment', 'targets', 'activation', 'epoch', 'rebootS', 'version', 'limits', 'duplicates'];
+  const knownFields = [
+    'origins',
+    'packets',
+    'imageBytes',
+    'payloadBytes',
+    'spacingS',
+    'startS',
+    'maxHops',
+    'ttlS',
+    'maxSegments',
+    'firstSegment',
+    'targets',
+    'activation',
+    'epoch',
+    'rebootS',
+    'version',
+    'limits',
+    'duplicates',
+  ];
   for (const key of Object.keys(spec)) {
-    if (!knownFields.includes(key)) throw new ValidationError(`spec.${key}`, (spec as unknown as Record<string, unknown>)[key], `a broadcast field: ${knownFields.join(', ')}`);
+    if (!knownFields.includes(key))
+      throw new ValidationError(
+        `spec.${key}`,
+        (spec as unknown as Record<string, unknown>)[key],
+        `a broadcast field: ${knownFields.join(', ')}`,
+      );
   }
   const limits = spec.limits ?? 'headend';
-  if (limits !== 'headend' && limits !== 'research') throw new ValidationError('spec.limits', limits, "'headend' or 'research'");
+  if (limits !== 'headend' && limits !== 'research')
+    throw new ValidationError('spec.limits', limits, "'headend' or 'research'");
   const research = limits === 'research';
   const duplicates = spec.duplicates ?? 'per-packet';
-  if (duplicates !== 'per-packet' && duplicates !== 'per-origin') throw new ValidationError('spec.duplicates', duplicates, "'per-packet' or 'per-origin'");
+  if (duplicates !== 'per-packet' && duplicates !== 'per-origin')
+    throw new ValidationError('spec.duplicates', duplicates, "'per-packet' or 'per-origin'");
 
   if (!Array.isArray(spec.origins) || spec.origins.length === 0) {
     throw new ValidationError('spec.origins', spec.origins, 'a non-empty list of collector ids');
   }
   spec.origins.forEach((id, i) => {
-    if (typeof id !== 'string' || id.length === 0) throw new ValidationError(`spec.origins[${i}]`, id, 'a collector id');
+    if (typeof id !== 'string' || id.length === 0)
+      throw new ValidationError(`spec.origins[${i}]`, id, 'a collector id');
     if (spec.origins.indexOf(id) !== i) throw new ValidationError(`spec.origins[${i}]`, id, 'each collector once');
   });
   if (spec.targets !== undefined && typeof spec.targets !== 'function') checkTargetFilter(spec.targets);
@@ -164,31 +190,47 @@ export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<Resolved
   let packets: number;
   if (spec.packets !== undefined) {
     for (const field of ['imageBytes', 'payloadBytes'] as const) {
-      if (spec[field] !== undefined) throw new ValidationError(`spec.${field}`, spec[field], 'nothing when packets is given');
+      if (spec[field] !== undefined)
+        throw new ValidationError(`spec.${field}`, spec[field], 'nothing when packets is given');
     }
     packets = checkInteger('spec.packets', spec.packets, 1, 10_000_000);
   } else {
     const bytes = checkInteger('spec.imageBytes', spec.imageBytes, 1, 2 ** 31 - 1);
     const payload = checkInteger('spec.payloadBytes', spec.payloadBytes, 1, 65_535);
     packets = Math.ceil(bytes / payload);
-    if (packets > 10_000_000) throw new ValidationError('spec.imageBytes', bytes, `an image of at most 10,000,000 packets of payloadBytes (${payload} B each; this one makes ${packets.toLocaleString('en-US')})`);
+    if (packets > 10_000_000)
+      throw new ValidationError(
+        'spec.imageBytes',
+        bytes,
+        `an image of at most 10,000,000 packets of payloadBytes (${payload} B each; this one makes ${packets.toLocaleString('en-US')})`,
+      );
   }
 
   const spacingS = spec.spacingS ?? 70;
   if (typeof spacingS !== 'number' || !Number.isFinite(spacingS) || spacingS < 0 || (!research && spacingS === 0)) {
-    throw new ValidationError('spec.spacingS', spacingS, research ? 'a finite number of seconds >= 0' : 'a finite number of seconds > 0');
+    throw new ValidationError(
+      'spec.spacingS',
+      spacingS,
+      research ? 'a finite number of seconds >= 0' : 'a finite number of seconds > 0',
+    );
   }
   const startS = spec.startS ?? defaultStartS;
-  if (typeof startS !== 'number' || !Number.isFinite(startS)) throw new ValidationError('spec.startS', startS, 'a finite clock time in seconds');
+  if (typeof startS !== 'number' || !Number.isFinite(startS))
+    throw new ValidationError('spec.startS', startS, 'a finite clock time in seconds');
 
   const maxHops = research
     ? checkInteger('spec.maxHops', spec.maxHops ?? 40, 1, 2 ** 31 - 1)
     : checkInteger('spec.maxHops', spec.maxHops ?? 40, HEADEND.maxHops[0], HEADEND.maxHops[1]);
   const ttlS = spec.ttlS ?? 300;
   if (research) {
-    if (typeof ttlS !== 'number' || !(ttlS > 0)) throw new ValidationError('spec.ttlS', ttlS, 'a number of seconds > 0 (Infinity allowed)');
+    if (typeof ttlS !== 'number' || !(ttlS > 0))
+      throw new ValidationError('spec.ttlS', ttlS, 'a number of seconds > 0 (Infinity allowed)');
   } else if (typeof ttlS !== 'number' || !(ttlS >= HEADEND.ttlS[0] && ttlS <= HEADEND.ttlS[1])) {
-    throw new ValidationError('spec.ttlS', ttlS, `${HEADEND.ttlS[0]} to ${HEADEND.ttlS[1]} seconds (or limits: 'research')`);
+    throw new ValidationError(
+      'spec.ttlS',
+      ttlS,
+      `${HEADEND.ttlS[0]} to ${HEADEND.ttlS[1]} seconds (or limits: 'research')`,
+    );
   }
 
   const maxSegments = checkInteger('spec.maxSegments', spec.maxSegments ?? 0, 0, 10_000_000);
@@ -202,17 +244,20 @@ export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<Resolved
     if (typeof activation !== 'object' || activation === null) {
       throw new ValidationError('spec.activation', activation, "'immediate', { atS } or { at: ISO date-time }");
     }
-    if (Array.isArray(activation)) throw new ValidationError('spec.activation', activation, "'immediate', { atS } or { at: ISO date-time }");
+    if (Array.isArray(activation))
+      throw new ValidationError('spec.activation', activation, "'immediate', { atS } or { at: ISO date-time }");
     if ('atS' in activation) {
       checkObject('spec.activation', activation, ['atS']);
-      if (!Number.isFinite(activation.atS)) throw new ValidationError('spec.activation.atS', activation.atS, 'a finite clock time in seconds');
+      if (!Number.isFinite(activation.atS))
+        throw new ValidationError('spec.activation.atS', activation.atS, 'a finite clock time in seconds');
       activationAtS = activation.atS;
     } else if ('at' in activation) {
       checkObject('spec.activation', activation, ['at']);
       const at = Date.parse(activation.at);
       if (Number.isNaN(at)) throw new ValidationError('spec.activation.at', activation.at, 'an ISO 8601 date-time');
       const epoch = spec.epoch === undefined ? NaN : Date.parse(spec.epoch);
-      if (Number.isNaN(epoch)) throw new ValidationError('spec.epoch', spec.epoch, 'an ISO 8601 date-time (clock 0), needed by activation.at');
+      if (Number.isNaN(epoch))
+        throw new ValidationError('spec.epoch', spec.epoch, 'an ISO 8601 date-time (clock 0), needed by activation.at');
       activationAtS = (at - epoch) / 1000;
     } else {
       throw new ValidationError('spec.activation', activation, "'immediate', { atS } or { at: ISO date-time }");
@@ -223,9 +268,23 @@ export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<Resolved
     throw new ValidationError('spec.rebootS', rebootS, 'a finite number of seconds >= 0');
   }
   const version = spec.version ?? 'target';
-  if (typeof version !== 'string' || version.length === 0) throw new ValidationError('spec.version', version, 'a version string');
+  if (typeof version !== 'string' || version.length === 0)
+    throw new ValidationError('spec.version', version, 'a version string');
 
-  return { packets, firstSegment, segments, spacingS, startS, maxHops, ttlS, activationAtS, rebootS, version, limits, duplicates };
+  return {
+    packets,
+    firstSegment,
+    segments,
+    spacingS,
+    startS,
+    maxHops,
+    ttlS,
+    activationAtS,
+    rebootS,
+    version,
+    limits,
+    duplicates,
+  };
 }
 
 /**
@@ -244,7 +303,8 @@ export function targetPredicate(selector: TargetSelector | undefined, mesh: Comp
     collectors = new Set();
     for (const id of collectorIds) {
       const i = mesh.index(id);
-      if (i < 0 || mesh.kind[i] !== KIND_COLLECTOR) throw new ValidationError('spec.targets.collectors', id, 'collector ids in the network');
+      if (i < 0 || mesh.kind[i] !== KIND_COLLECTOR)
+        throw new ValidationError('spec.targets.collectors', id, 'collector ids in the network');
       collectors.add(i);
     }
   }
@@ -274,10 +334,16 @@ interface CheckedFilter {
 }
 
 function checkTargetFilter(selector: TargetFilter): CheckedFilter {
-  checkObject('spec.targets', selector, ['kinds', 'models', 'moduleFirmware', 'dcw', 'zigbeeCapable', 'collectors'], 'a target filter (or a predicate function)');
+  checkObject(
+    'spec.targets',
+    selector,
+    ['kinds', 'models', 'moduleFirmware', 'dcw', 'zigbeeCapable', 'collectors'],
+    'a target filter (or a predicate function)',
+  );
   const list = (key: string, v: unknown): Set<string> | undefined => {
     if (v === undefined || v === 'All') return undefined;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ValidationError(`spec.targets.${key}`, v, "a list of strings (or 'All')");
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+      throw new ValidationError(`spec.targets.${key}`, v, "a list of strings (or 'All')");
     return new Set(v as string[]);
   };
   const kindNames = list('kinds', selector.kinds);
@@ -295,6 +361,7 @@ function checkTargetFilter(selector: TargetFilter): CheckedFilter {
   const dcws = list('dcw', selector.dcw);
   const collectorIds = list('collectors', selector.collectors);
   const zigbee = selector.zigbeeCapable;
-  if (zigbee !== undefined && typeof zigbee !== 'boolean') throw new ValidationError('spec.targets.zigbeeCapable', zigbee, 'true or false');
+  if (zigbee !== undefined && typeof zigbee !== 'boolean')
+    throw new ValidationError('spec.targets.zigbeeCapable', zigbee, 'true or false');
   return { kinds, models, modules, dcws, collectorIds, zigbee };
 }

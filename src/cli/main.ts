@@ -1,5 +1,17 @@
 #!/usr/bin/env node
-import { accessSync, closeSync, constants as fsConstants, existsSync, ftruncateSync, openSync, readFileSync, realpathSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants as fsConstants,
+  existsSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  realpathSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MeshcastError, ValidationError } from '../errors.js';
@@ -7,7 +19,14 @@ import type { Seed } from '../random/stream.js';
 import { formatSummaries, summariesToCsv } from '../report/sweep.js';
 import { formatCampaign, formatDuration } from '../report/text.js';
 import { SCENARIO_SCHEMA } from '../scenario/schema.js';
-import { checkScenario, loadScenario, runScenario, runScenarioParallel, type Scenario, type ScenarioResult } from '../scenario/scenario.js';
+import {
+  checkScenario,
+  loadScenario,
+  runScenario,
+  runScenarioParallel,
+  type Scenario,
+  type ScenarioResult,
+} from '../scenario/scenario.js';
 import { mergeRecords, parseResults, type SweepRecord } from '../sweep/record.js';
 import { summarise } from '../sweep/summary.js';
 import { sweep, sweepIdOf, type Shard } from '../sweep/sweep.js';
@@ -46,7 +65,20 @@ function parse(argv: readonly string[]): Parsed {
   const positional: string[] = [];
   const flags = new Map<string, string | true>();
   const params: string[] = [];
-  const valued = new Set(['--seed', '--passes', '--hops', '--ttl', '--spacing', '--param', '--replications', '--workers', '--out', '--shard', '--shard-count', '--csv']);
+  const valued = new Set([
+    '--seed',
+    '--passes',
+    '--hops',
+    '--ttl',
+    '--spacing',
+    '--param',
+    '--replications',
+    '--workers',
+    '--out',
+    '--shard',
+    '--shard-count',
+    '--csv',
+  ]);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a.startsWith('--')) {
@@ -77,7 +109,9 @@ function writablePath(flag: string, path: string): void {
   try {
     accessSync(dir, fsConstants.W_OK);
   } catch {
-    throw new UsageError(`${flag}: cannot write ${path}: ${existsSync(dir) ? 'its directory is not writable' : `no directory ${dir}`}`);
+    throw new UsageError(
+      `${flag}: cannot write ${path}: ${existsSync(dir) ? 'its directory is not writable' : `no directory ${dir}`}`,
+    );
   }
   if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${flag}: ${path} is a directory`);
 }
@@ -108,7 +142,8 @@ export function parseValues(text: string, flag: string): unknown[] {
     const from = Number(range[1]);
     const to = Number(range[2]);
     const step = range[3] === undefined ? 1 : Number(range[3]);
-    if (!(step > 0) || to < from || (to - from) / step > 100_000) throw new UsageError(`${flag}: ${text} is not a usable range (from..to[:step], from <= to)`);
+    if (!(step > 0) || to < from || (to - from) / step > 100_000)
+      throw new UsageError(`${flag}: ${text} is not a usable range (from..to[:step], from <= to)`);
     const out: number[] = [];
     for (let k = 0; from + k * step <= to + 1e-9; k++) out.push(Number((from + k * step).toPrecision(12)));
     return out;
@@ -135,13 +170,25 @@ function shardOf(flags: Map<string, string | true>): Shard | undefined {
   if (countFlag === undefined) return undefined;
   const count = countFlag === true ? NaN : Number(countFlag);
   if (!Number.isInteger(count) || count < 1) throw new UsageError('--shard-count needs a positive integer');
-  const raw = env['JOB_COMPLETION_INDEX'] ?? env['AWS_BATCH_JOB_ARRAY_INDEX'] ?? (env['SLURM_ARRAY_TASK_ID'] === undefined ? undefined : String(Number(env['SLURM_ARRAY_TASK_ID']) - Number(env['SLURM_ARRAY_TASK_MIN'] ?? 0)));
-  if (raw === undefined) throw new UsageError('--shard-count: none of JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX is set (or give --shard I/N)');
+  const raw =
+    env['JOB_COMPLETION_INDEX'] ??
+    env['AWS_BATCH_JOB_ARRAY_INDEX'] ??
+    (env['SLURM_ARRAY_TASK_ID'] === undefined
+      ? undefined
+      : String(Number(env['SLURM_ARRAY_TASK_ID']) - Number(env['SLURM_ARRAY_TASK_MIN'] ?? 0)));
+  if (raw === undefined)
+    throw new UsageError(
+      '--shard-count: none of JOB_COMPLETION_INDEX, SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX is set (or give --shard I/N)',
+    );
   return { index: Number(raw), count };
 }
 
 /** Progress on stderr: a bar with ETA on a terminal, a line per 10 % otherwise. */
-function progressReporter(err: (s: string) => void, tty: boolean, quiet: boolean): (done: number, total: number) => void {
+function progressReporter(
+  err: (s: string) => void,
+  tty: boolean,
+  quiet: boolean,
+): (done: number, total: number) => void {
   const started = Date.now();
   let lastTenth = -1;
   return (done, total) => {
@@ -151,18 +198,28 @@ function progressReporter(err: (s: string) => void, tty: boolean, quiet: boolean
     if (tty) {
       const width = 30;
       const filled = Math.round((width * done) / total);
-      err(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}  ETA ${Number.isNaN(etaS) ? '?' : formatDuration(etaS)}   ${done === total ? '\n' : ''}`);
+      err(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}  ETA ${Number.isNaN(etaS) ? '?' : formatDuration(etaS)}   ${done === total ? '\n' : ''}`,
+      );
       return;
     }
     const tenth = Math.floor((10 * done) / total);
     if (tenth !== lastTenth) {
       lastTenth = tenth;
-      err(`meshcast: ${done}/${total} done, ${formatDuration(elapsedS)} elapsed, ETA ${Number.isNaN(etaS) ? '?' : formatDuration(etaS)}\n`);
+      err(
+        `meshcast: ${done}/${total} done, ${formatDuration(elapsedS)} elapsed, ETA ${Number.isNaN(etaS) ? '?' : formatDuration(etaS)}\n`,
+      );
     }
   };
 }
 
-async function runSweep(file: string, flags: Map<string, string | true>, params: readonly string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
+async function runSweep(
+  file: string,
+  flags: Map<string, string | true>,
+  params: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<number> {
   const scenario: Scenario = checkScenario(readJson(file));
   const grid: Record<string, readonly unknown[]> = { ...(scenario.sweep?.grid ?? {}) };
   const aliases: [string, string][] = [
@@ -181,7 +238,8 @@ async function runSweep(file: string, flags: Map<string, string | true>, params:
   }
   const repsFlag = flags.get('--replications');
   const replications = typeof repsFlag === 'string' ? Number(repsFlag) : (scenario.sweep?.replications ?? 1);
-  if (!Number.isInteger(replications) || replications < 1) throw new UsageError('--replications needs a positive integer');
+  if (!Number.isInteger(replications) || replications < 1)
+    throw new UsageError('--replications needs a positive integer');
   const workers = workersOf(flags.get('--workers') ?? 'auto', 0);
   const seed = seedOf(flags) ?? scenario.seed ?? 0;
   const shard = shardOf(flags);
@@ -204,11 +262,20 @@ async function runSweep(file: string, flags: Map<string, string | true>, params:
       try {
         parsed = parseResults(readFileSync(outPath, 'utf8'));
       } catch (e) {
-        throw new ValidationError('--out', outPath, `a results file of this sweep to resume (${(e as Error).message})`, { cause: e });
+        throw new ValidationError(
+          '--out',
+          outPath,
+          `a results file of this sweep to resume (${(e as Error).message})`,
+          { cause: e },
+        );
       }
       const foreign = parsed.records.find((r) => r.sweepId !== id);
       if (foreign !== undefined) {
-        throw new ValidationError('--out', outPath, 'a results file of this same sweep (it holds another sweep’s lines; choose another file)');
+        throw new ValidationError(
+          '--out',
+          outPath,
+          'a results file of this same sweep (it holds another sweep’s lines; choose another file)',
+        );
       }
       previous = parsed.records;
       for (const r of previous) skip.add(`${r.cell}/${r.replication}`);
@@ -240,8 +307,14 @@ async function runSweep(file: string, flags: Map<string, string | true>, params:
     const summaries = summarise(all, outcome.cells);
     const csv = flags.get('--csv');
     if (typeof csv === 'string') writeFileSync(csv, summariesToCsv(summaries));
-    if (json) out(`${JSON.stringify({ sweepId: id, cells: outcome.cells.length, replications, records: all.length, summaries })}\n`);
-    else out(`${scenario.name ?? file}: ${outcome.cells.length} cells × ${replications} replications${shard === undefined ? '' : ` (shard ${shard.index + 1} of ${shard.count})`}\n\n${formatSummaries(summaries)}\n`);
+    if (json)
+      out(
+        `${JSON.stringify({ sweepId: id, cells: outcome.cells.length, replications, records: all.length, summaries })}\n`,
+      );
+    else
+      out(
+        `${scenario.name ?? file}: ${outcome.cells.length} cells × ${replications} replications${shard === undefined ? '' : ` (shard ${shard.index + 1} of ${shard.count})`}\n\n${formatSummaries(summaries)}\n`,
+      );
     return EXIT.ok;
   } finally {
     if (fd !== undefined) closeSync(fd);
@@ -263,10 +336,16 @@ function runReport(files: readonly string[], flags: Map<string, string | true>, 
     }
   });
   const ids = new Set(lists.flat().map((r) => r.sweepId));
-  if (ids.size > 1) throw new ValidationError('results', [...ids], 'files of one sweep (these come from different sweeps)');
+  if (ids.size > 1)
+    throw new ValidationError('results', [...ids], 'files of one sweep (these come from different sweeps)');
   // One sweep's records all name the same parameters.
   const keys = new Set(lists.flat().map((r) => JSON.stringify(Object.keys(r.params).sort())));
-  if (keys.size > 1) throw new ValidationError('results', [...keys].map((k) => JSON.parse(k) as string[]), 'records of one sweep, every one with the same parameters');
+  if (keys.size > 1)
+    throw new ValidationError(
+      'results',
+      [...keys].map((k) => JSON.parse(k) as string[]),
+      'records of one sweep, every one with the same parameters',
+    );
   let all: SweepRecord[];
   try {
     all = mergeRecords(...lists);
@@ -296,7 +375,11 @@ function workersOf(flag: string | true, least: number): number | 'auto' {
 }
 
 /** Runs the command line; resolves to the exit code. Exported for tests. */
-export async function main(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  out: (s: string) => void = (s) => process.stdout.write(s),
+  err: (s: string) => void = (s) => process.stderr.write(s),
+): Promise<number> {
   try {
     const { command, positional, flags, params } = parse(argv);
     if (flags.has('--version')) {
@@ -312,7 +395,19 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       validate: [],
       schema: [],
       report: ['--csv', '--json'],
-      sweep: ['--hops', '--ttl', '--spacing', '--replications', '--workers', '--out', '--shard', '--shard-count', '--csv', '--json', '--seed'],
+      sweep: [
+        '--hops',
+        '--ttl',
+        '--spacing',
+        '--replications',
+        '--workers',
+        '--out',
+        '--shard',
+        '--shard-count',
+        '--csv',
+        '--json',
+        '--seed',
+      ],
     };
     const known = allowed[command];
     if (known === undefined) throw new UsageError(`unknown command ${command}`);
@@ -358,7 +453,9 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       result = await runScenarioParallel(scenario, { workers, onProgress, ...(seed === undefined ? {} : { seed }) });
     }
     if (flags.has('--json')) {
-      out(`${JSON.stringify({ scenario: loaded.scenario.name ?? file, passes: result.passes.map((p) => p.summary()) })}\n`);
+      out(
+        `${JSON.stringify({ scenario: loaded.scenario.name ?? file, passes: result.passes.map((p) => p.summary()) })}\n`,
+      );
     } else {
       out(`${formatCampaign(result.passes, loaded.scenario.name ?? file)}\n`);
     }
@@ -377,7 +474,11 @@ export async function main(argv: readonly string[], out: (s: string) => void = (
       return EXIT.failure;
     }
     // The system refused a file operation (ENOSPC, EACCES, …): say so, without a stack.
-    if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && typeof (e as NodeJS.ErrnoException).syscall === 'string') {
+    if (
+      e instanceof Error &&
+      typeof (e as NodeJS.ErrnoException).code === 'string' &&
+      typeof (e as NodeJS.ErrnoException).syscall === 'string'
+    ) {
       err(`meshcast: ${e.message}\n`);
       return EXIT.failure;
     }

@@ -2,7 +2,15 @@ import { grown } from './grow.js';
 import { MeshcastError } from '../errors.js';
 import type { EventQueue } from './queue.js';
 import { HeapQueue } from './queue.js';
-import { EXACT_BUCKETS, insertionSort, jumpInvWidth, MIN_INV_WIDTH, narrowestInvWidth, occupiedAfter, ringSlot } from './buckets.js';
+import {
+  EXACT_BUCKETS,
+  insertionSort,
+  jumpInvWidth,
+  MIN_INV_WIDTH,
+  narrowestInvWidth,
+  occupiedAfter,
+  ringSlot,
+} from './buckets.js';
 
 /**
  * A monotone calendar queue: {@link EventQueue} for simulations that never schedule before
@@ -69,7 +77,8 @@ export class CalendarQueue implements EventQueue {
    * @param initialCapacity - pooled events first allocated. @defaultValue 1024
    */
   constructor(bucketWidthS = 1 / 1024, buckets = 16384, initialCapacity = 1024) {
-    if (!(bucketWidthS > 0 && Number.isFinite(bucketWidthS))) throw new MeshcastError(`CalendarQueue bucket width must be > 0 s, got ${bucketWidthS}`);
+    if (!(bucketWidthS > 0 && Number.isFinite(bucketWidthS)))
+      throw new MeshcastError(`CalendarQueue bucket width must be > 0 s, got ${bucketWidthS}`);
     if (!(Number.isInteger(buckets) && buckets >= 32 && (buckets & (buckets - 1)) === 0)) {
       throw new MeshcastError(`CalendarQueue buckets must be a power of two >= 32, got ${buckets}`);
     }
@@ -106,7 +115,8 @@ export class CalendarQueue implements EventQueue {
   }
 
   private reject(timeS: number): never {
-    if (timeS < this.lastTime) throw new MeshcastError(`CalendarQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
+    if (timeS < this.lastTime)
+      throw new MeshcastError(`CalendarQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
     throw new MeshcastError(`CalendarQueue takes finite times, got ${timeS}`);
   }
 
@@ -315,7 +325,10 @@ export class CalendarQueue implements EventQueue {
       while (factor < 64 && eventsPerBucket > 4 * factor) factor *= 2;
       factor = this.reachable(factor);
       if (factor > 1) this.rebucket(Math.min(narrowest, this.invWidth * factor));
-    } else if ((spill > 0.01 || (movesPerEvent < 0.5 && eventsPerBucket < 2 && skipsPerAdvance > 64)) && this.invWidth > MIN_INV_WIDTH) {
+    } else if (
+      (spill > 0.01 || (movesPerEvent < 0.5 && eventsPerBucket < 2 && skipsPerAdvance > 64)) &&
+      this.invWidth > MIN_INV_WIDTH
+    ) {
       this.rebucket(this.invWidth / 2);
     }
   }
@@ -334,7 +347,7 @@ export class CalendarQueue implements EventQueue {
     let counted = 0;
     let stoppedAt = -1; // distance at which the budget ran out
     // Distances from the ring's far end (ring - 1) down to `nearest`, a bitmap word at a time.
-    for (let d = this.ring - 1; d >= nearest && stoppedAt < 0; ) {
+    for (let d = this.ring - 1; d >= nearest && stoppedAt < 0;) {
       const s = (c + d) & this.mask;
       const low = s & 31; // this word holds distances d - low .. d at bits 0 .. low
       let bits = this.occupied[s >> 5]! & (low === 31 ? -1 : (1 << (low + 1)) - 1);
@@ -384,7 +397,10 @@ export class CalendarQueue implements EventQueue {
       }
     }
     // Narrower buckets, larger ring (never smaller): it keeps covering as much time.
-    const ring = Math.max(this.ring, Math.min(MAX_RING, this.ring * 2 ** Math.round(Math.log2(invWidth / this.invWidth))));
+    const ring = Math.max(
+      this.ring,
+      Math.min(MAX_RING, this.ring * 2 ** Math.round(Math.log2(invWidth / this.invWidth))),
+    );
     if (ring !== this.ring) {
       this.ring = ring;
       this.mask = ring - 1;

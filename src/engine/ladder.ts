@@ -1,5 +1,13 @@
 import { MeshcastError } from '../errors.js';
-import { EXACT_BUCKETS, insertionSort, jumpInvWidth, MIN_INV_WIDTH, narrowestInvWidth, occupiedAfter, ringSlot } from './buckets.js';
+import {
+  EXACT_BUCKETS,
+  insertionSort,
+  jumpInvWidth,
+  MIN_INV_WIDTH,
+  narrowestInvWidth,
+  occupiedAfter,
+  ringSlot,
+} from './buckets.js';
 import { grown } from './grow.js';
 import { HeapQueue, type EventQueue } from './queue.js';
 
@@ -82,7 +90,8 @@ export class LadderQueue implements EventQueue {
    *   it grows, up to 8,192 buckets, as buckets narrow). @defaultValue 1024
    */
   constructor(bucketWidthS = 1 / 16, buckets = 1024) {
-    if (!(bucketWidthS > 0 && Number.isFinite(bucketWidthS))) throw new MeshcastError(`LadderQueue bucket width must be > 0 s, got ${bucketWidthS}`);
+    if (!(bucketWidthS > 0 && Number.isFinite(bucketWidthS)))
+      throw new MeshcastError(`LadderQueue bucket width must be > 0 s, got ${bucketWidthS}`);
     if (!(Number.isInteger(buckets) && buckets >= 32 && (buckets & (buckets - 1)) === 0)) {
       throw new MeshcastError(`LadderQueue buckets must be a power of two >= 32, got ${buckets}`);
     }
@@ -104,8 +113,18 @@ export class LadderQueue implements EventQueue {
    * re-bucketed, and how many events it has pushed into the near heap (the slow path) since it
    * was made.
    */
-  diagnostics(): { readonly bucketWidthS: number; readonly buckets: number; readonly rebuckets: number; readonly nearHeapPushes: number } {
-    return { bucketWidthS: 1 / this.invWidth, buckets: this.ring, rebuckets: this.rebuckets, nearHeapPushes: this.nearPushed };
+  diagnostics(): {
+    readonly bucketWidthS: number;
+    readonly buckets: number;
+    readonly rebuckets: number;
+    readonly nearHeapPushes: number;
+  } {
+    return {
+      bucketWidthS: 1 / this.invWidth,
+      buckets: this.ring,
+      rebuckets: this.rebuckets,
+      nearHeapPushes: this.nearPushed,
+    };
   }
 
   push(timeS: number, payload: number): void {
@@ -160,7 +179,8 @@ export class LadderQueue implements EventQueue {
   }
 
   private reject(timeS: number): never {
-    if (timeS < this.lastTime) throw new MeshcastError(`LadderQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
+    if (timeS < this.lastTime)
+      throw new MeshcastError(`LadderQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
     throw new MeshcastError(`LadderQueue takes finite times, got ${timeS}`);
   }
 
@@ -251,7 +271,8 @@ export class LadderQueue implements EventQueue {
     // been popped since the last check, so it costs at most four moves per event popped.
     if (this.pops >= 2048 && 4 * this.pops >= this.inRing) this.adapt();
     // Bucket numbers are doubles: keep counting them exactly however late the clock runs.
-    if (Math.abs(this.cur) > EXACT_BUCKETS) this.rebucket(Math.min(this.invWidth, narrowestInvWidth(this.cur / this.invWidth)));
+    if (Math.abs(this.cur) > EXACT_BUCKETS)
+      this.rebucket(Math.min(this.invWidth, narrowestInvWidth(this.cur / this.invWidth)));
     if (this.inRing === 0) {
       // Only far events remain: jump to the earliest one's bucket.
       // Only the far events' times are kept, so the width can change here at no cost: wider, if
@@ -396,7 +417,11 @@ export class LadderQueue implements EventQueue {
     this.nearFirstS = Infinity;
     for (let d = 1; d < this.ring && i < n; d++) {
       const b = this.slot(this.cur + d);
-      for (let chunk = this.heads[b]!, left = this.lengths[b]!; left > 0; chunk = this.chunkNext[chunk]!, left -= CHUNK) {
+      for (
+        let chunk = this.heads[b]!, left = this.lengths[b]!;
+        left > 0;
+        chunk = this.chunkNext[chunk]!, left -= CHUNK
+      ) {
         for (let at = chunk * CHUNK, end = at + Math.min(left, CHUNK); at < end; at++) {
           t[i] = this.chunkTimes[at]!;
           p[i++] = this.chunkPayloads[at]!;
@@ -404,7 +429,10 @@ export class LadderQueue implements EventQueue {
       }
     }
     // Narrower buckets, larger ring (never smaller): it keeps covering as much time.
-    const ring = Math.max(this.ring, Math.min(MAX_RING, this.ring * 2 ** Math.round(Math.log2(invWidth / this.invWidth))));
+    const ring = Math.max(
+      this.ring,
+      Math.min(MAX_RING, this.ring * 2 ** Math.round(Math.log2(invWidth / this.invWidth))),
+    );
     if (ring !== this.ring) {
       this.ring = ring;
       this.mask = ring - 1;

@@ -140,7 +140,9 @@ export class RadixQueue implements EventQueue {
 
   /** The lowest non-empty bucket above 0. */
   private lowestBucket(): number {
-    return this.occLow !== 0 ? 32 - Math.clz32(this.occLow & -this.occLow) : 64 - Math.clz32(this.occHigh & -this.occHigh);
+    return this.occLow !== 0
+      ? 32 - Math.clz32(this.occLow & -this.occLow)
+      : 64 - Math.clz32(this.occHigh & -this.occHigh);
   }
 
   private append(b: number, t: number, payload: number): void {

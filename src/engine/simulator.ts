@@ -21,7 +21,8 @@ const QUEUE_KINDS: readonly QueueKind[] = ['ladder', 'calendar', 'radix', 'heap'
  * @internal
  */
 export function checkQueueKind(path: string, kind: unknown): QueueKind {
-  if (!(QUEUE_KINDS as readonly unknown[]).includes(kind)) throw new ValidationError(path, kind, QUEUE_KINDS.map((k) => `'${k}'`).join(', '));
+  if (!(QUEUE_KINDS as readonly unknown[]).includes(kind))
+    throw new ValidationError(path, kind, QUEUE_KINDS.map((k) => `'${k}'`).join(', '));
   return kind as QueueKind;
 }
 
@@ -72,7 +73,8 @@ export class Simulator {
   constructor(options: { readonly startS?: number; readonly queue?: QueueKind } = {}) {
     checkObject('options', options, ['startS', 'queue'], 'simulator options');
     const startS = options.startS ?? 0;
-    if (typeof startS !== 'number' || !Number.isFinite(startS)) throw new ValidationError('options.startS', startS, 'a finite clock time in seconds');
+    if (typeof startS !== 'number' || !Number.isFinite(startS))
+      throw new ValidationError('options.startS', startS, 'a finite clock time in seconds');
     this.now = startS;
     this.queue = createQueue(checkQueueKind('options.queue', options.queue ?? 'heap'));
     const cap = 1024;
@@ -103,7 +105,8 @@ export class Simulator {
     if (!Number.isInteger(type) || type < 0 || type > 1 << 16) {
       throw new ValidationError('type', type, 'an integer in 0..65536');
     }
-    if (typeof handler !== 'function') throw new ValidationError('handler', handler, 'a function (simulator, a, b) => void');
+    if (typeof handler !== 'function')
+      throw new ValidationError('handler', handler, 'a function (simulator, a, b) => void');
     this.handlers[type] = handler;
     return this;
   }
@@ -157,7 +160,8 @@ export class Simulator {
    * @param untilS - stop before events later than this time. @defaultValue Infinity
    */
   run(untilS = Infinity): void {
-    if (typeof untilS !== 'number' || Number.isNaN(untilS)) throw new ValidationError('untilS', untilS, 'a time in seconds (Infinity: until no event is left)');
+    if (typeof untilS !== 'number' || Number.isNaN(untilS))
+      throw new ValidationError('untilS', untilS, 'a time in seconds (Infinity: until no event is left)');
     while (this.queue.size > 0 && this.queue.peekTime() <= untilS) this.step();
     if (untilS !== Infinity && untilS > this.now) this.now = untilS;
   }

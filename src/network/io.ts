@@ -11,7 +11,12 @@ export interface NetworkJSON {
   /** Devices in order. */
   readonly devices: readonly DeviceInput[];
   /** Links in order; `reverseSuccess` only when it differs from `success`. */
-  readonly links: readonly { readonly from: string; readonly to: string; readonly success: number; readonly reverseSuccess?: number }[];
+  readonly links: readonly {
+    readonly from: string;
+    readonly to: string;
+    readonly success: number;
+    readonly reverseSuccess?: number;
+  }[];
 }
 
 /**
@@ -50,7 +55,8 @@ export function toJSON(network: Network): NetworkJSON {
  * @param data - parsed JSON
  */
 export function fromJSON(data: unknown): Network {
-  if (typeof data !== 'object' || data === null) throw new ValidationError('network', data, 'a meshcast-network object');
+  if (typeof data !== 'object' || data === null)
+    throw new ValidationError('network', data, 'a meshcast-network object');
   const d = data as Partial<NetworkJSON>;
   if (d.format !== 'meshcast-network') throw new ValidationError('network.format', d.format, "'meshcast-network'");
   if (d.version !== 1) throw new ValidationError('network.version', d.version, '1');
@@ -61,7 +67,8 @@ export function fromJSON(data: unknown): Network {
   try {
     for (const device of d.devices) net.addDevice(device);
     for (const link of d.links) {
-      if (typeof link !== 'object' || link === null) throw new ValidationError(`links[${net.linkCount}]`, link, 'a link object');
+      if (typeof link !== 'object' || link === null)
+        throw new ValidationError(`links[${net.linkCount}]`, link, 'a link object');
       net.addLink(link);
     }
   } finally {
@@ -94,13 +101,18 @@ function splitCsvLine(line: string): string[] {
   return out.map((s) => s.trim());
 }
 
-function parseCsv(text: string, name: string, required: readonly string[]): { rows: Record<string, string>[]; line: number[] } {
+function parseCsv(
+  text: string,
+  name: string,
+  required: readonly string[],
+): { rows: Record<string, string>[]; line: number[] } {
   const lines = text.split(/\r?\n/);
   const headerAt = lines.findIndex((l) => l.trim() !== '' && !l.startsWith('#'));
   if (headerAt < 0) throw new ValidationError(`${name}`, '', `a header line with ${required.join(', ')}`);
   const header = splitCsvLine(lines[headerAt]!);
   for (const col of required) {
-    if (!header.includes(col)) throw new ValidationError(`${name}.header`, header.join(','), `columns including ${required.join(', ')}`);
+    if (!header.includes(col))
+      throw new ValidationError(`${name}.header`, header.join(','), `columns including ${required.join(', ')}`);
   }
   const rows: Record<string, string>[] = [];
   const lineNo: number[] = [];
@@ -109,7 +121,11 @@ function parseCsv(text: string, name: string, required: readonly string[]): { ro
     if (raw.trim() === '' || raw.startsWith('#')) continue;
     const cells = splitCsvLine(raw);
     if (cells.length !== header.length) {
-      throw new ValidationError(`${name}:${i + 1}`, raw, `${header.length} comma-separated fields (${header.join(',')})`);
+      throw new ValidationError(
+        `${name}:${i + 1}`,
+        raw,
+        `${header.length} comma-separated fields (${header.join(',')})`,
+      );
     }
     rows.push(Object.fromEntries(header.map((h, j) => [h, cells[j]!])));
     lineNo.push(i + 1);
@@ -149,7 +165,8 @@ export function fromCSV(devicesCsv: string, linksCsv: string): Network {
     const at = `devices.csv:${devices.line[i]}`;
     const x = csvNumber(`${at}.x_m`, r['x_m']);
     const y = csvNumber(`${at}.y_m`, r['y_m']);
-    if ((x === undefined) !== (y === undefined)) throw new ValidationError(`${at}.y_m`, r['y_m'], 'both x_m and y_m, or neither');
+    if ((x === undefined) !== (y === undefined))
+      throw new ValidationError(`${at}.y_m`, r['y_m'], 'both x_m and y_m, or neither');
     const flags = {
       zigbeeCapable: csvBool(`${at}.zigbee_capable`, r['zigbee_capable']),
       activeHan: csvBool(`${at}.active_han`, r['active_han']),
@@ -163,7 +180,9 @@ export function fromCSV(devicesCsv: string, linksCsv: string): Network {
       han: r['han_fw'],
     };
     const present = <T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } =>
-      Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as { [K in keyof T]?: Exclude<T[K], undefined> };
+      Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as {
+        [K in keyof T]?: Exclude<T[K], undefined>;
+      };
     try {
       net.addDevice({
         id: r['id']!,
@@ -186,7 +205,12 @@ export function fromCSV(devicesCsv: string, linksCsv: string): Network {
     if (success === undefined) throw new ValidationError(`${at}.success`, r['success'], 'a probability in [0, 1]');
     const reverse = csvNumber(`${at}.reverse_success`, r['reverse_success']);
     try {
-      net.addLink({ from: r['from']!, to: r['to']!, success, ...(reverse === undefined ? {} : { reverseSuccess: reverse }) });
+      net.addLink({
+        from: r['from']!,
+        to: r['to']!,
+        success,
+        ...(reverse === undefined ? {} : { reverseSuccess: reverse }),
+      });
     } catch (e) {
       throw relocate(e, at);
     }

@@ -208,7 +208,11 @@ export class Network {
       i++;
     });
     if (collectors === 0) {
-      throw new ValidationError('devices', `${this.deviceCount} devices, no collector`, 'at least one device of kind collector');
+      throw new ValidationError(
+        'devices',
+        `${this.deviceCount} devices, no collector`,
+        'at least one device of kind collector',
+      );
     }
   }
 }
@@ -224,7 +228,8 @@ function normaliseDevice(input: DeviceInput, path: string): Device {
     throw new ValidationError(`${path}.kind`, kind, DEVICE_KINDS.join(', '));
   }
   const model = input.model ?? kind;
-  if (typeof model !== 'string' || model.length === 0) throw new ValidationError(`${path}.model`, model, 'a non-empty string');
+  if (typeof model !== 'string' || model.length === 0)
+    throw new ValidationError(`${path}.model`, model, 'a non-empty string');
   const flagsIn: Partial<Record<keyof DeviceFlags, unknown>> = input.flags ?? {};
   checkObject(`${path}.flags`, flagsIn, FLAG_NAMES, 'an object of flags');
   const flag = (name: keyof DeviceFlags): boolean => {

@@ -142,19 +142,33 @@ export function resolveRadio(options: RadioOptions = {}, path = 'radio'): Radio 
   let contention: Radio['contention'] = 'none';
   if (given !== 'none') {
     const c: ContentionOptions = given === 'csma' ? {} : given;
-    if (typeof c !== 'object' || c === null) throw new ValidationError(`${path}.contention`, given, "'none', 'csma' or { channels, carrierSense, deferMaxS }");
-    checkObject(`${path}.contention`, c, ['channels', 'carrierSense', 'deferMaxS', 'reads', 'reports'], 'contention options');
+    if (typeof c !== 'object' || c === null)
+      throw new ValidationError(`${path}.contention`, given, "'none', 'csma' or { channels, carrierSense, deferMaxS }");
+    checkObject(
+      `${path}.contention`,
+      c,
+      ['channels', 'carrierSense', 'deferMaxS', 'reads', 'reports'],
+      'contention options',
+    );
     const channels = c.channels ?? 1;
-    if (!Number.isInteger(channels) || channels < 1 || channels > 1000) throw new ValidationError(`${path}.contention.channels`, channels, 'an integer in 1..1000');
+    if (!Number.isInteger(channels) || channels < 1 || channels > 1000)
+      throw new ValidationError(`${path}.contention.channels`, channels, 'an integer in 1..1000');
     const carrierSense = c.carrierSense ?? true;
-    if (typeof carrierSense !== 'boolean') throw new ValidationError(`${path}.contention.carrierSense`, carrierSense, 'true or false');
+    if (typeof carrierSense !== 'boolean')
+      throw new ValidationError(`${path}.contention.carrierSense`, carrierSense, 'true or false');
     const deferMaxS = c.deferMaxS ?? 0.25;
-    if (!(deferMaxS > 0 && Number.isFinite(deferMaxS))) throw new ValidationError(`${path}.contention.deferMaxS`, deferMaxS, 'a number of seconds > 0');
+    if (!(deferMaxS > 0 && Number.isFinite(deferMaxS)))
+      throw new ValidationError(`${path}.contention.deferMaxS`, deferMaxS, 'a number of seconds > 0');
     if (airtimeS === 0) airtimeS = DEFAULT_AIRTIME_S; // frames must take time on a shared air
     let reads: Required<ReadTrafficOptions> | null = null;
     if (c.reads !== undefined) {
       const at = `${path}.contention.reads`;
-      checkObject(at, c.reads, ['intervalS', 'deadlineS', 'retries', 'beforeS', 'afterS', 'registerReadIntervalS', 'commandIntervalS'], 'read traffic options');
+      checkObject(
+        at,
+        c.reads,
+        ['intervalS', 'deadlineS', 'retries', 'beforeS', 'afterS', 'registerReadIntervalS', 'commandIntervalS'],
+        'read traffic options',
+      );
       reads = {
         intervalS: checkPositive(`${at}.intervalS`, c.reads.intervalS ?? 900),
         deadlineS: checkPositive(`${at}.deadlineS`, c.reads.deadlineS ?? 120),
@@ -169,7 +183,10 @@ export function resolveRadio(options: RadioOptions = {}, path = 'radio'): Radio 
     if (c.reports !== undefined) {
       const at = `${path}.contention.reports`;
       checkObject(at, c.reports, ['spreadS', 'retries'], 'report options');
-      reports = { spreadS: checkPositive(`${at}.spreadS`, c.reports.spreadS ?? 0, true), retries: checkInteger(`${at}.retries`, c.reports.retries ?? 3, 0, 100) };
+      reports = {
+        spreadS: checkPositive(`${at}.spreadS`, c.reports.spreadS ?? 0, true),
+        retries: checkInteger(`${at}.retries`, c.reports.retries ?? 3, 0, 100),
+      };
     }
     contention = { channels, carrierSense, deferMaxS, reads, reports };
   }

@@ -217,7 +217,9 @@ export class LinkDelays {
       case EXPONENTIAL:
         return -this.a * Math.log1p(-counterUniform(this.k0, this.k1, e));
       case LOGNORMAL:
-        return Math.exp(this.a + this.b * boxMuller(counterUniform(this.k0, this.k1, e), counterUniform(this.k0, this.k2, e)));
+        return Math.exp(
+          this.a + this.b * boxMuller(counterUniform(this.k0, this.k1, e), counterUniform(this.k0, this.k2, e)),
+        );
       default:
         return this.gamma(e);
     }

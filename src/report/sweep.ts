@@ -84,7 +84,19 @@ export function formatSummaries(summaries: readonly CellSummary[]): string {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const air = summaries.some((s) => s.airtimeS !== null);
   return table(
-    [...params, 'reps', 'coverage', '95% CI', 'p5..p95', 'reached', 'passes', 'duration', 'frames', 'dup/delivered', ...(air ? ['airtime', 'collisions'] : [])],
+    [
+      ...params,
+      'reps',
+      'coverage',
+      '95% CI',
+      'p5..p95',
+      'reached',
+      'passes',
+      'duration',
+      'frames',
+      'dup/delivered',
+      ...(air ? ['airtime', 'collisions'] : []),
+    ],
     summaries.map((s) => [
       ...params.map((p) => shortParam(s.params[p])),
       String(s.replications),
@@ -96,7 +108,12 @@ export function formatSummaries(summaries: readonly CellSummary[]): string {
       `${(s.durationS.mean / 3600).toFixed(2)}h`,
       Math.round(s.transmissions.mean).toLocaleString('en-US'),
       s.redundancy.mean.toFixed(2),
-      ...(air ? [s.airtimeS === null ? '-' : `${s.airtimeS.mean.toFixed(0)}s`, s.collisions === null ? '-' : Math.round(s.collisions.mean).toLocaleString('en-US')] : []),
+      ...(air
+        ? [
+            s.airtimeS === null ? '-' : `${s.airtimeS.mean.toFixed(0)}s`,
+            s.collisions === null ? '-' : Math.round(s.collisions.mean).toLocaleString('en-US'),
+          ]
+        : []),
     ]),
   );
 }

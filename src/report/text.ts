@@ -10,7 +10,9 @@ export function formatDuration(seconds: number): string {
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const r = Math.round(s % 60);
-  return h > 0 ? `${sign}${h}h ${String(m).padStart(2, '0')}m ${String(r).padStart(2, '0')}s` : `${sign}${m}m ${String(r).padStart(2, '0')}s`;
+  return h > 0
+    ? `${sign}${h}h ${String(m).padStart(2, '0')}m ${String(r).padStart(2, '0')}s`
+    : `${sign}${m}m ${String(r).padStart(2, '0')}s`;
 }
 
 function pct(x: number): string {
@@ -29,7 +31,10 @@ function int(x: number): string {
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
@@ -126,8 +131,14 @@ export function formatCampaign(passes: readonly BroadcastResult[], title = 'mesh
   );
   if (last.stats.handoffAttempts > 0 || passes.some((p) => p.stats.handoffAttempts > 0)) {
     const attempts = passes.reduce((a, p) => a + p.stats.handoffAttempts, 0);
-    out.push('', `Child-module hand-offs: ${int(attempts)} attempts, ${int(last.stats.handoffFailures)} modules still waiting after the last pass`);
+    out.push(
+      '',
+      `Child-module hand-offs: ${int(attempts)} attempts, ${int(last.stats.handoffFailures)} modules still waiting after the last pass`,
+    );
   }
-  out.push('', `Result: ${int(last.completed)} of ${int(last.targets)} targets complete (${pct(last.coverage)}) after ${passes.length} pass(es).`);
+  out.push(
+    '',
+    `Result: ${int(last.completed)} of ${int(last.targets)} targets complete (${pct(last.coverage)}) after ${passes.length} pass(es).`,
+  );
   return out.join('\n');
 }

@@ -94,7 +94,20 @@ export interface LoadedScenario {
   readonly concurrent: readonly BroadcastSpec[];
 }
 
-const TOP_KEYS = ['$schema', 'name', 'description', 'seed', 'network', 'radio', 'handoff', 'broadcast', 'concurrent', 'passes', 'stopAtCoverage', 'sweep'];
+const TOP_KEYS = [
+  '$schema',
+  'name',
+  'description',
+  'seed',
+  'network',
+  'radio',
+  'handoff',
+  'broadcast',
+  'concurrent',
+  'passes',
+  'stopAtCoverage',
+  'sweep',
+];
 
 /** Aliases accepted in a sweep grid for common broadcast parameters. */
 export const SWEEP_ALIASES: Readonly<Record<string, string>> = {
@@ -103,7 +116,6 @@ export const SWEEP_ALIASES: Readonly<Record<string, string>> = {
   spacingS: 'broadcast.spacingS',
   packets: 'broadcast.packets',
 };
-
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -132,28 +144,37 @@ export function checkScenario(data: unknown): Scenario {
     if (!TOP_KEYS.includes(key)) throw new ValidationError(key, data[key], `a known field: ${TOP_KEYS.join(', ')}`);
   }
   const s = data as unknown as Scenario;
-  if (data['$schema'] !== undefined && typeof data['$schema'] !== 'string') throw new ValidationError('$schema', data['$schema'], 'a string (the schema URL or path)');
+  if (data['$schema'] !== undefined && typeof data['$schema'] !== 'string')
+    throw new ValidationError('$schema', data['$schema'], 'a string (the schema URL or path)');
   if (s.name !== undefined && typeof s.name !== 'string') throw new ValidationError('name', s.name, 'a string');
-  if (s.description !== undefined && typeof s.description !== 'string') throw new ValidationError('description', s.description, 'a string');
-  if (s.seed !== undefined && !Number.isInteger(s.seed) && typeof s.seed !== 'string') throw new ValidationError('seed', s.seed, 'an integer or a string');
+  if (s.description !== undefined && typeof s.description !== 'string')
+    throw new ValidationError('description', s.description, 'a string');
+  if (s.seed !== undefined && !Number.isInteger(s.seed) && typeof s.seed !== 'string')
+    throw new ValidationError('seed', s.seed, 'an integer or a string');
   const passes = s.passes ?? 1;
-  if (typeof passes !== 'number' || !Number.isInteger(passes) || passes < 1 || passes > 100) throw new ValidationError('passes', passes, 'an integer in 1..100');
+  if (typeof passes !== 'number' || !Number.isInteger(passes) || passes < 1 || passes > 100)
+    throw new ValidationError('passes', passes, 'an integer in 1..100');
   const stop = s.stopAtCoverage ?? 1;
-  if (typeof stop !== 'number' || !(stop >= 0 && stop <= 1)) throw new ValidationError('stopAtCoverage', stop, 'a share in [0, 1]');
+  if (typeof stop !== 'number' || !(stop >= 0 && stop <= 1))
+    throw new ValidationError('stopAtCoverage', stop, 'a share in [0, 1]');
 
   const n: unknown = s.network;
   if (!isObject(n)) throw new ValidationError('network', n, 'an object with generator, file or csv');
   const kinds = ['generator', 'file', 'csv'].filter((k) => k in n);
   if (kinds.length !== 1) throw new ValidationError('network', n, 'exactly one of generator, file or csv');
   if ('generator' in n) {
-    for (const key of Object.keys(n)) if (key !== 'generator' && key !== 'options') throw new ValidationError(`network.${key}`, n[key], 'generator and options only');
+    for (const key of Object.keys(n))
+      if (key !== 'generator' && key !== 'options')
+        throw new ValidationError(`network.${key}`, n[key], 'generator and options only');
     const name = n['generator'];
-    if (!(SCENARIO_GENERATORS as readonly unknown[]).includes(name)) throw new ValidationError('network.generator', name, SCENARIO_GENERATORS.join(', '));
+    if (!(SCENARIO_GENERATORS as readonly unknown[]).includes(name))
+      throw new ValidationError('network.generator', name, SCENARIO_GENERATORS.join(', '));
     const options = n['options'] ?? {};
     if (!isObject(options)) throw new ValidationError('network.options', options, 'an object of generator options');
     reroot('network.options', /^/, () => RESOLVERS[name as ScenarioGenerator](options as never));
   } else if ('file' in n) {
-    if (typeof n['file'] !== 'string') throw new ValidationError('network.file', n['file'], 'a path to a meshcast-network JSON file');
+    if (typeof n['file'] !== 'string')
+      throw new ValidationError('network.file', n['file'], 'a path to a meshcast-network JSON file');
   } else {
     const csv = n['csv'];
     if (!isObject(csv) || typeof csv['devices'] !== 'string' || typeof csv['links'] !== 'string') {
@@ -163,7 +184,8 @@ export function checkScenario(data: unknown): Scenario {
 
   checkBroadcast(s.broadcast, 'broadcast');
   if (s.concurrent !== undefined) {
-    if (!Array.isArray(s.concurrent) || s.concurrent.length > 100) throw new ValidationError('concurrent', s.concurrent, 'a list of at most 100 broadcasts');
+    if (!Array.isArray(s.concurrent) || s.concurrent.length > 100)
+      throw new ValidationError('concurrent', s.concurrent, 'a list of at most 100 broadcasts');
     s.concurrent.forEach((b, i) => checkBroadcast(b, `concurrent[${i}]`));
   }
   reroot('radio', /^options\.radio\.?/, () => resolveRadio(s.radio, 'options.radio'));
@@ -177,7 +199,8 @@ export function checkScenario(data: unknown): Scenario {
  * scenario is JSON data, so it has no cycles.
  */
 function rejectNulls(v: unknown, path: string, open = new Set<object>()): void {
-  if (v === null) throw new ValidationError(path || 'scenario', null, 'a value (omit a field rather than setting it to null)');
+  if (v === null)
+    throw new ValidationError(path || 'scenario', null, 'a value (omit a field rather than setting it to null)');
   if (typeof v !== 'object') return;
   if (open.has(v)) throw new ValidationError(path, 'a cycle', 'JSON data (no object may contain itself)');
   open.add(v);
@@ -189,15 +212,19 @@ function rejectNulls(v: unknown, path: string, open = new Set<object>()): void {
 function checkBroadcast(b: unknown, path: string): void {
   if (!isObject(b)) throw new ValidationError(path, b, 'a broadcast spec object');
   const origins = b['origins'];
-  if (origins !== 'all' && !Array.isArray(origins)) throw new ValidationError(`${path}.origins`, origins, '"all" or a list of collector ids');
+  if (origins !== 'all' && !Array.isArray(origins))
+    throw new ValidationError(`${path}.origins`, origins, '"all" or a list of collector ids');
   reroot(path, /^spec\.?/, () => checkSpec({ ...b, origins: origins === 'all' ? ['all'] : origins } as BroadcastSpec));
 }
 
 function checkSweepSection(sw: unknown): void {
   if (!isObject(sw)) throw new ValidationError('sweep', sw, 'an object with grid and replications');
-  for (const key of Object.keys(sw)) if (key !== 'grid' && key !== 'replications') throw new ValidationError(`sweep.${key}`, sw[key], 'grid or replications');
+  for (const key of Object.keys(sw))
+    if (key !== 'grid' && key !== 'replications')
+      throw new ValidationError(`sweep.${key}`, sw[key], 'grid or replications');
   const reps = sw['replications'] ?? 1;
-  if (typeof reps !== 'number' || !Number.isInteger(reps) || reps < 1 || reps > 1_000_000) throw new ValidationError('sweep.replications', reps, 'an integer in 1..1000000');
+  if (typeof reps !== 'number' || !Number.isInteger(reps) || reps < 1 || reps > 1_000_000)
+    throw new ValidationError('sweep.replications', reps, 'an integer in 1..1000000');
   const grid = sw['grid'] ?? {};
   if (!isObject(grid)) throw new ValidationError('sweep.grid', grid, 'an object of parameter → list of values');
   for (const [param, values] of Object.entries(grid)) {
@@ -217,8 +244,15 @@ function checkSweepSection(sw: unknown): void {
 export function sweepPath(param: string, where = param): string[] {
   const path = (SWEEP_ALIASES[param] ?? param).split('.');
   const roots = ['network', 'broadcast', 'concurrent', 'radio', 'handoff', 'passes', 'stopAtCoverage'];
-  if (path.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype') || !roots.includes(path[0]!)) {
-    throw new ValidationError(where, param, `an alias (${Object.keys(SWEEP_ALIASES).join(', ')}) or a dotted path under ${roots.join(', ')}`);
+  if (
+    path.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype') ||
+    !roots.includes(path[0]!)
+  ) {
+    throw new ValidationError(
+      where,
+      param,
+      `an alias (${Object.keys(SWEEP_ALIASES).join(', ')}) or a dotted path under ${roots.join(', ')}`,
+    );
   }
   return path;
 }
@@ -255,10 +289,7 @@ export function scenarioSize(scenario: Scenario): number {
  * @param data - parsed JSON
  * @param readText - reads files the scenario names (network files)
  */
-export function loadScenario(
-  data: unknown,
-  readText: ReadText = noFiles,
-): LoadedScenario {
+export function loadScenario(data: unknown, readText: ReadText = noFiles): LoadedScenario {
   const s = checkScenario(data);
   return bindScenario(s, buildMesh(s.network, readText), readText);
 }
@@ -273,7 +304,10 @@ export function bindScenario(s: Scenario, built: Network | CompiledMesh, readTex
   const mesh = built instanceof Network ? reroot('network', /^/, () => compile(built)) : built;
   let network = built instanceof Network ? built : undefined;
   const bind = (b: ScenarioBroadcast, path: string): BroadcastSpec => {
-    const spec: BroadcastSpec = { ...b, origins: b.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : b.origins };
+    const spec: BroadcastSpec = {
+      ...b,
+      origins: b.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : b.origins,
+    };
     reroot(path, /^spec\.?/, () => {
       resolveSpec(spec, mesh);
       targetPredicate(spec.targets, mesh);
@@ -376,7 +410,8 @@ function passPlan(loaded: LoadedScenario, seed: Seed | undefined, replication: n
   // Repeat passes start when the earlier pass's traffic has died out.
   const { startS: _firstStart, ...repeat } = loaded.spec;
   const stop = s.stopAtCoverage ?? 1;
-  const more = (passes: readonly BroadcastResult[]): boolean => passes.length < (s.passes ?? 1) && passes[passes.length - 1]!.coverage < stop;
+  const more = (passes: readonly BroadcastResult[]): boolean =>
+    passes.length < (s.passes ?? 1) && passes[passes.length - 1]!.coverage < stop;
   return { options, repeat, more };
 }
 
@@ -390,9 +425,12 @@ function passPlan(loaded: LoadedScenario, seed: Seed | undefined, replication: n
 export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0): ScenarioResult {
   const { options, repeat, more } = passPlan(loaded, seed, replication);
   const [first, ...concurrent] =
-    loaded.concurrent.length === 0 ? [runBroadcast(loaded.mesh, loaded.spec, options)] : runBroadcasts(loaded.mesh, [loaded.spec, ...loaded.concurrent], options);
+    loaded.concurrent.length === 0
+      ? [runBroadcast(loaded.mesh, loaded.spec, options)]
+      : runBroadcasts(loaded.mesh, [loaded.spec, ...loaded.concurrent], options);
   const passes = [first!];
-  while (more(passes)) passes.push(runBroadcast(loaded.mesh, repeat, { ...options, previous: passes[passes.length - 1]! }));
+  while (more(passes))
+    passes.push(runBroadcast(loaded.mesh, repeat, { ...options, previous: passes[passes.length - 1]! }));
   return { loaded, passes, concurrent };
 }
 
@@ -420,22 +458,34 @@ export interface ScenarioParallelOptions {
  * @param loaded - from {@link loadScenario}
  * @param options - seed, replication, workers, progress and cancellation
  */
-export async function runScenarioParallel(loaded: LoadedScenario, options: ScenarioParallelOptions = {}): Promise<ScenarioResult> {
+export async function runScenarioParallel(
+  loaded: LoadedScenario,
+  options: ScenarioParallelOptions = {},
+): Promise<ScenarioResult> {
   checkObject('options', options, ['seed', 'replication', 'workers', 'onProgress', 'signal'], 'scenario run options');
   const { seed, replication = 0, workers = 'auto', onProgress, signal } = options;
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw new ValidationError('options.onProgress', onProgress, 'a function (pass, flooded, packets) => void');
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    throw new ValidationError('options.onProgress', onProgress, 'a function (pass, flooded, packets) => void');
   const plan = passPlan(loaded, seed, replication);
   const parallel = (pass: number) => ({
     ...plan.options,
     workers,
     ...(signal === undefined ? {} : { signal }),
-    ...(onProgress === undefined ? {} : { onProgress: (flooded: number, packets: number) => onProgress(pass, flooded, packets) }),
+    ...(onProgress === undefined
+      ? {}
+      : { onProgress: (flooded: number, packets: number) => onProgress(pass, flooded, packets) }),
   });
   const [first, ...concurrent] =
     loaded.concurrent.length === 0
       ? [await runBroadcastParallel(loaded.mesh, loaded.spec, parallel(1))]
       : runBroadcasts(loaded.mesh, [loaded.spec, ...loaded.concurrent], plan.options);
   const passes = [first!];
-  while (plan.more(passes)) passes.push(await runBroadcastParallel(loaded.mesh, plan.repeat, { ...parallel(passes.length + 1), previous: passes[passes.length - 1]! }));
+  while (plan.more(passes))
+    passes.push(
+      await runBroadcastParallel(loaded.mesh, plan.repeat, {
+        ...parallel(passes.length + 1),
+        previous: passes[passes.length - 1]!,
+      }),
+    );
   return { loaded, passes, concurrent };
 }

@@ -21,16 +21,37 @@ const pathLoss = {
     sensitivityDbm: { type: 'number', default: -100 },
   },
 };
-const budget = { type: 'object', additionalProperties: false, required: ['eirpDbm', 'rxGainDb'], properties: { eirpDbm: { type: 'number' }, rxGainDb: { type: 'number' } } };
+const budget = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['eirpDbm', 'rxGainDb'],
+  properties: { eirpDbm: { type: 'number' }, rxGainDb: { type: 'number' } },
+};
 
 const generatorOptions: Record<string, object> = {
-  line: { type: 'object', additionalProperties: false, required: ['meters'], properties: { meters: count(1), success: probability } },
-  star: { type: 'object', additionalProperties: false, required: ['meters'], properties: { meters: count(1), success: probability } },
+  line: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['meters'],
+    properties: { meters: count(1), success: probability },
+  },
+  star: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['meters'],
+    properties: { meters: count(1), success: probability },
+  },
   grid: {
     type: 'object',
     additionalProperties: false,
     required: ['width'],
-    properties: { width: count(1, 10_000), height: count(1, 10_000), success: probability, collector: { enum: ['centre', 'corner'] }, spacingM: positive },
+    properties: {
+      width: count(1, 10_000),
+      height: count(1, 10_000),
+      success: probability,
+      collector: { enum: ['centre', 'corner'] },
+      spacingM: positive,
+    },
   },
   randomGeometric: {
     type: 'object',
@@ -71,10 +92,18 @@ const generatorOptions: Record<string, object> = {
           type: 'object',
           additionalProperties: false,
           required: ['model', 'share'],
-          properties: { model: { type: 'string', minLength: 1 }, share: nonNegative, moduleFirmware: { type: 'string' } },
+          properties: {
+            model: { type: 'string', minLength: 1 },
+            share: nonNegative,
+            moduleFirmware: { type: 'string' },
+          },
         },
       },
-      radio: { type: 'object', additionalProperties: false, properties: { collector: budget, router: budget, meshExtender: budget, meter: budget } },
+      radio: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { collector: budget, router: budget, meshExtender: budget, meter: budget },
+      },
       pathLoss,
       minSuccess: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.05 },
       neighbourTable: { ...count(0, 1000), default: 12 },
@@ -84,11 +113,36 @@ const generatorOptions: Record<string, object> = {
 
 const delay = {
   oneOf: [
-    { type: 'object', additionalProperties: false, required: ['kind', 'valueS'], properties: { kind: { const: 'constant' }, valueS: nonNegative } },
-    { type: 'object', additionalProperties: false, required: ['kind', 'minS', 'maxS'], properties: { kind: { const: 'uniform' }, minS: nonNegative, maxS: nonNegative } },
-    { type: 'object', additionalProperties: false, required: ['kind', 'meanS'], properties: { kind: { const: 'exponential' }, meanS: positive } },
-    { type: 'object', additionalProperties: false, required: ['kind', 'meanS', 'cv'], properties: { kind: { const: 'lognormal' }, meanS: positive, cv: positive } },
-    { type: 'object', additionalProperties: false, required: ['kind', 'shape', 'meanS'], properties: { kind: { const: 'gamma' }, shape: positive, meanS: positive } },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'valueS'],
+      properties: { kind: { const: 'constant' }, valueS: nonNegative },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'minS', 'maxS'],
+      properties: { kind: { const: 'uniform' }, minS: nonNegative, maxS: nonNegative },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'meanS'],
+      properties: { kind: { const: 'exponential' }, meanS: positive },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'meanS', 'cv'],
+      properties: { kind: { const: 'lognormal' }, meanS: positive, cv: positive },
+    },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['kind', 'shape', 'meanS'],
+      properties: { kind: { const: 'gamma' }, shape: positive, meanS: positive },
+    },
   ],
 };
 
@@ -100,21 +154,45 @@ const BROADCAST = {
   additionalProperties: false,
   required: ['origins'],
   properties: {
-    origins: { oneOf: [{ const: 'all' }, { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } }] },
+    origins: {
+      oneOf: [
+        { const: 'all' },
+        { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', minLength: 1 } },
+      ],
+    },
     packets: count(1),
     imageBytes: count(1, 2 ** 31 - 1),
     payloadBytes: count(1, 65_535),
     spacingS: { ...nonNegative, default: 70, description: 'Seconds between packets (> 0 unless limits is research).' },
     startS: { type: 'number' },
     maxHops: { type: 'integer', minimum: 1, default: 40, description: 'Maximum Hops: 2–40 (head-end limits).' },
-    ttlS: { type: 'number', exclusiveMinimum: 0, default: 300, description: 'Maximum TTL in seconds: 60–600 (head-end limits).' },
+    ttlS: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      default: 300,
+      description: 'Maximum TTL in seconds: 60–600 (head-end limits).',
+    },
     maxSegments: { ...count(0), default: 0 },
     firstSegment: { ...count(0), default: 0 },
     targets: {
       type: 'object',
       additionalProperties: false,
       properties: {
-        kinds: { type: 'array', items: { enum: ['collector', 'router', 'meshExtender', 'meter', 'gasModule', 'waterModule', 'concentrator', 'repeater920'] } },
+        kinds: {
+          type: 'array',
+          items: {
+            enum: [
+              'collector',
+              'router',
+              'meshExtender',
+              'meter',
+              'gasModule',
+              'waterModule',
+              'concentrator',
+              'repeater920',
+            ],
+          },
+        },
         models: stringList,
         moduleFirmware: versionFilter,
         dcw: versionFilter,
@@ -126,7 +204,12 @@ const BROADCAST = {
       oneOf: [
         { const: 'immediate' },
         { type: 'object', additionalProperties: false, required: ['atS'], properties: { atS: { type: 'number' } } },
-        { type: 'object', additionalProperties: false, required: ['at'], properties: { at: { type: 'string', format: 'date-time' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['at'],
+          properties: { at: { type: 'string', format: 'date-time' } },
+        },
       ],
     },
     epoch: { type: 'string', format: 'date-time' },
@@ -136,10 +219,11 @@ const BROADCAST = {
     duplicates: {
       enum: ['per-packet', 'per-origin'],
       default: 'per-packet',
-      description: "Duplicate suppression across origins: 'per-packet' forwards each packet once; 'per-origin' forwards each collector's copy once (overlapping floods repeat packets).",
+      description:
+        "Duplicate suppression across origins: 'per-packet' forwards each packet once; 'per-origin' forwards each collector's copy once (overlapping floods repeat packets).",
     },
   },
-    };
+};
 
 /** The scenario JSON Schema. */
 export const SCENARIO_SCHEMA = {
@@ -163,13 +247,25 @@ export const SCENARIO_SCHEMA = {
           required: ['generator'],
           properties: { generator: { const: name }, options },
         })),
-        { type: 'object', additionalProperties: false, required: ['file'], properties: { file: { type: 'string', description: 'A meshcast-network JSON file, relative to the scenario.' } } },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['file'],
+          properties: {
+            file: { type: 'string', description: 'A meshcast-network JSON file, relative to the scenario.' },
+          },
+        },
         {
           type: 'object',
           additionalProperties: false,
           required: ['csv'],
           properties: {
-            csv: { type: 'object', additionalProperties: false, required: ['devices', 'links'], properties: { devices: { type: 'string' }, links: { type: 'string' } } },
+            csv: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['devices', 'links'],
+              properties: { devices: { type: 'string' }, links: { type: 'string' } },
+            },
           },
         },
       ],
@@ -179,7 +275,12 @@ export const SCENARIO_SCHEMA = {
       additionalProperties: false,
       properties: {
         delay,
-        airtime: { type: 'object', additionalProperties: false, required: ['frameBytes', 'bitRateBps'], properties: { frameBytes: count(1, 65_535), bitRateBps: positive } },
+        airtime: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['frameBytes', 'bitRateBps'],
+          properties: { frameBytes: count(1, 65_535), bitRateBps: positive },
+        },
         contention: {
           oneOf: [
             { enum: ['none', 'csma'] },
@@ -203,7 +304,11 @@ export const SCENARIO_SCHEMA = {
                     commandIntervalS: nonNegative,
                   },
                 },
-                reports: { type: 'object', additionalProperties: false, properties: { spreadS: nonNegative, retries: count(0, 100) } },
+                reports: {
+                  type: 'object',
+                  additionalProperties: false,
+                  properties: { spreadS: nonNegative, retries: count(0, 100) },
+                },
               },
             },
           ],
@@ -213,10 +318,20 @@ export const SCENARIO_SCHEMA = {
     handoff: {
       type: 'object',
       additionalProperties: false,
-      properties: { wakeIntervalS: nonNegative, transferS: nonNegative, attemptSuccess: probability, maxAttempts: count(1, 10_000) },
+      properties: {
+        wakeIntervalS: nonNegative,
+        transferS: nonNegative,
+        attemptSuccess: probability,
+        maxAttempts: count(1, 10_000),
+      },
     },
     broadcast: BROADCAST,
-    concurrent: { type: 'array', maxItems: 100, items: BROADCAST, description: 'Further broadcasts sharing the air with the first pass.' },
+    concurrent: {
+      type: 'array',
+      maxItems: 100,
+      items: BROADCAST,
+      description: 'Further broadcasts sharing the air with the first pass.',
+    },
     passes: { ...count(1, 100), default: 1 },
     stopAtCoverage: { ...probability, default: 1 },
     sweep: {

@@ -41,12 +41,14 @@ export function gridCells(grid: SweepGrid): SweepCell[] {
   for (const name of names) {
     sweepPath(name, `grid.${name}`);
     const values = grid[name];
-    if (!Array.isArray(values) || values.length === 0) throw new ValidationError(`grid.${name}`, values, 'a non-empty list of values');
+    if (!Array.isArray(values) || values.length === 0)
+      throw new ValidationError(`grid.${name}`, values, 'a non-empty list of values');
     // A value listed twice would run the same cell twice (a cell's seed comes from its parameters).
     const seen = new Set<string>();
     for (const v of values) {
       const key = canonicalJSON(v);
-      if (seen.has(key)) throw new ValidationError(`grid.${name}`, values, `a list of distinct values (${key} is there twice)`);
+      if (seen.has(key))
+        throw new ValidationError(`grid.${name}`, values, `a list of distinct values (${key} is there twice)`);
       seen.add(key);
     }
   }
@@ -81,7 +83,11 @@ export function applyCell(scenario: Scenario, params: Readonly<Record<string, un
       const next = node[key];
       if (next === undefined) node[key] = {};
       else if (typeof next !== 'object' || next === null || Array.isArray(next)) {
-        throw new ValidationError(`grid.${name}`, name, `a path through objects (${path.slice(0, i + 1).join('.')} is not one)`);
+        throw new ValidationError(
+          `grid.${name}`,
+          name,
+          `a path through objects (${path.slice(0, i + 1).join('.')} is not one)`,
+        );
       }
       node = node[key] as Record<string, unknown>;
     }

@@ -62,8 +62,10 @@ export function toRecord(
   const last = passes[passes.length - 1]!;
   const stop = result.loaded.scenario.stopAtCoverage ?? 1;
   const reached = passes.findIndex((p) => p.coverage >= stop);
-  const sum = (key: 'transmissions' | 'receptions' | 'duplicates' | 'expired' | 'hopLimited' | 'reached'): number => passes.reduce((a, p) => a + p.stats[key], 0);
-  const air = (key: 'airtimeS' | 'collisions'): number | null => (first.air === null ? null : passes.reduce((a, p) => a + (p.air?.[key] ?? 0), 0));
+  const sum = (key: 'transmissions' | 'receptions' | 'duplicates' | 'expired' | 'hopLimited' | 'reached'): number =>
+    passes.reduce((a, p) => a + p.stats[key], 0);
+  const air = (key: 'airtimeS' | 'collisions'): number | null =>
+    first.air === null ? null : passes.reduce((a, p) => a + (p.air?.[key] ?? 0), 0);
   const rel = (t: number | null): number | null => (t === null ? null : t - first.firstPacketS);
   return {
     sweepId: task.sweepId,
@@ -93,7 +95,19 @@ export function toRecord(
 }
 
 /** Counts and indices: non-negative integers. */
-const COUNT_FIELDS = ['cell', 'replication', 'passes', 'targets', 'completed', 'transmissions', 'receptions', 'duplicates', 'reached', 'expired', 'hopLimited'] as const;
+const COUNT_FIELDS = [
+  'cell',
+  'replication',
+  'passes',
+  'targets',
+  'completed',
+  'transmissions',
+  'receptions',
+  'duplicates',
+  'reached',
+  'expired',
+  'hopLimited',
+] as const;
 /** Finite numbers or null. */
 const NULLABLE_FIELDS = ['airtimeS', 'collisions', 'passesToTarget', 'completionP50S', 'completionP90S'] as const;
 
@@ -174,7 +188,9 @@ export function mergeRecords(...lists: readonly (readonly SweepRecord[])[]): Swe
       const key = `${r.cell}/${r.replication}`;
       const seen = byTask.get(key);
       if (seen !== undefined && JSON.stringify(seen) !== JSON.stringify(r)) {
-        throw new MeshcastError(`two different results for cell ${r.cell}, replication ${r.replication}: were they made by different sweeps?`);
+        throw new MeshcastError(
+          `two different results for cell ${r.cell}, replication ${r.replication}: were they made by different sweeps?`,
+        );
       }
       byTask.set(key, r);
     }

@@ -54,24 +54,40 @@ export interface SweepOutcome {
 
 /** Identity of a sweep: scenario, grid, seed, replications and meshcast version. */
 export function sweepIdOf(scenario: Scenario, grid: SweepGrid, seed: Seed, replications: number): string {
-  return createHash('sha256').update(canonicalJSON({ scenario, grid, seed, replications, version: VERSION })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(canonicalJSON({ scenario, grid, seed, replications, version: VERSION }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** The fields of {@link SweepOptions}. */
-const SWEEP_OPTIONS = ['replications', 'seed', 'workers', 'shard', 'skip', 'onResult', 'onProgress', 'baseDir'] as const;
+const SWEEP_OPTIONS = [
+  'replications',
+  'seed',
+  'workers',
+  'shard',
+  'skip',
+  'onResult',
+  'onProgress',
+  'baseDir',
+] as const;
 
 /** Checks the types of a sweep's grid and options (their ranges are checked where they are used). */
 function checkSweepOptions(grid: unknown, options: unknown): void {
-  if (typeof grid !== 'object' || grid === null || Array.isArray(grid)) throw new ValidationError('grid', grid, 'an object of parameter paths to lists of values');
+  if (typeof grid !== 'object' || grid === null || Array.isArray(grid))
+    throw new ValidationError('grid', grid, 'an object of parameter paths to lists of values');
   checkObject('', options, SWEEP_OPTIONS, 'sweep options');
   const o = options as SweepOptions;
-  if (o.seed !== undefined && !(typeof o.seed === 'string' || (typeof o.seed === 'number' && Number.isFinite(o.seed)))) throw new ValidationError('seed', o.seed, 'a finite number or a string');
+  if (o.seed !== undefined && !(typeof o.seed === 'string' || (typeof o.seed === 'number' && Number.isFinite(o.seed))))
+    throw new ValidationError('seed', o.seed, 'a finite number or a string');
   if (o.shard !== undefined) checkObject('shard', o.shard, ['index', 'count'], 'a shard');
-  if (o.skip !== undefined && !(o.skip instanceof Set)) throw new ValidationError('skip', o.skip, 'a Set of "cell/replication" keys');
+  if (o.skip !== undefined && !(o.skip instanceof Set))
+    throw new ValidationError('skip', o.skip, 'a Set of "cell/replication" keys');
   for (const key of ['onResult', 'onProgress'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'function') throw new ValidationError(key, o[key], 'a function');
   }
-  if (o.baseDir !== undefined && typeof o.baseDir !== 'string') throw new ValidationError('baseDir', o.baseDir, 'a directory path');
+  if (o.baseDir !== undefined && typeof o.baseDir !== 'string')
+    throw new ValidationError('baseDir', o.baseDir, 'a directory path');
 }
 
 /**
@@ -85,7 +101,11 @@ function checkSweepOptions(grid: unknown, options: unknown): void {
  * @param grid - values per parameter (aliases `maxHops`, `ttlS`, `spacingS`, `packets`, or dotted paths)
  * @param options - replications, seed, workers, shard, resume set, callbacks
  */
-export async function sweep(scenario: Scenario, grid: SweepGrid = scenario.sweep?.grid ?? {}, options: SweepOptions = {}): Promise<SweepOutcome> {
+export async function sweep(
+  scenario: Scenario,
+  grid: SweepGrid = scenario.sweep?.grid ?? {},
+  options: SweepOptions = {},
+): Promise<SweepOutcome> {
   checkScenario(scenario);
   checkSweepOptions(grid, options);
   const replications = options.replications ?? scenario.sweep?.replications ?? 1;
@@ -99,12 +119,14 @@ export async function sweep(scenario: Scenario, grid: SweepGrid = scenario.sweep
     try {
       checkScenario(applyCell(scenario, cell.params));
     } catch (e) {
-      if (e instanceof ValidationError) throw new ValidationError(`cell ${JSON.stringify(cell.params)}: ${e.path}`, e.value, e.allowed);
+      if (e instanceof ValidationError)
+        throw new ValidationError(`cell ${JSON.stringify(cell.params)}: ${e.path}`, e.value, e.allowed);
       throw e;
     }
   }
   const shard = options.shard ?? { index: 0, count: 1 };
-  if (!Number.isInteger(shard.count) || shard.count < 1) throw new ValidationError('shard.count', shard.count, 'an integer >= 1');
+  if (!Number.isInteger(shard.count) || shard.count < 1)
+    throw new ValidationError('shard.count', shard.count, 'an integer >= 1');
   if (!Number.isInteger(shard.index) || shard.index < 0 || shard.index >= shard.count) {
     throw new ValidationError('shard.index', shard.index, `an integer in 0..${shard.count - 1}`);
   }
@@ -116,11 +138,22 @@ export async function sweep(scenario: Scenario, grid: SweepGrid = scenario.sweep
     for (let r = 0; r < replications; r++, t++) {
       if (t % shard.count !== shard.index) continue;
       if (options.skip?.has(`${cell.index}/${r}`)) continue;
-      tasks.push({ scenario, params: cell.params, cell: cell.index, cellKey: cell.key, replication: r, rootSeed: seed, sweepId, baseDir });
+      tasks.push({
+        scenario,
+        params: cell.params,
+        cell: cell.index,
+        cellKey: cell.key,
+        replication: r,
+        rootSeed: seed,
+        sweepId,
+        baseDir,
+      });
     }
   }
-  const workers = options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers;
-  if (!Number.isInteger(workers) || workers < 0 || workers > 1024) throw new ValidationError('workers', options.workers, "'auto', 0 or a positive integer");
+  const workers =
+    options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers;
+  if (!Number.isInteger(workers) || workers < 0 || workers > 1024)
+    throw new ValidationError('workers', options.workers, "'auto', 0 or a positive integer");
 
   const records: SweepRecord[] = [];
   let done = 0;

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { deriveSeed, type Seed } from '../random/stream.js';
-import { bindScenario, buildMesh, checkScenario, runScenario, type LoadedScenario, type ReadText, type Scenario } from '../scenario/scenario.js';
+import {
+  bindScenario,
+  buildMesh,
+  checkScenario,
+  runScenario,
+  type LoadedScenario,
+  type ReadText,
+  type Scenario,
+} from '../scenario/scenario.js';
 import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
 import { applyCell, canonicalJSON } from './grid.js';
@@ -58,5 +66,11 @@ export function runTask(task: SweepTask, cache: NetworkCache): SweepRecord {
   const loaded: LoadedScenario = bindScenario(scenario, cache.get(scenario, task.baseDir), readerAt(task.baseDir));
   const seed = cellSeed(task.rootSeed, task.cellKey);
   const result = runScenario(loaded, seed, task.replication);
-  return toRecord(result, { sweepId: task.sweepId, cell: task.cell, params: task.params, replication: task.replication, seed });
+  return toRecord(result, {
+    sweepId: task.sweepId,
+    cell: task.cell,
+    params: task.params,
+    replication: task.replication,
+    seed,
+  });
 }

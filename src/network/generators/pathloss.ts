@@ -98,7 +98,12 @@ export function normalCdf(x: number): number {
           (1.00002368 +
             t *
               (0.37409196 +
-                t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+                t *
+                  (0.09678418 +
+                    t *
+                      (-0.18628806 +
+                        t *
+                          (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
     );
   return x >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
@@ -141,5 +146,8 @@ export function seedToInt(seed: number | string): number {
 
 /** A uniform value in [0, 1) determined by the ordered triple `(seed, a, b)`. */
 export function pairUniform(seed: number, a: number, b: number): number {
-  return (mix32(mix32(seed ^ 0x2545f491) ^ mix32(a + 0x3c6ef372) ^ mix32(Math.imul(b, 0x27d4eb2f) + 0x165667b1)) >>> 0) / 4294967296;
+  return (
+    (mix32(mix32(seed ^ 0x2545f491) ^ mix32(a + 0x3c6ef372) ^ mix32(Math.imul(b, 0x27d4eb2f) + 0x165667b1)) >>> 0) /
+    4294967296
+  );
 }

@@ -9,11 +9,20 @@ import { addLinks, linkPairs, pairLinks } from './spatial.js';
 /** Checks {@link LineOptions} (or {@link StarOptions}) and applies defaults. @internal */
 export function resolveLine(options: LineOptions, what = 'line'): { meters: number; success: number } {
   checkObject('', options, ['meters', 'success'], `${what} options`);
-  return { meters: checkInteger('meters', options.meters, 1, 10_000_000), success: checkProbability('success', options.success ?? 1) };
+  return {
+    meters: checkInteger('meters', options.meters, 1, 10_000_000),
+    success: checkProbability('success', options.success ?? 1),
+  };
 }
 
 /** Checks {@link GridOptions} and applies defaults. @internal */
-export function resolveGrid(options: GridOptions): { width: number; height: number; success: number; where: 'centre' | 'corner'; spacingM: number } {
+export function resolveGrid(options: GridOptions): {
+  width: number;
+  height: number;
+  success: number;
+  where: 'centre' | 'corner';
+  spacingM: number;
+} {
   checkObject('', options, ['width', 'height', 'success', 'collector', 'spacingM'], `grid options`);
   const width = checkInteger('width', options.width, 1, 10_000);
   const height = checkInteger('height', options.height ?? width, 1, 10_000);
@@ -22,7 +31,8 @@ export function resolveGrid(options: GridOptions): { width: number; height: numb
   const where = options.collector ?? 'centre';
   if (where !== 'centre' && where !== 'corner') throw new ValidationError('collector', where, "'centre' or 'corner'");
   const spacingM = options.spacingM ?? 100;
-  if (!(typeof spacingM === 'number' && spacingM > 0 && Number.isFinite(spacingM))) throw new ValidationError('spacingM', spacingM, 'a spacing > 0 m');
+  if (!(typeof spacingM === 'number' && spacingM > 0 && Number.isFinite(spacingM)))
+    throw new ValidationError('spacingM', spacingM, 'a spacing > 0 m');
   return { width, height, success, where, spacingM };
 }
 
@@ -101,7 +111,8 @@ export function grid(options: GridOptions): Network {
   net.addDevice({ id: 'C1', kind: 'collector', position: { xM: cc * spacingM, yM: cr * spacingM } });
   for (let r = 0; r < height; r++) {
     for (let c = 0; c < width; c++) {
-      if (r !== cr || c !== cc) net.addDevice({ id: id(r, c), kind: 'meter', position: { xM: c * spacingM, yM: r * spacingM } });
+      if (r !== cr || c !== cc)
+        net.addDevice({ id: id(r, c), kind: 'meter', position: { xM: c * spacingM, yM: r * spacingM } });
     }
   }
   for (let r = 0; r < height; r++) {
@@ -207,8 +218,14 @@ export interface RandomGeometricOptions {
 
 /** Checks {@link RandomGeometricOptions} and applies defaults. @internal */
 export function resolveRandomGeometric(options: RandomGeometricOptions) {
-  checkObject('', options, ['meters', 'collectors', 'sideM', 'seed', 'eirpDbm', 'pathLoss', 'minSuccess', 'neighbourTable'], `randomGeometric options`);
-  if (options.seed !== undefined && !Number.isInteger(options.seed) && typeof options.seed !== 'string') throw new ValidationError('seed', options.seed, 'an integer or a string');
+  checkObject(
+    '',
+    options,
+    ['meters', 'collectors', 'sideM', 'seed', 'eirpDbm', 'pathLoss', 'minSuccess', 'neighbourTable'],
+    `randomGeometric options`,
+  );
+  if (options.seed !== undefined && !Number.isInteger(options.seed) && typeof options.seed !== 'string')
+    throw new ValidationError('seed', options.seed, 'an integer or a string');
   const meters = checkInteger('meters', options.meters, 1, 10_000_000);
   const collectors = checkInteger('collectors', options.collectors ?? 1, 1, 10_000);
   const sideM = options.sideM ?? 2000;
@@ -217,7 +234,8 @@ export function resolveRandomGeometric(options: RandomGeometricOptions) {
   const eirpDbm = options.eirpDbm ?? 24;
   if (!Number.isFinite(eirpDbm)) throw new ValidationError('eirpDbm', eirpDbm, 'a finite power in dBm');
   const minSuccess = options.minSuccess ?? 0.05;
-  if (!(minSuccess > 0 && minSuccess < 1)) throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
+  if (!(minSuccess > 0 && minSuccess < 1))
+    throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
   const neighbourTable = checkInteger('neighbourTable', options.neighbourTable ?? 0, 0, 1000);
   const pathLoss = resolvePathLoss(options.pathLoss);
   return { meters, collectors, sideM, seed, eirpDbm, minSuccess, neighbourTable, pathLoss };
@@ -228,7 +246,8 @@ export function resolveRandomGeometric(options: RandomGeometricOptions) {
  * graph with soft, shadowed edges). Collectors are `C1…`, meters `M1…`.
  */
 export function randomGeometric(options: RandomGeometricOptions): Network {
-  const { meters, collectors, sideM, seed, eirpDbm, minSuccess, neighbourTable, pathLoss } = resolveRandomGeometric(options);
+  const { meters, collectors, sideM, seed, eirpDbm, minSuccess, neighbourTable, pathLoss } =
+    resolveRandomGeometric(options);
   const n = collectors + meters;
   const rng = createStream(seed, 'randomGeometric', 'placement');
   const xM = new Float64Array(n);

@@ -1,6 +1,14 @@
 import type { LinkList } from '../compile.js';
 import type { Network } from '../network.js';
-import { maxRangeM, meanMarginDb, normalCdf, pairNormal, pairUniform, referenceLossDb, type PathLoss } from './pathloss.js';
+import {
+  maxRangeM,
+  meanMarginDb,
+  normalCdf,
+  pairNormal,
+  pairUniform,
+  referenceLossDb,
+  type PathLoss,
+} from './pathloss.js';
 
 /** Radio placement of the nodes a generator links: positions and power budgets, by dense index. */
 export interface RadioLayout {
@@ -84,7 +92,10 @@ export function pairSuccess(layout: RadioLayout, rule: LinkRule): (i: number, j:
 }
 
 /** P(frame from → to received) at distance d with the pair's shadowing, under a path-loss model. */
-function directedSuccess(layout: RadioLayout, p: PathLoss): (from: number, to: number, d: number, shadow: number) => number {
+function directedSuccess(
+  layout: RadioLayout,
+  p: PathLoss,
+): (from: number, to: number, d: number, shadow: number) => number {
   const refLoss = referenceLossDb(p);
   return (from, to, d, shadow) =>
     normalCdf((meanMarginDb(p, layout.eirpDbm[from]! + layout.rxGainDb[to]!, d, refLoss) + shadow) / p.fadingSigmaDb);

@@ -122,7 +122,14 @@ const K = {
   gasModule: DEVICE_KINDS.indexOf('gasModule'),
   waterModule: DEVICE_KINDS.indexOf('waterModule'),
 };
-const PREFIX: Record<number, string> = { [K.collector]: 'C', [K.router]: 'R', [K.meshExtender]: 'X', [K.meter]: 'M', [K.gasModule]: 'G', [K.waterModule]: 'W' };
+const PREFIX: Record<number, string> = {
+  [K.collector]: 'C',
+  [K.router]: 'R',
+  [K.meshExtender]: 'X',
+  [K.meter]: 'M',
+  [K.gasModule]: 'G',
+  [K.waterModule]: 'W',
+};
 const STATIC_MODEL: Record<number, { model: string; module: string }> = {
   [K.collector]: { model: 'collector', module: '5.18' },
   [K.router]: { model: 'router', module: '5.18' },
@@ -136,9 +143,35 @@ const STATIC_MODEL: Record<number, { model: string; module: string }> = {
  * validation uses it too). Throws {@link ValidationError} naming the option.
  */
 export function resolveUtility(options: UtilityOptions) {
-  if (typeof options !== 'object' || options === null) throw new ValidationError('options', options, 'an object of utility options');
-  checkObject('', options, ['collectors', 'endpointsPerCollector', 'seed', 'cellSideM', 'neighbourhoodSize', 'houseSpacingM', 'ruralShare', 'routersPerCollector', 'meshExtendersPerThousand', 'gasShare', 'waterShare', 'zigbeeShare', 'activeHanShare', 'models', 'radio', 'pathLoss', 'minSuccess', 'neighbourTable'], 'utility options');
-  if (options.seed !== undefined && !Number.isInteger(options.seed) && typeof options.seed !== 'string') throw new ValidationError('seed', options.seed, 'an integer or a string');
+  if (typeof options !== 'object' || options === null)
+    throw new ValidationError('options', options, 'an object of utility options');
+  checkObject(
+    '',
+    options,
+    [
+      'collectors',
+      'endpointsPerCollector',
+      'seed',
+      'cellSideM',
+      'neighbourhoodSize',
+      'houseSpacingM',
+      'ruralShare',
+      'routersPerCollector',
+      'meshExtendersPerThousand',
+      'gasShare',
+      'waterShare',
+      'zigbeeShare',
+      'activeHanShare',
+      'models',
+      'radio',
+      'pathLoss',
+      'minSuccess',
+      'neighbourTable',
+    ],
+    'utility options',
+  );
+  if (options.seed !== undefined && !Number.isInteger(options.seed) && typeof options.seed !== 'string')
+    throw new ValidationError('seed', options.seed, 'an integer or a string');
   const collectors = checkInteger('collectors', options.collectors ?? 4, 1, 100_000);
   const perCollector = checkInteger('endpointsPerCollector', options.endpointsPerCollector ?? 2500, 0, 10_000_000);
   const seed = options.seed ?? 0;
@@ -156,44 +189,94 @@ export function resolveUtility(options: UtilityOptions) {
   const zigbeeShare = checkProbability('zigbeeShare', options.zigbeeShare ?? 0.5, 'a share');
   const activeHanShare = checkProbability('activeHanShare', options.activeHanShare ?? 0.2, 'a share');
   const models = options.models ?? UTILITY_MODEL_DEFAULTS;
-  if (!Array.isArray(models) || models.length === 0) throw new ValidationError('models', models, 'a non-empty list of { model, share }');
+  if (!Array.isArray(models) || models.length === 0)
+    throw new ValidationError('models', models, 'a non-empty list of { model, share }');
   let totalShare = 0;
   models.forEach((m, i) => {
     checkObject(`models[${i}]`, m, ['model', 'share', 'moduleFirmware'], 'a model share');
-    if (m.moduleFirmware !== undefined && typeof m.moduleFirmware !== 'string') throw new ValidationError(`models[${i}].moduleFirmware`, m.moduleFirmware, 'a version string');
-    if (typeof m.model !== 'string' || m.model.length === 0) throw new ValidationError(`models[${i}].model`, m.model, 'a model name');
-    if (!(m.share >= 0) || !Number.isFinite(m.share)) throw new ValidationError(`models[${i}].share`, m.share, 'a weight >= 0');
+    if (m.moduleFirmware !== undefined && typeof m.moduleFirmware !== 'string')
+      throw new ValidationError(`models[${i}].moduleFirmware`, m.moduleFirmware, 'a version string');
+    if (typeof m.model !== 'string' || m.model.length === 0)
+      throw new ValidationError(`models[${i}].model`, m.model, 'a model name');
+    if (!(m.share >= 0) || !Number.isFinite(m.share))
+      throw new ValidationError(`models[${i}].share`, m.share, 'a weight >= 0');
     totalShare += m.share;
   });
   if (!(totalShare > 0)) throw new ValidationError('models', models, 'at least one model with a share > 0');
-  if (options.radio !== undefined) checkObject('radio', options.radio, Object.keys(UTILITY_RADIO_DEFAULTS), 'radio budgets');
+  if (options.radio !== undefined)
+    checkObject('radio', options.radio, Object.keys(UTILITY_RADIO_DEFAULTS), 'radio budgets');
   const radio = { ...UTILITY_RADIO_DEFAULTS, ...options.radio };
   for (const [kind, budget] of Object.entries(radio)) {
-    if (!(kind in UTILITY_RADIO_DEFAULTS)) throw new ValidationError(`radio.${kind}`, budget, 'collector, router, meshExtender or meter');
+    if (!(kind in UTILITY_RADIO_DEFAULTS))
+      throw new ValidationError(`radio.${kind}`, budget, 'collector, router, meshExtender or meter');
     checkObject(`radio.${kind}`, budget, ['eirpDbm', 'rxGainDb'], 'a radio budget');
     if (!Number.isFinite(budget.eirpDbm) || !Number.isFinite(budget.rxGainDb)) {
       throw new ValidationError(`radio.${kind}`, budget, '{ eirpDbm, rxGainDb } in dBm / dBi');
     }
   }
   const minSuccess = options.minSuccess ?? 0.05;
-  if (!(minSuccess > 0 && minSuccess < 1)) throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
+  if (!(minSuccess > 0 && minSuccess < 1))
+    throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
   const neighbourTable = checkInteger('neighbourTable', options.neighbourTable ?? 12, 0, 1000);
   const pathLoss = resolvePathLoss(options.pathLoss);
   if (!Array.isArray(models)) throw new ValidationError('models', models, 'a list of { model, share }');
-  return { collectors, perCollector, seed, cellSideM, hoodSize, houseSpacingM, ruralShare, routersPer, extendersPerThousand, gasShare, waterShare, zigbeeShare, activeHanShare, models, totalShare, radio, minSuccess, neighbourTable, pathLoss };
+  return {
+    collectors,
+    perCollector,
+    seed,
+    cellSideM,
+    hoodSize,
+    houseSpacingM,
+    ruralShare,
+    routersPer,
+    extendersPerThousand,
+    gasShare,
+    waterShare,
+    zigbeeShare,
+    activeHanShare,
+    models,
+    totalShare,
+    radio,
+    minSuccess,
+    neighbourTable,
+    pathLoss,
+  };
 }
 
 /** Devices a {@link utility} network with these options has, about (for planning and limits). */
 export function utilitySize(options: UtilityOptions): number {
   const r = resolveUtility(options);
   const meters = r.collectors * r.perCollector;
-  return Math.round(r.collectors * (1 + r.routersPer) + meters * (1 + r.extendersPerThousand / 1000 + r.gasShare + r.waterShare));
+  return Math.round(
+    r.collectors * (1 + r.routersPer) + meters * (1 + r.extendersPerThousand / 1000 + r.gasShare + r.waterShare),
+  );
 }
 
 function utilityColumns(options: UtilityOptions): { columns: UtilityColumns; links: LinkList } {
   const r = resolveUtility(options);
-  const { collectors, perCollector, seed, cellSideM, hoodSize, houseSpacingM, ruralShare, routersPer, extendersPerThousand } = r;
-  const { gasShare, waterShare, zigbeeShare, activeHanShare, models, totalShare, radio, minSuccess, neighbourTable, pathLoss } = r;
+  const {
+    collectors,
+    perCollector,
+    seed,
+    cellSideM,
+    hoodSize,
+    houseSpacingM,
+    ruralShare,
+    routersPer,
+    extendersPerThousand,
+  } = r;
+  const {
+    gasShare,
+    waterShare,
+    zigbeeShare,
+    activeHanShare,
+    models,
+    totalShare,
+    radio,
+    minSuccess,
+    neighbourTable,
+    pathLoss,
+  } = r;
 
   const cols = Math.ceil(Math.sqrt(collectors));
   const rows = Math.ceil(collectors / cols);
