@@ -51,7 +51,7 @@ describe('network validation', () => {
   it('rejects a gas / water module without an electric-meter parent', () => {
     const net = base();
     net.addDevice({ id: 'G1', kind: 'gasModule' });
-    expect(pathOf(() => net.validate())).toBe('devices[2].parent');
+    expect(pathOf(() => net.check())).toBe('devices[2].parent');
     const net2 = base();
     net2.addDevice({ id: 'W1', kind: 'waterModule', parent: 'C1' });
     expect(pathOf(() => compile(net2))).toBe('devices[2].parent');
@@ -69,10 +69,10 @@ describe('network validation', () => {
   it('rejects a parent on a mesh device and a registration to a non-collector', () => {
     const net = base();
     net.addDevice({ id: 'M2', kind: 'meter', parent: 'M1' });
-    expect(pathOf(() => net.validate())).toBe('devices[2].parent');
+    expect(pathOf(() => net.check())).toBe('devices[2].parent');
     const net2 = base();
     net2.addDevice({ id: 'M2', kind: 'meter', collector: 'M1' });
-    expect(pathOf(() => net2.validate())).toBe('devices[2].collector');
+    expect(pathOf(() => net2.check())).toBe('devices[2].collector');
   });
   it('rejects bad flags, positions and firmware fields', () => {
     expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', flags: { fast: true } as never }))).toBe(

@@ -9,7 +9,7 @@ import {
   delaySampler,
   deriveSeed,
   linkDelays,
-  validateDelay,
+  checkDelay,
   ValidationError,
   type DelaySpec,
 } from '../src/index.js';
@@ -197,8 +197,8 @@ describe('delay distributions', () => {
       [{ kind: 'constant', valueS: -1 }, 'delay.valueS'],
     ];
     for (const [spec, path] of bad) {
-      expect(() => validateDelay(spec)).toThrow(ValidationError);
-      expect(() => validateDelay(spec)).toThrow(expect.objectContaining({ path }));
+      expect(() => checkDelay(spec)).toThrow(ValidationError);
+      expect(() => checkDelay(spec)).toThrow(expect.objectContaining({ path }));
     }
   });
 });

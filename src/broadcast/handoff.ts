@@ -1,4 +1,5 @@
-import { checkObject, ValidationError } from '../errors.js';
+import { checkObject } from '../check.js';
+import { ValidationError } from '../errors.js';
 import type { Rng } from '../random/stream.js';
 
 /**
@@ -21,16 +22,16 @@ export interface HandoffOptions {
 }
 
 /** {@link HandoffOptions} with defaults applied. */
-export type Handoff = Required<HandoffOptions>;
+export type ResolvedHandoff = Required<HandoffOptions>;
 
 /**
  * Validates hand-off options.
  * @param options - caller's options
  * @param path - where they sit, for errors
  */
-export function resolveHandoff(options: HandoffOptions = {}, path = 'handoff'): Handoff {
+export function checkHandoff(options: HandoffOptions = {}, path = 'handoff'): ResolvedHandoff {
   checkObject(path, options, ['wakeIntervalS', 'transferS', 'attemptSuccess', 'maxAttempts'], 'hand-off options');
-  const r: Handoff = { wakeIntervalS: 900, transferS: 120, attemptSuccess: 0.95, maxAttempts: 8, ...options };
+  const r: ResolvedHandoff = { wakeIntervalS: 900, transferS: 120, attemptSuccess: 0.95, maxAttempts: 8, ...options };
   if (!(r.wakeIntervalS >= 0 && Number.isFinite(r.wakeIntervalS)))
     throw new ValidationError(`${path}.wakeIntervalS`, r.wakeIntervalS, 'a finite number of seconds >= 0');
   if (!(r.transferS >= 0 && Number.isFinite(r.transferS)))
@@ -49,7 +50,7 @@ export function resolveHandoff(options: HandoffOptions = {}, path = 'handoff'): 
  * @returns completion time, or NaN when every attempt failed; `attempts` made
  */
 export function handOff(
-  h: Handoff,
+  h: ResolvedHandoff,
   readyS: number,
   rng: Rng,
 ): { readonly completedS: number; readonly attempts: number } {

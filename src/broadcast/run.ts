@@ -1,9 +1,10 @@
 import { checkQueueKind, createQueue } from '../engine/simulator.js';
 import type { EventQueue, QueueKind } from '../engine/queue.js';
-import { checkObject, reroot, ValidationError } from '../errors.js';
+import { checkObject, reroot } from '../check.js';
+import { ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
 import { Network } from '../network/network.js';
-import { resolveRadio, type Radio, type RadioOptions } from '../radio/radio.js';
+import { checkRadio, type ResolvedRadio, type RadioOptions } from '../radio/radio.js';
 import { counterKey, type CounterKey } from '../random/counter.js';
 import { delayMaxS, delayMinS, linkDelays, type DelaySpec, type LinkDelays } from '../random/distributions.js';
 import { createStream, type Seed } from '../random/stream.js';
@@ -19,7 +20,7 @@ import {
   takerRows,
   type FloodState,
 } from './flood.js';
-import { handOff, resolveHandoff, type Handoff, type HandoffOptions } from './handoff.js';
+import { handOff, checkHandoff, type ResolvedHandoff, type HandoffOptions } from './handoff.js';
 import { BroadcastResult, type PassState } from './result.js';
 import { resolveSpec, type BroadcastSpec, type ResolvedSpec } from './spec.js';
 import { selectTargets } from './targets.js';
@@ -30,7 +31,7 @@ export interface RunOptions {
   readonly seed?: Seed;
   /** Replication index (Monte Carlo studies): part of every stream's derivation. @defaultValue 0 */
   readonly replication?: number;
-  /** Radio model. */
+  /** ResolvedRadio model. */
   readonly radio?: RadioOptions;
   /** Child-module hand-off model. */
   readonly handoff?: HandoffOptions;
@@ -143,8 +144,8 @@ function scratchFor(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { reado
 export interface PreparedPass {
   readonly mesh: CompiledMesh;
   readonly s: ResolvedSpec;
-  readonly radio: Radio;
-  readonly handoff: Handoff;
+  readonly radio: ResolvedRadio;
+  readonly handoff: ResolvedHandoff;
   readonly state: PassState;
   /** 1 where a node forwards in this pass. */
   readonly forwards: Uint8Array;
@@ -190,8 +191,8 @@ export function preparePass(network: Network | CompiledMesh, spec: BroadcastSpec
       `the image size of the pass continued (${previous.spec.packets} packets)`,
     );
   }
-  const radio = resolveRadio(options.radio, 'options.radio');
-  const handoff = resolveHandoff(options.handoff, 'options.handoff');
+  const radio = checkRadio(options.radio, 'options.radio');
+  const handoff = checkHandoff(options.handoff, 'options.handoff');
   const seed = options.seed ?? 0;
   if (!(typeof seed === 'string' || (typeof seed === 'number' && Number.isFinite(seed)))) {
     throw new ValidationError('options.seed', seed, 'a finite number or a string');

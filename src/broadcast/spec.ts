@@ -1,4 +1,5 @@
-import { checkInteger, checkObject, ValidationError } from '../errors.js';
+import { checkInteger, checkObject } from '../check.js';
+import { ValidationError } from '../errors.js';
 import { DEVICE_KINDS, FLAG_BITS, type Device, type DeviceKind } from '../network/device.js';
 import { KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
 

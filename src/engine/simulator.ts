@@ -1,5 +1,6 @@
 import { grown } from './grow.js';
-import { checkObject, MeshcastError, ValidationError } from '../errors.js';
+import { checkObject } from '../check.js';
+import { MeshcastError, ValidationError } from '../errors.js';
 import { FastPriorityEventQueue } from './fpq.js';
 import { HeapQueue, type EventQueue, type QueueKind } from './queue.js';
 import { CalendarQueue } from './calendar.js';

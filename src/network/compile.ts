@@ -120,7 +120,7 @@ const cache = new WeakMap<Network, CompiledMesh>();
 export function compile(network: Network): CompiledMesh {
   const cached = cache.get(network);
   if (cached !== undefined && cached.revision === network.revision) return cached;
-  network.validate();
+  network.check();
   const mesh = compileDevices(network.devices(), network.links(), network.revision);
   cache.set(network, mesh);
   return mesh;

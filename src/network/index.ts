@@ -7,5 +7,5 @@ export type { CompiledMesh } from './compile.js';
 export { fromCSV, fromJSON, toJSON } from './io.js';
 export type { NetworkJSON } from './io.js';
 export * as generators from './generators/index.js';
-export { normalCdf, PATH_LOSS_DEFAULTS, resolvePathLoss } from './generators/pathloss.js';
-export type { PathLoss, PathLossOptions } from './generators/pathloss.js';
+export { normalCdf, PATH_LOSS_DEFAULTS, checkPathLoss } from './generators/pathloss.js';
+export type { ResolvedPathLoss, PathLossOptions } from './generators/pathloss.js';

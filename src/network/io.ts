@@ -74,7 +74,7 @@ export function fromJSON(data: unknown): Network {
   } finally {
     net.graph.endUpdate();
   }
-  net.validate();
+  net.check();
   return net;
 }
 
@@ -215,7 +215,7 @@ export function fromCSV(devicesCsv: string, linksCsv: string): Network {
       throw relocate(e, at);
     }
   });
-  net.validate();
+  net.check();
   return net;
 }
 

@@ -1,5 +1,6 @@
 import createGraph, { type Graph } from 'ngraph.graph';
-import { checkObject, checkProbability, ValidationError } from '../errors.js';
+import { checkObject, checkProbability } from '../check.js';
+import { ValidationError } from '../errors.js';
 import {
   DEVICE_KINDS,
   isChildKind,
@@ -187,7 +188,7 @@ export class Network {
    * `parent` that is an electric meter in the network; `parent` only on child modules; every
    * `collector` reference names a collector. Throws the first {@link ValidationError}.
    */
-  validate(): void {
+  check(): void {
     let collectors = 0;
     let i = 0;
     this.graph.forEachNode((node) => {

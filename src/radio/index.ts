@@ -1,9 +1,9 @@
-export { DEFAULT_AIRTIME_S, DEFAULT_DELAY, resolveRadio } from './radio.js';
+export { DEFAULT_AIRTIME_S, DEFAULT_DELAY, checkRadio } from './radio.js';
 export type {
   AirtimeOptions,
   ContentionMode,
   ContentionOptions,
-  Radio,
+  ResolvedRadio,
   RadioOptions,
   ReadTrafficOptions,
   ReportOptions,

@@ -1,5 +1,6 @@
-import { checkInteger, checkObject, checkPositive, ValidationError } from '../errors.js';
-import { delayMeanS, validateDelay, type DelaySpec } from '../random/distributions.js';
+import { checkInteger, checkObject, checkPositive } from '../check.js';
+import { ValidationError } from '../errors.js';
+import { delayMeanS, checkDelay, type DelaySpec } from '../random/distributions.js';
 
 /** Frame size and bit rate, from which each hop's airtime is computed. */
 export interface AirtimeOptions {
@@ -94,7 +95,7 @@ export interface RadioOptions {
 }
 
 /** {@link RadioOptions} validated, with defaults applied and airtime computed. */
-export interface Radio {
+export interface ResolvedRadio {
   /** Per-hop delay distribution. */
   readonly delay: DelaySpec;
   /** Seconds of airtime added to every hop (0 without airtime). */
@@ -123,9 +124,9 @@ export const DEFAULT_DELAY: DelaySpec = { kind: 'uniform', minS: 1, maxS: 3 };
  * @param options - caller's options
  * @param path - where they sit, for errors
  */
-export function resolveRadio(options: RadioOptions = {}, path = 'radio'): Radio {
+export function checkRadio(options: RadioOptions = {}, path = 'radio'): ResolvedRadio {
   checkObject(path, options, ['delay', 'airtime', 'contention'], 'radio options');
-  const delay = validateDelay(options.delay ?? DEFAULT_DELAY, `${path}.delay`);
+  const delay = checkDelay(options.delay ?? DEFAULT_DELAY, `${path}.delay`);
   let airtimeS = 0;
   if (options.airtime !== undefined) {
     checkObject(`${path}.airtime`, options.airtime, ['frameBytes', 'bitRateBps'], 'airtime');
@@ -139,7 +140,7 @@ export function resolveRadio(options: RadioOptions = {}, path = 'radio'): Radio 
     airtimeS = (frameBytes * 8) / bitRateBps;
   }
   const given = options.contention ?? 'none';
-  let contention: Radio['contention'] = 'none';
+  let contention: ResolvedRadio['contention'] = 'none';
   if (given !== 'none') {
     const c: ContentionOptions = given === 'csma' ? {} : given;
     if (typeof c !== 'object' || c === null)

@@ -1,5 +1,6 @@
 import { randomExponential, randomGamma, randomLogNormal, randomUniform } from 'd3-random';
-import { checkObject, checkPositive, ValidationError } from '../errors.js';
+import { checkObject, checkPositive } from '../check.js';
+import { ValidationError } from '../errors.js';
 import { counterUniform, subKey, type CounterKey } from './counter.js';
 import type { Rng } from './stream.js';
 
@@ -31,7 +32,7 @@ export type DelaySampler = () => number;
  * @param path - where the spec sits in the caller's options, for error messages
  * @returns the spec, typed
  */
-export function validateDelay(spec: unknown, path = 'delay'): DelaySpec {
+export function checkDelay(spec: unknown, path = 'delay'): DelaySpec {
   if (typeof spec !== 'object' || spec === null) {
     throw new ValidationError(path, spec, `an object with kind one of ${DELAY_KINDS.join(', ')}`);
   }

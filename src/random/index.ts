@@ -10,6 +10,6 @@ export {
   delaySampler,
   LinkDelays,
   linkDelays,
-  validateDelay,
+  checkDelay,
 } from './distributions.js';
 export type { DelaySampler, DelaySpec } from './distributions.js';

@@ -1,16 +1,17 @@
-import { resolveHandoff, type HandoffOptions } from '../broadcast/handoff.js';
+import { checkHandoff, type HandoffOptions } from '../broadcast/handoff.js';
 import type { BroadcastResult } from '../broadcast/result.js';
 import { runBroadcastParallel } from '../broadcast/parallel.js';
 import { runBroadcast, runBroadcasts } from '../broadcast/run.js';
 import { checkSpec, resolveSpec, targetPredicate, type BroadcastSpec, type TargetFilter } from '../broadcast/spec.js';
-import { checkObject, reroot, ValidationError } from '../errors.js';
+import { checkObject, reroot } from '../check.js';
+import { ValidationError } from '../errors.js';
 import { compile, type CompiledMesh } from '../network/compile.js';
 import * as generators from '../network/generators/index.js';
-import { resolveGrid, resolveLine, resolveRandomGeometric } from '../network/generators/simple.js';
-import { resolveUtility, utilitySize } from '../network/generators/utility.js';
+import { checkGrid, checkLine, checkRandomGeometric } from '../network/generators/simple.js';
+import { checkUtility, utilitySize } from '../network/generators/utility.js';
 import { fromCSV, fromJSON } from '../network/io.js';
 import { Network } from '../network/network.js';
-import { resolveRadio, type RadioOptions } from '../radio/radio.js';
+import { checkRadio, type RadioOptions } from '../radio/radio.js';
 import type { Seed } from '../random/stream.js';
 
 /** Generators a scenario may name. */
@@ -47,7 +48,7 @@ export interface Scenario {
   readonly seed?: Seed;
   /** The network. */
   readonly network: ScenarioNetwork;
-  /** Radio model. */
+  /** ResolvedRadio model. */
   readonly radio?: RadioOptions;
   /** Child-module hand-off model. */
   readonly handoff?: HandoffOptions;
@@ -122,11 +123,11 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 const RESOLVERS: Record<ScenarioGenerator, (o: never) => unknown> = {
-  line: (o) => resolveLine(o),
-  star: (o) => resolveLine(o, 'star'),
-  grid: (o) => resolveGrid(o),
-  randomGeometric: (o) => resolveRandomGeometric(o),
-  utility: (o) => resolveUtility(o),
+  line: (o) => checkLine(o),
+  star: (o) => checkLine(o, 'star'),
+  grid: (o) => checkGrid(o),
+  randomGeometric: (o) => checkRandomGeometric(o),
+  utility: (o) => checkUtility(o),
 };
 
 /**
@@ -188,8 +189,8 @@ export function checkScenario(data: unknown): Scenario {
       throw new ValidationError('concurrent', s.concurrent, 'a list of at most 100 broadcasts');
     s.concurrent.forEach((b, i) => checkBroadcast(b, `concurrent[${i}]`));
   }
-  reroot('radio', /^options\.radio\.?/, () => resolveRadio(s.radio, 'options.radio'));
-  reroot('handoff', /^options\.handoff\.?/, () => resolveHandoff(s.handoff, 'options.handoff'));
+  reroot('radio', /^options\.radio\.?/, () => checkRadio(s.radio, 'options.radio'));
+  reroot('handoff', /^options\.handoff\.?/, () => checkHandoff(s.handoff, 'options.handoff'));
   if (s.sweep !== undefined) checkSweepSection(s.sweep);
   return s;
 }
@@ -268,13 +269,13 @@ export function scenarioSize(scenario: Scenario): number {
   switch (n.generator) {
     case 'line':
     case 'star':
-      return resolveLine(o, n.generator).meters + 1;
+      return checkLine(o, n.generator).meters + 1;
     case 'grid': {
-      const g = resolveGrid(o);
+      const g = checkGrid(o);
       return g.width * g.height;
     }
     case 'randomGeometric': {
-      const r = resolveRandomGeometric(o);
+      const r = checkRandomGeometric(o);
       return r.meters + r.collectors;
     }
     case 'utility':

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { createWorkerPool } from '../engine/pool.js';
-import { checkObject, ValidationError } from '../errors.js';
+import { checkObject } from '../check.js';
+import { ValidationError } from '../errors.js';
 import type { Seed } from '../random/stream.js';
 import { checkScenario, type Scenario } from '../scenario/scenario.js';
 import { VERSION } from '../version.js';

@@ -1,4 +1,5 @@
-import { checkObject, ValidationError } from '../../errors.js';
+import { checkObject } from '../../check.js';
+import { ValidationError } from '../../errors.js';
 import { mix32 } from '../../random/counter.js';
 
 /**
@@ -27,10 +28,10 @@ export interface PathLossOptions {
 }
 
 /** Fully resolved {@link PathLossOptions}. */
-export type PathLoss = Required<PathLossOptions>;
+export type ResolvedPathLoss = Required<PathLossOptions>;
 
 /** The documented defaults of {@link PathLossOptions}. */
-export const PATH_LOSS_DEFAULTS: PathLoss = {
+export const PATH_LOSS_DEFAULTS: ResolvedPathLoss = {
   frequencyMHz: 915,
   exponent: 3.3,
   referenceDistanceM: 1,
@@ -44,10 +45,10 @@ export const PATH_LOSS_DEFAULTS: PathLoss = {
  * @param options - caller's options
  * @param path - where they sit, for errors
  */
-export function resolvePathLoss(options: PathLossOptions = {}, path = 'pathLoss'): PathLoss {
+export function checkPathLoss(options: PathLossOptions = {}, path = 'pathLoss'): ResolvedPathLoss {
   checkObject(path, options, Object.keys(PATH_LOSS_DEFAULTS), 'path-loss options');
   const r = { ...PATH_LOSS_DEFAULTS, ...options };
-  const check = (key: keyof PathLoss, ok: boolean, allowed: string): void => {
+  const check = (key: keyof ResolvedPathLoss, ok: boolean, allowed: string): void => {
     if (!ok) throw new ValidationError(`${path}.${key}`, r[key], allowed);
   };
   check('frequencyMHz', r.frequencyMHz > 0 && Number.isFinite(r.frequencyMHz), 'a frequency > 0 MHz');
@@ -60,7 +61,7 @@ export function resolvePathLoss(options: PathLossOptions = {}, path = 'pathLoss'
 }
 
 /** Free-space loss at the reference distance: 20·log10(4π·d0/λ). */
-export function referenceLossDb(p: PathLoss): number {
+export function referenceLossDb(p: ResolvedPathLoss): number {
   const lambdaM = 299_792_458 / (p.frequencyMHz * 1e6);
   return 20 * Math.log10((4 * Math.PI * p.referenceDistanceM) / lambdaM);
 }
@@ -69,7 +70,12 @@ export function referenceLossDb(p: PathLoss): number {
  * Mean link margin (dB above sensitivity) before shadowing, for a transmitter EIRP plus
  * receive gain `budgetDb` (= Pt + Gt + Gr in dBm) at distance `distanceM`.
  */
-export function meanMarginDb(p: PathLoss, budgetDb: number, distanceM: number, refLossDb = referenceLossDb(p)): number {
+export function meanMarginDb(
+  p: ResolvedPathLoss,
+  budgetDb: number,
+  distanceM: number,
+  refLossDb = referenceLossDb(p),
+): number {
   const d = Math.max(distanceM, p.referenceDistanceM);
   return budgetDb - refLossDb - 10 * p.exponent * Math.log10(d / p.referenceDistanceM) - p.sensitivityDbm;
 }
@@ -78,7 +84,7 @@ export function meanMarginDb(p: PathLoss, budgetDb: number, distanceM: number, r
  * Largest distance at which a link with budget `budgetDb` can still reach `minSuccess` when
  * its shadowing is `sigmas` standard deviations favourable: the search radius of generators.
  */
-export function maxRangeM(p: PathLoss, budgetDb: number, minSuccess: number, sigmas = 3): number {
+export function maxRangeM(p: ResolvedPathLoss, budgetDb: number, minSuccess: number, sigmas = 3): number {
   const needMarginDb = p.fadingSigmaDb * inverseNormalCdf(minSuccess) - sigmas * p.shadowingSigmaDb;
   const spareDb = budgetDb - referenceLossDb(p) - p.sensitivityDbm - needMarginDb;
   return p.referenceDistanceM * 10 ** (spareDb / (10 * p.exponent));

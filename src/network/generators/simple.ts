@@ -1,13 +1,14 @@
-import { checkInteger, checkObject, checkProbability, ValidationError } from '../../errors.js';
+import { checkInteger, checkObject, checkProbability } from '../../check.js';
+import { ValidationError } from '../../errors.js';
 import { createStream, type Seed } from '../../random/stream.js';
 import { compileColumns, linkArrays, type CompiledMesh } from '../compile.js';
 import { DEVICE_KINDS } from '../device.js';
 import { Network } from '../network.js';
-import { resolvePathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
+import { checkPathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
 import { addLinks, linkPairs, pairLinks } from './spatial.js';
 
 /** Checks {@link LineOptions} (or {@link StarOptions}) and applies defaults. @internal */
-export function resolveLine(options: LineOptions, what = 'line'): { meters: number; success: number } {
+export function checkLine(options: LineOptions, what = 'line'): { meters: number; success: number } {
   checkObject('', options, ['meters', 'success'], `${what} options`);
   return {
     meters: checkInteger('meters', options.meters, 1, 10_000_000),
@@ -16,7 +17,7 @@ export function resolveLine(options: LineOptions, what = 'line'): { meters: numb
 }
 
 /** Checks {@link GridOptions} and applies defaults. @internal */
-export function resolveGrid(options: GridOptions): {
+export function checkGrid(options: GridOptions): {
   width: number;
   height: number;
   success: number;
@@ -49,7 +50,7 @@ export interface LineOptions {
  * shape behind the exact hop and TTL laws.
  */
 export function line(options: LineOptions): Network {
-  const { meters, success } = resolveLine(options);
+  const { meters, success } = checkLine(options);
   const net = new Network();
   net.addDevice({ id: 'C1', kind: 'collector', position: { xM: 0, yM: 0 } });
   let previous = 'C1';
@@ -72,7 +73,7 @@ export interface StarOptions {
 
 /** A collector `C1` linked to n meters that are not linked to each other. */
 export function star(options: StarOptions): Network {
-  const { meters, success } = resolveLine(options, 'star');
+  const { meters, success } = checkLine(options, 'star');
   const net = new Network();
   net.addDevice({ id: 'C1', kind: 'collector', position: { xM: 0, yM: 0 } });
   for (let i = 1; i <= meters; i++) {
@@ -102,7 +103,7 @@ export interface GridOptions {
  * `M<row>_<col>`.
  */
 export function grid(options: GridOptions): Network {
-  const { width, height, success, where, spacingM } = resolveGrid(options);
+  const { width, height, success, where, spacingM } = checkGrid(options);
   const cr = where === 'centre' ? Math.floor(height / 2) : 0;
   const cc = where === 'centre' ? Math.floor(width / 2) : 0;
   const id = (r: number, c: number): string => (r === cr && c === cc ? 'C1' : `M${r}_${c}`);
@@ -131,7 +132,7 @@ export function grid(options: GridOptions): Network {
  * `compile(grid(options))`, for lattices of millions of nodes.
  */
 export function gridMesh(options: GridOptions): CompiledMesh {
-  const { width, height, success, where, spacingM } = resolveGrid(options);
+  const { width, height, success, where, spacingM } = checkGrid(options);
   const n = width * height;
   const cr = where === 'centre' ? Math.floor(height / 2) : 0;
   const cc = where === 'centre' ? Math.floor(width / 2) : 0;
@@ -217,7 +218,7 @@ export interface RandomGeometricOptions {
 }
 
 /** Checks {@link RandomGeometricOptions} and applies defaults. @internal */
-export function resolveRandomGeometric(options: RandomGeometricOptions) {
+export function checkRandomGeometric(options: RandomGeometricOptions) {
   checkObject(
     '',
     options,
@@ -237,7 +238,7 @@ export function resolveRandomGeometric(options: RandomGeometricOptions) {
   if (!(minSuccess > 0 && minSuccess < 1))
     throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
   const neighbourTable = checkInteger('neighbourTable', options.neighbourTable ?? 0, 0, 1000);
-  const pathLoss = resolvePathLoss(options.pathLoss);
+  const pathLoss = checkPathLoss(options.pathLoss);
   return { meters, collectors, sideM, seed, eirpDbm, minSuccess, neighbourTable, pathLoss };
 }
 
@@ -247,7 +248,7 @@ export function resolveRandomGeometric(options: RandomGeometricOptions) {
  */
 export function randomGeometric(options: RandomGeometricOptions): Network {
   const { meters, collectors, sideM, seed, eirpDbm, minSuccess, neighbourTable, pathLoss } =
-    resolveRandomGeometric(options);
+    checkRandomGeometric(options);
   const n = collectors + meters;
   const rng = createStream(seed, 'randomGeometric', 'placement');
   const xM = new Float64Array(n);

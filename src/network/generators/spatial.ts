@@ -7,10 +7,10 @@ import {
   pairNormal,
   pairUniform,
   referenceLossDb,
-  type PathLoss,
+  type ResolvedPathLoss,
 } from './pathloss.js';
 
-/** Radio placement of the nodes a generator links: positions and power budgets, by dense index. */
+/** ResolvedRadio placement of the nodes a generator links: positions and power budgets, by dense index. */
 export interface RadioLayout {
   /** Easting of each node in metres. */
   readonly xM: Float64Array;
@@ -25,7 +25,7 @@ export interface RadioLayout {
 /** How {@link linkPairs} chooses links. */
 export interface LinkRule {
   /** Path-loss model. */
-  readonly pathLoss: PathLoss;
+  readonly pathLoss: ResolvedPathLoss;
   /** 32-bit seed of the per-link shadowing. */
   readonly seed: number;
   /** Links whose worse direction succeeds less often than this are not kept. */
@@ -94,7 +94,7 @@ export function pairSuccess(layout: RadioLayout, rule: LinkRule): (i: number, j:
 /** P(frame from → to received) at distance d with the pair's shadowing, under a path-loss model. */
 function directedSuccess(
   layout: RadioLayout,
-  p: PathLoss,
+  p: ResolvedPathLoss,
 ): (from: number, to: number, d: number, shadow: number) => number {
   const refLoss = referenceLossDb(p);
   return (from, to, d, shadow) =>

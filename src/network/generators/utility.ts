@@ -1,9 +1,10 @@
-import { checkInteger, checkObject, checkPositive, checkProbability, ValidationError } from '../../errors.js';
+import { checkInteger, checkObject, checkPositive, checkProbability } from '../../check.js';
+import { ValidationError } from '../../errors.js';
 import { createStream, type Rng, type Seed } from '../../random/stream.js';
 import { compileColumns, type CompiledMesh, type LinkList } from '../compile.js';
 import { DEVICE_KINDS, FLAG_BITS, type Device, type DeviceKind } from '../device.js';
 import { Network } from '../network.js';
-import { resolvePathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
+import { checkPathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
 import { addLinks, linkPairs, pairLinks } from './spatial.js';
 
 /** One entry of a meter model mix. */
@@ -16,7 +17,7 @@ export interface ModelShare {
   readonly moduleFirmware?: string;
 }
 
-/** Radio budget of one kind of device. */
+/** ResolvedRadio budget of one kind of device. */
 export interface RadioBudget {
   /** Transmit power plus antenna gain (EIRP) in dBm. */
   readonly eirpDbm: number;
@@ -54,7 +55,7 @@ export interface UtilityOptions {
   readonly activeHanShare?: number;
   /** Meter model mix. @defaultValue focus-ax-integrated 0.6, focus-al-modular 0.3, commercial-s4 0.1 */
   readonly models?: readonly ModelShare[];
-  /** Radio budgets per kind. @defaultValue see docs/model.md */
+  /** ResolvedRadio budgets per kind. @defaultValue see docs/model.md */
   readonly radio?: Partial<Record<'collector' | 'router' | 'meshExtender' | 'meter', RadioBudget>>;
   /** Path-loss model. */
   readonly pathLoss?: PathLossOptions;
@@ -64,7 +65,7 @@ export interface UtilityOptions {
   readonly neighbourTable?: number;
 }
 
-/** Radio budgets used by {@link utility} when none are given. */
+/** ResolvedRadio budgets used by {@link utility} when none are given. */
 export const UTILITY_RADIO_DEFAULTS: Record<'collector' | 'router' | 'meshExtender' | 'meter', RadioBudget> = {
   collector: { eirpDbm: 36, rxGainDb: 6 },
   router: { eirpDbm: 33, rxGainDb: 3 },
@@ -142,7 +143,7 @@ const STATIC_MODEL: Record<number, { model: string; module: string }> = {
  * Checks {@link UtilityOptions} and applies defaults, without building anything (scenario
  * validation uses it too). Throws {@link ValidationError} naming the option.
  */
-export function resolveUtility(options: UtilityOptions) {
+export function checkUtility(options: UtilityOptions) {
   if (typeof options !== 'object' || options === null)
     throw new ValidationError('options', options, 'an object of utility options');
   checkObject(
@@ -218,7 +219,7 @@ export function resolveUtility(options: UtilityOptions) {
   if (!(minSuccess > 0 && minSuccess < 1))
     throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
   const neighbourTable = checkInteger('neighbourTable', options.neighbourTable ?? 12, 0, 1000);
-  const pathLoss = resolvePathLoss(options.pathLoss);
+  const pathLoss = checkPathLoss(options.pathLoss);
   if (!Array.isArray(models)) throw new ValidationError('models', models, 'a list of { model, share }');
   return {
     collectors,
@@ -245,7 +246,7 @@ export function resolveUtility(options: UtilityOptions) {
 
 /** Devices a {@link utility} network with these options has, about (for planning and limits). */
 export function utilitySize(options: UtilityOptions): number {
-  const r = resolveUtility(options);
+  const r = checkUtility(options);
   const meters = r.collectors * r.perCollector;
   return Math.round(
     r.collectors * (1 + r.routersPer) + meters * (1 + r.extendersPerThousand / 1000 + r.gasShare + r.waterShare),
@@ -253,7 +254,7 @@ export function utilitySize(options: UtilityOptions): number {
 }
 
 function utilityColumns(options: UtilityOptions): { columns: UtilityColumns; links: LinkList } {
-  const r = resolveUtility(options);
+  const r = checkUtility(options);
   const {
     collectors,
     perCollector,
