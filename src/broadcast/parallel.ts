@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { createWorkerPool } from '../engine/pool.js';
+import { WorkerPool } from '../runtime/pool.js';
 import { createQueue } from '../engine/simulator.js';
 import type { QueueKind } from '../engine/queue.js';
 import { checkObject } from '../check.js';
@@ -171,7 +171,7 @@ export async function runBroadcastParallel(
   };
   if (!(state.tanks.buffer instanceof SharedArrayBuffer)) throw new Error('tanks must be in shared memory');
   const active = shares.filter((js) => js.length > 0);
-  const pool = createWorkerPool(Math.max(1, active.length));
+  const pool = new WorkerPool(Math.max(1, active.length));
   const tallies = active.map(() => sharedTallies(state.missing, state.lastNeededS, p.mesh.n));
   // The workers stop on the caller's signal, or when a progress report throws (its error is
   // then the reason the pass stopped).
@@ -188,9 +188,13 @@ export async function runBroadcastParallel(
     const taskSignal = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
     await Promise.all(
       active.map((js, w) =>
-        pool.run(
-          { kind: 'flood', task: { ...base, js: Int32Array.from(js), out: tallies[w]! } },
-          { signal: taskSignal },
+        pool.run<FloodTask, void>(
+          {
+            module: import.meta.url,
+            fn: 'runFloodTask',
+            input: { ...base, js: Int32Array.from(js), out: tallies[w]! },
+          },
+          taskSignal,
         ),
       ),
     );

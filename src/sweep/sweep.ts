@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { createWorkerPool } from '../engine/pool.js';
+import { WorkerPool } from '../runtime/pool.js';
 import { checkObject } from '../check.js';
 import { ValidationError } from '../errors.js';
 import type { Seed } from '../random/stream.js';
@@ -9,7 +9,7 @@ import { VERSION } from '../version.js';
 import { applyCell, canonicalJSON, gridCells, type SweepCell, type SweepGrid } from './grid.js';
 import { mergeRecords, type SweepRecord } from './record.js';
 import { summarise, type CellSummary } from './summary.js';
-import { NetworkCache, runTask, type SweepTask } from './task.js';
+import { runSweepTask, SWEEP_TASK_MODULE, type SweepTask } from './task.js';
 
 /** Which part of a sweep this run computes: tasks t with t mod count = index. */
 export interface Shard {
@@ -165,13 +165,17 @@ export async function sweep(
     options.onProgress?.(done, tasks.length);
   };
   if (workers === 0 || tasks.length <= 1) {
-    const cache = new NetworkCache();
-    for (const task of tasks) finish(runTask(task, cache));
+    const workspace = new Map<string, unknown>();
+    for (const task of tasks) finish(runSweepTask(task, workspace));
   } else {
-    const pool = createWorkerPool(Math.min(workers, tasks.length));
+    const pool = new WorkerPool(Math.min(workers, tasks.length));
     try {
       // Cells in order keep a worker on one network while it can; the pool keeps all busy.
-      await Promise.all(tasks.map((task) => (pool.run({ kind: 'sweep', task }) as Promise<SweepRecord>).then(finish)));
+      await Promise.all(
+        tasks.map((input) =>
+          pool.run<SweepTask, SweepRecord>({ module: SWEEP_TASK_MODULE, fn: 'runSweepTask', input }).then(finish),
+        ),
+      );
     } finally {
       await pool.destroy();
     }

@@ -12,6 +12,7 @@ import {
 } from '../scenario/scenario.js';
 import type { CompiledMesh } from '../network/compile.js';
 import type { Network } from '../network/network.js';
+import type { Workspace } from '../runtime/pool.js';
 import { applyCell, canonicalJSON } from './grid.js';
 import { toRecord, type SweepRecord } from './record.js';
 
@@ -60,8 +61,13 @@ export function cellSeed(rootSeed: Seed, cellKey: string): string {
   return deriveSeed(rootSeed, 'cell', cellKey);
 }
 
-/** Runs one (cell, replication). @internal */
-export function runTask(task: SweepTask, cache: NetworkCache): SweepRecord {
+/** This module, whose {@link runSweepTask} worker threads run. @internal */
+export const SWEEP_TASK_MODULE = import.meta.url;
+
+/** Runs one (cell, replication), on a worker thread or the calling one. @internal */
+export function runSweepTask(task: SweepTask, workspace: Workspace): SweepRecord {
+  let cache = workspace.get('sweep/networks') as NetworkCache | undefined;
+  if (cache === undefined) workspace.set('sweep/networks', (cache = new NetworkCache()));
   const scenario = checkScenario(applyCell(task.scenario, task.params));
   const loaded: LoadedScenario = bindScenario(scenario, cache.get(scenario, task.baseDir), readerAt(task.baseDir));
   const seed = cellSeed(task.rootSeed, task.cellKey);
