@@ -8,6 +8,7 @@ import { checkRadio, type ResolvedRadio, type RadioOptions } from '../radio/radi
 import { counterKey, type CounterKey } from '../random/counter.js';
 import { delayMaxS, delayMinS, linkDelays, type DelaySpec, type LinkDelays } from '../random/distributions.js';
 import { createStream, type Seed } from '../random/stream.js';
+import { handoffPath, packetDelaysPath, packetLinksPath, passPath, sharedAirPath } from '../random/purposes.js';
 import { VERSION } from '../version.js';
 import { runContended, type AirStats } from './contention.js';
 import {
@@ -92,7 +93,7 @@ export function runBroadcast(
  */
 export function runContendedPass(p: PreparedPass): BroadcastResult {
   if (p.radio.contention === 'none') throw new Error('runContendedPass needs contention on');
-  const air = runContended([p], p.radio.contention, ['rep', p.draws.replication, 'pass', p.draws.pass]);
+  const air = runContended([p], p.radio.contention, passPath(p.draws.replication, p.draws.pass));
   return finishPass(p, air.stats, air.nodeAirtimeS);
 }
 
@@ -284,20 +285,14 @@ export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array, f
   storeLastHeard(flood);
 }
 
-/** Stream path suffix of origin i's copy: none for origin 0 (one origin draws the same either way). */
-const originPath = (origin: number): (string | number)[] => (origin === 0 ? [] : ['origin', origin]);
-
 /** The link-trial stream of a packet (of one origin's copy of it). */
 function packetLinkKey(d: PassDraws, segment: number, origin = 0): CounterKey {
-  return counterKey(d.seed, 'rep', d.replication, 'pass', d.pass, 'packet', segment, ...originPath(origin));
+  return counterKey(d.seed, ...packetLinksPath(d.replication, d.pass, segment, origin));
 }
 
 /** The hop delays of a packet (of one origin's copy of it). */
 function packetDelays(d: PassDraws, segment: number, origin = 0): LinkDelays {
-  return linkDelays(
-    d.delay,
-    counterKey(d.seed, 'rep', d.replication, 'pass', d.pass, 'delay', segment, ...originPath(origin)),
-  );
+  return linkDelays(d.delay, counterKey(d.seed, ...packetDelaysPath(d.replication, d.pass, segment, origin)));
 }
 
 /**
@@ -350,14 +345,11 @@ export function runBroadcasts(
   const prepared = specs.map((spec, i) => reroot(`specs[${i}]`, /^spec\.?/, () => preparePass(mesh, spec, options)));
   const first = prepared[0]!;
   if (first.radio.contention === 'none') return specs.map((spec) => runBroadcast(mesh, spec, options));
-  const air = runContended(prepared, first.radio.contention, [
-    'rep',
-    first.draws.replication,
-    'pass',
-    first.draws.pass,
-    'broadcasts',
-    specs.length,
-  ]);
+  const air = runContended(
+    prepared,
+    first.radio.contention,
+    sharedAirPath(first.draws.replication, first.draws.pass, specs.length),
+  );
   return prepared.map((p) => finishPass(p, air.stats, air.nodeAirtimeS));
 }
 
@@ -380,7 +372,7 @@ export function finishPass(
     const row = holderRow[targetHolder[t]!]!;
     if (missing[row] !== 0) continue;
     const rowDone = lastNeededS[row]!; // a complete row's last needed packet completed it
-    const rng = createStream(seed, 'rep', replication, 'pass', pass, 'handoff', v);
+    const rng = createStream(seed, ...handoffPath(replication, pass, v));
     const result = handOff(p.handoff, Math.max(rowDone, s.startS), rng);
     handoffAttempts += result.attempts;
     if (Number.isNaN(result.completedS)) handoffFailures++;

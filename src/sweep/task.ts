@@ -1,3 +1,4 @@
+import { cellPath } from '../random/purposes.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { deriveSeed, type Seed } from '../random/stream.js';
@@ -58,7 +59,7 @@ const readerAt =
 
 /** The seed of a cell: from the root seed and the cell's parameters, never its position. */
 export function cellSeed(rootSeed: Seed, cellKey: string): string {
-  return deriveSeed(rootSeed, 'cell', cellKey);
+  return deriveSeed(rootSeed, ...cellPath(cellKey));
 }
 
 /** This module, whose {@link runSweepTask} worker threads run. @internal */

@@ -1,3 +1,4 @@
+import { generatorPath } from '../../random/purposes.js';
 import { checkInteger, checkObject, checkProbability } from '../../check.js';
 import { ValidationError } from '../../errors.js';
 import { createStream, type Seed } from '../../random/stream.js';
@@ -250,7 +251,7 @@ export function randomGeometric(options: RandomGeometricOptions): Network {
   const { meters, collectors, sideM, seed, eirpDbm, minSuccess, neighbourTable, pathLoss } =
     checkRandomGeometric(options);
   const n = collectors + meters;
-  const rng = createStream(seed, 'randomGeometric', 'placement');
+  const rng = createStream(seed, ...generatorPath('randomGeometric/placement'));
   const xM = new Float64Array(n);
   const yM = new Float64Array(n);
   for (let i = 0; i < n; i++) {

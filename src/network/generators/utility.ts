@@ -1,3 +1,4 @@
+import { generatorPath } from '../../random/purposes.js';
 import { checkInteger, checkObject, checkPositive, checkProbability } from '../../check.js';
 import { ValidationError } from '../../errors.js';
 import { createStream, type Rng, type Seed } from '../../random/stream.js';
@@ -288,8 +289,8 @@ function utilityColumns(options: UtilityOptions): { columns: UtilityColumns; lin
   const extenders = Math.round((meters * extendersPerThousand) / 1000);
   const n = collectors + routers + extenders + meters;
 
-  const place = createStream(seed, 'utility', 'placement');
-  const mix = createStream(seed, 'utility', 'mix');
+  const place = createStream(seed, ...generatorPath('utility/placement'));
+  const mix = createStream(seed, ...generatorPath('utility/mix'));
   const kinds: DeviceKind[] = [];
   const xM = new Float64Array(n);
   const yM = new Float64Array(n);
