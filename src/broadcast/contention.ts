@@ -1,7 +1,7 @@
 import { grown } from '../engine/grow.js';
 import { CalendarQueue } from '../engine/calendar.js';
-import { KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
-import { DEVICE_KINDS } from '../network/device.js';
+import type { CompiledMesh } from '../network/mesh.js';
+import { KIND } from '../network/device.js';
 import { ValidationError } from '../errors.js';
 import type { ResolvedContention } from '../radio/radio.js';
 import { delaySampler } from '../random/distributions.js';
@@ -91,7 +91,6 @@ const RESPONSE_FRAME = 4; // back up, meter → collector
 const BROADCAST_FRAME = 0;
 const READ_FRAME = 1;
 const REPORT_FRAME = 2;
-const KIND_METER = DEVICE_KINDS.indexOf('meter');
 
 const routes = new WeakMap<CompiledMesh, Int32Array>();
 
@@ -393,7 +392,7 @@ export function runContended(
     const startS = firstSendS - reads.beforeS;
     checkReadVolume(reads, mesh, route, readsEndS - startS);
     for (let v = 0; v < n; v++) {
-      if (mesh.kind[v] !== KIND_METER || route[v]! < 0) continue;
+      if (mesh.kind[v] !== KIND.meter || route[v]! < 0) continue;
       queue.push(startS + trafficRng() * reads.intervalS, v * 8 + READ);
       if (reads.registerReadIntervalS > 0)
         queue.push(startS + trafficRng() * reads.registerReadIntervalS, v * 8 + REGISTER);
@@ -536,7 +535,7 @@ export function runContended(
           // Down one hop; at the meter the request turns into its response, going back up.
           if (--fPos[f]! === 0) fKind[f] = RESPONSE_FRAME;
           enqueue(to, f, t);
-        } else if (mesh.kind[to] === KIND_COLLECTOR) {
+        } else if (mesh.kind[to] === KIND.collector) {
           (kind === READ_FRAME ? readDone : kind === REPORT_FRAME ? reportDone : reqDone)[fId[f]!] = t;
           freeList[freeTop++] = f;
         } else enqueue(to, f, t);
@@ -691,7 +690,7 @@ function checkReadVolume(
   spanS: number,
 ): void {
   let meters = 0;
-  for (let v = 0; v < mesh.n; v++) if (mesh.kind[v] === KIND_METER && route[v]! >= 0) meters++;
+  for (let v = 0; v < mesh.n; v++) if (mesh.kind[v] === KIND.meter && route[v]! >= 0) meters++;
   const per = (intervalS: number): number => (intervalS > 0 ? Math.ceil(spanS / intervalS) + 1 : 0);
   const total = meters * (per(reads.intervalS) + per(reads.registerReadIntervalS) + per(reads.commandIntervalS));
   if (!(total <= MAX_READS)) {

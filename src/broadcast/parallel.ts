@@ -4,7 +4,7 @@ import { createQueue } from '../engine/simulator.js';
 import type { QueueKind } from '../engine/queue.js';
 import { checkObject } from '../check.js';
 import { ValidationError } from '../errors.js';
-import type { CompiledMesh } from '../network/compile.js';
+import type { CompiledMesh } from '../network/mesh.js';
 import type { Network } from '../network/network.js';
 import { delayMaxS, delayMinS } from '../random/distributions.js';
 import { floodScratch, relayBits, takerRows, type FloodState } from './flood.js';

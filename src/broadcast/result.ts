@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { CompiledMesh } from '../network/compile.js';
+import type { CompiledMesh } from '../network/mesh.js';
 import type { AirStats } from './contention.js';
 import type { Seed } from '../random/stream.js';
 import { COUNTER } from './flood.js';

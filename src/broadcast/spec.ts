@@ -1,9 +1,7 @@
 import { checkInteger, checkObject } from '../check.js';
 import { ValidationError } from '../errors.js';
-import { DEVICE_KINDS, FLAG_BITS, type Device, type DeviceKind } from '../network/device.js';
-import { KIND_COLLECTOR, type CompiledMesh } from '../network/compile.js';
-
-const KIND_METER = DEVICE_KINDS.indexOf('meter');
+import { DEVICE_KINDS, FLAG_BITS, KIND, type Device, type DeviceKind } from '../network/device.js';
+import type { CompiledMesh } from '../network/mesh.js';
 
 /**
  * Declarative target filter, the head-end's broadcast filter fields. Every given field must
@@ -127,7 +125,7 @@ export function resolveSpec(spec: BroadcastSpec, mesh: CompiledMesh, defaultStar
   const origins = new Int32Array(spec.origins.length);
   spec.origins.forEach((id, i) => {
     const v = mesh.index(id);
-    if (v < 0 || mesh.kind[v] !== KIND_COLLECTOR) {
+    if (v < 0 || mesh.kind[v] !== KIND.collector) {
       throw new ValidationError(`spec.origins[${i}]`, id, 'the id of a collector in the network');
     }
     origins[i] = v;
@@ -296,7 +294,7 @@ export function checkSpec(spec: BroadcastSpec, defaultStartS = 0): Omit<Resolved
  * @param mesh - the compiled mesh
  */
 export function targetPredicate(selector: TargetSelector | undefined, mesh: CompiledMesh): (v: number) => boolean {
-  if (selector === undefined) return (v) => mesh.kind[v] === KIND_METER;
+  if (selector === undefined) return (v) => mesh.kind[v] === KIND.meter;
   if (typeof selector === 'function') return (v) => selector(mesh.device(v));
   const { kinds, models, modules, dcws, collectorIds, zigbee } = checkTargetFilter(selector);
   let collectors: Set<number> | undefined;
@@ -304,7 +302,7 @@ export function targetPredicate(selector: TargetSelector | undefined, mesh: Comp
     collectors = new Set();
     for (const id of collectorIds) {
       const i = mesh.index(id);
-      if (i < 0 || mesh.kind[i] !== KIND_COLLECTOR)
+      if (i < 0 || mesh.kind[i] !== KIND.collector)
         throw new ValidationError('spec.targets.collectors', id, 'collector ids in the network');
       collectors.add(i);
     }

@@ -1,4 +1,4 @@
-import type { CompiledMesh } from '../network/compile.js';
+import type { CompiledMesh } from '../network/mesh.js';
 import { FLAG_BITS } from '../network/device.js';
 import { targetPredicate, type TargetSelector } from './spec.js';
 

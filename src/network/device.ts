@@ -1,4 +1,4 @@
-/** Kinds of device in an AMI RF mesh (DOMAIN.md §1). */
+/** Kinds of device in an AMI RF mesh (see docs/model.md, "The network"). */
 export const DEVICE_KINDS = [
   'collector',
   'router',
@@ -12,6 +12,17 @@ export const DEVICE_KINDS = [
 
 /** One of {@link DEVICE_KINDS}. */
 export type DeviceKind = (typeof DEVICE_KINDS)[number];
+
+/**
+ * The code of each kind in a compiled mesh's `kind` column: its index in {@link DEVICE_KINDS}.
+ * @example
+ * ```ts
+ * mesh.kind[v] === KIND.meter; // v is an electric meter
+ * ```
+ */
+export const KIND: Readonly<Record<DeviceKind, number>> = Object.freeze(
+  Object.fromEntries(DEVICE_KINDS.map((k, i) => [k, i])) as Record<DeviceKind, number>,
+);
 
 /** Kinds that are battery child modules of an electric meter: they never relay. */
 export const CHILD_KINDS: readonly DeviceKind[] = ['gasModule', 'waterModule'];

@@ -1,9 +1,9 @@
 export { Network } from './network.js';
 export type { Link, LinkData, LinkInput } from './network.js';
-export { CHILD_KINDS, DEVICE_KINDS, FLAG_BITS, isChildKind } from './device.js';
+export { CHILD_KINDS, DEVICE_KINDS, FLAG_BITS, isChildKind, KIND } from './device.js';
 export type { Device, DeviceFlags, DeviceInput, DeviceKind, FirmwareVersions, Position } from './device.js';
-export { compile } from './compile.js';
-export type { CompiledMesh } from './compile.js';
+export { checkMesh, compile } from './compile.js';
+export type { CompiledMesh } from './mesh.js';
 export { fromCSV, fromJSON, toJSON } from './io.js';
 export type { NetworkJSON } from './io.js';
 export * as generators from './generators/index.js';

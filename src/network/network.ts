@@ -1,4 +1,5 @@
 import createGraph, { type Graph } from 'ngraph.graph';
+import { compileDevices, type CompiledMesh } from './mesh.js';
 import { checkObject, checkProbability } from '../check.js';
 import { ValidationError } from '../errors.js';
 import {
@@ -57,6 +58,7 @@ export class Network {
   /** The underlying graph, for graph algorithms from the ngraph family. Do not edit it directly. */
   readonly graph: Graph<Device, LinkData>;
   private rev = 0;
+  private compiled: CompiledMesh | undefined;
 
   constructor() {
     this.graph = createGraph<Device, LinkData>({ multigraph: false });
@@ -181,6 +183,18 @@ export class Network {
       out.push({ from: String(l.fromId), to: String(l.toId), ...l.data });
     });
     return out;
+  }
+
+  /**
+   * The network compiled for simulation (checked first, see {@link Network.check}): dense ids
+   * and typed arrays. Kept until the next edit, so compiling an unchanged network again is free.
+   */
+  compile(): CompiledMesh {
+    if (this.compiled === undefined || this.compiled.revision !== this.rev) {
+      this.check();
+      this.compiled = compileDevices(this.devices(), this.links(), this.rev);
+    }
+    return this.compiled;
   }
 
   /**

@@ -11,7 +11,7 @@ import {
   type ReadText,
   type Scenario,
 } from '../scenario/scenario.js';
-import type { CompiledMesh } from '../network/compile.js';
+import type { CompiledMesh } from '../network/mesh.js';
 import type { Network } from '../network/network.js';
 import type { Workspace } from '../runtime/pool.js';
 import { applyCell, canonicalJSON } from './grid.js';

@@ -2,8 +2,8 @@ import { generatorPath } from '../../random/purposes.js';
 import { checkInteger, checkObject, checkProbability } from '../../check.js';
 import { ValidationError } from '../../errors.js';
 import { createStream, type Seed } from '../../random/stream.js';
-import { compileColumns, linkArrays, type CompiledMesh } from '../compile.js';
-import { DEVICE_KINDS } from '../device.js';
+import { compileColumns, linkArrays, type CompiledMesh } from '../mesh.js';
+import { KIND } from '../device.js';
 import { Network } from '../network.js';
 import { checkPathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
 import { addLinks, linkPairs, pairLinks } from './spatial.js';
@@ -141,8 +141,8 @@ export function gridMesh(options: GridOptions): CompiledMesh {
   // Device order as in grid(): the collector first, then the other cells row by row.
   const indexOfCell = (k: number): number => (k === ck ? 0 : k < ck ? k + 1 : k);
   const cellOfIndex = (i: number): number => (i === 0 ? ck : i <= ck ? i - 1 : i);
-  const kind = new Uint8Array(n).fill(DEVICE_KINDS.indexOf('meter'));
-  kind[0] = DEVICE_KINDS.indexOf('collector');
+  const kind = new Uint8Array(n).fill(KIND.meter);
+  kind[0] = KIND.collector;
   const links = (width - 1) * height + (height - 1) * width;
   const linkA = new Int32Array(links);
   const linkB = new Int32Array(links);

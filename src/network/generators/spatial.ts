@@ -1,4 +1,4 @@
-import type { LinkList } from '../compile.js';
+import type { LinkList } from '../mesh.js';
 import type { Network } from '../network.js';
 import {
   maxRangeM,

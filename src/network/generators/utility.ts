@@ -2,8 +2,8 @@ import { generatorPath } from '../../random/purposes.js';
 import { checkInteger, checkObject, checkPositive, checkProbability } from '../../check.js';
 import { ValidationError } from '../../errors.js';
 import { createStream, type Rng, type Seed } from '../../random/stream.js';
-import { compileColumns, type CompiledMesh, type LinkList } from '../compile.js';
-import { DEVICE_KINDS, FLAG_BITS, type Device, type DeviceKind } from '../device.js';
+import { compileColumns, type CompiledMesh, type LinkList } from '../mesh.js';
+import { DEVICE_KINDS, FLAG_BITS, KIND, type Device, type DeviceKind } from '../device.js';
 import { Network } from '../network.js';
 import { checkPathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
 import { addLinks, linkPairs, pairLinks } from './spatial.js';
@@ -116,14 +116,7 @@ interface UtilityColumns {
   readonly serial: Int32Array;
 }
 
-const K = {
-  collector: DEVICE_KINDS.indexOf('collector'),
-  router: DEVICE_KINDS.indexOf('router'),
-  meshExtender: DEVICE_KINDS.indexOf('meshExtender'),
-  meter: DEVICE_KINDS.indexOf('meter'),
-  gasModule: DEVICE_KINDS.indexOf('gasModule'),
-  waterModule: DEVICE_KINDS.indexOf('waterModule'),
-};
+const K = KIND;
 const PREFIX: Record<number, string> = {
   [K.collector]: 'C',
   [K.router]: 'R',
