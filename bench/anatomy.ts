@@ -22,7 +22,10 @@
  *   npm run bench:anatomy -- --side 300
  */
 import { floodPacket, floodScratch, loadLastHeard, type FloodState } from '../src/broadcast/flood.js';
-import { floodState, preparePass } from '../src/broadcast/run.js';
+import { checkRunOptions } from '../src/broadcast/options.js';
+import { floodState } from '../src/broadcast/packets.js';
+import { preparePass } from '../src/broadcast/pass.js';
+import { checkSpec } from '../src/broadcast/spec.js';
 import type { EventQueue } from '../src/engine/queue.js';
 import { createQueue } from '../src/engine/simulator.js';
 import { execFileSync } from 'node:child_process';
@@ -51,7 +54,7 @@ const spec = { origins: ['C1'], packets: 1, maxHops: 1e9, ttlS: Infinity, limits
 
 /** A flood state over the mesh's own scratch, as `runBroadcast` builds it (its default queue unless given). */
 function floodOf(m: CompiledMesh, queue: EventQueue = createQueue('ladder', 1024)): FloodState {
-  const p = preparePass(m, spec, { radio: { delay } });
+  const p = preparePass(m, checkSpec(spec), checkRunOptions({ radio: { delay } }));
   const st = p.state;
   const s = floodState(p, {
     tanks: st.tanks,
@@ -60,7 +63,7 @@ function floodOf(m: CompiledMesh, queue: EventQueue = createQueue('ladder', 1024
     lastHeardS: st.lastHeardS,
     counters: st.counters,
     ...floodScratch(m.offsets),
-    rowOf: new Int32Array(m.n),
+    intoTank: new Int32Array(m.n),
     relays: new Int32Array((m.n + 31) >> 5),
     queue,
   });
@@ -95,7 +98,7 @@ function orders(s: FloodState): {
   const hops = new Int32Array(n);
   const settled: number[] = [];
   for (let v = 0; v < n; v++) {
-    earliest[v] = s.times[2 * v]!;
+    earliest[v] = s.earliestAndHeardS[2 * v]!;
     hops[v] = Math.abs(s.hops[v]!);
     if (earliest[v]! < Infinity) settled.push(v);
   }

@@ -13,3 +13,4 @@ export * from './broadcast/index.js';
 export * from './scenario/index.js';
 export * from './report/index.js';
 export * from './sweep/index.js';
+export type { Workers } from './runtime/workers.js';

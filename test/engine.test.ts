@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { afterS, sortNodes } from '../src/broadcast/flood.js';
+import { afterS } from '../src/broadcast/flood.js';
+import { sortNodes } from '../src/broadcast/sort-nodes.js';
 import { CalendarQueue, createQueue, createStream, LadderQueue, Simulator, type EventQueue } from '../src/index.js';
 
 function drain(q: EventQueue): number[] {

@@ -142,8 +142,8 @@ describe('bundled sweep scenarios', () => {
   it.each(withSweeps)(
     '%s sweeps (one replication per cell)',
     async (file) => {
-      const scenario = checkScenario(JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')));
-      expect(scenario.sweep?.grid).toBeDefined();
+      const scenario = JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')) as Scenario;
+      expect(checkScenario(scenario).sweep?.grid).toBeDefined();
       const outcome = await sweep(scenario, scenario.sweep!.grid, { replications: 1, workers: 2 });
       expect(outcome.records.length).toBe(outcome.cells.length);
       for (const s of outcome.summaries) expect(s.coverage.mean).toBeGreaterThan(0);

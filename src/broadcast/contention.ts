@@ -6,8 +6,9 @@ import { ValidationError } from '../errors.js';
 import type { ResolvedContention } from '../radio/radio.js';
 import { delaySampler } from '../random/distributions.js';
 import { createStream } from '../random/stream.js';
-import { COUNTER, takePacket } from './flood.js';
-import type { PreparedPass } from './run.js';
+import { COUNTER } from './counters.js';
+import { takePacket } from './tank.js';
+import type { PreparedPass } from './pass.js';
 
 /** What the shared air did during a run (all broadcasts on it together). */
 export interface AirStats {
@@ -205,17 +206,19 @@ export function runContended(
   };
 
   // Per pass: which nodes hold which packets in flight (a ring of slots, cleared as packets are sent).
-  const ringOf = passes.map((p) => Math.min(Math.ceil(p.s.ttlS / Math.max(p.s.spacingS, 1e-9)) + 2, p.s.segments));
+  const ringOf = passes.map((p) =>
+    Math.min(Math.ceil(p.spec.ttlS / Math.max(p.spec.spacingS, 1e-9)) + 2, p.spec.segments),
+  );
   const seen = ringOf.map((ring) => new Uint8Array(n * ring));
   const cleared = passes.map(() => -1);
   // Per-origin duplicates: which nodes forwarded which origin's copy, a bit per (slot, origin, node).
   const originWords = passes.map((p) =>
-    p.s.duplicates === 'per-origin' && p.s.origins.length > 1 ? Math.ceil((p.s.origins.length * n) / 32) : 0,
+    p.spec.duplicates === 'per-origin' && p.spec.origins.length > 1 ? Math.ceil((p.spec.origins.length * n) / 32) : 0,
   );
   const forwarded = passes.map((_, b) => new Uint32Array(originWords[b]! * ringOf[b]!));
 
   // Frames queued or on the air per packet, and how many packets have any (packets in flight).
-  const outstanding = passes.map((p) => new Int32Array(p.s.segments));
+  const outstanding = passes.map((p) => new Int32Array(p.spec.segments));
   let inFlight = 0;
   let maxInFlight = 0;
   let inFlightArea = 0;
@@ -244,13 +247,13 @@ export function runContended(
   const sendJ: number[] = [];
   const sendOrigin: number[] = [];
   passes.forEach((p, b) => {
-    for (let j = 0; j < p.s.segments; j++) {
-      for (let i = 0; i < p.s.origins.length; i++) {
+    for (let j = 0; j < p.spec.segments; j++) {
+      for (let i = 0; i < p.spec.origins.length; i++) {
         const id = sendPass.length;
         sendPass.push(b);
         sendJ.push(j);
         sendOrigin.push(i);
-        queue.push(p.draws.startS + j * p.s.spacingS, id * 8 + SEND);
+        queue.push(p.draws.startS + j * p.spec.spacingS, id * 8 + SEND);
       }
     }
   });
@@ -267,7 +270,7 @@ export function runContended(
   let firstS = Infinity;
   let lastS = -Infinity;
 
-  const sendTime = (b: number, j: number): number => passes[b]!.draws.startS + j * passes[b]!.s.spacingS;
+  const sendTime = (b: number, j: number): number => passes[b]!.draws.startS + j * passes[b]!.spec.spacingS;
 
   /**
    * Wait before trying to send frame f: a broadcast frame waits the forwarding jitter (the
@@ -342,11 +345,11 @@ export function runContended(
     }
     seenB[at] = 1;
     counters[COUNTER.reached]!++;
-    const row = st.holderRow[u]!;
+    const tank = st.tankOfNode[u]!;
     if (
-      row >= 0 &&
-      st.accepts[row] === 1 &&
-      takePacket(st.tanks, st.stride, st.missing, st.lastNeededS, row, p.s.firstSegment + j, t) &&
+      tank >= 0 &&
+      st.tankAccepts[tank] === 1 &&
+      takePacket(st.tanks, st.stride, st.missing, st.lastNeededS, tank, p.spec.firstSegment + j, t) &&
       c.reports !== null &&
       route[u]! >= 0
     ) {
@@ -362,7 +365,7 @@ export function runContended(
   const forward = (u: number, b: number, j: number, o: number, h: number, t: number): void => {
     const p = passes[b]!;
     if (p.forwards[u] === 0) return;
-    if (h >= p.s.maxHops) {
+    if (h >= p.spec.maxHops) {
       p.state.counters[COUNTER.hopLimited]!++;
       return;
     }
@@ -385,7 +388,7 @@ export function runContended(
   let lastPacketEndS = -Infinity;
   for (const p of passes) {
     firstSendS = Math.min(firstSendS, p.draws.startS);
-    lastPacketEndS = Math.max(lastPacketEndS, p.draws.startS + (p.s.segments - 1) * p.s.spacingS + p.s.ttlS);
+    lastPacketEndS = Math.max(lastPacketEndS, p.draws.startS + (p.spec.segments - 1) * p.spec.spacingS + p.spec.ttlS);
   }
   const readsEndS = reads === null ? -Infinity : lastPacketEndS + reads.afterS;
   if (reads !== null) {
@@ -416,7 +419,7 @@ export function runContended(
         forwarded[b]!.fill(0, (j % ringOf[b]!) * words, ((j % ringOf[b]!) + 1) * words);
       }
       const i = sendOrigin[id]!;
-      const o = passes[b]!.s.origins[i]!;
+      const o = passes[b]!.spec.origins[i]!;
       const lh = passes[b]!.state.lastHeardS;
       if (!(lh[o]! >= t)) lh[o] = t;
       deliver(o, b, j, i, 1, t);
@@ -459,7 +462,7 @@ export function runContended(
       let f = head[v]!;
       while (
         f >= 0 &&
-        ((fKind[f] === BROADCAST_FRAME && t > sendTime(fPass[f]!, fJ[f]!) + passes[fPass[f]!]!.s.ttlS) ||
+        ((fKind[f] === BROADCAST_FRAME && t > sendTime(fPass[f]!, fJ[f]!) + passes[fPass[f]!]!.spec.ttlS) ||
           (fKind[f] === READ_FRAME && t > readCreated[fId[f]!]! + reads!.deadlineS) ||
           ((fKind[f] === REQUEST_FRAME || fKind[f] === RESPONSE_FRAME) && t > reqCreated[fId[f]!]! + reads!.deadlineS))
       ) {
@@ -558,7 +561,7 @@ export function runContended(
     const p = passes[b]!;
     const counters = p.state.counters;
     const lastHeard = p.state.lastHeardS;
-    const expiry = sendTime(b, j) + p.s.ttlS;
+    const expiry = sendTime(b, j) + p.spec.ttlS;
     if (t > lastS) lastS = t;
     if (t > lastBroadcastS) lastBroadcastS = t;
     receptionEvents += offsets[v + 1]! - offsets[v]!;

@@ -1,25 +1,11 @@
 import { grown } from '../engine/grow.js';
+import { COUNTER } from './counters.js';
+import { takePacket } from './tank.js';
+import { ArrivalWindows } from './windows.js';
+import { DIGIT_BITS, sortNodes } from './sort-nodes.js';
 import type { EventQueue } from '../engine/queue.js';
 import { counterUniform, type CounterKey } from '../random/counter.js';
 import type { LinkDelays } from '../random/distributions.js';
-
-/** Indices into {@link FloodState.counters}. */
-export const COUNTER = {
-  /** RF frames put on the air: one per forwarding node per packet. */
-  transmissions: 0,
-  /** RF copies received (link trial succeeded), duplicates and late copies included. */
-  receptions: 1,
-  /** RF copies lost to the link trial. */
-  lost: 2,
-  /** Copies that arrived in time at a node that already had (or got earlier) the packet. */
-  duplicates: 3,
-  /** Copies that arrived after the packet's TTL expired (dropped, not forwarded). */
-  expired: 4,
-  /** Relaying nodes that got a packet with hop count = Maximum Hops and so did not forward it. */
-  hopLimited: 5,
-  /** Nodes that got the packet (origins included), summed over packets. */
-  reached: 6,
-} as const;
 
 /**
  * Everything one pass's floods read and write: typed arrays only, allocated once per pass and
@@ -29,18 +15,15 @@ export interface FloodState {
   readonly offsets: Int32Array;
   readonly neighbours: Int32Array;
   readonly linkSuccess: Float32Array;
-  /**
-   * Per node, one more than the tank row that takes the packets it gets (0: none), see
-   * {@link takerRows}.
-   */
-  readonly rowOf: Int32Array;
+  /** Per node, one more than the tank that takes the packets it gets (0: none), see `intoTanks`. */
+  readonly intoTank: Int32Array;
   /**
    * Bit `v & 31` of word `v >> 5` set where node v forwards in this pass (see
    * {@link relayBits}): one bit per node, so the check made for every event handled stays in
    * cache.
    */
   readonly relays: Int32Array;
-  /** Flat tank bitset, `stride` bytes per row; bit = 1 while the packet is missing. */
+  /** Flat tank bitmap, `stride` bytes per tank; bit = 1 while the packet is missing. */
   readonly tanks: Uint8Array;
   /**
    * True when other threads flood other packets into the same tanks at the same time (a tank
@@ -48,30 +31,27 @@ export interface FloodState {
    */
   readonly sharedTanks: boolean;
   readonly stride: number;
-  /** Missing packets per row. */
+  /** Missing packets per tank. */
   readonly missing: Int32Array;
-  /**
-   * Latest arrival time among the packets each row still needed: once none is missing, the
-   * row's completion time.
-   */
+  /** Latest arrival among the packets each tank still needed: once none is missing, its completion time. */
   readonly lastNeededS: Float64Array;
-  /** Time each node last heard any copy (NaN: never): the pass's, kept in {@link FloodState.times} while packets flood. */
+  /** Time each node last heard any copy (NaN: never): kept in {@link FloodState.earliestAndHeardS} while packets flood. */
   readonly lastHeardS: Float64Array;
   /**
-   * Per node, interleaved, so a copy reads and writes one cache line: at 2v the earliest known
+   * Two times per node, interleaved so a copy reads and writes one cache line: at 2v the earliest known
    * arrival time of the current packet (+Infinity: none yet; reset for each packet), at 2v + 1
    * the time v last heard any copy (NaN: never; loaded from and stored back to
    * {@link FloodState.lastHeardS} around a batch of packets by {@link loadLastHeard} and
    * {@link storeLastHeard}). A node settles at its earliest arrival t, and every later copy
    * arrives at ≥ t, so `ta < times[2u]` alone rejects copies to settled nodes.
    */
-  readonly times: Float64Array;
+  readonly earliestAndHeardS: Float64Array;
   /**
-   * Hop count of each node's earliest copy of the current packet (valid where times[2v] is
+   * Hop count of each node's earliest copy of the current packet (valid where earliestAndHeardS[2v] is
    * finite), negated once the node has been handled.
    */
   readonly hops: Int32Array;
-  /** Scratch: the windows of waiting nodes of floods with bounded hop times (see {@link ArrivalWindows}). */
+  /** Scratch: waiting nodes of floods with bounded hop times (see {@link ArrivalWindows}). */
   readonly windows: ArrivalWindows;
   /** Scratch: the nodes handled together in one batch (see {@link floodPacket}); grows as needed. */
   batch: Int32Array;
@@ -104,26 +84,6 @@ export interface FloodState {
 }
 
 /**
- * The {@link FloodState.rowOf} of a pass: per node, one more than the tank row it takes packets
- * into, 0 where it holds none or its row refuses broadcasts (Disable Broadcasts / Encrypt FW
- * Download). One load per node reached instead of two.
- * @param holderRow - tank row held by each node (-1: none)
- * @param accepts - 1 where the row takes the image
- * @internal
- */
-export function takerRows(
-  holderRow: Int32Array,
-  accepts: Uint8Array,
-  out: Int32Array = new Int32Array(holderRow.length),
-): Int32Array {
-  for (let v = 0; v < holderRow.length; v++) {
-    const row = holderRow[v]!;
-    out[v] = row >= 0 && accepts[row] === 1 ? row + 1 : 0;
-  }
-  return out;
-}
-
-/**
  * The {@link FloodState.relays} bits of a pass.
  * @param forwards - 1 where the node forwards in this pass (mesh relays; of the collectors, origins only)
  * @param out - ⌈n / 32⌉ words to write them to
@@ -139,7 +99,8 @@ export function relayBits(
 }
 
 /**
- * A flood's scratch for the mesh with these CSR offsets: per node {@link FloodState.times} and
+ * A flood's scratch for the mesh with these CSR offsets: per node
+ * {@link FloodState.earliestAndHeardS} and
  * {@link FloodState.hops}, {@link FloodState.heardBy} / {@link FloodState.heardAt} as long
  * as the largest out-degree, and a first {@link FloodState.batch} (a batch is a slice of the
  * flood's front, far fewer nodes than the mesh: ~5 % of a million-meter utility's).
@@ -147,12 +108,15 @@ export function relayBits(
  */
 export function floodScratch(
   offsets: Int32Array,
-): Pick<FloodState, 'times' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'heardBy' | 'heardAt'> {
+): Pick<
+  FloodState,
+  'earliestAndHeardS' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'heardBy' | 'heardAt'
+> {
   const n = offsets.length - 1;
   let degree = 0;
   for (let v = 1; v < offsets.length; v++) degree = Math.max(degree, offsets[v]! - offsets[v - 1]!);
   return {
-    times: new Float64Array(2 * n),
+    earliestAndHeardS: new Float64Array(2 * n),
     hops: new Int32Array(n),
     windows: new ArrivalWindows(),
     batch: new Int32Array(1024),
@@ -165,11 +129,11 @@ export function floodScratch(
 
 /**
  * Starts a batch of floods: copies the pass's last-heard times into the interleaved
- * {@link FloodState.times}, where floods update them. Pair with {@link storeLastHeard}.
+ * {@link FloodState.earliestAndHeardS}, where floods update them. Pair with {@link storeLastHeard}.
  * @internal
  */
-export function loadLastHeard(s: Pick<FloodState, 'times' | 'lastHeardS'>): void {
-  const { times, lastHeardS } = s;
+export function loadLastHeard(s: Pick<FloodState, 'earliestAndHeardS' | 'lastHeardS'>): void {
+  const { earliestAndHeardS: times, lastHeardS } = s;
   for (let v = 0; v < lastHeardS.length; v++) times[2 * v + 1] = lastHeardS[v]!;
 }
 
@@ -178,39 +142,9 @@ export function loadLastHeard(s: Pick<FloodState, 'times' | 'lastHeardS'>): void
  * {@link FloodState.lastHeardS}.
  * @internal
  */
-export function storeLastHeard(s: Pick<FloodState, 'times' | 'lastHeardS'>): void {
-  const { times, lastHeardS } = s;
+export function storeLastHeard(s: Pick<FloodState, 'earliestAndHeardS' | 'lastHeardS'>): void {
+  const { earliestAndHeardS: times, lastHeardS } = s;
   for (let v = 0; v < lastHeardS.length; v++) lastHeardS[v] = times[2 * v + 1]!;
-}
-
-/**
- * A holder takes image segment `segment` at time `t` into tank row `row`: a packet already held
- * is ignored; a missing one clears its bit, and the row completes, at the latest arrival among
- * the packets it needed, when none is missing. The one place this rule lives (both engines
- * call it).
- * @param shared - the tanks are shared with threads taking other packets (see
- *   {@link FloodState.sharedTanks}): the bit is cleared atomically (this thread alone takes this
- *   packet, so it alone writes this bit, but other bits of the byte may change meanwhile)
- * @returns true when this packet completed the row
- * @internal
- */
-export function takePacket(
-  tanks: Uint8Array,
-  stride: number,
-  missing: Int32Array,
-  lastNeededS: Float64Array,
-  row: number,
-  segment: number,
-  t: number,
-  shared = false,
-): boolean {
-  const at = row * stride + (segment >> 3);
-  const mask = 1 << (segment & 7);
-  if ((tanks[at]! & mask) === 0) return false;
-  if (shared) Atomics.and(tanks, at, ~mask);
-  else tanks[at] = tanks[at]! & ~mask;
-  if (t > lastNeededS[row]!) lastNeededS[row] = t;
-  return --missing[row]! === 0;
 }
 
 /**
@@ -221,14 +155,14 @@ export function takePacket(
  * @returns the nodes reached
  */
 function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, step: number): number {
-  const { rowOf, tanks, stride, missing, lastNeededS, sharedTanks } = s;
+  const { intoTank, tanks, stride, missing, lastNeededS, sharedTanks } = s;
   let reached = 0;
-  for (let v = 0; v < rowOf.length; v++) {
+  for (let v = 0; v < intoTank.length; v++) {
     const t = earliest[step * v]!;
     if (t === Infinity) continue;
     reached++;
-    const row = rowOf[v]! - 1;
-    if (row >= 0) takePacket(tanks, stride, missing, lastNeededS, row, segment, t, sharedTanks);
+    const tank = intoTank[v]! - 1;
+    if (tank >= 0) takePacket(tanks, stride, missing, lastNeededS, tank, segment, t, sharedTanks);
   }
   return reached;
 }
@@ -267,7 +201,7 @@ function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, 
  * @param delays - this packet's hop delays per link
  */
 export function floodPacket(s: FloodState, segment: number, sendS: number, link: CounterKey, delays: LinkDelays): void {
-  const { relays, times, hops, origins, queue, windows, counters } = s;
+  const { relays, earliestAndHeardS: times, hops, origins, queue, windows, counters } = s;
   const hopS = s.minDelayS + s.airtimeS;
   const expiryS = sendS + s.ttlS;
   const inWindows = windows.start(sendS, hopS, s.maxDelayS + s.airtimeS, expiryS);
@@ -371,7 +305,7 @@ function forwardBatch(
     neighbours,
     linkSuccess,
     relays,
-    times,
+    earliestAndHeardS: times,
     hops,
     queue,
     windows,
@@ -450,120 +384,6 @@ function forwardBatch(
 }
 
 /**
- * The nodes waiting in a flood whose every hop takes at least `hopS` and at most `maxHopS`
- * seconds (constant and uniform delays), by arrival window of hopS / 2 seconds. A node can only
- * get an earlier copy from a node at least hopS earlier — two windows back — so once every
- * earlier window has been handled, a window's nodes are settled, whatever their order within
- * it; the margin of a whole window keeps rounding in the window arithmetic harmless. Copies sent
- * from window k land in windows k + 1 … k + ring − 1, so a ring of ⌈maxHopS / (hopS / 2)⌉ + 3
- * lists covers every window in flight. Adding is an append; a node whose earliest copy moves to
- * an earlier window stays listed in the later one too, and is skipped there as handled.
- * @internal
- */
-export class ArrivalWindows {
-  private lists: Int32Array[] = [];
-  private lengths = new Int32Array(0);
-  private ring = 0;
-  private invWidth = 0;
-  private baseS = 0;
-  /** Nodes listed in windows not yet taken. */
-  waiting = 0;
-  /** How many nodes the last {@link ArrivalWindows.take} returned. */
-  taken = 0;
-
-  /**
-   * Starts a flood sent at `sendS` whose copies expire at `expiryS`.
-   * @returns false when hop times can be 0, are unbounded, spread over more than 65,536
-   *   windows, or come near the resolution of the clock by `expiryS` (a hop of a few
-   *   picoseconds late in a long run): the flood then uses its event queue
-   */
-  start(sendS: number, hopS: number, maxHopS: number, expiryS: number): boolean {
-    if (!(hopS > 0 && maxHopS < Infinity && hopS > Math.abs(expiryS) * 2 ** -40)) return false;
-    const ring = Math.ceil((2 * maxHopS) / hopS) + 3;
-    if (!(ring <= 65_536)) return false;
-    if (ring > this.lists.length) {
-      while (this.lists.length < ring) this.lists.push(new Int32Array(64));
-      this.lengths = new Int32Array(ring);
-    } else this.lengths.fill(0);
-    this.ring = ring;
-    this.invWidth = 2 / hopS;
-    this.baseS = sendS;
-    this.waiting = 0;
-    return true;
-  }
-
-  /** Lists node v, whose earliest copy arrives at `t`, in its window. */
-  add(t: number, v: number): void {
-    const slot = Math.floor((t - this.baseS) * this.invWidth) % this.ring;
-    let list = this.lists[slot]!;
-    const len = this.lengths[slot]!;
-    if (len === list.length) this.lists[slot] = list = grown(list, 2 * len);
-    list[len] = v;
-    this.lengths[slot] = len + 1;
-    this.waiting++;
-  }
-
-  /**
-   * Empties window k (windows are taken in order 0, 1, 2, …): the nodes listed there, the first
-   * {@link ArrivalWindows.taken} entries of the array returned, valid until the next call.
-   */
-  take(k: number): Int32Array {
-    const slot = k % this.ring;
-    this.taken = this.lengths[slot]!;
-    this.lengths[slot] = 0;
-    this.waiting -= this.taken;
-    return this.lists[slot]!;
-  }
-}
-
-/** Bits per digit of {@link sortNodes}' counting passes: 2,048 counts, two passes up to 4 M nodes. */
-const DIGIT_BITS = 11;
-
-/**
- * Sorts node indices `a[0 .. size)` ascending: small batches with the built-in sort, large ones
- * by counting passes over 11-bit digits of the index (least significant first; two passes for
- * up to 4 M nodes), which costs a few moves per node instead of ~log2(size) comparisons.
- * @param spare - as long as `a`; the passes alternate between the two
- * @param bits - indices are below 2^bits
- * @param counts - 2^11 entries of scratch
- * @returns whichever of `a` and `spare` holds the sorted nodes
- * @internal
- */
-export function sortNodes(
-  a: Int32Array,
-  spare: Int32Array,
-  size: number,
-  bits: number,
-  counts: Int32Array,
-): Int32Array {
-  if (size < 1024) {
-    a.subarray(0, size).sort();
-    return a;
-  }
-  let from = a;
-  let to = spare;
-  const mask = (1 << DIGIT_BITS) - 1;
-  for (let shift = 0; shift < bits; shift += DIGIT_BITS) {
-    counts.fill(0);
-    for (let i = 0; i < size; i++) counts[(from[i]! >>> shift) & mask]!++;
-    let sum = 0;
-    for (let d = 0; d <= mask; d++) {
-      const c = counts[d]!;
-      counts[d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < size; i++) {
-      const v = from[i]!;
-      to[counts[(v >>> shift) & mask]!++] = v;
-    }
-    const t = from;
-    from = to;
-    to = t;
-  }
-  return from;
-}
-
-/**
  * The arrival time of a copy sent at `t` whose hop takes no time on the clock (a delay of 0
  * without airtime, or one below the resolution of a double at t): the next representable time
  * or the one after. Every hop then takes time, so no copy can reach a node at the instant it is
@@ -597,7 +417,7 @@ export function floodPacketPerOrigin(
   links: readonly CounterKey[],
   delays: readonly LinkDelays[],
 ): void {
-  const { counters, times } = s;
+  const { counters, earliestAndHeardS: times } = s;
   const reachedBefore = counters[COUNTER.reached]!;
   const duplicatesBefore = counters[COUNTER.duplicates]!;
   // In-time copies over all floods: each flood's duplicates plus its first copies to non-origins.

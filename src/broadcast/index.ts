@@ -2,8 +2,22 @@ export { runBroadcast, runBroadcasts } from './run.js';
 export type { AirStats, ReadKpis, ReadWindow } from './contention.js';
 export { runBroadcastParallel } from './parallel.js';
 export type { ParallelRunOptions } from './parallel.js';
-export type { RunOptions } from './run.js';
+export { checkRunOptions, RUN_OPTIONS } from './options.js';
+export type { ResolvedRunOptions, RunOptions } from './options.js';
 export { BroadcastResult } from './result.js';
 export type { CompletionSummary, EndpointState, LayerRow, PassStats, PassSummary, RunMeta, Tank } from './result.js';
-export type { Activation, BroadcastSpec, Limits, ResolvedSpec, TargetFilter, TargetSelector } from './spec.js';
-export type { HandoffOptions } from './handoff.js';
+export { checkSpec, SPEC_FIELDS } from './spec.js';
+export type {
+  Activation,
+  BroadcastSpec,
+  Duplicates,
+  Limits,
+  PassSpec,
+  ResolvedSpec,
+  TargetFilter,
+  TargetSelector,
+} from './spec.js';
+export { checkTargets } from './targets.js';
+export type { ResolvedTargets } from './targets.js';
+export { checkHandoff } from './handoff.js';
+export type { HandoffOptions, ResolvedHandoff } from './handoff.js';

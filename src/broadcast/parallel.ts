@@ -1,30 +1,27 @@
-import { availableParallelism } from 'node:os';
-import { WorkerPool } from '../runtime/pool.js';
+import { checkFunction } from '../check.js';
+import { ValidationError } from '../errors.js';
 import { createQueue } from '../engine/simulator.js';
 import type { QueueKind } from '../engine/queue.js';
-import { checkObject } from '../check.js';
-import { ValidationError } from '../errors.js';
+import { checkMesh } from '../network/compile.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import type { Network } from '../network/network.js';
 import { delayMaxS, delayMinS } from '../random/distributions.js';
-import { floodScratch, relayBits, takerRows, type FloodState } from './flood.js';
+import { WorkerPool } from '../runtime/pool.js';
+import { checkWorkers, type Workers } from '../runtime/workers.js';
+import { floodScratch, relayBits, type FloodState } from './flood.js';
+import { checkRunOptions, RUN_OPTIONS, type RunOptions } from './options.js';
+import { floodSegments } from './packets.js';
+import { finishPass, preparePass, type PassDraws, type PreparedPass } from './pass.js';
 import type { BroadcastResult } from './result.js';
-import {
-  finishPass,
-  floodSegments,
-  preparePass,
-  RUN_OPTIONS,
-  runContendedPass,
-  sharedCopy,
-  type PassDraws,
-  type RunOptions,
-} from './run.js';
-import type { BroadcastSpec } from './spec.js';
+import { runPass } from './run.js';
+import { checkSpec, type BroadcastSpec } from './spec.js';
+import { sharedCopy } from './state.js';
+import { intoTanks } from './tank.js';
 
 /** Options of {@link runBroadcastParallel}: those of `runBroadcast`, the worker count, progress and cancellation. */
 export interface ParallelRunOptions extends RunOptions {
   /** Worker threads flooding packets. @defaultValue 'auto' (one per core) */
-  readonly workers?: number | 'auto';
+  readonly workers?: Workers;
   /**
    * Called while the pass runs, about twice a second, and once when every packet is flooded,
    * with the packets flooded so far and the packets of the pass: the progress of a long pass.
@@ -44,7 +41,7 @@ export interface FloodTask {
   readonly offsets: Int32Array;
   readonly neighbours: Int32Array;
   readonly linkSuccess: Float32Array;
-  readonly rowOf: Int32Array;
+  readonly intoTank: Int32Array;
   readonly relays: Int32Array;
   readonly tanks: Uint8Array;
   readonly stride: number;
@@ -85,7 +82,7 @@ export function runFloodTask(t: FloodTask): void {
     offsets: t.offsets,
     neighbours: t.neighbours,
     linkSuccess: t.linkSuccess,
-    rowOf: t.rowOf,
+    intoTank: t.intoTank,
     relays: t.relays,
     tanks: t.tanks,
     stride: t.stride,
@@ -131,21 +128,59 @@ export async function runBroadcastParallel(
   spec: BroadcastSpec,
   options: ParallelRunOptions = {},
 ): Promise<BroadcastResult> {
-  checkObject('options', options, [...RUN_OPTIONS, 'workers', 'onProgress', 'signal'], 'run options');
-  const p = preparePass(network, spec, options);
-  const workers =
-    options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers;
-  if (!Number.isInteger(workers) || workers < 1 || workers > 1024)
-    throw new ValidationError('options.workers', options.workers, "'auto' or an integer >= 1");
+  const mesh = checkMesh(network);
+  const resolved = checkRunOptions(options, PARALLEL_OPTIONS);
+  const p = preparePass(mesh, checkSpec(spec), resolved);
+  return runPassParallel(p, checkParallelOptions(options));
+}
+
+/** The fields of {@link ParallelRunOptions}. */
+const PARALLEL_OPTIONS = [...RUN_OPTIONS, 'workers', 'onProgress', 'signal'] as const;
+
+/** How a pass runs on worker threads: resolved. @internal */
+export interface ResolvedParallel {
+  readonly workers: number;
+  readonly onProgress: ((flooded: number, packets: number) => void) | undefined;
+  readonly signal: AbortSignal | undefined;
+}
+
+/**
+ * Checks the worker count, progress callback and signal of parallel options.
+ * @internal
+ */
+export function checkParallelOptions(
+  options: Pick<ParallelRunOptions, 'workers' | 'onProgress' | 'signal'>,
+  at = 'options',
+): ResolvedParallel {
   const { onProgress, signal } = options;
-  if (onProgress !== undefined && typeof onProgress !== 'function')
-    throw new ValidationError('options.onProgress', onProgress, 'a function (flooded, packets) => void');
-  if (signal !== undefined && !(signal instanceof AbortSignal))
-    throw new ValidationError('options.signal', signal, 'an AbortSignal');
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new ValidationError(`${at}.signal`, signal, 'an AbortSignal');
+  }
+  return {
+    workers: checkWorkers(`${at}.workers`, options.workers ?? 'auto', 1),
+    onProgress:
+      onProgress === undefined
+        ? undefined
+        : checkFunction<(flooded: number, packets: number) => void>(
+            `${at}.onProgress`,
+            onProgress,
+            '(flooded, packets) => void',
+          ),
+    signal,
+  };
+}
+
+/**
+ * Runs a prepared pass with its packets flooded on worker threads (see
+ * {@link runBroadcastParallel}); with contention on, on this thread.
+ * @internal
+ */
+export async function runPassParallel(p: PreparedPass, options: ResolvedParallel): Promise<BroadcastResult> {
+  const { workers, onProgress, signal } = options;
   signal?.throwIfAborted();
-  const { s, state } = p;
+  const { spec: s, state } = p;
   if (p.radio.contention !== 'none') {
-    const result = runContendedPass(p);
+    const result = runPass(p);
     onProgress?.(s.segments, s.segments);
     return result;
   }
@@ -156,7 +191,7 @@ export async function runBroadcastParallel(
     offsets: sharedCopy(p.mesh.offsets, false),
     neighbours: sharedCopy(p.mesh.neighbours, false),
     linkSuccess: sharedCopy(p.mesh.linkSuccess, false),
-    rowOf: takerRows(state.holderRow, state.accepts, new Int32Array(new SharedArrayBuffer(4 * p.mesh.n))),
+    intoTank: intoTanks(state.tankOfNode, state.tankAccepts, new Int32Array(new SharedArrayBuffer(4 * p.mesh.n))),
     relays: relayBits(p.forwards, new Int32Array(new SharedArrayBuffer(4 * ((p.mesh.n + 31) >> 5)))),
     tanks: state.tanks,
     stride: state.stride,
@@ -166,7 +201,7 @@ export async function runBroadcastParallel(
     ttlS: s.ttlS,
     airtimeS: p.radio.airtimeS,
     draws: p.draws,
-    queue: options.queue ?? 'ladder',
+    queue: p.queue,
     progress: new Int32Array(new SharedArrayBuffer(4)),
   };
   if (!(state.tanks.buffer instanceof SharedArrayBuffer)) throw new Error('tanks must be in shared memory');
@@ -209,9 +244,10 @@ export async function runBroadcastParallel(
   // Merge: missing counts fall by what each worker delivered; times take the latest.
   const before = state.missing.slice();
   for (const r of tallies) {
-    for (let row = 0; row < before.length; row++) state.missing[row]! -= before[row]! - r.missing[row]!;
-    for (let row = 0; row < before.length; row++)
-      if (r.lastNeededS[row]! > state.lastNeededS[row]!) state.lastNeededS[row] = r.lastNeededS[row]!;
+    for (let tank = 0; tank < before.length; tank++) state.missing[tank]! -= before[tank]! - r.missing[tank]!;
+    for (let tank = 0; tank < before.length; tank++) {
+      if (r.lastNeededS[tank]! > state.lastNeededS[tank]!) state.lastNeededS[tank] = r.lastNeededS[tank]!;
+    }
     for (let v = 0; v < r.lastHeardS.length; v++) {
       const heard = r.lastHeardS[v]!; // NaN: this worker's packets never reached v
       if (heard === heard && !(state.lastHeardS[v]! >= heard)) state.lastHeardS[v] = heard;

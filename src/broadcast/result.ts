@@ -2,8 +2,9 @@ import { ValidationError } from '../errors.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import type { AirStats } from './contention.js';
 import type { Seed } from '../random/stream.js';
-import { COUNTER } from './flood.js';
-import type { ResolvedSpec } from './spec.js';
+import { COUNTER } from './counters.js';
+import type { PassSpec } from './spec.js';
+import { targetCompletionS, type PassState } from './state.js';
 
 /** Traffic and drop counters of a pass (summed over its packets). */
 export interface PassStats {
@@ -113,43 +114,6 @@ export interface RunMeta {
   readonly contention: string;
 }
 
-/** Internal state a result is made of (also what a continuing pass starts from). */
-export interface PassState {
-  readonly targets: Int32Array;
-  readonly targetOf: Int32Array;
-  readonly targetHolder: Int32Array;
-  readonly holderRow: Int32Array;
-  readonly rowHolder: Int32Array;
-  readonly accepts: Uint8Array;
-  readonly tanks: Uint8Array;
-  readonly stride: number;
-  readonly missing: Int32Array;
-  readonly lastNeededS: Float64Array;
-  /**
-   * Per target, when its hand-off completed (NaN: not yet) — only for selections with gas /
-   * water module targets (else empty): a target holding its own tank completes with its row,
-   * see {@link targetCompletionS}.
-   */
-  readonly handoffCompletedS: Float64Array;
-  readonly lastHeardS: Float64Array;
-  readonly counters: Float64Array;
-  readonly handoffAttempts: number;
-  readonly handoffFailures: number;
-}
-
-/**
- * When target `t` completed (NaN: not complete): a target holding its own tank, with its row
- * (at the row's last needed arrival, once none is missing); a gas / water module, at the end
- * of its hand-off.
- * @internal
- */
-export function targetCompletionS(state: PassState, t: number): number {
-  const holder = state.targetHolder[t]!;
-  if (holder !== state.targets[t]) return state.handoffCompletedS[t]!;
-  const row = state.holderRow[holder]!;
-  return state.missing[row] === 0 ? state.lastNeededS[row]! : NaN;
-}
-
 /** A compact, JSON-ready summary of a pass (what the CLI prints and sweeps record). */
 export interface PassSummary {
   /** Seed, replication, pass and version. */
@@ -210,7 +174,7 @@ export class BroadcastResult {
   /** The mesh the pass ran on. */
   readonly mesh: CompiledMesh;
   /** The resolved spec. */
-  readonly spec: ResolvedSpec;
+  readonly spec: PassSpec;
   /** Seed, replication, pass and version. */
   readonly meta: RunMeta;
   /** Number of targets. */
@@ -253,7 +217,7 @@ export class BroadcastResult {
   /** @internal Built by runBroadcast. */
   constructor(
     mesh: CompiledMesh,
-    spec: ResolvedSpec,
+    spec: PassSpec,
     meta: RunMeta,
     state: PassState,
     reachable: Uint8Array,
@@ -266,20 +230,20 @@ export class BroadcastResult {
     this.spec = spec;
     this.meta = meta;
     this.state = state;
-    const { targets, targetHolder, holderRow, accepts, handoffCompletedS } = state;
-    this.targets = targets.length;
+    const { targetNodes, holderOfTarget, tankOfNode, tankAccepts, handoffCompletedS } = state;
+    this.targets = targetNodes.length;
     // Per-layer tallies in typed arrays indexed by layer + 1 (slot 0: unreachable, layer -1).
     let maxLayer = 0;
-    for (let t = 0; t < targets.length; t++) maxLayer = Math.max(maxLayer, mesh.layer[targetHolder[t]!]!);
+    for (let t = 0; t < targetNodes.length; t++) maxLayer = Math.max(maxLayer, mesh.layer[holderOfTarget[t]!]!);
     const layerTargets = new Float64Array(maxLayer + 2);
     const layerDone = new Float64Array(maxLayer + 2);
     const layerSumS = new Float64Array(maxLayer + 2);
     let completed = 0;
     let refused = 0;
     let unreachable = 0;
-    for (let t = 0; t < targets.length; t++) {
-      const holder = targetHolder[t]!;
-      if (accepts[holderRow[holder]!] === 0) refused++;
+    for (let t = 0; t < targetNodes.length; t++) {
+      const holder = holderOfTarget[t]!;
+      if (tankAccepts[tankOfNode[holder]!] === 0) refused++;
       if (reachable[holder] === 0) unreachable++;
       const slot = mesh.layer[holder]! + 1;
       layerTargets[slot]!++;
@@ -291,8 +255,8 @@ export class BroadcastResult {
       }
     }
     this.completed = completed;
-    this.incomplete = targets.length - completed;
-    this.coverage = targets.length === 0 ? 1 : completed / targets.length;
+    this.incomplete = targetNodes.length - completed;
+    this.coverage = targetNodes.length === 0 ? 1 : completed / targetNodes.length;
     this.refused = refused;
     this.unreachable = unreachable;
     const layers: LayerRow[] = [];
@@ -319,7 +283,7 @@ export class BroadcastResult {
       const h = state.lastHeardS[v]!;
       if (h > lastHeard) lastHeard = h;
     }
-    // A row completes at an arrival its holder heard, so only hand-offs can end later.
+    // A tank completes at an arrival its holder heard, so only hand-offs can end later.
     for (let t = 0; t < handoffCompletedS.length; t++) {
       const done = handoffCompletedS[t]!;
       if (done > lastHeard) lastHeard = done;
@@ -376,12 +340,12 @@ export class BroadcastResult {
 
   /** Ids of the targets, in device order. */
   targetIds(): string[] {
-    return Array.from(this.state.targets, (v) => this.mesh.id(v));
+    return Array.from(this.state.targetNodes, (v) => this.mesh.id(v));
   }
 
   /** Completion times (clock seconds) of completed targets, ascending. */
   completionTimesS(): Float64Array {
-    return Float64Array.from(this.state.targets, (_, t) => targetCompletionS(this.state, t))
+    return Float64Array.from(this.state.targetNodes, (_, t) => targetCompletionS(this.state, t))
       .filter((x) => !Number.isNaN(x))
       .sort();
   }
@@ -393,7 +357,7 @@ export class BroadcastResult {
   tank(id: string): Tank {
     const t = this.targetIndex(id);
     if (t < 0) throw new ValidationError('id', id, 'the id of a target of this broadcast');
-    return this.tankOfRow(this.state.holderRow[this.state.targetHolder[t]!]!);
+    return this.tankView(this.state.tankOfNode[this.state.holderOfTarget[t]!]!);
   }
 
   /**
@@ -411,10 +375,10 @@ export class BroadcastResult {
   endpoint(id: string): EndpointState {
     const v = this.mesh.index(id);
     if (v < 0) throw new ValidationError('id', id, 'the id of a device in the network');
-    const t = this.state.targetOf[v]!;
+    const t = this.state.targetOfNode[v]!;
     const parent = this.mesh.parent[v]!;
-    const holder = t >= 0 ? this.state.targetHolder[t]! : parent >= 0 ? parent : v;
-    const row = this.state.holderRow[holder]!;
+    const holder = t >= 0 ? this.state.holderOfTarget[t]! : parent >= 0 ? parent : v;
+    const tank = this.state.tankOfNode[holder]!;
     const completedS = t >= 0 ? targetCompletionS(this.state, t) : NaN;
     const heard = this.state.lastHeardS[holder]!;
     const done = !Number.isNaN(completedS);
@@ -424,8 +388,8 @@ export class BroadcastResult {
       layer: this.mesh.layer[holder]!,
       target: t >= 0,
       holder: this.mesh.id(holder),
-      refused: t >= 0 && this.state.accepts[row] === 0,
-      tank: t >= 0 ? this.tankOfRow(row) : null,
+      refused: t >= 0 && this.state.tankAccepts[tank] === 0,
+      tank: t >= 0 ? this.tankView(tank) : null,
       completedS: done ? completedS : null,
       activationS: done ? activationS : null,
       runningS: done ? activationS + this.spec.rebootS : null,
@@ -462,14 +426,14 @@ export class BroadcastResult {
 
   private targetIndex(id: string): number {
     const v = this.mesh.index(id);
-    return v < 0 ? -1 : this.state.targetOf[v]!;
+    return v < 0 ? -1 : this.state.targetOfNode[v]!;
   }
 
-  private tankOfRow(row: number): Tank {
+  private tankView(tank: number): Tank {
     const { tanks, stride, missing } = this.state;
     const packets = this.spec.packets;
-    const base = row * stride;
-    const left = missing[row]!;
+    const base = tank * stride;
+    const left = missing[tank]!;
     return {
       packets,
       missing: left,

@@ -1,79 +1,189 @@
-import type { CompiledMesh } from '../network/mesh.js';
-import { FLAG_BITS } from '../network/device.js';
-import { targetPredicate, type TargetSelector } from './spec.js';
+import { checkBoolean, checkObject, join } from '../check.js';
+import { ValidationError } from '../errors.js';
+import { DEVICE_KINDS, FLAG_BITS, KIND, type Device } from '../network/device.js';
+import { derive, type CompiledMesh } from '../network/mesh.js';
+
+/**
+ * A target selector checked: a declarative filter turned into lookup sets (no network needed),
+ * or the caller's predicate. `key` identifies a filter (its JSON as given), so selections made
+ * from equal filters are shared.
+ */
+export type ResolvedTargets =
+  | {
+      readonly kind: 'filter';
+      readonly key: string;
+      /** 1 at each kind code taken; null: every kind. */
+      readonly kinds: Uint8Array | null;
+      readonly models: ReadonlySet<string> | null;
+      readonly moduleFirmware: ReadonlySet<string> | null;
+      readonly dcw: ReadonlySet<string> | null;
+      readonly collectors: ReadonlySet<string> | null;
+      readonly zigbeeCapable: boolean | null;
+    }
+  | { readonly kind: 'predicate'; readonly predicate: (device: Device) => boolean };
+
+const FILTER_FIELDS = ['kinds', 'models', 'moduleFirmware', 'dcw', 'zigbeeCapable', 'collectors'];
+
+/**
+ * Checks a target selector: `undefined` (every electric meter), a declarative filter, or a
+ * predicate over device records.
+ * @param at - where the selector sits, for errors
+ */
+export function checkTargets(selector: unknown, at: string): ResolvedTargets {
+  if (typeof selector === 'function') return { kind: 'predicate', predicate: selector as (d: Device) => boolean };
+  const key = JSON.stringify(selector ?? null);
+  if (selector === undefined) {
+    const kinds = new Uint8Array(DEVICE_KINDS.length);
+    kinds[KIND.meter] = 1;
+    return {
+      kind: 'filter',
+      key,
+      kinds,
+      models: null,
+      moduleFirmware: null,
+      dcw: null,
+      collectors: null,
+      zigbeeCapable: null,
+    };
+  }
+  const f = checkObject(at, selector, FILTER_FIELDS, 'a target filter (or a predicate function)');
+  const list = (field: string): Set<string> | null => {
+    const v = f[field];
+    if (v === undefined || v === 'All') return null;
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+      throw new ValidationError(join(at, field), v, "a list of strings (or 'All')");
+    }
+    return new Set(v as string[]);
+  };
+  const kindNames = list('kinds');
+  let kinds: Uint8Array | null = null;
+  if (kindNames !== null) {
+    kinds = new Uint8Array(DEVICE_KINDS.length);
+    for (const k of kindNames) {
+      const code = (DEVICE_KINDS as readonly string[]).indexOf(k);
+      if (code < 0) throw new ValidationError(join(at, 'kinds'), k, DEVICE_KINDS.join(', '));
+      kinds[code] = 1;
+    }
+  }
+  const models = list('models');
+  const moduleFirmware = list('moduleFirmware');
+  const dcw = list('dcw');
+  const collectors = list('collectors');
+  const zigbeeCapable =
+    f['zigbeeCapable'] === undefined ? null : checkBoolean(join(at, 'zigbeeCapable'), f['zigbeeCapable']);
+  return { kind: 'filter', key, kinds, models, moduleFirmware, dcw, collectors, zigbeeCapable };
+}
 
 /**
  * Who takes the image and where each target's tank lives: fixed for a mesh and a selector, so
- * computed once and shared (read-only) by every pass, replication and sweep cell.
+ * computed once and kept with the mesh ({@link CompiledMesh.derived}), shared read-only by every
+ * pass, replication and sweep cell. A tank is one row of the flat tank bitmap, held by the node
+ * whose radio collects the image: the target itself, or a gas / water module's electric parent.
  */
 export interface TargetSelection {
-  /** Target node indices, ascending. */
-  readonly targets: Int32Array;
-  /** Position of each node in `targets`, or -1. */
-  readonly targetOf: Int32Array;
-  /** Tank holder of each target: itself, or the electric parent of a gas / water module. */
-  readonly targetHolder: Int32Array;
-  /** Tank row of each node that holds one, or -1. */
-  readonly holderRow: Int32Array;
-  /** Holder node of each row. */
-  readonly rowHolder: Int32Array;
-  /** 1 where the row's holder takes broadcast images (no Disable Broadcasts / Encrypt FW Download). */
-  readonly accepts: Uint8Array;
+  /** Target node indices, ascending (target t is node `targetNodes[t]`). */
+  readonly targetNodes: Int32Array;
+  /** Target number of each node, or -1. */
+  readonly targetOfNode: Int32Array;
+  /** Node holding each target's tank: the target itself, or the electric parent of a gas / water module. */
+  readonly holderOfTarget: Int32Array;
+  /** Tank of each node that holds one, or -1. */
+  readonly tankOfNode: Int32Array;
+  /** Node holding each tank. */
+  readonly holderOfTank: Int32Array;
+  /** 1 where the tank's holder takes broadcast images (no Disable Broadcasts / Encrypt FW Download). */
+  readonly tankAccepts: Uint8Array;
   /** True when some target is a gas / water module (its holder is its electric parent). */
   readonly handsOff: boolean;
 }
 
-const selections = new WeakMap<CompiledMesh, Map<unknown, TargetSelection>>();
-
 /**
- * The target selection of a selector on a mesh, cached per mesh: declarative filters by their
- * JSON form, predicates by identity.
+ * The target selection of checked targets on a mesh, derived once per mesh and filter (or
+ * predicate). Filter collectors are checked against the mesh here.
+ * @param at - where the targets were given, for errors
  */
-export function selectTargets(mesh: CompiledMesh, selector: TargetSelector | undefined): TargetSelection {
-  let byKey = selections.get(mesh);
-  if (byKey === undefined) selections.set(mesh, (byKey = new Map()));
-  const key = typeof selector === 'function' ? selector : JSON.stringify(selector ?? null);
-  let sel = byKey.get(key);
-  if (sel === undefined) {
-    sel = computeSelection(mesh, targetPredicate(selector, mesh));
-    byKey.set(key, sel);
+export function selectTargets(mesh: CompiledMesh, targets: ResolvedTargets, at: string): TargetSelection {
+  if (targets.kind === 'predicate') {
+    const byPredicate = derive(mesh, 'broadcast/targets/predicates', () => new WeakMap<object, TargetSelection>());
+    let sel = byPredicate.get(targets.predicate);
+    if (sel === undefined) {
+      const wants = targets.predicate;
+      sel = computeSelection(mesh, (v) => wants(mesh.device(v)));
+      byPredicate.set(targets.predicate, sel);
+    }
+    return sel;
   }
-  return sel;
+  return derive(mesh, `broadcast/targets/${targets.key}`, () =>
+    computeSelection(mesh, filterPredicate(mesh, targets, at)),
+  );
+}
+
+/** A filter as a predicate over node indices: kind, ZigBee and collector from columns, the rest from records. */
+function filterPredicate(
+  mesh: CompiledMesh,
+  f: Extract<ResolvedTargets, { kind: 'filter' }>,
+  at: string,
+): (v: number) => boolean {
+  const { kinds, models, moduleFirmware, dcw, zigbeeCapable } = f;
+  let collectors: Set<number> | null = null;
+  if (f.collectors !== null) {
+    collectors = new Set();
+    for (const id of f.collectors) {
+      const i = mesh.index(id);
+      if (i < 0 || mesh.kind[i] !== KIND.collector) {
+        throw new ValidationError(join(at, 'collectors'), id, 'collector ids in the network');
+      }
+      collectors.add(i);
+    }
+  }
+  const needsRecord = models !== null || moduleFirmware !== null || dcw !== null;
+  return (v) => {
+    if (kinds !== null && kinds[mesh.kind[v]!] !== 1) return false;
+    if (zigbeeCapable !== null && ((mesh.flags[v]! & FLAG_BITS.zigbeeCapable) !== 0) !== zigbeeCapable) return false;
+    if (collectors !== null && !collectors.has(mesh.collector[v]!)) return false;
+    if (!needsRecord) return true;
+    const d = mesh.device(v);
+    return (
+      (models === null || models.has(d.model)) &&
+      (moduleFirmware === null || (d.firmware.module !== undefined && moduleFirmware.has(d.firmware.module))) &&
+      (dcw === null || (d.firmware.dcw !== undefined && dcw.has(d.firmware.dcw)))
+    );
+  };
 }
 
 function computeSelection(mesh: CompiledMesh, wants: (v: number) => boolean): TargetSelection {
   const n = mesh.n;
-  const targetOf = new Int32Array(n).fill(-1);
-  const holderRow = new Int32Array(n).fill(-1);
-  const targets = new Int32Array(n);
+  const targetOfNode = new Int32Array(n).fill(-1);
+  const tankOfNode = new Int32Array(n).fill(-1);
+  const targetNodes = new Int32Array(n);
   const holders = new Int32Array(n);
-  const rowHolder = new Int32Array(n);
+  const holderOfTank = new Int32Array(n);
   let count = 0;
-  let rows = 0;
+  let tanks = 0;
   let handsOff = false;
   for (let v = 0; v < n; v++) {
     if (!wants(v)) continue;
-    targetOf[v] = count;
-    targets[count] = v;
+    targetOfNode[v] = count;
+    targetNodes[count] = v;
     const p = mesh.parent[v]!;
     const holder = p >= 0 ? p : v;
     if (holder !== v) handsOff = true;
     holders[count++] = holder;
-    if (holderRow[holder] === -1) {
-      holderRow[holder] = rows;
-      rowHolder[rows++] = holder;
+    if (tankOfNode[holder] === -1) {
+      tankOfNode[holder] = tanks;
+      holderOfTank[tanks++] = holder;
     }
   }
-  const accepts = new Uint8Array(rows);
+  const tankAccepts = new Uint8Array(tanks);
   const refuse = FLAG_BITS.disableBroadcasts | FLAG_BITS.encryptFwDownload;
-  for (let r = 0; r < rows; r++) accepts[r] = (mesh.flags[rowHolder[r]!]! & refuse) === 0 ? 1 : 0;
+  for (let r = 0; r < tanks; r++) tankAccepts[r] = (mesh.flags[holderOfTank[r]!]! & refuse) === 0 ? 1 : 0;
   return {
-    targets: targets.slice(0, count),
-    targetOf,
-    targetHolder: holders.slice(0, count),
-    holderRow,
-    rowHolder: rowHolder.slice(0, rows),
-    accepts,
+    targetNodes: targetNodes.slice(0, count),
+    targetOfNode,
+    holderOfTarget: holders.slice(0, count),
+    tankOfNode,
+    holderOfTank: holderOfTank.slice(0, tanks),
+    tankAccepts,
     handsOff,
   };
 }

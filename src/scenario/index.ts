@@ -1,22 +1,17 @@
-export {
-  checkScenario,
-  loadScenario,
-  runScenario,
-  runScenarioParallel,
-  scenarioSize,
-  SCENARIO_GENERATORS,
-  SWEEP_ALIASES,
-  sweepPath,
-} from './scenario.js';
+export { checkScenario, SCENARIO_FIELDS, SCENARIO_GENERATORS } from './scenario.js';
 export type {
-  LoadedScenario,
-  ReadText,
+  ResolvedNetworkSection,
+  ResolvedScenario,
   Scenario,
-  ScenarioParallelOptions,
   ScenarioBroadcast,
   ScenarioGenerator,
   ScenarioNetwork,
-  ScenarioResult,
   ScenarioSweep,
 } from './scenario.js';
+export { loadScenario } from './load.js';
+export type { LoadedScenario } from './load.js';
+export { networkSize, scenarioSize } from './network.js';
+export type { ReadText } from './network.js';
+export { runScenario, runScenarioParallel } from './run.js';
+export type { ScenarioParallelOptions, ScenarioResult } from './run.js';
 export { SCENARIO_SCHEMA } from './schema.js';

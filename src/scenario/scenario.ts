@@ -1,25 +1,16 @@
-import { checkHandoff, type HandoffOptions } from '../broadcast/handoff.js';
-import type { BroadcastResult } from '../broadcast/result.js';
-import { runBroadcastParallel } from '../broadcast/parallel.js';
-import { runBroadcast, runBroadcasts } from '../broadcast/run.js';
-import { checkSpec, resolveSpec, targetPredicate, type BroadcastSpec, type TargetFilter } from '../broadcast/spec.js';
-import { checkObject, reroot } from '../check.js';
+import { checkHandoff, type HandoffOptions, type ResolvedHandoff } from '../broadcast/handoff.js';
+import { checkSpec, type BroadcastSpec, type ResolvedSpec, type TargetFilter } from '../broadcast/spec.js';
+import { checkInteger, checkObject, checkProbability, checkSeed, checkString, isPlainObject, join } from '../check.js';
 import { ValidationError } from '../errors.js';
-import { compile } from '../network/compile.js';
-import type { CompiledMesh } from '../network/mesh.js';
-import * as generators from '../network/generators/index.js';
-import { checkGrid, checkLine, checkRandomGeometric } from '../network/generators/simple.js';
-import { checkUtility, utilitySize } from '../network/generators/utility.js';
-import { fromCSV, fromJSON } from '../network/io.js';
-import { Network } from '../network/network.js';
-import { checkRadio, type RadioOptions } from '../radio/radio.js';
+import { generator, GENERATOR_NAMES, type GeneratorName } from '../network/generators/registry.js';
+import { checkRadio, type RadioOptions, type ResolvedRadio } from '../radio/radio.js';
 import type { Seed } from '../random/stream.js';
 
 /** Generators a scenario may name. */
-export const SCENARIO_GENERATORS = ['line', 'star', 'grid', 'randomGeometric', 'utility'] as const;
+export const SCENARIO_GENERATORS: readonly GeneratorName[] = GENERATOR_NAMES;
 
 /** One of {@link SCENARIO_GENERATORS}. */
-export type ScenarioGenerator = (typeof SCENARIO_GENERATORS)[number];
+export type ScenarioGenerator = GeneratorName;
 
 /** Where a scenario's network comes from. */
 export type ScenarioNetwork =
@@ -32,7 +23,8 @@ export interface ScenarioSweep {
   /**
    * Values per parameter. A parameter is a dotted scenario path (`broadcast.maxHops`,
    * `network.options.endpointsPerCollector`, `radio.delay.meanS`, …) or an alias:
-   * `maxHops`, `ttlS`, `spacingS`, `packets` (all under `broadcast.`).
+   * `maxHops`, `ttlS`, `spacingS`, `packets` (all under `broadcast.`). Their meaning is the
+   * sweep's (see `sweep`); a scenario only carries them.
    */
   readonly grid?: Readonly<Record<string, readonly unknown[]>>;
   /** Replications per cell. @defaultValue 1 */
@@ -45,11 +37,11 @@ export interface Scenario {
   readonly name?: string;
   /** Free text. */
   readonly description?: string;
-  /** Root seed. @defaultValue 0 */
+  /** Root seed: an integer or a string. @defaultValue 0 */
   readonly seed?: Seed;
   /** The network. */
   readonly network: ScenarioNetwork;
-  /** ResolvedRadio model. */
+  /** Radio model. */
   readonly radio?: RadioOptions;
   /** Child-module hand-off model. */
   readonly handoff?: HandoffOptions;
@@ -65,38 +57,50 @@ export interface Scenario {
   readonly passes?: number;
   /** Stop repeating once coverage reaches this share. @defaultValue 1 */
   readonly stopAtCoverage?: number;
-  /** Parameter sweep run by `meshcast sweep` / {@link sweep}. */
+  /** Parameter sweep run by `meshcast sweep` / `sweep()`. */
   readonly sweep?: ScenarioSweep;
 }
 
-/** A broadcast in a scenario: a spec whose `origins` may be `"all"` and whose targets are a filter. */
-export type ScenarioBroadcast = Omit<BroadcastSpec, 'origins' | 'targets'> & {
-  readonly origins: readonly string[] | 'all';
-  readonly targets?: TargetFilter;
-};
+/** A broadcast in a scenario: a spec whose targets are a filter (JSON holds no functions). */
+export type ScenarioBroadcast = Omit<BroadcastSpec, 'targets'> & { readonly targets?: TargetFilter };
 
-/** Reads a file named in a scenario (relative to the scenario), injected by the caller. */
-export type ReadText = (path: string) => string;
+/** A scenario's network section checked: a generator with its options resolved, or files to read. */
+export type ResolvedNetworkSection =
+  | { readonly generator: ScenarioGenerator; readonly options: unknown }
+  | { readonly file: string }
+  | { readonly csv: { readonly devices: string; readonly links: string } };
 
-/** A scenario checked and turned into runnable parts. */
-export interface LoadedScenario {
-  /** The scenario as given. */
-  readonly scenario: Scenario;
-  /**
-   * The network built from it. Utility and grid generators build the compiled
-   * {@link LoadedScenario.mesh} directly (a `Network` holds an object per device and link: GBs at
-   * a million meters), so for them this `Network` is built on first access.
-   */
-  readonly network: Network;
-  /** Its compiled mesh: what every run uses. */
-  readonly mesh: CompiledMesh;
-  /** The broadcast spec with origins resolved. */
-  readonly spec: BroadcastSpec;
-  /** The concurrent broadcasts' specs with origins resolved (empty when none). */
-  readonly concurrent: readonly BroadcastSpec[];
+/**
+ * A scenario checked, with defaults applied: what runs take. Plain data (structured-cloneable),
+ * so worker threads receive it as it is.
+ */
+export interface ResolvedScenario {
+  /** The scenario as given (sweeps apply their cells to it and derive their identity from it). */
+  readonly source: Scenario;
+  /** Title, or null. */
+  readonly name: string | null;
+  /** Root seed. */
+  readonly seed: Seed;
+  /** The network section. */
+  readonly network: ResolvedNetworkSection;
+  /** Radio model. */
+  readonly radio: ResolvedRadio;
+  /** Hand-off model. */
+  readonly handoff: ResolvedHandoff;
+  /** The broadcast. */
+  readonly broadcast: ResolvedSpec;
+  /** The concurrent broadcasts. */
+  readonly concurrent: readonly ResolvedSpec[];
+  /** Passes to run at most. */
+  readonly passes: number;
+  /** Stop repeating once coverage reaches this share. */
+  readonly stopAtCoverage: number;
+  /** The sweep section, its shape checked (its parameters are the sweep's to check), or null. */
+  readonly sweep: { readonly grid: Readonly<Record<string, readonly unknown[]>>; readonly replications: number } | null;
 }
 
-const TOP_KEYS = [
+/** The top-level fields of a scenario. */
+export const SCENARIO_FIELDS = [
   '$schema',
   'name',
   'description',
@@ -111,89 +115,55 @@ const TOP_KEYS = [
   'sweep',
 ];
 
-/** Aliases accepted in a sweep grid for common broadcast parameters. */
-export const SWEEP_ALIASES: Readonly<Record<string, string>> = {
-  maxHops: 'broadcast.maxHops',
-  ttlS: 'broadcast.ttlS',
-  spacingS: 'broadcast.spacingS',
-  packets: 'broadcast.packets',
-};
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-const RESOLVERS: Record<ScenarioGenerator, (o: never) => unknown> = {
-  line: (o) => checkLine(o),
-  star: (o) => checkLine(o, 'star'),
-  grid: (o) => checkGrid(o),
-  randomGeometric: (o) => checkRandomGeometric(o),
-  utility: (o) => checkUtility(o),
-};
+/** Most values one sweep parameter may list. */
+const MAX_GRID_VALUES = 100_000;
 
 /**
- * Checks everything about a scenario that does not need its network built: fields, types,
- * ranges, generator options, the broadcast spec (all but whether origins and filter
- * collectors exist), radio, hand-off and sweep sections. Fast and bounded whatever the input,
- * so it is safe on untrusted files. Throws {@link ValidationError} with the scenario path.
+ * Checks a scenario — fields, types, ranges, generator options, the broadcast specs (all but
+ * whether origins and filter collectors exist), radio, hand-off and the sweep section's shape —
+ * and applies defaults, without building its network. Fast and bounded whatever the input, so
+ * it is safe on untrusted files. Throws {@link ValidationError} with the scenario path.
  * @param data - parsed JSON
- * @returns the data, typed
  */
-export function checkScenario(data: unknown): Scenario {
-  if (!isObject(data)) throw new ValidationError('scenario', data, 'a JSON object');
+export function checkScenario(data: unknown): ResolvedScenario {
+  if (!isPlainObject(data)) throw new ValidationError('scenario', data, 'a JSON object');
   rejectNulls(data, '');
-  for (const key of Object.keys(data)) {
-    if (!TOP_KEYS.includes(key)) throw new ValidationError(key, data[key], `a known field: ${TOP_KEYS.join(', ')}`);
+  const s = checkObject('', data, SCENARIO_FIELDS, 'a scenario');
+  if (s['$schema'] !== undefined && typeof s['$schema'] !== 'string') {
+    throw new ValidationError('$schema', s['$schema'], 'a string (the schema URL or path)');
   }
-  const s = data as unknown as Scenario;
-  if (data['$schema'] !== undefined && typeof data['$schema'] !== 'string')
-    throw new ValidationError('$schema', data['$schema'], 'a string (the schema URL or path)');
-  if (s.name !== undefined && typeof s.name !== 'string') throw new ValidationError('name', s.name, 'a string');
-  if (s.description !== undefined && typeof s.description !== 'string')
-    throw new ValidationError('description', s.description, 'a string');
-  if (s.seed !== undefined && !Number.isInteger(s.seed) && typeof s.seed !== 'string')
-    throw new ValidationError('seed', s.seed, 'an integer or a string');
-  const passes = s.passes ?? 1;
-  if (typeof passes !== 'number' || !Number.isInteger(passes) || passes < 1 || passes > 100)
-    throw new ValidationError('passes', passes, 'an integer in 1..100');
-  const stop = s.stopAtCoverage ?? 1;
-  if (typeof stop !== 'number' || !(stop >= 0 && stop <= 1))
-    throw new ValidationError('stopAtCoverage', stop, 'a share in [0, 1]');
-
-  const n: unknown = s.network;
-  if (!isObject(n)) throw new ValidationError('network', n, 'an object with generator, file or csv');
-  const kinds = ['generator', 'file', 'csv'].filter((k) => k in n);
-  if (kinds.length !== 1) throw new ValidationError('network', n, 'exactly one of generator, file or csv');
-  if ('generator' in n) {
-    for (const key of Object.keys(n))
-      if (key !== 'generator' && key !== 'options')
-        throw new ValidationError(`network.${key}`, n[key], 'generator and options only');
-    const name = n['generator'];
-    if (!(SCENARIO_GENERATORS as readonly unknown[]).includes(name))
-      throw new ValidationError('network.generator', name, SCENARIO_GENERATORS.join(', '));
-    const options = n['options'] ?? {};
-    if (!isObject(options)) throw new ValidationError('network.options', options, 'an object of generator options');
-    reroot('network.options', /^/, () => RESOLVERS[name as ScenarioGenerator](options as never));
-  } else if ('file' in n) {
-    if (typeof n['file'] !== 'string')
-      throw new ValidationError('network.file', n['file'], 'a path to a meshcast-network JSON file');
-  } else {
-    const csv = n['csv'];
-    if (!isObject(csv) || typeof csv['devices'] !== 'string' || typeof csv['links'] !== 'string') {
-      throw new ValidationError('network.csv', csv, '{ devices: path, links: path }');
-    }
+  if (s['name'] !== undefined && typeof s['name'] !== 'string')
+    throw new ValidationError('name', s['name'], 'a string');
+  const name = (s['name'] as string | undefined) ?? null;
+  if (s['description'] !== undefined && typeof s['description'] !== 'string') {
+    throw new ValidationError('description', s['description'], 'a string');
   }
-
-  checkBroadcast(s.broadcast, 'broadcast');
-  if (s.concurrent !== undefined) {
-    if (!Array.isArray(s.concurrent) || s.concurrent.length > 100)
-      throw new ValidationError('concurrent', s.concurrent, 'a list of at most 100 broadcasts');
-    s.concurrent.forEach((b, i) => checkBroadcast(b, `concurrent[${i}]`));
+  const seed = checkSeed('seed', s['seed'] ?? 0);
+  const passes = checkInteger('passes', s['passes'] ?? 1, 1, 100);
+  const stopAtCoverage = checkProbability('stopAtCoverage', s['stopAtCoverage'] ?? 1, 'a share');
+  const network = checkNetworkSection(s['network']);
+  const broadcast = checkSpec(s['broadcast'], 'broadcast');
+  const concurrentIn = s['concurrent'] ?? [];
+  if (!Array.isArray(concurrentIn) || concurrentIn.length > 100) {
+    throw new ValidationError('concurrent', concurrentIn, 'a list of at most 100 broadcasts');
   }
-  reroot('radio', /^options\.radio\.?/, () => checkRadio(s.radio, 'options.radio'));
-  reroot('handoff', /^options\.handoff\.?/, () => checkHandoff(s.handoff, 'options.handoff'));
-  if (s.sweep !== undefined) checkSweepSection(s.sweep);
-  return s;
+  const concurrent = concurrentIn.map((b, i) => checkSpec(b, `concurrent[${i}]`));
+  const radio = checkRadio(s['radio'] as RadioOptions | undefined, 'radio');
+  const handoff = checkHandoff(s['handoff'] as HandoffOptions | undefined, 'handoff');
+  const sweep = s['sweep'] === undefined ? null : checkSweepSection(s['sweep']);
+  return {
+    source: data as unknown as Scenario,
+    name,
+    seed,
+    network,
+    radio,
+    handoff,
+    broadcast,
+    concurrent,
+    passes,
+    stopAtCoverage,
+    sweep,
+  };
 }
 
 /**
@@ -211,283 +181,47 @@ function rejectNulls(v: unknown, path: string, open = new Set<object>()): void {
   open.delete(v);
 }
 
-function checkBroadcast(b: unknown, path: string): void {
-  if (!isObject(b)) throw new ValidationError(path, b, 'a broadcast spec object');
-  const origins = b['origins'];
-  if (origins !== 'all' && !Array.isArray(origins))
-    throw new ValidationError(`${path}.origins`, origins, '"all" or a list of collector ids');
-  reroot(path, /^spec\.?/, () => checkSpec({ ...b, origins: origins === 'all' ? ['all'] : origins } as BroadcastSpec));
-}
-
-function checkSweepSection(sw: unknown): void {
-  if (!isObject(sw)) throw new ValidationError('sweep', sw, 'an object with grid and replications');
-  for (const key of Object.keys(sw))
-    if (key !== 'grid' && key !== 'replications')
-      throw new ValidationError(`sweep.${key}`, sw[key], 'grid or replications');
-  const reps = sw['replications'] ?? 1;
-  if (typeof reps !== 'number' || !Number.isInteger(reps) || reps < 1 || reps > 1_000_000)
-    throw new ValidationError('sweep.replications', reps, 'an integer in 1..1000000');
-  const grid = sw['grid'] ?? {};
-  if (!isObject(grid)) throw new ValidationError('sweep.grid', grid, 'an object of parameter → list of values');
-  for (const [param, values] of Object.entries(grid)) {
-    sweepPath(param, `sweep.grid.${param}`);
-    if (!Array.isArray(values) || values.length === 0 || values.length > 100_000) {
-      throw new ValidationError(`sweep.grid.${param}`, values, 'a non-empty list of values');
-    }
-  }
-}
-
-/**
- * The scenario path a sweep parameter sets (aliases resolved), checked to start at a section
- * a sweep may vary.
- * @param param - alias or dotted path
- * @param where - path for errors
- */
-export function sweepPath(param: string, where = param): string[] {
-  const path = (SWEEP_ALIASES[param] ?? param).split('.');
-  const roots = ['network', 'broadcast', 'concurrent', 'radio', 'handoff', 'passes', 'stopAtCoverage'];
-  if (
-    path.some((p) => p === '' || p === '__proto__' || p === 'constructor' || p === 'prototype') ||
-    !roots.includes(path[0]!)
-  ) {
-    throw new ValidationError(
-      where,
-      param,
-      `an alias (${Object.keys(SWEEP_ALIASES).join(', ')}) or a dotted path under ${roots.join(', ')}`,
-    );
-  }
-  return path;
-}
-
-/**
- * About how many devices the scenario's network has, without building it (Infinity for file
- * networks): lets callers refuse or plan for very large scenarios.
- */
-export function scenarioSize(scenario: Scenario): number {
-  const n = scenario.network;
-  if (!('generator' in n)) return Infinity;
-  const o = (n.options ?? {}) as never;
-  switch (n.generator) {
-    case 'line':
-    case 'star':
-      return checkLine(o, n.generator).meters + 1;
-    case 'grid': {
-      const g = checkGrid(o);
-      return g.width * g.height;
-    }
-    case 'randomGeometric': {
-      const r = checkRandomGeometric(o);
-      return r.meters + r.collectors;
-    }
-    case 'utility':
-      return utilitySize(o);
-  }
-}
-
-/**
- * Checks a parsed scenario, builds its network and resolves its broadcast. Every error is a
- * {@link ValidationError} whose path is rooted at the scenario (e.g. `broadcast.maxHops`,
- * `network.options.gasShare`).
- * @param data - parsed JSON
- * @param readText - reads files the scenario names (network files)
- */
-export function loadScenario(data: unknown, readText: ReadText = noFiles): LoadedScenario {
-  const s = checkScenario(data);
-  return bindScenario(s, buildMesh(s.network, readText), readText);
-}
-
-/**
- * Binds a checked scenario to an already built network or mesh (sweeps reuse one for every
- * cell that shares it).
- * @param readText - reads the scenario's network files, should its `Network` be asked for
- * @internal
- */
-export function bindScenario(s: Scenario, built: Network | CompiledMesh, readText: ReadText = noFiles): LoadedScenario {
-  const mesh = built instanceof Network ? reroot('network', /^/, () => compile(built)) : built;
-  let network = built instanceof Network ? built : undefined;
-  const bind = (b: ScenarioBroadcast, path: string): BroadcastSpec => {
-    const spec: BroadcastSpec = {
-      ...b,
-      origins: b.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : b.origins,
-    };
-    reroot(path, /^spec\.?/, () => {
-      resolveSpec(spec, mesh);
-      targetPredicate(spec.targets, mesh);
-    });
-    return spec;
-  };
-  const spec = bind(s.broadcast, 'broadcast');
-  const concurrent = (s.concurrent ?? []).map((b, i) => bind(b, `concurrent[${i}]`));
-  return {
-    scenario: s,
-    get network(): Network {
-      return (network ??= buildNetwork(s.network, readText));
-    },
-    mesh,
-    spec,
-    concurrent,
-  };
-}
-
-/** A {@link ReadText} for scenarios whose networks come from generators. */
-const noFiles: ReadText = () => {
-  throw new ValidationError('network', 'a file', 'a generator (no file reader was given)');
-};
-
-/**
- * Generators that build their compiled mesh directly: the same mesh `compile` gives of their
- * network (tested), with ids and device records as columns instead of an object per device and
- * per link — a million-meter utility in ~0.5 GB and ~40 s instead of several GB and minutes.
- */
-const MESH_BUILDERS: Partial<Record<ScenarioGenerator, (options: never) => CompiledMesh>> = {
-  utility: generators.utilityMesh,
-  grid: generators.gridMesh,
-};
-
-/**
- * Builds what a scenario's runs need: the compiled mesh where its generator builds one directly
- * (see {@link MESH_BUILDERS}), else its network (generator, JSON file or CSV files).
- * @internal
- */
-export function buildMesh(n: ScenarioNetwork, readText: ReadText): Network | CompiledMesh {
+/** The network section: exactly one of a generator (options checked by its registry entry), a JSON file or CSV files. */
+function checkNetworkSection(n: unknown): ResolvedNetworkSection {
+  if (!isPlainObject(n)) throw new ValidationError('network', n, 'an object with generator, file or csv');
+  const kinds = ['generator', 'file', 'csv'].filter((k) => k in n);
+  if (kinds.length !== 1) throw new ValidationError('network', n, 'exactly one of generator, file or csv');
   if ('generator' in n) {
-    const direct = MESH_BUILDERS[n.generator];
-    if (direct !== undefined) return reroot('network.options', /^/, () => direct((n.options ?? {}) as never));
-  }
-  return buildNetwork(n, readText);
-}
-
-/**
- * Builds a scenario's network (generator, JSON file or CSV files).
- * @internal
- */
-export function buildNetwork(n: ScenarioNetwork, readText: ReadText): Network {
-  if ('generator' in n) {
-    const make = generators[n.generator] as (o: unknown) => Network;
-    return reroot('network.options', /^/, () => make(n.options ?? {}));
+    checkObject('network', n, ['generator', 'options'], 'a generator section');
+    const name = n['generator'];
+    if (!(GENERATOR_NAMES as readonly unknown[]).includes(name)) {
+      throw new ValidationError('network.generator', name, GENERATOR_NAMES.join(', '));
+    }
+    const options = n['options'] ?? {};
+    if (!isPlainObject(options))
+      throw new ValidationError('network.options', options, 'an object of generator options');
+    const entry = generator(name as GeneratorName);
+    return { generator: name as GeneratorName, options: entry.check(options, 'network.options') };
   }
   if ('file' in n) {
-    let data: unknown;
-    try {
-      data = JSON.parse(readText(n.file));
-    } catch (e) {
-      if (e instanceof ValidationError) throw e;
-      throw new ValidationError('network.file', n.file, `a readable JSON file (${(e as Error).message})`);
-    }
-    return reroot('network', /^network\.?/, () => fromJSON(data));
+    checkObject('network', n, ['file'], 'a file section');
+    return { file: checkString('network.file', n['file'], 'a path to a meshcast-network JSON file') };
   }
-  let devices: string;
-  let links: string;
-  try {
-    devices = readText(n.csv.devices);
-    links = readText(n.csv.links);
-  } catch (e) {
-    throw new ValidationError('network.csv', n.csv, `readable CSV files (${(e as Error).message})`);
-  }
-  return reroot('network.csv', /^/, () => fromCSV(devices, links));
-}
-
-/** The outcome of a scenario: its passes in order. */
-export interface ScenarioResult {
-  /** The loaded scenario. */
-  readonly loaded: LoadedScenario;
-  /** Results of the passes run (at least one). */
-  readonly passes: readonly BroadcastResult[];
-  /** Results of the concurrent broadcasts (run with the first pass; empty when none). */
-  readonly concurrent: readonly BroadcastResult[];
-}
-
-/** What every pass of a scenario run shares: run options, the repeat passes' spec, when to stop. */
-function passPlan(loaded: LoadedScenario, seed: Seed | undefined, replication: number) {
-  if (typeof loaded !== 'object' || loaded === null || !('scenario' in loaded) || !('mesh' in loaded)) {
-    throw new ValidationError('loaded', loaded, 'a LoadedScenario (from loadScenario)');
-  }
-  const s = loaded.scenario;
-  const options = {
-    seed: seed ?? s.seed ?? 0,
-    replication,
-    ...(s.radio === undefined ? {} : { radio: s.radio }),
-    ...(s.handoff === undefined ? {} : { handoff: s.handoff }),
+  checkObject('network', n, ['csv'], 'a csv section');
+  const csv = checkObject('network.csv', n['csv'], ['devices', 'links'], 'CSV files');
+  return {
+    csv: {
+      devices: checkString('network.csv.devices', csv['devices'], 'a path to a devices CSV file'),
+      links: checkString('network.csv.links', csv['links'], 'a path to a links CSV file'),
+    },
   };
-  // Repeat passes start when the earlier pass's traffic has died out.
-  const { startS: _firstStart, ...repeat } = loaded.spec;
-  const stop = s.stopAtCoverage ?? 1;
-  const more = (passes: readonly BroadcastResult[]): boolean =>
-    passes.length < (s.passes ?? 1) && passes[passes.length - 1]!.coverage < stop;
-  return { options, repeat, more };
 }
 
-/**
- * Runs a loaded scenario: the first pass, then repeat passes from the earlier tanks until
- * `passes` have run or coverage reaches `stopAtCoverage`.
- * @param loaded - from {@link loadScenario}
- * @param seed - overrides the scenario's seed
- * @param replication - replication index (Monte Carlo studies). @defaultValue 0
- */
-export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0): ScenarioResult {
-  const { options, repeat, more } = passPlan(loaded, seed, replication);
-  const [first, ...concurrent] =
-    loaded.concurrent.length === 0
-      ? [runBroadcast(loaded.mesh, loaded.spec, options)]
-      : runBroadcasts(loaded.mesh, [loaded.spec, ...loaded.concurrent], options);
-  const passes = [first!];
-  while (more(passes))
-    passes.push(runBroadcast(loaded.mesh, repeat, { ...options, previous: passes[passes.length - 1]! }));
-  return { loaded, passes, concurrent };
-}
-
-/** Options of {@link runScenarioParallel}. */
-export interface ScenarioParallelOptions {
-  /** Overrides the scenario's seed. */
-  readonly seed?: Seed;
-  /** Replication index (Monte Carlo studies). @defaultValue 0 */
-  readonly replication?: number;
-  /** Worker threads. @defaultValue 'auto' (one per core) */
-  readonly workers?: number | 'auto';
-  /**
-   * Progress of the pass running: its number (1 for the first), the packets flooded so far and
-   * the packets it sends (about twice a second, and when it ends).
-   */
-  readonly onProgress?: (pass: number, flooded: number, packets: number) => void;
-  /** Cancels the run: the promise rejects with an `AbortError`. */
-  readonly signal?: AbortSignal;
-}
-
-/**
- * {@link runScenario} with each pass's packets flooded on worker threads
- * (`runBroadcastParallel`): the same result, sooner on a large network. A first pass that
- * shares the air with concurrent broadcasts runs on the calling thread, as in `runScenario`.
- * @param loaded - from {@link loadScenario}
- * @param options - seed, replication, workers, progress and cancellation
- */
-export async function runScenarioParallel(
-  loaded: LoadedScenario,
-  options: ScenarioParallelOptions = {},
-): Promise<ScenarioResult> {
-  checkObject('options', options, ['seed', 'replication', 'workers', 'onProgress', 'signal'], 'scenario run options');
-  const { seed, replication = 0, workers = 'auto', onProgress, signal } = options;
-  if (onProgress !== undefined && typeof onProgress !== 'function')
-    throw new ValidationError('options.onProgress', onProgress, 'a function (pass, flooded, packets) => void');
-  const plan = passPlan(loaded, seed, replication);
-  const parallel = (pass: number) => ({
-    ...plan.options,
-    workers,
-    ...(signal === undefined ? {} : { signal }),
-    ...(onProgress === undefined
-      ? {}
-      : { onProgress: (flooded: number, packets: number) => onProgress(pass, flooded, packets) }),
-  });
-  const [first, ...concurrent] =
-    loaded.concurrent.length === 0
-      ? [await runBroadcastParallel(loaded.mesh, loaded.spec, parallel(1))]
-      : runBroadcasts(loaded.mesh, [loaded.spec, ...loaded.concurrent], plan.options);
-  const passes = [first!];
-  while (plan.more(passes))
-    passes.push(
-      await runBroadcastParallel(loaded.mesh, plan.repeat, {
-        ...parallel(passes.length + 1),
-        previous: passes[passes.length - 1]!,
-      }),
-    );
-  return { loaded, passes, concurrent };
+/** The sweep section's shape: an object of non-empty value lists, and a replication count. */
+function checkSweepSection(sw: unknown): NonNullable<ResolvedScenario['sweep']> {
+  const s = checkObject('sweep', sw, ['grid', 'replications'], 'a sweep section');
+  const replications = checkInteger('sweep.replications', s['replications'] ?? 1, 1, 1_000_000);
+  const grid = s['grid'] ?? {};
+  if (!isPlainObject(grid)) throw new ValidationError('sweep.grid', grid, 'an object of parameter → list of values');
+  for (const [param, values] of Object.entries(grid)) {
+    if (!Array.isArray(values) || values.length === 0 || values.length > MAX_GRID_VALUES) {
+      throw new ValidationError(join('sweep.grid', param), values, 'a non-empty list of values');
+    }
+  }
+  return { grid: grid as Record<string, readonly unknown[]>, replications };
 }

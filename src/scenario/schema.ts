@@ -1,116 +1,11 @@
+import { count, nonNegative, positive, probability, seed } from '../json-schema.js';
+import { GENERATORS } from '../network/generators/registry.js';
+
 /**
  * The JSON Schema (draft 2020-12) of scenario files, published as `docs/scenario.schema.json`
  * and printed by `meshcast schema`, so editors complete and check scenarios. The loader
  * ({@link checkScenario}) is the authority; a test keeps the two in agreement.
  */
-const probability = { type: 'number', minimum: 0, maximum: 1 } as const;
-const positive = { type: 'number', exclusiveMinimum: 0 } as const;
-const nonNegative = { type: 'number', minimum: 0 } as const;
-const count = (min: number, max = 10_000_000): object => ({ type: 'integer', minimum: min, maximum: max });
-const seed = { type: ['integer', 'string'], description: 'Root seed: an integer or a string.' } as const;
-
-const pathLoss = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    frequencyMHz: { ...positive, default: 915 },
-    exponent: { type: 'number', minimum: 1, maximum: 8, default: 3.3 },
-    referenceDistanceM: { ...positive, default: 1 },
-    shadowingSigmaDb: { type: 'number', minimum: 0, maximum: 20, default: 6 },
-    fadingSigmaDb: { type: 'number', exclusiveMinimum: 0, maximum: 20, default: 4 },
-    sensitivityDbm: { type: 'number', default: -100 },
-  },
-};
-const budget = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['eirpDbm', 'rxGainDb'],
-  properties: { eirpDbm: { type: 'number' }, rxGainDb: { type: 'number' } },
-};
-
-const generatorOptions: Record<string, object> = {
-  line: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['meters'],
-    properties: { meters: count(1), success: probability },
-  },
-  star: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['meters'],
-    properties: { meters: count(1), success: probability },
-  },
-  grid: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['width'],
-    properties: {
-      width: count(1, 10_000),
-      height: count(1, 10_000),
-      success: probability,
-      collector: { enum: ['centre', 'corner'] },
-      spacingM: positive,
-    },
-  },
-  randomGeometric: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['meters'],
-    properties: {
-      meters: count(1),
-      collectors: count(1, 10_000),
-      sideM: positive,
-      seed,
-      eirpDbm: { type: 'number' },
-      pathLoss,
-      minSuccess: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
-      neighbourTable: count(0, 1000),
-    },
-  },
-  utility: {
-    type: 'object',
-    additionalProperties: false,
-    properties: {
-      collectors: { ...count(1, 100_000), default: 4 },
-      endpointsPerCollector: { ...count(0), default: 2500 },
-      seed,
-      cellSideM: { ...positive, default: 3000 },
-      neighbourhoodSize: { ...positive, default: 150 },
-      houseSpacingM: { ...positive, default: 30 },
-      ruralShare: { ...probability, default: 0.05 },
-      routersPerCollector: { ...count(0, 100_000), default: 6 },
-      meshExtendersPerThousand: { type: 'number', minimum: 0, maximum: 1000, default: 2 },
-      gasShare: { ...probability, default: 0.3 },
-      waterShare: { ...probability, default: 0.2 },
-      zigbeeShare: { ...probability, default: 0.5 },
-      activeHanShare: { ...probability, default: 0.2 },
-      models: {
-        type: 'array',
-        minItems: 1,
-        items: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['model', 'share'],
-          properties: {
-            model: { type: 'string', minLength: 1 },
-            share: nonNegative,
-            moduleFirmware: { type: 'string' },
-          },
-        },
-      },
-      radio: {
-        type: 'object',
-        additionalProperties: false,
-        properties: { collector: budget, router: budget, meshExtender: budget, meter: budget },
-      },
-      pathLoss,
-      minSuccess: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1, default: 0.05 },
-      neighbourTable: { ...count(0, 1000), default: 12 },
-    },
-  },
-};
-
 const delay = {
   oneOf: [
     {
@@ -241,11 +136,11 @@ export const SCENARIO_SCHEMA = {
     seed,
     network: {
       oneOf: [
-        ...Object.entries(generatorOptions).map(([name, options]) => ({
+        ...Object.entries(GENERATORS).map(([name, g]) => ({
           type: 'object',
           additionalProperties: false,
           required: ['generator'],
-          properties: { generator: { const: name }, options },
+          properties: { generator: { const: name }, options: g.schema },
         })),
         {
           type: 'object',

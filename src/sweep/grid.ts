@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { sweepPath } from '../scenario/scenario.js';
+import { sweepPath } from './params.js';
 
 /** A parameter grid: values per parameter (alias or dotted scenario path). */
 export type SweepGrid = Readonly<Record<string, readonly unknown[]>>;

@@ -1,5 +1,8 @@
-export { sweep, sweepIdOf } from './sweep.js';
-export type { Shard, SweepOptions, SweepOutcome } from './sweep.js';
+export { sweep } from './sweep.js';
+export type { SweepOutcome } from './sweep.js';
+export { planSweep, sweepIdOf, SWEEP_OPTIONS } from './plan.js';
+export type { Shard, SweepOptions, SweepPlan } from './plan.js';
+export { SWEEP_ALIASES, SWEEP_ROOTS, sweepPath } from './params.js';
 export { applyCell, canonicalJSON, gridCells } from './grid.js';
 export type { SweepCell, SweepGrid } from './grid.js';
 export { isSweepRecord, mergeRecords, parseResults } from './record.js';

@@ -1,4 +1,4 @@
-import type { ScenarioResult } from '../scenario/scenario.js';
+import type { ScenarioResult } from '../scenario/run.js';
 import { MeshcastError } from '../errors.js';
 import { VERSION } from '../version.js';
 

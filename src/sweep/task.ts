@@ -1,25 +1,21 @@
-import { cellPath } from '../random/purposes.js';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { deriveSeed, type Seed } from '../random/stream.js';
-import {
-  bindScenario,
-  buildMesh,
-  checkScenario,
-  runScenario,
-  type LoadedScenario,
-  type ReadText,
-  type Scenario,
-} from '../scenario/scenario.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import type { Network } from '../network/network.js';
+import { cellPath } from '../random/purposes.js';
+import { deriveSeed, type Seed } from '../random/stream.js';
 import type { Workspace } from '../runtime/pool.js';
-import { applyCell, canonicalJSON } from './grid.js';
+import { bindScenario } from '../scenario/load.js';
+import { buildMesh, type ReadText } from '../scenario/network.js';
+import { runScenario } from '../scenario/run.js';
+import type { ResolvedNetworkSection, ResolvedScenario } from '../scenario/scenario.js';
+import { canonicalJSON } from './grid.js';
 import { toRecord, type SweepRecord } from './record.js';
 
 /** What a worker (or the main thread) needs to run one (cell, replication). @internal */
 export interface SweepTask {
-  readonly scenario: Scenario;
+  /** The cell's scenario, resolved (plain data: it crosses to worker threads as it is). */
+  readonly scenario: ResolvedScenario;
   readonly params: Readonly<Record<string, unknown>>;
   readonly cell: number;
   readonly cellKey: string;
@@ -36,15 +32,15 @@ export interface SweepTask {
  * options), so keeping it per thread changes nothing but speed. Two entries: sweeps over
  * network options move from one network to the next.
  */
-export class NetworkCache {
+class NetworkCache {
   private readonly entries: { key: string; network: Network | CompiledMesh }[] = [];
 
-  /** The network (or, where its generator builds one directly, the compiled mesh) of a scenario section, built once. */
-  get(scenario: Scenario, baseDir: string): Network | CompiledMesh {
-    const key = canonicalJSON(scenario.network);
+  /** The network (or, where its generator builds one directly, the compiled mesh) of a section, built once. */
+  get(section: ResolvedNetworkSection, baseDir: string): Network | CompiledMesh {
+    const key = canonicalJSON(section);
     const hit = this.entries.find((e) => e.key === key);
     if (hit !== undefined) return hit.network;
-    const network = buildMesh(scenario.network, readerAt(baseDir));
+    const network = buildMesh(section, readerAt(baseDir));
     this.entries.unshift({ key, network });
     if (this.entries.length > 2) this.entries.pop();
     return network;
@@ -69,8 +65,8 @@ export const SWEEP_TASK_MODULE = import.meta.url;
 export function runSweepTask(task: SweepTask, workspace: Workspace): SweepRecord {
   let cache = workspace.get('sweep/networks') as NetworkCache | undefined;
   if (cache === undefined) workspace.set('sweep/networks', (cache = new NetworkCache()));
-  const scenario = checkScenario(applyCell(task.scenario, task.params));
-  const loaded: LoadedScenario = bindScenario(scenario, cache.get(scenario, task.baseDir), readerAt(task.baseDir));
+  const built = cache.get(task.scenario.network, task.baseDir);
+  const loaded = bindScenario(task.scenario, built, readerAt(task.baseDir));
   const seed = cellSeed(task.rootSeed, task.cellKey);
   const result = runScenario(loaded, seed, task.replication);
   return toRecord(result, {

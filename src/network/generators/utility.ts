@@ -1,11 +1,11 @@
 import { generatorPath } from '../../random/purposes.js';
-import { checkInteger, checkObject, checkPositive, checkProbability } from '../../check.js';
+import { checkInteger, checkObject, checkPositive, checkProbability, join, checkSeed } from '../../check.js';
 import { ValidationError } from '../../errors.js';
 import { createStream, type Rng, type Seed } from '../../random/stream.js';
 import { compileColumns, type CompiledMesh, type LinkList } from '../mesh.js';
 import { DEVICE_KINDS, FLAG_BITS, KIND, type Device, type DeviceKind } from '../device.js';
 import { Network } from '../network.js';
-import { checkPathLoss, seedToInt, type PathLossOptions } from './pathloss.js';
+import { checkPathLoss, seedToInt, type PathLossOptions, type ResolvedPathLoss } from './pathloss.js';
 import { addLinks, linkPairs, pairLinks } from './spatial.js';
 
 /** One entry of a meter model mix. */
@@ -133,15 +133,38 @@ const STATIC_MODEL: Record<number, { model: string; module: string }> = {
   [K.waterModule]: { model: 'water-module', module: '2.0' },
 };
 
+/** {@link UtilityOptions} checked, with defaults applied. */
+export interface ResolvedUtility {
+  readonly collectors: number;
+  readonly perCollector: number;
+  readonly seed: Seed;
+  readonly cellSideM: number;
+  readonly hoodSize: number;
+  readonly houseSpacingM: number;
+  readonly ruralShare: number;
+  readonly routersPer: number;
+  readonly extendersPerThousand: number;
+  readonly gasShare: number;
+  readonly waterShare: number;
+  readonly zigbeeShare: number;
+  readonly activeHanShare: number;
+  readonly models: readonly ModelShare[];
+  readonly totalShare: number;
+  readonly radio: Record<'collector' | 'router' | 'meshExtender' | 'meter', RadioBudget>;
+  readonly minSuccess: number;
+  readonly neighbourTable: number;
+  readonly pathLoss: ResolvedPathLoss;
+}
+
 /**
  * Checks {@link UtilityOptions} and applies defaults, without building anything (scenario
  * validation uses it too). Throws {@link ValidationError} naming the option.
  */
-export function checkUtility(options: UtilityOptions) {
+export function checkUtility(options: UtilityOptions, at = ''): ResolvedUtility {
   if (typeof options !== 'object' || options === null)
-    throw new ValidationError('options', options, 'an object of utility options');
+    throw new ValidationError(at === '' ? 'options' : at, options, 'an object of utility options');
   checkObject(
-    '',
+    at,
     options,
     [
       'collectors',
@@ -165,56 +188,58 @@ export function checkUtility(options: UtilityOptions) {
     ],
     'utility options',
   );
-  if (options.seed !== undefined && !Number.isInteger(options.seed) && typeof options.seed !== 'string')
-    throw new ValidationError('seed', options.seed, 'an integer or a string');
-  const collectors = checkInteger('collectors', options.collectors ?? 4, 1, 100_000);
-  const perCollector = checkInteger('endpointsPerCollector', options.endpointsPerCollector ?? 2500, 0, 10_000_000);
-  const seed = options.seed ?? 0;
-  const cellSideM = checkPositive('cellSideM', options.cellSideM ?? 3000);
-  const hoodSize = checkPositive('neighbourhoodSize', options.neighbourhoodSize ?? 150);
-  const houseSpacingM = checkPositive('houseSpacingM', options.houseSpacingM ?? 30);
-  const ruralShare = checkProbability('ruralShare', options.ruralShare ?? 0.05, 'a share');
-  const routersPer = checkInteger('routersPerCollector', options.routersPerCollector ?? 6, 0, 100_000);
+  const collectors = checkInteger(join(at, 'collectors'), options.collectors ?? 4, 1, 100_000);
+  const perCollector = checkInteger(
+    join(at, 'endpointsPerCollector'),
+    options.endpointsPerCollector ?? 2500,
+    0,
+    10_000_000,
+  );
+  const seed = checkSeed(join(at, 'seed'), options.seed ?? 0);
+  const cellSideM = checkPositive(join(at, 'cellSideM'), options.cellSideM ?? 3000);
+  const hoodSize = checkPositive(join(at, 'neighbourhoodSize'), options.neighbourhoodSize ?? 150);
+  const houseSpacingM = checkPositive(join(at, 'houseSpacingM'), options.houseSpacingM ?? 30);
+  const ruralShare = checkProbability(join(at, 'ruralShare'), options.ruralShare ?? 0.05, 'a share');
+  const routersPer = checkInteger(join(at, 'routersPerCollector'), options.routersPerCollector ?? 6, 0, 100_000);
   const extendersPerThousand = options.meshExtendersPerThousand ?? 2;
   if (!(extendersPerThousand >= 0 && extendersPerThousand <= 1000)) {
-    throw new ValidationError('meshExtendersPerThousand', extendersPerThousand, 'a number in [0, 1000]');
+    throw new ValidationError(join(at, 'meshExtendersPerThousand'), extendersPerThousand, 'a number in [0, 1000]');
   }
-  const gasShare = checkProbability('gasShare', options.gasShare ?? 0.3, 'a share');
-  const waterShare = checkProbability('waterShare', options.waterShare ?? 0.2, 'a share');
-  const zigbeeShare = checkProbability('zigbeeShare', options.zigbeeShare ?? 0.5, 'a share');
-  const activeHanShare = checkProbability('activeHanShare', options.activeHanShare ?? 0.2, 'a share');
+  const gasShare = checkProbability(join(at, 'gasShare'), options.gasShare ?? 0.3, 'a share');
+  const waterShare = checkProbability(join(at, 'waterShare'), options.waterShare ?? 0.2, 'a share');
+  const zigbeeShare = checkProbability(join(at, 'zigbeeShare'), options.zigbeeShare ?? 0.5, 'a share');
+  const activeHanShare = checkProbability(join(at, 'activeHanShare'), options.activeHanShare ?? 0.2, 'a share');
   const models = options.models ?? UTILITY_MODEL_DEFAULTS;
   if (!Array.isArray(models) || models.length === 0)
-    throw new ValidationError('models', models, 'a non-empty list of { model, share }');
+    throw new ValidationError(join(at, 'models'), models, 'a non-empty list of { model, share }');
   let totalShare = 0;
   models.forEach((m, i) => {
-    checkObject(`models[${i}]`, m, ['model', 'share', 'moduleFirmware'], 'a model share');
+    checkObject(join(at, `models[${i}]`), m, ['model', 'share', 'moduleFirmware'], 'a model share');
     if (m.moduleFirmware !== undefined && typeof m.moduleFirmware !== 'string')
-      throw new ValidationError(`models[${i}].moduleFirmware`, m.moduleFirmware, 'a version string');
+      throw new ValidationError(join(at, `models[${i}].moduleFirmware`), m.moduleFirmware, 'a version string');
     if (typeof m.model !== 'string' || m.model.length === 0)
-      throw new ValidationError(`models[${i}].model`, m.model, 'a model name');
+      throw new ValidationError(join(at, `models[${i}].model`), m.model, 'a model name');
     if (!(m.share >= 0) || !Number.isFinite(m.share))
-      throw new ValidationError(`models[${i}].share`, m.share, 'a weight >= 0');
+      throw new ValidationError(join(at, `models[${i}].share`), m.share, 'a weight >= 0');
     totalShare += m.share;
   });
-  if (!(totalShare > 0)) throw new ValidationError('models', models, 'at least one model with a share > 0');
+  if (!(totalShare > 0)) throw new ValidationError(join(at, 'models'), models, 'at least one model with a share > 0');
   if (options.radio !== undefined)
-    checkObject('radio', options.radio, Object.keys(UTILITY_RADIO_DEFAULTS), 'radio budgets');
+    checkObject(join(at, 'radio'), options.radio, Object.keys(UTILITY_RADIO_DEFAULTS), 'radio budgets');
   const radio = { ...UTILITY_RADIO_DEFAULTS, ...options.radio };
   for (const [kind, budget] of Object.entries(radio)) {
     if (!(kind in UTILITY_RADIO_DEFAULTS))
-      throw new ValidationError(`radio.${kind}`, budget, 'collector, router, meshExtender or meter');
-    checkObject(`radio.${kind}`, budget, ['eirpDbm', 'rxGainDb'], 'a radio budget');
+      throw new ValidationError(join(at, `radio.${kind}`), budget, 'collector, router, meshExtender or meter');
+    checkObject(join(at, `radio.${kind}`), budget, ['eirpDbm', 'rxGainDb'], 'a radio budget');
     if (!Number.isFinite(budget.eirpDbm) || !Number.isFinite(budget.rxGainDb)) {
-      throw new ValidationError(`radio.${kind}`, budget, '{ eirpDbm, rxGainDb } in dBm / dBi');
+      throw new ValidationError(join(at, `radio.${kind}`), budget, '{ eirpDbm, rxGainDb } in dBm / dBi');
     }
   }
   const minSuccess = options.minSuccess ?? 0.05;
   if (!(minSuccess > 0 && minSuccess < 1))
-    throw new ValidationError('minSuccess', minSuccess, 'a probability in (0, 1)');
-  const neighbourTable = checkInteger('neighbourTable', options.neighbourTable ?? 12, 0, 1000);
-  const pathLoss = checkPathLoss(options.pathLoss);
-  if (!Array.isArray(models)) throw new ValidationError('models', models, 'a list of { model, share }');
+    throw new ValidationError(join(at, 'minSuccess'), minSuccess, 'a probability in (0, 1)');
+  const neighbourTable = checkInteger(join(at, 'neighbourTable'), options.neighbourTable ?? 12, 0, 1000);
+  const pathLoss = checkPathLoss(options.pathLoss, join(at, 'pathLoss'));
   return {
     collectors,
     perCollector,
@@ -238,17 +263,15 @@ export function checkUtility(options: UtilityOptions) {
   };
 }
 
-/** Devices a {@link utility} network with these options has, about (for planning and limits). */
-export function utilitySize(options: UtilityOptions): number {
-  const r = checkUtility(options);
+/** Devices a {@link utility} network with these (checked) options has, about (for planning and limits). */
+export function utilitySize(r: ResolvedUtility): number {
   const meters = r.collectors * r.perCollector;
   return Math.round(
     r.collectors * (1 + r.routersPer) + meters * (1 + r.extendersPerThousand / 1000 + r.gasShare + r.waterShare),
   );
 }
 
-function utilityColumns(options: UtilityOptions): { columns: UtilityColumns; links: LinkList } {
-  const r = checkUtility(options);
+function utilityColumns(r: ResolvedUtility): { columns: UtilityColumns; links: LinkList } {
   const {
     collectors,
     perCollector,
@@ -440,6 +463,11 @@ function deviceOf(c: UtilityColumns, i: number): Device {
  * editing, {@link utilityMesh} builds the same network straight to a compiled mesh.
  */
 export function utility(options: UtilityOptions = {}): Network {
+  return buildUtility(checkUtility(options));
+}
+
+/** The network of {@link utility} from checked options. @internal */
+export function buildUtility(options: ResolvedUtility): Network {
   const { columns: c, links } = utilityColumns(options);
   const net = new Network();
   net.graph.beginUpdate();
@@ -456,6 +484,11 @@ export function utility(options: UtilityOptions = {}): Network {
  * and time — the way to simulate a million endpoints.
  */
 export function utilityMesh(options: UtilityOptions = {}): CompiledMesh {
+  return buildUtilityMesh(checkUtility(options));
+}
+
+/** The mesh of {@link utilityMesh} from checked options. @internal */
+export function buildUtilityMesh(options: ResolvedUtility): CompiledMesh {
   // The id and device accessors keep only the per-device columns; the links (pair keys, made
   // in their own scope so no accessor's closure keeps them) go straight into the CSR, their
   // probabilities computed as it is filled, so no link arrays are ever held.

@@ -1,0 +1,202 @@
+import { join } from '../check.js';
+import { ValidationError } from '../errors.js';
+import type { QueueKind } from '../engine/queue.js';
+import { KIND } from '../network/device.js';
+import { derive, type CompiledMesh } from '../network/mesh.js';
+import type { ResolvedRadio } from '../radio/radio.js';
+import type { DelaySpec } from '../random/distributions.js';
+import { handoffPath } from '../random/purposes.js';
+import { createStream, type Seed } from '../random/stream.js';
+import { VERSION } from '../version.js';
+import type { AirStats } from './contention.js';
+import { handOff, type ResolvedHandoff } from './handoff.js';
+import type { ResolvedRunOptions } from './options.js';
+import { BroadcastResult } from './result.js';
+import type { PassSpec, ResolvedSpec } from './spec.js';
+import { copyState, freshState, type PassState } from './state.js';
+import { selectTargets, type TargetSelection } from './targets.js';
+
+/** What decides a pass's random draws and packet timing: enough to flood any of its packets anywhere. @internal */
+export interface PassDraws {
+  readonly seed: Seed;
+  readonly replication: number;
+  readonly pass: number;
+  readonly delay: DelaySpec;
+  readonly startS: number;
+  readonly spacingS: number;
+  readonly firstSegment: number;
+}
+
+/** A pass ready to run: its spec bound to the mesh, its resolved options and its starting state. @internal */
+export interface PreparedPass {
+  readonly mesh: CompiledMesh;
+  readonly spec: PassSpec;
+  readonly radio: ResolvedRadio;
+  readonly handoff: ResolvedHandoff;
+  /** Event queue of the floods. */
+  readonly queue: QueueKind;
+  readonly state: PassState;
+  /** 1 where a node forwards in this pass. */
+  readonly forwards: Uint8Array;
+  readonly draws: PassDraws;
+}
+
+/**
+ * Binds a resolved spec to a mesh and sets up the pass's state: fresh, or continued from
+ * `options.previous`. Checks only what needs the network (the origins are its collectors, a
+ * continued pass ran on it with the same image); everything else was checked when resolved.
+ * @param at - where the spec was given, for errors
+ * @internal
+ */
+export function preparePass(
+  mesh: CompiledMesh,
+  spec: ResolvedSpec,
+  options: ResolvedRunOptions,
+  at = 'spec',
+): PreparedPass {
+  const previous = options.previous;
+  if (previous !== null && previous.mesh !== mesh) {
+    throw new ValidationError(
+      'options.previous',
+      'a pass on another network',
+      'a pass on this same network (and revision)',
+    );
+  }
+  if (previous !== null && previous.spec.packets !== spec.packets) {
+    throw new ValidationError(
+      join(at, 'packets'),
+      spec.packets,
+      `the image size of the pass continued (${previous.spec.packets} packets)`,
+    );
+  }
+  const origins = bindOrigins(mesh, spec.origins, join(at, 'origins'));
+  const startS = spec.startS ?? (previous === null ? 0 : previous.endS);
+  const bound: PassSpec = { ...spec, origins, startS };
+  const pass = previous === null ? 0 : previous.meta.pass + 1;
+  // A continued pass keeps its predecessor's targets and tanks: a repeat broadcast fills the gaps.
+  const state =
+    previous === null
+      ? freshState(mesh, selectTargets(mesh, spec.targets, join(at, 'targets')), spec.packets)
+      : copyState(previous.state);
+  // Which nodes forward in this pass: every mesh relay except collectors not selected.
+  const forwards = mesh.relays.slice();
+  for (const c of mesh.collectors) forwards[c] = 0;
+  for (const o of origins) forwards[o] = 1;
+  const { seed, replication, radio, handoff, queue } = options;
+  const draws: PassDraws = {
+    seed,
+    replication,
+    pass,
+    delay: radio.delay,
+    startS,
+    spacingS: spec.spacingS,
+    firstSegment: spec.firstSegment,
+  };
+  return { mesh, spec: bound, radio, handoff, queue, state, forwards, draws };
+}
+
+/**
+ * Checks what a resolved spec asks of a mesh — its origins are collectors of it, its filter's
+ * collectors too — and returns the origins' indices and the target selection (kept with the
+ * mesh, so a pass prepared later finds it made).
+ * @param at - where the spec was given, for errors
+ * @internal
+ */
+export function bindSpec(
+  mesh: CompiledMesh,
+  spec: ResolvedSpec,
+  at: string,
+): { readonly origins: Int32Array; readonly selection: TargetSelection } {
+  return {
+    origins: bindOrigins(mesh, spec.origins, join(at, 'origins')),
+    selection: selectTargets(mesh, spec.targets, join(at, 'targets')),
+  };
+}
+
+/** Origin collector indices of the ids given (or of every collector). */
+function bindOrigins(mesh: CompiledMesh, origins: ResolvedSpec['origins'], at: string): Int32Array {
+  if (origins === 'all') return mesh.collectors.slice();
+  const out = new Int32Array(origins.length);
+  origins.forEach((id, i) => {
+    const v = mesh.index(id);
+    if (v < 0 || mesh.kind[v] !== KIND.collector) {
+      throw new ValidationError(join(at, i), id, 'the id of a collector in the network');
+    }
+    out[i] = v;
+  });
+  return out;
+}
+
+/**
+ * Ends a pass: hands completed images from electric parents to their gas / water modules, then
+ * makes the result.
+ * @param air - what the shared air did, with contention on
+ * @param nodeAirtimeS - seconds each node transmitted, with contention on
+ * @internal
+ */
+export function finishPass(
+  p: PreparedPass,
+  air: AirStats | null = null,
+  nodeAirtimeS: Float64Array | null = null,
+): BroadcastResult {
+  const { mesh, spec, state, draws } = p;
+  const { seed, replication, pass } = draws;
+  // Targets complete when their holder's tank completes — at once for mesh endpoints (see
+  // targetCompletionS), after a hand-off for gas / water modules.
+  let handoffAttempts = 0;
+  let handoffFailures = 0;
+  const { targetNodes, holderOfTarget, tankOfNode, missing, lastNeededS, handoffCompletedS } = state;
+  for (let t = 0; t < handoffCompletedS.length; t++) {
+    const v = targetNodes[t]!;
+    if (holderOfTarget[t] === v || !Number.isNaN(handoffCompletedS[t]!)) continue;
+    const tank = tankOfNode[holderOfTarget[t]!]!;
+    if (missing[tank] !== 0) continue;
+    const tankDone = lastNeededS[tank]!; // a complete tank's last needed packet completed it
+    const rng = createStream(seed, ...handoffPath(replication, pass, v));
+    const result = handOff(p.handoff, Math.max(tankDone, spec.startS), rng);
+    handoffAttempts += result.attempts;
+    if (Number.isNaN(result.completedS)) handoffFailures++;
+    else handoffCompletedS[t] = result.completedS;
+  }
+  const reachable = reachableFrom(mesh, spec.origins, p.forwards);
+  return new BroadcastResult(
+    mesh,
+    spec,
+    { seed, replication, pass, version: VERSION, contention: p.radio.contention === 'none' ? 'none' : 'csma' },
+    { ...state, handoffAttempts, handoffFailures },
+    reachable,
+    air,
+    nodeAirtimeS,
+  );
+}
+
+/**
+ * Nodes a packet could reach at all (no loss, hop or TTL limit) from the origins: derived once
+ * per mesh and origin set, as it depends on nothing else.
+ */
+function reachableFrom(mesh: CompiledMesh, origins: Int32Array, forwards: Uint8Array): Uint8Array {
+  return derive(mesh, `broadcast/reachable/${origins.join(',')}`, () => searchReachable(mesh, origins, forwards));
+}
+
+function searchReachable(mesh: CompiledMesh, origins: Int32Array, forwards: Uint8Array): Uint8Array {
+  const seen = new Uint8Array(mesh.n);
+  const queue = new Int32Array(mesh.n);
+  let head = 0;
+  let tail = 0;
+  for (const o of origins) {
+    seen[o] = 1;
+    queue[tail++] = o;
+  }
+  while (head < tail) {
+    const v = queue[head++]!;
+    if (forwards[v] === 0) continue;
+    for (let e = mesh.offsets[v]!; e < mesh.offsets[v + 1]!; e++) {
+      const u = mesh.neighbours[e]!;
+      if (seen[u] === 0 && mesh.linkSuccess[e]! > 0) {
+        seen[u] = 1;
+        queue[tail++] = u;
+      }
+    }
+  }
+  return seen;
+}

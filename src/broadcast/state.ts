@@ -1,0 +1,104 @@
+import type { CompiledMesh } from '../network/mesh.js';
+import type { TargetSelection } from './targets.js';
+
+/**
+ * What a pass leaves behind: who its targets are and where their tanks live (see
+ * {@link TargetSelection}), every tank's bits, and the times and counts the result is made
+ * of. A continuing pass starts from a copy of its predecessor's.
+ * @internal
+ */
+export interface PassState extends TargetSelection {
+  /** Flat tank bitmap, `stride` bytes per tank; bit = 1 while the packet is missing. In shared memory. */
+  readonly tanks: Uint8Array;
+  /** Bytes per tank. */
+  readonly stride: number;
+  /** Packets still missing per tank. */
+  readonly missing: Int32Array;
+  /** Latest arrival among the packets each tank still needed: once none is missing, its completion time. */
+  readonly lastNeededS: Float64Array;
+  /**
+   * Per target, when its hand-off completed (NaN: not yet) — only for selections with gas /
+   * water module targets (else empty): a target holding its own tank completes with it, see
+   * {@link targetCompletionS}.
+   */
+  readonly handoffCompletedS: Float64Array;
+  /** Time each node last heard a broadcast copy (NaN: never). */
+  readonly lastHeardS: Float64Array;
+  /** Pass counters (see `COUNTER`). */
+  readonly counters: Float64Array;
+  /** Parent-to-child transfer attempts in this pass. */
+  readonly handoffAttempts: number;
+  /** Child modules whose every attempt in this pass failed. */
+  readonly handoffFailures: number;
+}
+
+/** Counters a pass keeps (see `COUNTER`). */
+export const COUNTERS = 8;
+
+/**
+ * Full tanks for a first pass over a target selection.
+ * @internal
+ */
+export function freshState(mesh: CompiledMesh, selection: TargetSelection, packets: number): PassState {
+  const tankCount = selection.holderOfTank.length;
+  const stride = (packets + 7) >> 3;
+  // Tanks live in shared memory so parallel floods can fill them in place.
+  const tanks = new Uint8Array(new SharedArrayBuffer(tankCount * stride)).fill(0xff);
+  const spare = stride * 8 - packets; // bits past the image are never missing
+  if (spare > 0 && stride === 1) tanks.fill(0xff >> spare);
+  else if (spare > 0) for (let r = 1; r <= tankCount; r++) tanks[r * stride - 1] = 0xff >> spare;
+  return {
+    ...selection,
+    tanks,
+    stride,
+    missing: new Int32Array(tankCount).fill(packets),
+    lastNeededS: new Float64Array(tankCount).fill(-Infinity),
+    handoffCompletedS: new Float64Array(selection.handsOff ? selection.targetNodes.length : 0).fill(NaN),
+    lastHeardS: new Float64Array(mesh.n).fill(NaN),
+    counters: new Float64Array(COUNTERS),
+    handoffAttempts: 0,
+    handoffFailures: 0,
+  };
+}
+
+/**
+ * A continuing pass's own copy of the earlier state (results stay immutable); counters restart.
+ * @internal
+ */
+export function copyState(p: PassState): PassState {
+  return {
+    ...p,
+    tanks: sharedCopy(p.tanks),
+    missing: p.missing.slice(),
+    lastNeededS: p.lastNeededS.slice(),
+    handoffCompletedS: p.handoffCompletedS.slice(),
+    lastHeardS: p.lastHeardS.slice(),
+    counters: new Float64Array(COUNTERS),
+    handoffAttempts: 0,
+    handoffFailures: 0,
+  };
+}
+
+/**
+ * The array itself if it lives in shared memory (and `always` is false), else a copy that does.
+ * @internal
+ */
+export function sharedCopy<T extends Int32Array | Uint8Array | Float32Array | Float64Array>(a: T, always = true): T {
+  if (!always && a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  copy.set(a as never);
+  return copy;
+}
+
+/**
+ * When target `t` completed (NaN: not complete): a target holding its own tank, with the tank
+ * (at its last needed arrival, once none is missing); a gas / water module, at the end of its
+ * hand-off.
+ * @internal
+ */
+export function targetCompletionS(state: PassState, t: number): number {
+  const holder = state.holderOfTarget[t]!;
+  if (holder !== state.targetNodes[t]) return state.handoffCompletedS[t]!;
+  const tank = state.tankOfNode[holder]!;
+  return state.missing[tank] === 0 ? state.lastNeededS[tank]! : NaN;
+}

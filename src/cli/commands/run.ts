@@ -1,0 +1,49 @@
+import { formatCampaign } from '../../report/text.js';
+import { runScenario, runScenarioParallel, type ScenarioResult } from '../../scenario/run.js';
+import { countOf, flagValue, seedOf } from '../args.js';
+import { loadFile } from '../files.js';
+import { passProgress } from '../progress.js';
+import { checkInteger, checkSeed } from '../../check.js';
+import { checkWorkers } from '../../runtime/workers.js';
+
+/** `meshcast run`: runs a scenario's passes and prints its report (or its summaries as JSON). */
+export async function runCommand(
+  file: string,
+  flags: Map<string, string | true>,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<void> {
+  const loaded = loadFile(file);
+  const passesFlag = flags.get('--passes');
+  const scenario =
+    passesFlag === undefined
+      ? loaded
+      : {
+          ...loaded,
+          resolved: {
+            ...loaded.resolved,
+            passes: flagValue('--passes', () => checkInteger('--passes', countOf(passesFlag), 1, 100)),
+          },
+        };
+  const given = seedOf(flags);
+  const seed = given === undefined ? undefined : flagValue('--seed', () => checkSeed('--seed', given));
+  const workersFlag = flags.get('--workers');
+  let result: ScenarioResult;
+  if (workersFlag === undefined)
+    result = runScenario(
+      scenario,
+      seed === undefined ? undefined : flagValue('--seed', () => checkSeed('--seed', seed)),
+    );
+  else {
+    const workers = flagValue('--workers', () => checkWorkers('--workers', countOf(workersFlag), 1));
+    result = await runScenarioParallel(scenario, {
+      workers,
+      onProgress: passProgress(err),
+      ...(seed === undefined ? {} : { seed }),
+    });
+  }
+  const name = loaded.scenario.name ?? file;
+  if (flags.has('--json'))
+    out(`${JSON.stringify({ scenario: name, passes: result.passes.map((p) => p.summary()) })}\n`);
+  else out(`${formatCampaign(result.passes, name)}\n`);
+}

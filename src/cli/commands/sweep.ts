@@ -1,0 +1,136 @@
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { ValidationError } from '../../errors.js';
+import { formatSummaries, summariesToCsv } from '../../report/sweep.js';
+import type { Scenario } from '../../scenario/scenario.js';
+import { SWEEP_ALIASES } from '../../sweep/params.js';
+import { checkReplications, planSweep } from '../../sweep/plan.js';
+import { checkSeed } from '../../check.js';
+import { checkWorkers } from '../../runtime/workers.js';
+import { mergeRecords, parseResults, type SweepRecord } from '../../sweep/record.js';
+import { summarise } from '../../sweep/summary.js';
+import { runSweepPlan } from '../../sweep/sweep.js';
+import { countOf, flagValue, parseValues, seedOf, UsageError } from '../args.js';
+import { readJson, writablePath } from '../files.js';
+import { progressReporter } from '../progress.js';
+import { shardOf } from '../shard.js';
+
+/** The grid of a sweep command: the scenario's, with the values given by flags set or replaced. */
+function gridOf(
+  scenario: Scenario,
+  flags: Map<string, string | true>,
+  params: readonly string[],
+): Record<string, readonly unknown[]> {
+  const grid: Record<string, readonly unknown[]> = { ...(scenario.sweep?.grid ?? {}) };
+  for (const [name, { flag }] of Object.entries(SWEEP_ALIASES)) {
+    const v = flag === null ? undefined : flags.get(flag);
+    if (typeof v === 'string') grid[name] = parseValues(v, flag!);
+  }
+  for (const p of params) {
+    const eq = p.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--param needs PATH=VALUES, got ${p}`);
+    grid[p.slice(0, eq)] = parseValues(p.slice(eq + 1), '--param');
+  }
+  return grid;
+}
+
+/**
+ * `meshcast sweep`: runs a scenario over a grid × replications, streaming one NDJSON line per
+ * (cell, replication) to `--out`; resumes a file of the same sweep.
+ */
+export async function sweepCommand(
+  file: string,
+  flags: Map<string, string | true>,
+  params: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+): Promise<void> {
+  const scenario = readJson(file) as Scenario;
+  const grid = gridOf(scenario, flags, params);
+  const repsFlag = flags.get('--replications');
+  const json = flags.has('--json');
+  const seed = seedOf(flags);
+  const shard = shardOf(flags, process.env);
+  const workers = flags.get('--workers');
+  const plan = planSweep(scenario, grid, {
+    ...(repsFlag === undefined
+      ? {}
+      : { replications: flagValue('--replications', () => checkReplications('--replications', countOf(repsFlag))) }),
+    ...(seed === undefined ? {} : { seed: flagValue('--seed', () => checkSeed('--seed', seed)) }),
+    ...(workers === undefined
+      ? {}
+      : { workers: flagValue('--workers', () => checkWorkers('--workers', countOf(workers), 0)) }),
+    ...(shard === undefined ? {} : { shard }),
+    baseDir: dirname(resolve(file)),
+  });
+
+  // Files the sweep writes: refuse unwritable places now, not after hours of work.
+  for (const flag of ['--out', '--csv']) {
+    const path = flags.get(flag);
+    if (typeof path === 'string') writablePath(flag, path);
+  }
+
+  // Resume: keep the finished lines of this same sweep, cut a torn last line, refuse others.
+  const outPath = flags.get('--out');
+  const skip = new Set<string>();
+  let previous: SweepRecord[] = [];
+  let fd: number | undefined;
+  if (typeof outPath === 'string') {
+    if (existsSync(outPath)) {
+      let parsed: ReturnType<typeof parseResults>;
+      try {
+        parsed = parseResults(readFileSync(outPath, 'utf8'));
+      } catch (e) {
+        throw new ValidationError(
+          '--out',
+          outPath,
+          `a results file of this sweep to resume (${(e as Error).message})`,
+          { cause: e },
+        );
+      }
+      if (parsed.records.some((r) => r.sweepId !== plan.sweepId)) {
+        throw new ValidationError(
+          '--out',
+          outPath,
+          'a results file of this same sweep (it holds another sweep’s lines; choose another file)',
+        );
+      }
+      previous = parsed.records;
+      for (const r of previous) skip.add(`${r.cell}/${r.replication}`);
+      fd = openSync(outPath, 'r+');
+      if (parsed.corruptTail) {
+        ftruncateSync(fd, Buffer.byteLength(readFileSync(outPath, 'utf8').slice(0, parsed.validLength)));
+        err(`meshcast: ${outPath}: dropped a damaged last line; redoing it\n`);
+      }
+      closeSync(fd);
+      if (previous.length > 0) err(`meshcast: ${outPath}: ${previous.length} results already there; skipping them\n`);
+    }
+    fd = openSync(outPath, 'a');
+  }
+  try {
+    const outcome = await runSweepPlan({
+      ...plan,
+      skip,
+      onResult: (record) => {
+        if (fd !== undefined) writeSync(fd, `${JSON.stringify(record)}\n`);
+      },
+      onProgress: progressReporter(err, process.stderr.isTTY === true, json),
+    });
+    const all = mergeRecords(previous, outcome.records);
+    const summaries = summarise(all, outcome.cells);
+    const csv = flags.get('--csv');
+    if (typeof csv === 'string') writeFileSync(csv, summariesToCsv(summaries));
+    const { replications, sweepId } = plan;
+    if (json) {
+      out(
+        `${JSON.stringify({ sweepId, cells: outcome.cells.length, replications, records: all.length, summaries })}\n`,
+      );
+    } else {
+      const part = shard === undefined ? '' : ` (shard ${shard.index + 1} of ${shard.count})`;
+      const title = `${scenario.name ?? file}: ${outcome.cells.length} cells × ${replications} replications${part}`;
+      out(`${title}\n\n${formatSummaries(summaries)}\n`);
+    }
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}

@@ -1,0 +1,94 @@
+import type { CompiledMesh } from '../mesh.js';
+import type { Network } from '../network.js';
+import { buildGrid, buildGridMesh, checkGrid, type GridOptions, type ResolvedGrid } from './grid.js';
+import { buildLine, buildStar, checkLine, type LineOptions, type ResolvedLine } from './line.js';
+import {
+  buildRandomGeometric,
+  checkRandomGeometric,
+  type RandomGeometricOptions,
+  type ResolvedRandomGeometric,
+} from './random-geometric.js';
+import { GENERATOR_SCHEMAS } from './schemas.js';
+import {
+  buildUtility,
+  buildUtilityMesh,
+  checkUtility,
+  utilitySize,
+  type ResolvedUtility,
+  type UtilityOptions,
+} from './utility.js';
+
+/**
+ * Everything meshcast knows about one network generator, in one entry: how its options are
+ * checked, what it builds from the checked options, how large that will be, and the JSON Schema
+ * of its options.
+ */
+export interface GeneratorEntry<O, R> {
+  /** Checks the options (errors named under `at`, e.g. `network.options`) and applies defaults. */
+  check(options: O, at: string): R;
+  /** Builds the editable network. */
+  build(options: R): Network;
+  /**
+   * Builds the compiled mesh straight from typed columns — the same mesh `compile(build(options))`
+   * gives, with ids and device records computed on demand (a million-meter utility in ~0.5 GB
+   * instead of several GB) — or null where the generator has no such builder.
+   */
+  readonly buildMesh: ((options: R) => CompiledMesh) | null;
+  /** About how many devices the options make, without building anything. */
+  size(options: R): number;
+  /** JSON Schema (draft 2020-12) of the options. */
+  readonly schema: object;
+}
+
+/** The generators a scenario may name, by name. */
+export const GENERATORS = {
+  line: {
+    check: (o, at) => checkLine(o, at),
+    build: buildLine,
+    buildMesh: null,
+    size: (r) => r.meters + 1,
+    schema: GENERATOR_SCHEMAS.line,
+  } satisfies GeneratorEntry<LineOptions, ResolvedLine>,
+  star: {
+    check: (o, at) => checkLine(o, at, 'star'),
+    build: buildStar,
+    buildMesh: null,
+    size: (r) => r.meters + 1,
+    schema: GENERATOR_SCHEMAS.star,
+  } satisfies GeneratorEntry<LineOptions, ResolvedLine>,
+  grid: {
+    check: checkGrid,
+    build: buildGrid,
+    buildMesh: buildGridMesh,
+    size: (r) => r.width * r.height,
+    schema: GENERATOR_SCHEMAS.grid,
+  } satisfies GeneratorEntry<GridOptions, ResolvedGrid>,
+  randomGeometric: {
+    check: checkRandomGeometric,
+    build: buildRandomGeometric,
+    buildMesh: null,
+    size: (r) => r.meters + r.collectors,
+    schema: GENERATOR_SCHEMAS.randomGeometric,
+  } satisfies GeneratorEntry<RandomGeometricOptions, ResolvedRandomGeometric>,
+  utility: {
+    check: checkUtility,
+    build: buildUtility,
+    buildMesh: buildUtilityMesh,
+    size: utilitySize,
+    schema: GENERATOR_SCHEMAS.utility,
+  } satisfies GeneratorEntry<UtilityOptions, ResolvedUtility>,
+} as const;
+
+/** The name of a generator in {@link GENERATORS}. */
+export type GeneratorName = keyof typeof GENERATORS;
+
+/** The names of {@link GENERATORS}. */
+export const GENERATOR_NAMES = Object.keys(GENERATORS) as GeneratorName[];
+
+/**
+ * The registry entry of a generator, its option types widened: its options are whatever its
+ * own `check` accepts and returns.
+ */
+export function generator(name: GeneratorName): GeneratorEntry<unknown, unknown> {
+  return GENERATORS[name] as unknown as GeneratorEntry<unknown, unknown>;
+}

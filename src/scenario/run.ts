@@ -1,0 +1,103 @@
+import { checkParallelOptions, type ParallelRunOptions } from '../broadcast/parallel.js';
+import type { BroadcastResult } from '../broadcast/result.js';
+import { checkFunction, checkInteger, checkObject, checkSeed } from '../check.js';
+import { ValidationError } from '../errors.js';
+import type { Seed } from '../random/stream.js';
+import type { Workers } from '../runtime/workers.js';
+import { runRepeated, runRepeatedParallel, type RepeatPlan } from '../workflow/repeat.js';
+import type { LoadedScenario } from './load.js';
+
+/** The outcome of a scenario: its passes in order. */
+export interface ScenarioResult {
+  /** The loaded scenario. */
+  readonly loaded: LoadedScenario;
+  /** Results of the passes run (at least one). */
+  readonly passes: readonly BroadcastResult[];
+  /** Results of the concurrent broadcasts (run with the first pass; empty when none). */
+  readonly concurrent: readonly BroadcastResult[];
+}
+
+/** The repeated broadcast a loaded scenario runs, with this seed and replication. */
+function repeatPlan(loaded: LoadedScenario, seed: Seed | undefined, replication: number): RepeatPlan {
+  if (typeof loaded !== 'object' || loaded === null || !('resolved' in loaded) || !('mesh' in loaded)) {
+    throw new ValidationError('loaded', loaded, 'a LoadedScenario (from loadScenario)');
+  }
+  const r = loaded.resolved;
+  return {
+    mesh: loaded.mesh,
+    spec: r.broadcast,
+    concurrent: r.concurrent,
+    options: {
+      seed: seed === undefined ? r.seed : checkSeed('seed', seed),
+      replication: checkInteger('replication', replication, 0, 2 ** 31 - 1),
+      radio: r.radio,
+      handoff: r.handoff,
+      previous: null,
+      queue: 'ladder',
+    },
+    passes: r.passes,
+    stopAtCoverage: r.stopAtCoverage,
+  };
+}
+
+/**
+ * Runs a loaded scenario: the first pass, then repeat passes from the earlier tanks until
+ * `passes` have run or coverage reaches `stopAtCoverage`.
+ * @param loaded - from `loadScenario`
+ * @param seed - overrides the scenario's seed
+ * @param replication - replication index (Monte Carlo studies). @defaultValue 0
+ */
+export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0): ScenarioResult {
+  return { loaded, ...runRepeated(repeatPlan(loaded, seed, replication)) };
+}
+
+/** Options of {@link runScenarioParallel}. */
+export interface ScenarioParallelOptions {
+  /** Overrides the scenario's seed. */
+  readonly seed?: Seed;
+  /** Replication index (Monte Carlo studies). @defaultValue 0 */
+  readonly replication?: number;
+  /** Worker threads. @defaultValue 'auto' (one per core) */
+  readonly workers?: Workers;
+  /**
+   * Progress of the pass running: its number (1 for the first), the packets flooded so far and
+   * the packets it sends (about twice a second, and when it ends).
+   */
+  readonly onProgress?: (pass: number, flooded: number, packets: number) => void;
+  /** Cancels the run: the promise rejects with an `AbortError`. */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * {@link runScenario} with each pass's packets flooded on worker threads
+ * (`runBroadcastParallel`): the same result, sooner on a large network. A first pass that
+ * shares the air with concurrent broadcasts runs on the calling thread, as in `runScenario`.
+ * @param loaded - from `loadScenario`
+ * @param options - seed, replication, workers, progress and cancellation
+ */
+export async function runScenarioParallel(
+  loaded: LoadedScenario,
+  options: ScenarioParallelOptions = {},
+): Promise<ScenarioResult> {
+  const o = checkObject(
+    'options',
+    options,
+    ['seed', 'replication', 'workers', 'onProgress', 'signal'],
+    'scenario run options',
+  );
+  const onProgress =
+    o['onProgress'] === undefined
+      ? undefined
+      : checkFunction<NonNullable<ScenarioParallelOptions['onProgress']>>(
+          'options.onProgress',
+          o['onProgress'],
+          '(pass, flooded, packets) => void',
+        );
+  const parallel = checkParallelOptions(options as Pick<ParallelRunOptions, 'workers' | 'signal'>);
+  const plan = repeatPlan(loaded, options.seed, options.replication ?? 0);
+  const outcome = await runRepeatedParallel(plan, (pass) => ({
+    ...parallel,
+    onProgress: onProgress === undefined ? undefined : (flooded, packets) => onProgress(pass, flooded, packets),
+  }));
+  return { loaded, ...outcome };
+}
