@@ -8,7 +8,7 @@ import { delaySampler } from '../random/distributions.js';
 import { createStream } from '../random/stream.js';
 import { COUNTER } from './counters.js';
 import { takePacket } from './tank.js';
-import type { PreparedPass } from './pass.js';
+import type { PreparedPass } from './prepared.js';
 
 /** What the shared air did during a run (all broadcasts on it together). */
 export interface AirStats {

@@ -13,7 +13,7 @@ import {
   storeLastHeard,
   type FloodState,
 } from './flood.js';
-import type { PassDraws, PreparedPass } from './pass.js';
+import type { PassDraws, PreparedPass } from './prepared.js';
 import { intoTanks } from './tank.js';
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */

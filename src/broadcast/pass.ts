@@ -1,45 +1,18 @@
 import { join } from '../check.js';
 import { ValidationError } from '../errors.js';
-import type { QueueKind } from '../engine/queue.js';
 import { KIND } from '../network/device.js';
 import { derive, type CompiledMesh } from '../network/mesh.js';
-import type { ResolvedRadio } from '../radio/radio.js';
-import type { DelaySpec } from '../random/distributions.js';
 import { handoffPath } from '../random/purposes.js';
-import { createStream, type Seed } from '../random/stream.js';
+import { createStream } from '../random/stream.js';
 import { VERSION } from '../version.js';
 import type { AirStats } from './contention.js';
-import { handOff, type ResolvedHandoff } from './handoff.js';
+import { handOff } from './handoff.js';
+import type { PassDraws, PreparedPass } from './prepared.js';
 import type { ResolvedRunOptions } from './options.js';
 import { BroadcastResult } from './result.js';
 import type { PassSpec, ResolvedSpec } from './spec.js';
-import { copyState, freshState, type PassState } from './state.js';
+import { copyState, freshState } from './state.js';
 import { selectTargets, type TargetSelection } from './targets.js';
-
-/** What decides a pass's random draws and packet timing: enough to flood any of its packets anywhere. @internal */
-export interface PassDraws {
-  readonly seed: Seed;
-  readonly replication: number;
-  readonly pass: number;
-  readonly delay: DelaySpec;
-  readonly startS: number;
-  readonly spacingS: number;
-  readonly firstSegment: number;
-}
-
-/** A pass ready to run: its spec bound to the mesh, its resolved options and its starting state. @internal */
-export interface PreparedPass {
-  readonly mesh: CompiledMesh;
-  readonly spec: PassSpec;
-  readonly radio: ResolvedRadio;
-  readonly handoff: ResolvedHandoff;
-  /** Event queue of the floods. */
-  readonly queue: QueueKind;
-  readonly state: PassState;
-  /** 1 where a node forwards in this pass. */
-  readonly forwards: Uint8Array;
-  readonly draws: PassDraws;
-}
 
 /**
  * Binds a resolved spec to a mesh and sets up the pass's state: fresh, or continued from

@@ -6,7 +6,8 @@ import { ValidationError } from '../errors.js';
 import { runContended } from './contention.js';
 import { checkRunOptions, RUN_OPTIONS, type ResolvedRunOptions, type RunOptions } from './options.js';
 import { floodPass } from './packets.js';
-import { finishPass, preparePass, type PreparedPass } from './pass.js';
+import { finishPass, preparePass } from './pass.js';
+import type { PreparedPass } from './prepared.js';
 import type { BroadcastResult } from './result.js';
 import { checkSpec, type BroadcastSpec, type ResolvedSpec } from './spec.js';
 
