@@ -98,7 +98,7 @@ function farJump(kind: 'ladder' | 'calendar', laterS: number): { order: number[]
     console.log(JSON.stringify({ order: order.slice(-3), widthS: narrow }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: 240_000,
   });
   return JSON.parse(out) as { order: number[]; widthS: number };
 }
