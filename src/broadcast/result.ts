@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { nearestRank } from '../stats.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import type { AirStats } from './contention.js';
 import type { Seed } from '../random/stream.js';
@@ -156,11 +157,6 @@ export interface PassSummary {
   readonly stats: PassStats;
   /** Shared-air statistics with contention on, else null. */
   readonly air: AirStats | null;
-}
-
-function quantile(sorted: Float64Array, q: number): number | null {
-  if (sorted.length === 0) return null;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
 }
 
 const HEX = '0123456789ABCDEF';
@@ -328,11 +324,11 @@ export class BroadcastResult {
       this.completionCache = {
         count: sorted.length,
         meanS: sorted.length === 0 ? null : sum / sorted.length,
-        minS: quantile(sorted, 0),
-        p50S: quantile(sorted, 0.5),
-        p90S: quantile(sorted, 0.9),
-        p99S: quantile(sorted, 0.99),
-        maxS: quantile(sorted, 1),
+        minS: nearestRank(sorted, 0),
+        p50S: nearestRank(sorted, 0.5),
+        p90S: nearestRank(sorted, 0.9),
+        p99S: nearestRank(sorted, 0.99),
+        maxS: nearestRank(sorted, 1),
       };
     }
     return this.completionCache;

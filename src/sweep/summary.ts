@@ -1,3 +1,4 @@
+import { nearestRank } from '../stats.js';
 import type { SweepCell } from './grid.js';
 import type { SweepRecord } from './record.js';
 
@@ -69,7 +70,7 @@ export function estimate(values: readonly number[]): Estimate {
   const mean = values.reduce((a, b) => a + b, 0) / n;
   const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
   const half = n > 1 ? (t975(n - 1) * sd) / Math.sqrt(n) : 0;
-  const q = (p: number): number => sorted[Math.min(n - 1, Math.max(0, Math.ceil(p * n) - 1))]!;
+  const q = (p: number): number => nearestRank(sorted, p)!;
   return { n, mean, sd, ci95: [mean - half, mean + half], p5: q(0.05), p50: q(0.5), p95: q(0.95) };
 }
 
