@@ -37,14 +37,21 @@ export class ValidationError extends MeshcastError {
   }
 }
 
+/**
+ * A value as a message shows it: its JSON, cut to 80 characters. Bounded whatever the value (a
+ * cyclic or deeply nested one is described by its kind), so describing a bad input can never
+ * fail in turn.
+ */
 function describe(value: unknown): string {
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint' || typeof value === 'symbol') return value.toString();
   try {
     const text = JSON.stringify(value);
     if (text === undefined) return String(value);
     return text.length > 80 ? `${text.slice(0, 77)}...` : text;
   } catch {
-    return String(value);
+    if (Array.isArray(value)) return `an array of ${value.length}`;
+    return typeof value === 'object' && value !== null ? 'an object' : typeof value;
   }
 }

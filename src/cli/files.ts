@@ -1,6 +1,7 @@
-import { accessSync, constants as fsConstants, existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ValidationError } from '../errors.js';
+import { parseJsonText } from '../json-text.js';
+import { fileReader, readRegularFile } from '../scenario/files.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import type { ReadText } from '../scenario/network.js';
 import { UsageError } from './args.js';
@@ -18,28 +19,26 @@ export function writablePath(flag: string, path: string): void {
   if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`${flag}: ${path} is a directory`);
 }
 
-/** Reads and parses a scenario file. */
+/** Reads and parses a scenario file: a regular file of bounded size, JSON errors by line and column. */
 export function readJson(path: string): unknown {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readRegularFile(path);
   } catch (e) {
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
+    throw new UsageError((e as Error).message);
   }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw new ValidationError('scenario', path, `valid JSON (${(e as Error).message})`);
-  }
+  return parseJsonText(text, path);
 }
 
-/** Reads the files a scenario names, relative to the scenario's directory. */
-export function readerFor(scenarioPath: string): ReadText {
-  const base = dirname(resolve(scenarioPath));
-  return (p) => readFileSync(resolve(base, p), 'utf8');
+/**
+ * Reads the files a scenario names: relative to the scenario's directory, regular files only,
+ * and inside that directory unless `outside`.
+ */
+export function readerFor(scenarioPath: string, outside = false): ReadText {
+  return fileReader(dirname(resolve(scenarioPath)), { outside });
 }
 
 /** Loads a scenario file and builds its network. */
-export function loadFile(path: string): LoadedScenario {
-  return loadScenario(readJson(path), readerFor(path));
+export function loadFile(path: string, outside = false): LoadedScenario {
+  return loadScenario(readJson(path), readerFor(path, outside));
 }

@@ -21,10 +21,11 @@ Usage:
                  [--param PATH=V1,V2,...] [--replications N] [--workers auto|N] [--seed S]
                  [--out results.ndjson] [--shard I/N | --shard-count N] [--csv FILE] [--json]
   meshcast report <results.ndjson>... [--csv] [--json]
-  meshcast validate <scenario.json>
+  meshcast validate <scenario.json> [--allow-outside-files]
   meshcast schema
   meshcast --version | --help
 
+Files a scenario names are read from its own directory; --allow-outside-files reads others too.
 Values: a list (60,120,300), a range (2..40) or a stepped range (60..600:60).
 Sweeps resume: run the same command again and finished lines in --out are skipped.
 Shards: --shard-count N takes the index from JOB_COMPLETION_INDEX (Kubernetes),
@@ -49,8 +50,8 @@ export async function main(
       return command === undefined && !flags.has('--help') ? EXIT.usage : EXIT.ok;
     }
     const allowed: Record<string, readonly string[]> = {
-      run: ['--seed', '--passes', '--workers', '--json'],
-      validate: [],
+      run: ['--seed', '--passes', '--workers', '--json', '--allow-outside-files'],
+      validate: ['--allow-outside-files'],
       schema: [],
       report: ['--csv', '--json'],
       sweep: [
@@ -65,6 +66,7 @@ export async function main(
         '--csv',
         '--json',
         '--seed',
+        '--allow-outside-files',
       ],
     };
     const known = allowed[command];
@@ -83,7 +85,7 @@ export async function main(
     const file = positional[0];
     if (file === undefined) throw new UsageError(`${command} needs a scenario file`);
     if (command === 'sweep') await sweepCommand(file, flags, params, out, err);
-    else if (command === 'validate') validateCommand(file, out);
+    else if (command === 'validate') validateCommand(file, flags, out);
     else await runCommand(file, flags, out, err);
     return EXIT.ok;
   } catch (e) {

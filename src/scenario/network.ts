@@ -1,4 +1,5 @@
 import { reroot } from '../check.js';
+import { parseJsonText } from '../json-text.js';
 import { ValidationError } from '../errors.js';
 import { generator } from '../network/generators/registry.js';
 import { fromCSV, fromJSON } from '../network/io.js';
@@ -35,24 +36,36 @@ export function buildMesh(n: ResolvedNetworkSection, readText: ReadText): Networ
 export function buildNetwork(n: ResolvedNetworkSection, readText: ReadText): Network {
   if ('generator' in n) return generator(n.generator).build(n.options);
   if ('file' in n) {
-    let data: unknown;
-    try {
-      data = JSON.parse(readText(n.file));
-    } catch (e) {
-      if (e instanceof ValidationError) throw e;
-      throw new ValidationError('network.file', n.file, `a readable JSON file (${(e as Error).message})`);
-    }
-    return reroot('network', /^network\.?/, () => fromJSON(data));
+    const data = parseJsonText(readFile(readText, n.file, 'network.file', 'a readable JSON file'), 'network.file');
+    return fromFile(n.file, () => reroot('network', /^network\.?/, () => fromJSON(data)));
   }
-  let devices: string;
-  let links: string;
+  const devices = readFile(readText, n.csv.devices, 'network.csv.devices', 'a readable CSV file');
+  const links = readFile(readText, n.csv.links, 'network.csv.links', 'a readable CSV file');
+  return fromFile(`${n.csv.devices}, ${n.csv.links}`, () => reroot('network.csv', /^/, () => fromCSV(devices, links)));
+}
+
+/** A file a scenario names, read; a file that cannot be read is an error of the field naming it. */
+function readFile(readText: ReadText, path: string, at: string, allowed: string): string {
   try {
-    devices = readText(n.csv.devices);
-    links = readText(n.csv.links);
+    return readText(path);
   } catch (e) {
-    throw new ValidationError('network.csv', n.csv, `readable CSV files (${(e as Error).message})`);
+    if (e instanceof ValidationError) throw e;
+    throw new ValidationError(at, path, `${allowed} (${(e as Error).message})`);
   }
-  return reroot('network.csv', /^/, () => fromCSV(devices, links));
+}
+
+/**
+ * Builds a network from a file's data. Its errors name the field, the file and the line, never
+ * the value found: a scenario may point at any file, and what it holds is not the scenario's to
+ * show.
+ */
+function fromFile(file: string, build: () => Network): Network {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof ValidationError) throw new ValidationError(e.path, `a value in ${file}`, e.allowed, { cause: e });
+    throw e;
+  }
 }
 
 /**

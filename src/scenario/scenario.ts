@@ -2,6 +2,7 @@ import { checkHandoff, type HandoffOptions, type ResolvedHandoff } from '../broa
 import { checkSpec, type BroadcastSpec, type ResolvedSpec, type TargetFilter } from '../broadcast/spec.js';
 import { checkInteger, checkObject, checkProbability, checkSeed, checkString, isPlainObject, join } from '../check.js';
 import { ValidationError } from '../errors.js';
+import { MAX_JSON_DEPTH } from '../json-text.js';
 import { generator, GENERATOR_NAMES, type GeneratorName } from '../network/generators/registry.js';
 import { checkRadio, type RadioOptions, type ResolvedRadio } from '../radio/radio.js';
 import type { Seed } from '../random/stream.js';
@@ -168,17 +169,38 @@ export function checkScenario(data: unknown): ResolvedScenario {
 
 /**
  * null never means anything in a scenario (an absent field is omitted, not null), and a
- * scenario is JSON data, so it has no cycles.
+ * scenario is JSON data: no cycles, and nested no deeper than `MAX_JSON_DEPTH` (walked without
+ * recursion, so a value nested a hundred thousand deep is refused, not a stack overflow).
  */
-function rejectNulls(v: unknown, path: string, open = new Set<object>()): void {
-  if (v === null)
-    throw new ValidationError(path || 'scenario', null, 'a value (omit a field rather than setting it to null)');
-  if (typeof v !== 'object') return;
-  if (open.has(v)) throw new ValidationError(path, 'a cycle', 'JSON data (no object may contain itself)');
-  open.add(v);
-  if (Array.isArray(v)) v.forEach((x, i) => rejectNulls(x, `${path}[${i}]`, open));
-  else for (const [k, x] of Object.entries(v)) rejectNulls(x, path === '' ? k : `${path}.${k}`, open);
-  open.delete(v);
+function rejectNulls(data: unknown, root: string): void {
+  // Depth-first, with a step that closes each object after its children, so `open` holds the
+  // objects on the path to the one looked at: meeting one of those again is a cycle.
+  const stack: { v: unknown; path: string; depth: number; close?: true }[] = [{ v: data, path: root, depth: 0 }];
+  const open = new Set<unknown>();
+  while (stack.length > 0) {
+    const { v, path, depth, close } = stack.pop()!;
+    if (close) {
+      open.delete(v);
+      continue;
+    }
+    if (v === null)
+      throw new ValidationError(path || 'scenario', null, 'a value (omit a field rather than setting it to null)');
+    if (typeof v !== 'object') continue;
+    if (open.has(v)) throw new ValidationError(path, 'a cycle', 'JSON data (no object may contain itself)');
+    if (depth >= MAX_JSON_DEPTH) {
+      throw new ValidationError(
+        path || 'scenario',
+        'a value nested deeper',
+        `values nested at most ${MAX_JSON_DEPTH} deep`,
+      );
+    }
+    open.add(v);
+    stack.push({ v, path, depth, close: true });
+    const children = Array.isArray(v)
+      ? v.map((x, i) => [`${path}[${i}]`, x] as const)
+      : Object.entries(v).map(([k, x]) => [path === '' ? k : `${path}.${k}`, x] as const);
+    for (const [p, x] of children) stack.push({ v: x, path: p, depth: depth + 1 });
+  }
 }
 
 /** The network section: exactly one of a generator (options checked by its registry entry), a JSON file or CSV files. */

@@ -13,7 +13,7 @@ export async function runCommand(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<void> {
-  const loaded = loadFile(file);
+  const loaded = loadFile(file, flags.has('--allow-outside-files'));
   const passesFlag = flags.get('--passes');
   const scenario =
     passesFlag === undefined

@@ -1,0 +1,168 @@
+/**
+ * Nothing destroyed, leaked or unbounded: what a scenario may read, what errors may show, and
+ * inputs that once crashed or hung meshcast. Hangs and crashes are caught in child processes
+ * with time limits that only a hang reaches.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli/main.js';
+import { generators, loadScenario, MeshcastError, runBroadcast, toJSON, ValidationError } from '../src/index.js';
+import { parseJsonText } from '../src/json-text.js';
+import { fileReader } from '../src/scenario/files.js';
+
+const cliPath = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(
+    args,
+    (s) => (out += s),
+    (s) => (err += s),
+  );
+  return { code, out, err };
+}
+
+/** A directory holding the given files. */
+function dir(files: Record<string, string>): string {
+  const d = mkdtempSync(join(tmpdir(), 'meshcast-safety-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(d, name, '..'), { recursive: true });
+    writeFileSync(join(d, name), text);
+  }
+  return d;
+}
+
+const network = JSON.stringify(toJSON(generators.line({ meters: 3 })));
+const scenarioWith = (net: unknown): string =>
+  JSON.stringify({ network: net, broadcast: { origins: 'all', packets: 2, maxHops: 5, ttlS: 60 } });
+
+describe('what a scenario may read', () => {
+  it('reads network files in its own directory', async () => {
+    const d = dir({ 's.json': scenarioWith({ file: 'nets/net.json' }), 'nets/net.json': network });
+    const { code, out } = await cli(['validate', join(d, 's.json')]);
+    expect(code).toBe(0);
+    expect(out).toContain('valid (4 devices');
+  });
+
+  it('refuses files outside its directory unless the caller opts in', () => {
+    const outside = dir({ 'net.json': network });
+    const d = dir({ 's.json': scenarioWith({ file: join(outside, 'net.json') }) });
+    const data = JSON.parse(scenarioWith({ file: join(outside, 'net.json') })) as unknown;
+    expect(() => loadScenario(data, fileReader(d))).toThrow(expect.objectContaining({ path: 'network.file' }));
+    expect(loadScenario(data, fileReader(d, { outside: true })).mesh.n).toBe(4);
+    for (const p of ['../../../../../../etc/hostname', '/etc/passwd']) {
+      const e = (() => {
+        try {
+          loadScenario(JSON.parse(scenarioWith({ file: p })), fileReader(d));
+        } catch (err) {
+          return err as ValidationError;
+        }
+        throw new Error('read a file outside');
+      })();
+      expect(e).toBeInstanceOf(ValidationError);
+      expect(e.message).toMatch(/outside the scenario's directory/);
+    }
+  });
+
+  it('never shows what a named file holds', async () => {
+    const secret = 'MESHCAST_TEST_SECRET_7f3a9';
+    const d = dir({
+      'env.json': `{"a": 1,\n "token": ${secret} }`,
+      'data.json': JSON.stringify({ format: secret }),
+      'devices.csv': `${secret},kind\n`,
+      'links.csv': 'from,to,success\n',
+      's1.json': scenarioWith({ file: 'env.json' }),
+      's2.json': scenarioWith({ file: 'data.json' }),
+      's3.json': scenarioWith({ csv: { devices: 'devices.csv', links: 'links.csv' } }),
+    });
+    for (const s of ['s1.json', 's2.json', 's3.json']) {
+      const { code, err } = await cli(['validate', join(d, s)]);
+      expect(code, s).toBe(3);
+      expect(err, s).not.toContain(secret);
+    }
+    const { err } = await cli(['validate', join(d, 's1.json')]);
+    expect(err).toMatch(/line 2, column 11/);
+  });
+
+  it('refuses devices, FIFOs and directories without reading them (a FIFO would block, /dev/zero never end)', () => {
+    const d = dir({ 's.json': scenarioWith({ file: '/dev/zero' }) });
+    execFileSync('mkfifo', [join(d, 'fifo.json')]);
+    writeFileSync(join(d, 't.json'), scenarioWith({ file: 'fifo.json' }));
+    for (const [args, what] of [
+      [['validate', join(d, 's.json'), '--allow-outside-files'], /not a regular file \(a device\)/],
+      [['validate', join(d, 't.json')], /not a regular file \(a FIFO\)/],
+      [['validate', '/dev/zero'], /not a regular file/],
+      [['validate', join(d, 'fifo.json')], /not a regular file \(a FIFO\)/],
+      [['validate', d], /not a regular file \(a directory\)/],
+    ] as const) {
+      const r = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', timeout: 120_000 });
+      expect(r.signal, args.join(' ')).toBeNull();
+      expect(r.status, args.join(' ')).not.toBe(0);
+      expect(r.stderr, args.join(' ')).toMatch(what);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
+  });
+});
+
+describe('JSON text', () => {
+  it('names the line and column of a syntax error, and never quotes the text', () => {
+    const cases: [string, number, number][] = [
+      ['{"a": x}', 1, 7],
+      ['{"a": 1,\n "b": }', 2, 7],
+      ['[1, 2', 1, 6],
+      ['{"a" 1}', 1, 6],
+      ['', 1, 1],
+      ['{"a": 1} 2', 1, 10],
+      ['{"a": "tab\there"}', 1, 11],
+    ];
+    for (const [text, line, column] of cases) {
+      const e = (() => {
+        try {
+          parseJsonText(text, 'f.json');
+        } catch (err) {
+          return err as ValidationError;
+        }
+        throw new Error(`parsed ${text}`);
+      })();
+      expect(e.path).toBe('f.json');
+      expect(e.value, text).toBe(`not JSON at line ${line}, column ${column}`);
+    }
+  });
+
+  it('skips a byte-order mark and refuses nesting deeper than a scenario needs, without a stack overflow', () => {
+    expect(parseJsonText('\uFEFF{"a": [1]}', 'f')).toEqual({ a: [1] });
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    expect(() => parseJsonText(deep, 'f')).toThrow(
+      expect.objectContaining({ path: 'f', allowed: expect.stringMatching(/at most 64 deep/) }),
+    );
+  });
+
+  it('a scenario file with a byte-order mark loads', async () => {
+    const d = dir({ 's.json': `\uFEFF${scenarioWith({ generator: 'line', options: { meters: 3 } })}` });
+    expect((await cli(['validate', join(d, 's.json')])).code).toBe(0);
+  });
+});
+
+describe('deeply nested values', () => {
+  it('give a named error, not a stack overflow, wherever they enter', () => {
+    let deep: unknown = 'C1';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const net = generators.line({ meters: 2 });
+    expect(() => runBroadcast(net, { origins: deep as never, packets: 2 })).toThrow(ValidationError);
+    expect(() =>
+      loadScenario({ network: { generator: 'line', options: { meters: 2 } }, broadcast: { origins: deep } }),
+    ).toThrow(ValidationError);
+    expect(() => loadScenario(deep)).toThrow(ValidationError);
+    expect(new ValidationError('x', deep, 'y').message).toMatch(/^x: got an array of 1; allowed: y$/);
+  });
+});
+
+describe('errors are MeshcastErrors', () => {
+  it('readRegularFile names the file and the reason', () => {
+    expect(() => fileReader('/nonexistent-dir')('x.json')).toThrow(MeshcastError);
+  });
+});
