@@ -9,7 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
-import { generators, loadScenario, MeshcastError, runBroadcast, toJSON, ValidationError } from '../src/index.js';
+import {
+  generators,
+  loadScenario,
+  MeshcastError,
+  runBroadcast,
+  runBroadcastParallel,
+  sweep,
+  toJSON,
+  ValidationError,
+} from '../src/index.js';
 import { parseJsonText } from '../src/json-text.js';
 import { fileReader } from '../src/scenario/files.js';
 
@@ -164,5 +173,116 @@ describe('deeply nested values', () => {
 describe('errors are MeshcastErrors', () => {
   it('readRegularFile names the file and the reason', () => {
     expect(() => fileReader('/nonexistent-dir')('x.json')).toThrow(MeshcastError);
+  });
+});
+
+describe('values that once passed the checks and failed later, or silently', () => {
+  const net = generators.line({ meters: 4 });
+  const spec = { origins: ['C1'], packets: 3, maxHops: 10, ttlS: 60 };
+
+  it('pacing and start times that would leave the clock are refused when checked', () => {
+    expect(() => runBroadcast(net, { ...spec, spacingS: 1e308 })).toThrow(
+      expect.objectContaining({ path: 'spec.spacingS' }),
+    );
+    expect(() => runBroadcast(net, { ...spec, startS: 1e20 })).toThrow(
+      expect.objectContaining({ path: 'spec.startS' }),
+    );
+    // Each value within range, the pass not: its last packet would be sent past the clock's range.
+    expect(() => runBroadcast(net, { ...spec, packets: 5, spacingS: 4e11 })).toThrow(
+      expect.objectContaining({ path: 'spec.spacingS' }),
+    );
+    expect(runBroadcast(net, { ...spec, startS: 1e9 }).coverage).toBe(1);
+  });
+
+  it('a filter that matches nothing is reported as no targets, not as 100 %', async () => {
+    const d = dir({
+      's.json': JSON.stringify({
+        network: { generator: 'line', options: { meters: 3 } },
+        broadcast: { origins: 'all', packets: 2, targets: { models: ['none-such'] } },
+      }),
+    });
+    const { code, out } = await cli(['run', join(d, 's.json')]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Result: no targets/);
+    expect(out).not.toMatch(/100\.0%\)/);
+  });
+
+  it('a damaged compiled mesh is refused, naming the column', () => {
+    const mesh = generators.gridMesh({ width: 4 });
+    const broken = { ...mesh, derived: new Map(), neighbours: mesh.neighbours.map((u) => u + 100) };
+    expect(() => runBroadcast(broken, spec)).toThrow(expect.objectContaining({ path: 'network.neighbours[0]' }));
+    const short = { ...mesh, derived: new Map(), kind: mesh.kind.subarray(1) };
+    expect(() => runBroadcast(short, spec)).toThrow(expect.objectContaining({ path: 'network.kind' }));
+  });
+
+  it('many workers on one signal raise no listener warning', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const mesh = generators.gridMesh({ width: 20 });
+      await runBroadcastParallel(
+        mesh,
+        { origins: ['C1'], packets: 24 },
+        { workers: 12, signal: new AbortController().signal },
+      );
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+});
+
+describe('sweep parameters', () => {
+  const scenario = {
+    network: { generator: 'line', options: { meters: 3 } },
+    broadcast: { origins: 'all', packets: 2, maxHops: 5, ttlS: 60 },
+  } as const;
+
+  it('prototype names are refused, in a grid and on the command line, never crash or vanish', async () => {
+    for (const name of ['constructor', 'toString', 'valueOf', '__proto__', 'broadcast.__proto__']) {
+      const grid = JSON.parse(`{${JSON.stringify(name)}: [1]}`) as Record<string, unknown[]>;
+      await expect(sweep(scenario, grid, { workers: 0 }), name).rejects.toBeInstanceOf(ValidationError);
+      const d = dir({ 's.json': JSON.stringify({ ...scenario, sweep: { grid } }) });
+      expect((await cli(['validate', join(d, 's.json')])).code, name).toBe(3);
+      const plain = dir({ 's.json': JSON.stringify(scenario) });
+      expect((await cli(['sweep', join(plain, 's.json'), '--param', `${name}=1`, '--workers', '0'])).code, name).toBe(
+        2,
+      );
+    }
+  });
+
+  it('an alias and its path, or a path inside another, cannot both be set', async () => {
+    await expect(sweep(scenario, { maxHops: [4], 'broadcast.maxHops': [8] }, { workers: 0 })).rejects.toMatchObject({
+      path: 'grid.broadcast.maxHops',
+    });
+    await expect(sweep(scenario, { broadcast: [{}], 'broadcast.ttlS': [60] }, { workers: 0 })).rejects.toMatchObject({
+      path: 'grid.broadcast.ttlS',
+    });
+    const d = dir({ 's.json': JSON.stringify(scenario) });
+    const r = await cli([
+      'sweep',
+      join(d, 's.json'),
+      '--hops',
+      '4,12',
+      '--param',
+      'broadcast.maxHops=8',
+      '--workers',
+      '0',
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/maxHops/);
+  });
+
+  it('command-line counts out of range are command-line errors (exit 2); more workers than cores are capped, with a note', async () => {
+    const d = dir({ 's.json': JSON.stringify(scenario) });
+    const file = join(d, 's.json');
+    expect((await cli(['sweep', file, '--workers', '2000'])).code).toBe(2);
+    expect((await cli(['sweep', file, '--replications', '2000000'])).code).toBe(2);
+    expect((await cli(['run', file, '--passes', '0'])).code).toBe(2);
+    expect((await cli(['run', file, '--seed', '1.5'])).code).toBe(0); // a string seed
+    const many = await cli(['run', file, '--workers', '64']);
+    expect(many.code).toBe(0);
+    expect(many.err).toMatch(/--workers 64: this machine has \d+ cores; using \d+/);
   });
 });

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { checkFunction } from '../check.js';
 import { ValidationError } from '../errors.js';
 import { createQueue } from '../engine/simulator.js';
@@ -222,6 +223,8 @@ export async function runPassParallel(p: PreparedPass, options: ResolvedParallel
   const timer = onProgress === undefined ? undefined : setInterval(report, 500);
   try {
     const taskSignal = signal === undefined ? stop.signal : AbortSignal.any([signal, stop.signal]);
+    // One listener per worker's task on the one signal: more than Node's default of 10 is expected.
+    setMaxListeners(active.length + 10, taskSignal);
     await Promise.all(
       active.map((js, w) =>
         pool.run<FloodTask, void>(

@@ -10,7 +10,7 @@ import { handOff } from './handoff.js';
 import type { PassDraws, PreparedPass } from './prepared.js';
 import type { ResolvedRunOptions } from './options.js';
 import { BroadcastResult } from './result.js';
-import type { PassSpec, ResolvedSpec } from './spec.js';
+import { MAX_CLOCK_S, type PassSpec, type ResolvedSpec } from './spec.js';
 import { copyState, freshState } from './state.js';
 import { selectTargets, type TargetSelection } from './targets.js';
 
@@ -44,6 +44,16 @@ export function preparePass(
   }
   const origins = bindOrigins(mesh, spec.origins, join(at, 'origins'));
   const startS = spec.startS ?? (previous === null ? 0 : previous.endS);
+  // The whole pass must run on the clock's range: its last packet sent and expired within it.
+  const lastS = startS + (spec.segments - 1) * spec.spacingS + (spec.ttlS === Infinity ? 0 : spec.ttlS);
+  if (!(Math.abs(startS) <= MAX_CLOCK_S && lastS <= MAX_CLOCK_S)) {
+    throw new ValidationError(
+      join(at, spec.startS === null ? 'spacingS' : 'startS'),
+      spec.startS ?? spec.spacingS,
+      `a pass whose packets are sent and expire by ${MAX_CLOCK_S} s on the clock ` +
+        `(this one: first packet at ${startS.toPrecision(3)} s, last expiring at ${lastS.toPrecision(3)} s)`,
+    );
+  }
   const bound: PassSpec = { ...spec, origins, startS };
   const pass = previous === null ? 0 : previous.meta.pass + 1;
   // A continued pass keeps its predecessor's targets and tanks: a repeat broadcast fills the gaps.

@@ -149,6 +149,13 @@ export interface PassSpec extends Omit<ResolvedSpec, 'origins' | 'startS'> {
 /** The head-end's ranges (docs/model.md, "Checks against the guide"). */
 const HEADEND = { maxHops: [2, 40], ttlS: [60, 600] } as const;
 
+/**
+ * The clock's range, ± seconds: a pass's packets are sent and expire within it. Beyond, a double
+ * no longer resolves milliseconds (at 1e12 s one step is 0.12 ms), so hop delays and TTLs would
+ * vanish into rounding.
+ */
+export const MAX_CLOCK_S = 1e12;
+
 /** Largest image meshcast takes, in packets. */
 const MAX_PACKETS = 10_000_000;
 
@@ -190,15 +197,14 @@ export function checkSpec(spec: unknown, at = 'spec'): ResolvedSpec {
   }
 
   const spacingS = s['spacingS'] ?? 70;
-  if (typeof spacingS !== 'number' || !Number.isFinite(spacingS) || spacingS < 0 || (!research && spacingS === 0)) {
+  if (typeof spacingS !== 'number' || !(spacingS <= MAX_CLOCK_S) || spacingS < 0 || (!research && spacingS === 0)) {
     throw new ValidationError(
       join(at, 'spacingS'),
       spacingS,
-      research ? 'a finite number of seconds >= 0' : 'a finite number of seconds > 0',
+      `${research ? 'a number of seconds >= 0' : 'a number of seconds > 0'} and at most ${MAX_CLOCK_S}`,
     );
   }
-  const startS =
-    s['startS'] === undefined ? null : checkFinite(join(at, 'startS'), s['startS'], 'a finite clock time in seconds');
+  const startS = s['startS'] === undefined ? null : checkClock(join(at, 'startS'), s['startS']);
 
   const maxHops = research
     ? checkInteger(join(at, 'maxHops'), s['maxHops'] ?? 40, 1, 2 ** 31 - 1)
@@ -243,6 +249,14 @@ export function checkSpec(spec: unknown, at = 'spec'): ResolvedSpec {
   };
 }
 
+/** A clock time within ±{@link MAX_CLOCK_S}. */
+function checkClock(at: string, v: unknown): number {
+  const t = checkFinite(at, v, `a clock time in seconds, within ±${MAX_CLOCK_S}`);
+  if (!(Math.abs(t) <= MAX_CLOCK_S))
+    throw new ValidationError(at, t, `a clock time in seconds, within ±${MAX_CLOCK_S}`);
+  return t;
+}
+
 /** Origins: `'all'`, or a non-empty list of distinct collector ids. */
 function checkOrigins(v: unknown, at: string): readonly string[] | 'all' {
   if (v === 'all') return 'all';
@@ -265,7 +279,7 @@ function checkActivation(activation: unknown, epoch: unknown, at: string): numbe
   }
   if ('atS' in activation) {
     const a = checkObject(where, activation, ['atS']);
-    return checkFinite(join(where, 'atS'), a['atS'], 'a finite clock time in seconds');
+    return checkClock(join(where, 'atS'), a['atS']);
   }
   if ('at' in activation) {
     const a = checkObject(where, activation, ['at']);

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors.js';
+import { checkWorkers, cores } from '../runtime/workers.js';
 import type { Seed } from '../random/stream.js';
 
 /** A mistake on the command line: exit code 2, the message and the usage. */
@@ -101,4 +102,17 @@ export function flagValue<T>(flag: string, check: () => T): T {
     if (e instanceof ValidationError) throw new UsageError(`${flag}: got ${String(e.value)}; allowed: ${e.allowed}`);
     throw e;
   }
+}
+
+/**
+ * The value of `--workers`: checked as the library checks it, then capped at the machine's
+ * cores — more threads than cores only cost memory — with a note on standard error saying so.
+ * @param least - the smallest count allowed (0: the calling thread)
+ */
+export function workersOf(flag: string | true, least: 0 | 1, err: (s: string) => void): number {
+  const n = flagValue('--workers', () => checkWorkers('--workers', countOf(flag), least));
+  const available = cores();
+  if (n <= available) return n;
+  err(`meshcast: --workers ${n}: this machine has ${available} cores; using ${available}\n`);
+  return available;
 }

@@ -136,9 +136,11 @@ export function formatCampaign(passes: readonly BroadcastResult[], title = 'mesh
       `Child-module hand-offs: ${int(attempts)} attempts, ${int(last.stats.handoffFailures)} modules still waiting after the last pass`,
     );
   }
-  out.push(
-    '',
-    `Result: ${int(last.completed)} of ${int(last.targets)} targets complete (${pct(last.coverage)}) after ${passes.length} pass(es).`,
-  );
+  const result =
+    last.targets === 0
+      ? "Result: no targets: no device matches the broadcast's target filter."
+      : `Result: ${int(last.completed)} of ${int(last.targets)} targets complete (${pct(last.coverage)}) ` +
+        `after ${passes.length} pass(es).`;
+  out.push('', result);
   return out.join('\n');
 }

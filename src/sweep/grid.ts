@@ -15,6 +15,9 @@ export interface SweepCell {
   readonly key: string;
 }
 
+/** Most cells a grid may have (each is checked before the sweep starts, and listed in its outcome). */
+export const MAX_CELLS = 1_000_000;
+
 /** JSON with object keys sorted at every level: equal values give equal text. */
 export function canonicalJSON(value: unknown): string {
   return JSON.stringify(sortKeys(value));
@@ -38,11 +41,21 @@ function sortKeys(v: unknown): unknown {
  */
 export function gridCells(grid: SweepGrid): SweepCell[] {
   const names = Object.keys(grid);
+  const paths = new Map<string, string>();
   for (const name of names) {
-    sweepPath(name, `grid.${name}`);
+    const path = sweepPath(name, `grid.${name}`).join('.');
+    // Two parameters setting one path (an alias and its path), or one inside another, would
+    // label rows with values that did not run.
+    for (const [other, otherPath] of paths) {
+      if (path === otherPath || path.startsWith(`${otherPath}.`) || otherPath.startsWith(`${path}.`)) {
+        throw new ValidationError(`grid.${name}`, name, `a parameter of its own (${other} sets ${otherPath} already)`);
+      }
+    }
+    paths.set(name, path);
     const values = grid[name];
-    if (!Array.isArray(values) || values.length === 0)
+    if (!Array.isArray(values) || values.length === 0) {
       throw new ValidationError(`grid.${name}`, values, 'a non-empty list of values');
+    }
     // A value listed twice would run the same cell twice (a cell's seed comes from its parameters).
     const seen = new Set<string>();
     for (const v of values) {
@@ -52,9 +65,15 @@ export function gridCells(grid: SweepGrid): SweepCell[] {
       seen.add(key);
     }
   }
-  const cells: SweepCell[] = [];
   const total = names.reduce((n, name) => n * grid[name]!.length, 1);
-  if (total > 10_000_000) throw new ValidationError('grid', `${total} cells`, 'at most 10,000,000 cells');
+  if (total > MAX_CELLS) {
+    throw new ValidationError(
+      'grid',
+      `${total.toLocaleString('en-US')} cells`,
+      `at most ${MAX_CELLS.toLocaleString('en-US')} cells`,
+    );
+  }
+  const cells: SweepCell[] = [];
   for (let index = 0; index < total; index++) {
     const params: Record<string, unknown> = {};
     let rest = index;

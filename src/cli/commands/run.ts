@@ -1,10 +1,9 @@
 import { formatCampaign } from '../../report/text.js';
 import { runScenario, runScenarioParallel, type ScenarioResult } from '../../scenario/run.js';
-import { countOf, flagValue, seedOf } from '../args.js';
+import { countOf, flagValue, seedOf, workersOf } from '../args.js';
 import { loadFile } from '../files.js';
 import { passProgress } from '../progress.js';
 import { checkInteger, checkSeed } from '../../check.js';
-import { checkWorkers } from '../../runtime/workers.js';
 
 /** `meshcast run`: runs a scenario's passes and prints its report (or its summaries as JSON). */
 export async function runCommand(
@@ -35,7 +34,7 @@ export async function runCommand(
       seed === undefined ? undefined : flagValue('--seed', () => checkSeed('--seed', seed)),
     );
   else {
-    const workers = flagValue('--workers', () => checkWorkers('--workers', countOf(workersFlag), 1));
+    const workers = workersOf(workersFlag, 1, err);
     result = await runScenarioParallel(scenario, {
       workers,
       onProgress: passProgress(err),

@@ -3,35 +3,43 @@ import { dirname, resolve } from 'node:path';
 import { ValidationError } from '../../errors.js';
 import { formatSummaries, summariesToCsv } from '../../report/sweep.js';
 import type { Scenario } from '../../scenario/scenario.js';
-import { SWEEP_ALIASES } from '../../sweep/params.js';
+import { SWEEP_ALIASES, sweepPath } from '../../sweep/params.js';
 import { checkReplications, planSweep } from '../../sweep/plan.js';
 import { checkSeed } from '../../check.js';
-import { checkWorkers } from '../../runtime/workers.js';
 import { mergeRecords, parseResults, type SweepRecord } from '../../sweep/record.js';
 import { summarise } from '../../sweep/summary.js';
 import { runSweepPlan } from '../../sweep/sweep.js';
-import { countOf, flagValue, parseValues, seedOf, UsageError } from '../args.js';
+import { countOf, flagValue, parseValues, seedOf, UsageError, workersOf } from '../args.js';
 import { readJson, writablePath } from '../files.js';
 import { progressReporter } from '../progress.js';
 import { shardOf } from '../shard.js';
 
-/** The grid of a sweep command: the scenario's, with the values given by flags set or replaced. */
+/**
+ * The grid of a sweep command: the scenario's, with the values given by flags set or replaced.
+ * Parameters given on the command line are checked here, so a mistake in one is a command-line
+ * error.
+ */
 function gridOf(
   scenario: Scenario,
   flags: Map<string, string | true>,
   params: readonly string[],
 ): Record<string, readonly unknown[]> {
-  const grid: Record<string, readonly unknown[]> = { ...(scenario.sweep?.grid ?? {}) };
+  const given = new Map<string, readonly unknown[]>();
   for (const [name, { flag }] of Object.entries(SWEEP_ALIASES)) {
     const v = flag === null ? undefined : flags.get(flag);
-    if (typeof v === 'string') grid[name] = parseValues(v, flag!);
+    if (typeof v === 'string') given.set(name, parseValues(v, flag!));
   }
   for (const p of params) {
     const eq = p.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param needs PATH=VALUES, got ${p}`);
-    grid[p.slice(0, eq)] = parseValues(p.slice(eq + 1), '--param');
+    const name = p.slice(0, eq);
+    flagValue('--param', () => sweepPath(name, '--param'));
+    given.set(name, parseValues(p.slice(eq + 1), '--param'));
   }
-  return grid;
+  const grid = new Map<string, readonly unknown[]>(Object.entries(scenario.sweep?.grid ?? {}));
+  for (const [name, values] of given) grid.set(name, values);
+  // Built as own properties (never by assignment, which would let `__proto__` set a prototype).
+  return Object.fromEntries(grid);
 }
 
 /**
@@ -57,9 +65,7 @@ export async function sweepCommand(
       ? {}
       : { replications: flagValue('--replications', () => checkReplications('--replications', countOf(repsFlag))) }),
     ...(seed === undefined ? {} : { seed: flagValue('--seed', () => checkSeed('--seed', seed)) }),
-    ...(workers === undefined
-      ? {}
-      : { workers: flagValue('--workers', () => checkWorkers('--workers', countOf(workers), 0)) }),
+    ...(workers === undefined ? {} : { workers: workersOf(workers, 0, err) }),
     ...(shard === undefined ? {} : { shard }),
     baseDir: dirname(resolve(file)),
   });
