@@ -197,7 +197,7 @@ function rejectNulls(data: unknown, root: string): void {
     open.add(v);
     stack.push({ v, path, depth, close: true });
     const children = Array.isArray(v)
-      ? v.map((x, i) => [`${path}[${i}]`, x] as const)
+      ? Array.from(v, (x: unknown, i) => [`${path}[${i}]`, x] as const)
       : Object.entries(v).map(([k, x]) => [path === '' ? k : `${path}.${k}`, x] as const);
     for (const [p, x] of children) stack.push({ v: x, path: p, depth: depth + 1 });
   }
