@@ -277,7 +277,9 @@ describe('meshcast sweep / report / schema', () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/4 cells × 2 replications/);
     expect(r.err).toMatch(/meshcast: 8\/8 done, .* elapsed, ETA/); // progress lines off a terminal
-    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(8);
+    const written = parseResults(readFileSync(out, 'utf8'));
+    expect(written.records).toHaveLength(8);
+    expect(written.header).toMatchObject({ shard: { index: 0, count: 1 }, cells: 4, replications: 2 });
     expect(readFileSync(csv, 'utf8').split('\n')[0]).toMatch(/^cell,maxHops,ttlS,replications,coverage_mean/);
     const shardFiles = [0, 1].map((i) => temp(`shard${i}.ndjson`));
     for (const [i, f] of shardFiles.entries()) {
@@ -341,6 +343,7 @@ describe('meshcast sweep / report / schema', () => {
     expect(
       (await cli(['sweep', file, '--hops', '3,6', '--replications', '2', '--workers', '0', '--out', out])).code,
     ).toBe(0);
+    // Line 1 is the header; records follow.
     const lines = readFileSync(out, 'utf8').trim().split('\n');
     const edit = (i: number, change: (r: Record<string, unknown>) => void): string[] =>
       lines.map((l, j) => {
@@ -359,22 +362,22 @@ describe('meshcast sweep / report / schema', () => {
       (r: Record<string, unknown>) => (r['coverageByPass'] = []),
       (r: Record<string, unknown>) => delete r['completionP90S'],
     ]) {
-      const r = await report(edit(0, change));
+      const r = await report(edit(1, change));
       expect(r.code).toBe(3);
-      expect(r.err).toMatch(/invalid results: .*line 1 is not a sweep record/);
+      expect(r.err).toMatch(/invalid results: .*line 2 is not a sweep record/);
     }
     // Records naming other parameters, and two different results for one task.
-    const mixed = await report(edit(1, (r) => (r['params'] = { ttlS: 60 })));
+    const mixed = await report(edit(2, (r) => (r['params'] = { ttlS: 60 })));
     expect(mixed.code).toBe(3);
     expect(mixed.err).toMatch(/the same parameters/);
-    const twice = await report(edit(1, (r) => (r['replication'] = 0)));
+    const twice = await report(edit(2, (r) => (r['replication'] = 0)));
     expect(twice.code).toBe(3);
     expect(twice.err).toMatch(/two different results for cell 0, replication 0/);
     // Resuming into a file damaged before its last line.
-    writeFileSync(out, `${edit(0, (r) => (r['coverage'] = 'x')).join('\n')}\n`);
+    writeFileSync(out, `${edit(1, (r) => (r['coverage'] = 'x')).join('\n')}\n`);
     const resume = await cli(['sweep', file, '--hops', '3,6', '--replications', '2', '--workers', '0', '--out', out]);
     expect(resume.code).toBe(3);
-    expect(resume.err).toMatch(/--out: .*line 1 is not a sweep record/);
+    expect(resume.err).toMatch(/--out: .*line 2 is not a sweep record/);
   }, 60_000);
 
   it('schema prints the published JSON Schema', async () => {
@@ -405,10 +408,10 @@ describe('meshcast sweep / report / schema', () => {
     ];
     const child = spawn(process.execPath, args, { stdio: 'ignore' });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    // Kill it once a few lines are written (and well before the 40 it needs).
+    // Kill it once a few results are written after the header (and well before the 40 it needs).
     for (let waited = 0; ; waited += 20) {
       const lines = existsSync(out) ? readFileSync(out, 'utf8').split('\n').length - 1 : 0;
-      if (lines >= 3) break;
+      if (lines >= 4) break;
       if (waited > 240_000) throw new Error('the sweep wrote nothing in 4 minutes');
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -26,6 +26,7 @@ const VALUED = new Set([
   '--out',
   '--shard',
   '--shard-count',
+  '--target-minutes',
   '--csv',
 ]);
 

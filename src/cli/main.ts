@@ -11,7 +11,7 @@ import { sweepCommand } from './commands/sweep.js';
 import { validateCommand } from './commands/validate.js';
 
 /** Exit codes of the meshcast command (documented in the README). */
-export const EXIT = { ok: 0, failure: 1, usage: 2, invalid: 3 } as const;
+export const EXIT = { ok: 0, failure: 1, usage: 2, invalid: 3, incomplete: 4 } as const;
 
 const USAGE = `meshcast ${VERSION}: simulate firmware broadcast campaigns over a utility RF mesh
 
@@ -20,6 +20,7 @@ Usage:
   meshcast sweep <scenario.json> [--hops 2..40] [--ttl 60,120,300,600] [--spacing 35,70]
                  [--param PATH=V1,V2,...] [--replications N] [--workers auto|N] [--seed S]
                  [--out results.ndjson] [--shard I/N | --shard-count N] [--csv FILE] [--json]
+                 [--plan-shards [--target-minutes M]]
   meshcast report <results.ndjson>... [--csv] [--json]
   meshcast validate <scenario.json> [--allow-outside-files]
   meshcast schema
@@ -29,9 +30,12 @@ Files a scenario names are read from its own directory; --allow-outside-files re
 Values: a list (60,120,300), a range (2..40) or a stepped range (60..600:60).
 Sweeps resume: run the same command again and finished lines in --out are skipped.
 Shards: --shard-count N takes the index from JOB_COMPLETION_INDEX (Kubernetes),
-SLURM_ARRAY_TASK_ID (SLURM) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch).
+SLURM_ARRAY_TASK_ID (SLURM) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch); {shard} in --out
+becomes the index. --plan-shards times a few tasks and suggests a shard count for
+--target-minutes (default 60); nothing is written.
 
-Exit codes: 0 done, 1 failure, 2 bad command line, 3 invalid scenario or results.`;
+Exit codes: 0 done, 1 failure, 2 bad command line, 3 invalid scenario or results,
+4 report: results incomplete (the missing shards and tasks are named).`;
 
 /** Runs the command line; resolves to the exit code. Exported for tests. */
 export async function main(
@@ -67,6 +71,8 @@ export async function main(
         '--json',
         '--seed',
         '--allow-outside-files',
+        '--plan-shards',
+        '--target-minutes',
       ],
     };
     const known = allowed[command];
@@ -79,8 +85,7 @@ export async function main(
     }
     if (command === 'report') {
       if (positional.length === 0) throw new UsageError('report needs one or more results files');
-      reportCommand(positional, flags, out);
-      return EXIT.ok;
+      return reportCommand(positional, flags, out, err) ? EXIT.ok : EXIT.incomplete;
     }
     const file = positional[0];
     if (file === undefined) throw new UsageError(`${command} needs a scenario file`);

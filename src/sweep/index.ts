@@ -10,3 +10,7 @@ export type { SweepRecord } from './record.js';
 export { estimate, summarise, t975 } from './summary.js';
 export type { CellSummary, Estimate } from './summary.js';
 export { cellSeed } from './task.js';
+export { isResultsHeader, resultsHeader } from './header.js';
+export type { ResultsHeader } from './header.js';
+export { missingTasks, shardOfTask } from './missing.js';
+export type { SweepTaskId } from './missing.js';

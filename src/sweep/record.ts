@@ -1,6 +1,7 @@
 import type { ScenarioResult } from '../scenario/run.js';
 import { MeshcastError } from '../errors.js';
 import { VERSION } from '../version.js';
+import { isResultsHeader, type ResultsHeader } from './header.js';
 
 /** The outcome of one (cell, replication) of a sweep: one NDJSON line. */
 export interface SweepRecord {
@@ -144,10 +145,17 @@ export function isSweepRecord(v: unknown): v is SweepRecord {
 /**
  * Reads NDJSON sweep output, tolerating what a killed writer leaves: a last line without its
  * newline, or that does not parse, is reported as `corruptTail` (to be cut off and redone).
- * Any other bad line is an error.
- * @returns the records in file order, and the byte length of the valid prefix
+ * Any other bad line is an error. A first line that is a {@link ResultsHeader} is returned as
+ * `header` (files written before meshcast recorded it have none).
+ * @returns the header or null, the records in file order, and the byte length of the valid prefix
  */
-export function parseResults(text: string): { records: SweepRecord[]; validLength: number; corruptTail: boolean } {
+export function parseResults(text: string): {
+  header: ResultsHeader | null;
+  records: SweepRecord[];
+  validLength: number;
+  corruptTail: boolean;
+} {
+  let header: ResultsHeader | null = null;
   const records: SweepRecord[] = [];
   let offset = 0;
   let lineNo = 0;
@@ -158,23 +166,26 @@ export function parseResults(text: string): { records: SweepRecord[]; validLengt
     const line = text.slice(offset, end);
     let parsed: unknown;
     let ok = nl >= 0;
+    let isHeader = false;
     if (ok && line.trim() !== '') {
       try {
         parsed = JSON.parse(line);
-        ok = isSweepRecord(parsed);
+        isHeader = lineNo === 1 && isResultsHeader(parsed);
+        ok = isHeader || isSweepRecord(parsed);
       } catch {
         ok = false;
       }
     }
     if (!ok) {
       const isLast = nl < 0 || text.slice(nl + 1).trim() === '';
-      if (isLast) return { records, validLength: offset, corruptTail: true };
+      if (isLast) return { header, records, validLength: offset, corruptTail: true };
       throw new MeshcastError(`line ${lineNo} is not a sweep record; the file is damaged beyond its last line`);
     }
-    if (line.trim() !== '') records.push(parsed as SweepRecord);
+    if (isHeader) header = parsed as ResultsHeader;
+    else if (line.trim() !== '') records.push(parsed as SweepRecord);
     offset = end + 1;
   }
-  return { records, validLength: text.length, corruptTail: false };
+  return { header, records, validLength: text.length, corruptTail: false };
 }
 
 /**

@@ -4,14 +4,20 @@ import { formatSummaries, summariesToCsv } from '../../report/sweep.js';
 import { mergeRecords, parseResults, type SweepRecord } from '../../sweep/record.js';
 import { summarise } from '../../sweep/summary.js';
 import { UsageError } from '../args.js';
+import { completenessOf, formatMissing } from '../missing.js';
 
-/** `meshcast report`: merges results files (shards, resumed runs) of one sweep and summarises them. */
+/**
+ * `meshcast report`: merges results files (shards, resumed runs) of one sweep and summarises
+ * them; names the shards and tasks that no file holds.
+ * @returns whether the files hold every task of the sweep (or cannot tell: no header)
+ */
 export function reportCommand(
   files: readonly string[],
   flags: Map<string, string | true>,
   out: (s: string) => void,
-): void {
-  const lists = files.map((f) => {
+  err: (s: string) => void,
+): boolean {
+  const read = files.map((f) => {
     let text: string;
     try {
       text = readFileSync(f, 'utf8');
@@ -19,12 +25,17 @@ export function reportCommand(
       throw new UsageError(`cannot read ${f}: ${(e as Error).message}`);
     }
     try {
-      return parseResults(text).records;
+      const { header, records } = parseResults(text);
+      return { path: f, header, records };
     } catch (e) {
       throw new ValidationError(f, 'a damaged line', `a sweep results file (${(e as Error).message})`);
     }
   });
-  const ids = new Set(lists.flat().map((r) => r.sweepId));
+  const lists = read.map((f) => f.records);
+  const ids = new Set([
+    ...lists.flat().map((r) => r.sweepId),
+    ...read.flatMap((f) => (f.header === null ? [] : [f.header.sweepId])),
+  ]);
   if (ids.size > 1) {
     throw new ValidationError('results', [...ids], 'files of one sweep (these come from different sweeps)');
   }
@@ -43,8 +54,18 @@ export function reportCommand(
   } catch (e) {
     throw new ValidationError('results', files, `files of one sweep (${(e as Error).message})`, { cause: e });
   }
+  const completeness = completenessOf(read);
   const summaries = summarise(all);
-  if (flags.has('--json')) out(`${JSON.stringify({ records: all.length, summaries })}\n`);
-  else if (flags.has('--csv')) out(summariesToCsv(summaries));
+  if (flags.has('--json')) {
+    const { tasks, missing, shards } = completeness;
+    const missingShards = shards.map((s) => s.index);
+    out(`${JSON.stringify({ records: all.length, tasks, missing: missing.length, missingShards, summaries })}\n`);
+  } else if (flags.has('--csv')) out(summariesToCsv(summaries));
   else out(`${all.length} results\n\n${formatSummaries(summaries)}\n`);
+  if (completeness.tasks === null) {
+    err('meshcast: these files have no header (an earlier meshcast wrote them): not checked for missing tasks\n');
+  }
+  if (completeness.missing.length === 0) return true;
+  err(`meshcast: ${formatMissing(completeness)}`);
+  return false;
 }

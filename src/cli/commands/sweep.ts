@@ -6,13 +6,15 @@ import type { Scenario } from '../../scenario/scenario.js';
 import { SWEEP_ALIASES, sweepPath } from '../../sweep/params.js';
 import { checkReplications, planSweep } from '../../sweep/plan.js';
 import { checkSeed } from '../../check.js';
+import { resultsHeader } from '../../sweep/header.js';
 import { mergeRecords, parseResults, type SweepRecord } from '../../sweep/record.js';
 import { summarise } from '../../sweep/summary.js';
 import { runSweepPlan } from '../../sweep/sweep.js';
 import { countOf, flagValue, parseValues, seedOf, UsageError, workersOf } from '../args.js';
 import { readJson, writablePath } from '../files.js';
+import { planShardsCommand } from '../plan-shards.js';
 import { progressReporter } from '../progress.js';
-import { shardOf } from '../shard.js';
+import { checkShardFile, outPathOf, shardOf } from '../shard.js';
 
 /**
  * The grid of a sweep command: the scenario's, with the values given by flags set or replaced.
@@ -44,7 +46,8 @@ function gridOf(
 
 /**
  * `meshcast sweep`: runs a scenario over a grid × replications, streaming one NDJSON line per
- * (cell, replication) to `--out`; resumes a file of the same sweep.
+ * (cell, replication) to `--out`; resumes a file of the same sweep and shard. With
+ * `--plan-shards`, times a few tasks and suggests a shard count instead, writing nothing.
  */
 export async function sweepCommand(
   file: string,
@@ -58,7 +61,9 @@ export async function sweepCommand(
   const repsFlag = flags.get('--replications');
   const json = flags.has('--json');
   const seed = seedOf(flags);
-  const shard = shardOf(flags, process.env);
+  const planning = flags.has('--plan-shards');
+  if (!planning && flags.has('--target-minutes')) throw new UsageError('--target-minutes goes with --plan-shards');
+  const shard = planning ? undefined : shardOf(flags, process.env);
   const workers = flags.get('--workers');
   const plan = planSweep(scenario, grid, {
     ...(repsFlag === undefined
@@ -69,19 +74,26 @@ export async function sweepCommand(
     ...(shard === undefined ? {} : { shard }),
     baseDir: dirname(resolve(file)),
   });
-
-  // Files the sweep writes: refuse unwritable places now, not after hours of work.
-  for (const flag of ['--out', '--csv']) {
-    const path = flags.get(flag);
-    if (typeof path === 'string') writablePath(flag, path);
+  if (planning) {
+    await planShardsCommand(scenario.name ?? file, plan, flags, out);
+    return;
   }
 
-  // Resume: keep the finished lines of this same sweep, cut a torn last line, refuse others.
-  const outPath = flags.get('--out');
+  // Files the sweep writes: refuse unwritable places now, not after hours of work.
+  const outFlag = flags.get('--out');
+  const outPath = typeof outFlag === 'string' ? outPathOf(outFlag, shard) : undefined;
+  if (outPath !== undefined) writablePath('--out', outPath);
+  const csv = flags.get('--csv');
+  if (typeof csv === 'string') writablePath('--csv', csv);
+
+  // Resume: keep the finished lines of this same sweep and shard, cut a torn last line, refuse others.
   const skip = new Set<string>();
   let previous: SweepRecord[] = [];
   let fd: number | undefined;
-  if (typeof outPath === 'string') {
+  // The header goes in just before the first result: a sweep refused before any result leaves an empty file.
+  let header: string | undefined;
+  if (outPath !== undefined) {
+    header = `${JSON.stringify(resultsHeader(plan.sweepId, plan.shard, plan.cells.length, plan.replications))}\n`;
     if (existsSync(outPath)) {
       let parsed: ReturnType<typeof parseResults>;
       try {
@@ -94,13 +106,9 @@ export async function sweepCommand(
           { cause: e },
         );
       }
-      if (parsed.records.some((r) => r.sweepId !== plan.sweepId)) {
-        throw new ValidationError(
-          '--out',
-          outPath,
-          'a results file of this same sweep (it holds another sweep’s lines; choose another file)',
-        );
-      }
+      checkShardFile(outPath, parsed.header, parsed.records, plan.sweepId, plan.shard, plan.replications);
+      // A file with results but no header (an earlier meshcast's) keeps none: it can only go first.
+      if (parsed.header !== null || parsed.records.length > 0) header = undefined;
       previous = parsed.records;
       for (const r of previous) skip.add(`${r.cell}/${r.replication}`);
       fd = openSync(outPath, 'r+');
@@ -113,18 +121,25 @@ export async function sweepCommand(
     }
     fd = openSync(outPath, 'a');
   }
+  const writeHeader = (): void => {
+    if (fd === undefined || header === undefined) return;
+    writeSync(fd, header);
+    header = undefined;
+  };
   try {
     const outcome = await runSweepPlan({
       ...plan,
       skip,
       onResult: (record) => {
+        writeHeader();
         if (fd !== undefined) writeSync(fd, `${JSON.stringify(record)}\n`);
       },
       onProgress: progressReporter(err, process.stderr.isTTY === true, json),
     });
+    // A shard with no task left (or none at all) still says which shard its file is.
+    writeHeader();
     const all = mergeRecords(previous, outcome.records);
     const summaries = summarise(all, outcome.cells);
-    const csv = flags.get('--csv');
     if (typeof csv === 'string') writeFileSync(csv, summariesToCsv(summaries));
     const { replications, sweepId } = plan;
     if (json) {
@@ -132,7 +147,7 @@ export async function sweepCommand(
         `${JSON.stringify({ sweepId, cells: outcome.cells.length, replications, records: all.length, summaries })}\n`,
       );
     } else {
-      const part = shard === undefined ? '' : ` (shard ${shard.index + 1} of ${shard.count})`;
+      const part = shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`;
       const title = `${scenario.name ?? file}: ${outcome.cells.length} cells × ${replications} replications${part}`;
       out(`${title}\n\n${formatSummaries(summaries)}\n`);
     }
