@@ -140,6 +140,12 @@ describe('SLURM job script', () => {
     // The default shard count is the default array's size.
     expect(script).toMatch(/^shards=\$\{SHARDS:-8\}$/m);
   });
+
+  it('is the script CI submits to a real SLURM cluster', () => {
+    const ci = readFileSync(join(root, '.ci', 'slurm-test.sh'), 'utf8');
+    expect(ci).toContain('script="$repo/docs/cluster/slurm-sweep.sh"');
+    expect(readFileSync(join(root, '.ci', 'run'), 'utf8')).toMatch(/^bash \.ci\/slurm-test\.sh$/m);
+  });
 });
 
 describe('Kubernetes manifests', () => {
