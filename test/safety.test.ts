@@ -3,8 +3,8 @@
  * inputs that once crashed or hung meshcast. Hangs and crashes are caught in child processes
  * with time limits that only a hang reaches.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -284,5 +284,90 @@ describe('sweep parameters', () => {
     const many = await cli(['run', file, '--workers', '64']);
     expect(many.code).toBe(0);
     expect(many.err).toMatch(/--workers 64: this machine has \d+ cores; using \d+/);
+  });
+});
+
+describe('resources estimated and refused before they are spent', () => {
+  const scenario = (network: unknown, packets = 20): string =>
+    JSON.stringify({ network, broadcast: { origins: 'all', packets, maxHops: 10, ttlS: 60 } });
+
+  it.each([
+    ['a 10,000 × 10,000 grid', { generator: 'grid', options: { width: 10_000 } }, 20, 'network.options.width'],
+    [
+      'a utility of 100,000 collectors of 10,000,000 meters',
+      { generator: 'utility', options: { collectors: 100_000, endpointsPerCollector: 10_000_000 } },
+      20,
+      'network.options.endpointsPerCollector',
+    ],
+    [
+      '10,000,000 packets on the default utility',
+      { generator: 'utility', options: { seed: 1 } },
+      10_000_000,
+      'broadcast.packets',
+    ],
+    [
+      'a dense random geometric network of a million meters',
+      { generator: 'randomGeometric', options: { meters: 1_000_000 } },
+      20,
+      'network.options.meters',
+    ],
+  ])('%s: validate and run refuse it at once, naming the field and the estimate', (_, network, packets, path) => {
+    const d = dir({ 's.json': scenario(network, packets) });
+    for (const command of ['validate', 'run']) {
+      // A small heap: had the work begun, it would have run out of memory, not refused.
+      const r = spawnSync(process.execPath, ['--max-old-space-size=256', cliPath, command, join(d, 's.json')], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(r.status, `${command}: ${r.stderr}`).toBe(3);
+      expect(r.stderr).toContain(path);
+      expect(r.stderr).toMatch(/takes about [\d.,]+ [TGMk]B, more than the [\d.]+ [GMk]B a run may take here/);
+    }
+  });
+
+  it('the library refuses the same before building or running anything', () => {
+    expect(() => generators.gridMesh({ width: 10_000 })).toThrow(expect.objectContaining({ path: 'width' }));
+    expect(() => generators.grid({ width: 5_000 })).toThrow(expect.objectContaining({ path: 'width' }));
+    expect(() => generators.utility({ collectors: 1000, endpointsPerCollector: 100_000 })).toThrow(
+      expect.objectContaining({ path: 'endpointsPerCollector' }),
+    );
+    const mesh = generators.gridMesh({ width: 100 });
+    expect(() => runBroadcast(mesh, { origins: ['C1'], packets: 10_000_000 })).toThrow(
+      expect.objectContaining({ path: 'spec.packets' }),
+    );
+  });
+
+  it('a sweep of a million replications starts at once in a small heap: tasks are made as they are run', async () => {
+    const d = dir({ 's.json': scenario({ generator: 'line', options: { meters: 3 } }, 2) });
+    const out = join(d, 'r.ndjson');
+    const child = spawn(
+      process.execPath,
+      [
+        '--max-old-space-size=96',
+        cliPath,
+        'sweep',
+        join(d, 's.json'),
+        '--replications',
+        '1000000',
+        '--workers',
+        '0',
+        '--out',
+        out,
+      ],
+      { stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let lines = 0;
+    let code: number | null | undefined;
+    void exited.then((c) => (code = c));
+    for (let waited = 0; lines < 20 && code === undefined && waited < 240_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      lines = existsSync(out) ? readFileSync(out, 'utf8').split('\n').length - 1 : 0;
+    }
+    const endedOnItsOwn = code !== undefined;
+    child.kill('SIGKILL');
+    await exited;
+    expect(endedOnItsOwn, 'the sweep ended on its own (out of memory?)').toBe(false);
+    expect(lines).toBeGreaterThanOrEqual(20);
   });
 });

@@ -4,6 +4,7 @@ import { KIND } from '../network/device.js';
 import { derive, type CompiledMesh } from '../network/mesh.js';
 import { handoffPath } from '../random/purposes.js';
 import { createStream } from '../random/stream.js';
+import { checkMemory } from '../runtime/memory.js';
 import { VERSION } from '../version.js';
 import type { AirStats } from './contention.js';
 import { handOff } from './handoff.js';
@@ -11,7 +12,7 @@ import type { PassDraws, PreparedPass } from './prepared.js';
 import type { ResolvedRunOptions } from './options.js';
 import { BroadcastResult } from './result.js';
 import { MAX_CLOCK_S, type PassSpec, type ResolvedSpec } from './spec.js';
-import { copyState, freshState } from './state.js';
+import { copyState, freshState, stateBytes } from './state.js';
 import { selectTargets, type TargetSelection } from './targets.js';
 
 /**
@@ -56,6 +57,15 @@ export function preparePass(
   }
   const bound: PassSpec = { ...spec, origins, startS };
   const pass = previous === null ? 0 : previous.meta.pass + 1;
+  if (previous === null) {
+    const holders = selectTargets(mesh, spec.targets, join(at, 'targets')).holderOfTank.length;
+    checkMemory(
+      join(at, 'packets'),
+      spec.packets,
+      stateBytes(mesh.n, holders, spec.packets),
+      `${holders.toLocaleString('en-US')} tanks of ${spec.packets.toLocaleString('en-US')} packets`,
+    );
+  }
   // A continued pass keeps its predecessor's targets and tanks: a repeat broadcast fills the gaps.
   const state =
     previous === null

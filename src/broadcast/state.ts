@@ -32,6 +32,18 @@ export interface PassState extends TargetSelection {
   readonly handoffFailures: number;
 }
 
+/**
+ * Bytes a pass's state takes: its tanks (a bit per packet per holder) and ~40 bytes per device
+ * of times, counts and flood scratch.
+ * @param devices - devices in the mesh
+ * @param holders - tanks (holders of targets); the devices, as an upper bound
+ * @param packets - the image's packets
+ * @internal
+ */
+export function stateBytes(devices: number, holders: number, packets: number): number {
+  return holders * (Math.ceil(packets / 8) + 12) + devices * 40;
+}
+
 /** Counters a pass keeps (see `COUNTER`). */
 export const COUNTERS = 8;
 

@@ -2,6 +2,8 @@ import { checkHandoff, type HandoffOptions, type ResolvedHandoff } from '../broa
 import { checkSpec, type BroadcastSpec, type ResolvedSpec, type TargetFilter } from '../broadcast/spec.js';
 import { checkInteger, checkObject, checkProbability, checkSeed, checkString, isPlainObject, join } from '../check.js';
 import { ValidationError } from '../errors.js';
+import { checkMemory } from '../runtime/memory.js';
+import { stateBytes } from '../broadcast/state.js';
 import { MAX_JSON_DEPTH } from '../json-text.js';
 import { generator, GENERATOR_NAMES, type GeneratorName } from '../network/generators/registry.js';
 import { checkRadio, type RadioOptions, type ResolvedRadio } from '../radio/radio.js';
@@ -152,6 +154,7 @@ export function checkScenario(data: unknown): ResolvedScenario {
   const radio = checkRadio(s['radio'] as RadioOptions | undefined, 'radio');
   const handoff = checkHandoff(s['handoff'] as HandoffOptions | undefined, 'handoff');
   const sweep = s['sweep'] === undefined ? null : checkSweepSection(s['sweep']);
+  checkPassesSize(network, broadcast, passes);
   return {
     source: data as unknown as Scenario,
     name,
@@ -218,7 +221,9 @@ function checkNetworkSection(n: unknown): ResolvedNetworkSection {
     if (!isPlainObject(options))
       throw new ValidationError('network.options', options, 'an object of generator options');
     const entry = generator(name as GeneratorName);
-    return { generator: name as GeneratorName, options: entry.check(options, 'network.options') };
+    const resolved = entry.check(options, 'network.options');
+    entry.checkSize(resolved, 'network.options');
+    return { generator: name as GeneratorName, options: resolved };
   }
   if ('file' in n) {
     checkObject('network', n, ['file'], 'a file section');
@@ -232,6 +237,22 @@ function checkNetworkSection(n: unknown): ResolvedNetworkSection {
       links: checkString('network.csv.links', csv['links'], 'a path to a links CSV file'),
     },
   };
+}
+
+/**
+ * Refuses passes this machine cannot hold, before the network is built: every device a tank
+ * holder (an upper bound), every pass's state kept (a scenario's result holds them all).
+ */
+function checkPassesSize(network: ResolvedNetworkSection, broadcast: ResolvedSpec, passes: number): void {
+  if (!('generator' in network)) return; // a file's size is bounded when it is read
+  const devices = generator(network.generator).size(network.options);
+  checkMemory(
+    'broadcast.packets',
+    broadcast.packets,
+    passes * stateBytes(devices, devices, broadcast.packets),
+    `${passes} pass(es) of tanks of ${broadcast.packets.toLocaleString('en-US')} packets on up to ` +
+      `${devices.toLocaleString('en-US')} devices`,
+  );
 }
 
 /** The sweep section's shape: an object of non-empty value lists, and a replication count. */

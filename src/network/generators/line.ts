@@ -1,4 +1,5 @@
 import { checkInteger, checkObject, checkProbability, join } from '../../check.js';
+import { checkMemory } from '../../runtime/memory.js';
 import { Network } from '../network.js';
 
 /** {@link LineOptions} (or {@link StarOptions}) checked, with defaults applied. */
@@ -29,7 +30,31 @@ export interface LineOptions {
  * shape behind the exact hop and TTL laws.
  */
 export function line(options: LineOptions): Network {
-  return buildLine(checkLine(options));
+  const r = checkLine(options);
+  checkLineSize(r, '');
+  return buildLine(r);
+}
+
+/**
+ * Peak bytes building a line or a star takes, measured: ~1 kB per device (an object per device
+ * and link).
+ * @internal
+ */
+export function lineBytes(r: ResolvedLine): number {
+  return (r.meters + 1) * 1000;
+}
+
+/**
+ * Refuses a line or star this machine cannot hold, naming its meters.
+ * @internal
+ */
+export function checkLineSize(r: ResolvedLine, at: string): void {
+  checkMemory(
+    join(at, 'meters'),
+    r.meters,
+    lineBytes(r),
+    `a network of ${(r.meters + 1).toLocaleString('en-US')} devices`,
+  );
 }
 
 /** The network of {@link line} from checked options. @internal */
@@ -56,7 +81,9 @@ export interface StarOptions {
 
 /** A collector `C1` linked to n meters that are not linked to each other. */
 export function star(options: StarOptions): Network {
-  return buildStar(checkLine(options, '', 'star'));
+  const r = checkLine(options, '', 'star');
+  checkLineSize(r, '');
+  return buildStar(r);
 }
 
 /** The network of {@link star} from checked options. @internal */

@@ -3,7 +3,8 @@ import { ValidationError } from '../../errors.js';
 import { generatorPath } from '../../random/purposes.js';
 import { createStream, type Seed } from '../../random/stream.js';
 import { Network } from '../network.js';
-import { checkPathLoss, seedToInt, type PathLossOptions, type ResolvedPathLoss } from './pathloss.js';
+import { checkMemory } from '../../runtime/memory.js';
+import { checkPathLoss, maxRangeM, seedToInt, type PathLossOptions, type ResolvedPathLoss } from './pathloss.js';
 import { addLinks, linkPairs, pairLinks } from './spatial.js';
 
 /** Options of {@link randomGeometric}. */
@@ -66,7 +67,39 @@ export function checkRandomGeometric(options: RandomGeometricOptions, at = ''): 
  * graph with soft, shadowed edges). Collectors are `C1…`, meters `M1…`.
  */
 export function randomGeometric(options: RandomGeometricOptions): Network {
-  return buildRandomGeometric(checkRandomGeometric(options));
+  const r = checkRandomGeometric(options);
+  checkRandomGeometricSize(r, '');
+  return buildRandomGeometric(r);
+}
+
+/**
+ * About how many links a random geometric network has: each device links to the others its
+ * radio reaches (a disc of the range at which a link of median shadowing still succeeds with
+ * `minSuccess`), or to its neighbour table's worth when it keeps one.
+ * @internal
+ */
+export function randomGeometricLinks(r: ResolvedRandomGeometric): number {
+  const n = r.meters + r.collectors;
+  const rangeM = maxRangeM(r.pathLoss, r.eirpDbm, r.minSuccess, 0);
+  const share = Math.min(1, (Math.PI * rangeM * rangeM) / (r.sideM * r.sideM));
+  const perDevice = Math.min(n - 1, share * n);
+  return (n * (r.neighbourTable > 0 ? Math.min(perDevice, 2 * r.neighbourTable) : perDevice)) / 2;
+}
+
+/**
+ * Refuses a random geometric network this machine cannot hold, naming its meters: measured,
+ * ~0.4 kB per device and ~0.35 kB per link (an object per device and link).
+ * @internal
+ */
+export function checkRandomGeometricSize(r: ResolvedRandomGeometric, at: string): void {
+  const links = randomGeometricLinks(r);
+  const devices = r.meters + r.collectors;
+  checkMemory(
+    join(at, 'meters'),
+    r.meters,
+    devices * 400 + links * 350,
+    `${devices.toLocaleString('en-US')} devices with about ${Math.round(links).toLocaleString('en-US')} links`,
+  );
 }
 
 /** The network of {@link randomGeometric} from checked options. @internal */

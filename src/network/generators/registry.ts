@@ -1,10 +1,11 @@
 import type { CompiledMesh } from '../mesh.js';
 import type { Network } from '../network.js';
-import { buildGrid, buildGridMesh, checkGrid, type GridOptions, type ResolvedGrid } from './grid.js';
-import { buildLine, buildStar, checkLine, type LineOptions, type ResolvedLine } from './line.js';
+import { buildGrid, buildGridMesh, checkGrid, checkGridSize, type GridOptions, type ResolvedGrid } from './grid.js';
+import { buildLine, buildStar, checkLine, checkLineSize, type LineOptions, type ResolvedLine } from './line.js';
 import {
   buildRandomGeometric,
   checkRandomGeometric,
+  checkRandomGeometricSize,
   type RandomGeometricOptions,
   type ResolvedRandomGeometric,
 } from './random-geometric.js';
@@ -13,6 +14,7 @@ import {
   buildUtility,
   buildUtilityMesh,
   checkUtility,
+  checkUtilitySize,
   utilitySize,
   type ResolvedUtility,
   type UtilityOptions,
@@ -36,6 +38,12 @@ export interface GeneratorEntry<O, R> {
   readonly buildMesh: ((options: R) => CompiledMesh) | null;
   /** About how many devices the options make, without building anything. */
   size(options: R): number;
+  /**
+   * Refuses options whose network — built the way a scenario builds it: its compiled mesh where
+   * the generator makes one, else its `Network` — this machine cannot hold.
+   * @param at - where the options sit, for errors
+   */
+  checkSize(options: R, at: string): void;
   /** JSON Schema (draft 2020-12) of the options. */
   readonly schema: object;
 }
@@ -47,6 +55,7 @@ export const GENERATORS = {
     build: buildLine,
     buildMesh: null,
     size: (r) => r.meters + 1,
+    checkSize: checkLineSize,
     schema: GENERATOR_SCHEMAS.line,
   } satisfies GeneratorEntry<LineOptions, ResolvedLine>,
   star: {
@@ -54,6 +63,7 @@ export const GENERATORS = {
     build: buildStar,
     buildMesh: null,
     size: (r) => r.meters + 1,
+    checkSize: checkLineSize,
     schema: GENERATOR_SCHEMAS.star,
   } satisfies GeneratorEntry<LineOptions, ResolvedLine>,
   grid: {
@@ -61,6 +71,7 @@ export const GENERATORS = {
     build: buildGrid,
     buildMesh: buildGridMesh,
     size: (r) => r.width * r.height,
+    checkSize: (r, at) => checkGridSize(r, at, true),
     schema: GENERATOR_SCHEMAS.grid,
   } satisfies GeneratorEntry<GridOptions, ResolvedGrid>,
   randomGeometric: {
@@ -68,6 +79,7 @@ export const GENERATORS = {
     build: buildRandomGeometric,
     buildMesh: null,
     size: (r) => r.meters + r.collectors,
+    checkSize: checkRandomGeometricSize,
     schema: GENERATOR_SCHEMAS.randomGeometric,
   } satisfies GeneratorEntry<RandomGeometricOptions, ResolvedRandomGeometric>,
   utility: {
@@ -75,6 +87,7 @@ export const GENERATORS = {
     build: buildUtility,
     buildMesh: buildUtilityMesh,
     size: utilitySize,
+    checkSize: (r, at) => checkUtilitySize(r, at, true),
     schema: GENERATOR_SCHEMAS.utility,
   } satisfies GeneratorEntry<UtilityOptions, ResolvedUtility>,
 } as const;

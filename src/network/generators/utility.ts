@@ -4,6 +4,7 @@ import { ValidationError } from '../../errors.js';
 import { createStream, type Rng, type Seed } from '../../random/stream.js';
 import { compileColumns, type CompiledMesh, type LinkList } from '../mesh.js';
 import { DEVICE_KINDS, FLAG_BITS, KIND, type Device, type DeviceKind } from '../device.js';
+import { checkMemory } from '../../runtime/memory.js';
 import { Network } from '../network.js';
 import { checkPathLoss, seedToInt, type PathLossOptions, type ResolvedPathLoss } from './pathloss.js';
 import { addLinks, linkPairs, pairLinks } from './spatial.js';
@@ -463,7 +464,25 @@ function deviceOf(c: UtilityColumns, i: number): Device {
  * editing, {@link utilityMesh} builds the same network straight to a compiled mesh.
  */
 export function utility(options: UtilityOptions = {}): Network {
-  return buildUtility(checkUtility(options));
+  const r = checkUtility(options);
+  checkUtilitySize(r, '', false);
+  return buildUtility(r);
+}
+
+/**
+ * Refuses a utility this machine cannot hold, naming its meters per collector: measured, ~4 kB
+ * per device as a `Network` (an object per device and link), ~0.5 kB compiled straight to
+ * typed arrays.
+ * @internal
+ */
+export function checkUtilitySize(r: ResolvedUtility, at: string, mesh: boolean): void {
+  const devices = utilitySize(r);
+  checkMemory(
+    join(at, 'endpointsPerCollector'),
+    r.perCollector,
+    devices * (mesh ? 500 : 4000),
+    `a utility of ${devices.toLocaleString('en-US')} devices`,
+  );
 }
 
 /** The network of {@link utility} from checked options. @internal */
@@ -484,7 +503,9 @@ export function buildUtility(options: ResolvedUtility): Network {
  * and time — the way to simulate a million endpoints.
  */
 export function utilityMesh(options: UtilityOptions = {}): CompiledMesh {
-  return buildUtilityMesh(checkUtility(options));
+  const r = checkUtility(options);
+  checkUtilitySize(r, '', true);
+  return buildUtilityMesh(r);
 }
 
 /** The mesh of {@link utilityMesh} from checked options. @internal */
