@@ -371,3 +371,167 @@ describe('resources estimated and refused before they are spent', () => {
     expect(lines).toBeGreaterThanOrEqual(20);
   });
 });
+
+describe('what a sweep may write', () => {
+  const scenario = JSON.stringify({
+    name: 'tiny',
+    network: { generator: 'line', options: { meters: 3 } },
+    broadcast: { origins: 'all', packets: 2, maxHops: 5, ttlS: 60 },
+  });
+  const sweepArgs = (d: string, out: string, more: string[] = []): string[] => [
+    'sweep',
+    join(d, 's.json'),
+    '--hops',
+    '3,5',
+    '--replications',
+    '2',
+    '--workers',
+    '0',
+    '--out',
+    out,
+    ...more,
+  ];
+
+  it('a file that holds no result of this sweep is refused and left untouched', async () => {
+    const oneLine = JSON.stringify(toJSON(generators.line({ meters: 2 })));
+    const d = dir({ 's.json': scenario, 'net.json': oneLine, '.env': 'TOKEN=abc', 'notes.txt': 'a\nb\n' });
+    for (const name of ['net.json', '.env', 'notes.txt']) {
+      const before = readFileSync(join(d, name), 'utf8');
+      const r = await cli(sweepArgs(d, join(d, name)));
+      expect(r.code, name).toBe(3);
+      expect(readFileSync(join(d, name), 'utf8'), name).toBe(before);
+    }
+    // The scenario itself, as --out or --csv.
+    const r = await cli(sweepArgs(d, join(d, 's.json')));
+    expect(r.code).toBe(2);
+    expect(readFileSync(join(d, 's.json'), 'utf8')).toBe(scenario);
+  });
+
+  it('--csv naming the --out file is refused', async () => {
+    const d = dir({ 's.json': scenario });
+    const r = await cli(sweepArgs(d, join(d, 'r.ndjson'), ['--csv', join(d, 'r.ndjson')]));
+    expect(r.code).toBe(2);
+    expect(existsSync(join(d, 'r.ndjson'))).toBe(false);
+  });
+
+  it('a last line is cut only when it is a torn result of this sweep', async () => {
+    const d = dir({ 's.json': scenario });
+    const out = join(d, 'r.ndjson');
+    expect((await cli(sweepArgs(d, out))).code).toBe(0);
+    const done = readFileSync(out, 'utf8');
+    // A line of something else after the results: refused, untouched.
+    writeFileSync(out, `${done}not a result\n`);
+    expect((await cli(sweepArgs(d, out))).code).toBe(3);
+    expect(readFileSync(out, 'utf8')).toBe(`${done}not a result\n`);
+    // A torn result of this sweep: cut and redone.
+    const lines = done.split('\n').filter((l) => l !== '');
+    writeFileSync(out, `${lines.slice(0, -1).join('\n')}\n${lines[lines.length - 1]!.slice(0, 50)}`);
+    const r = await cli(sweepArgs(d, out));
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/dropped a torn last line/);
+    expect(readFileSync(out, 'utf8')).toBe(done);
+  });
+
+  it('a results file with two different results for one task is refused before anything runs', async () => {
+    const d = dir({ 's.json': scenario });
+    const out = join(d, 'r.ndjson');
+    expect((await cli(sweepArgs(d, out))).code).toBe(0);
+    const lines = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
+    const record = JSON.parse(lines[1]!) as Record<string, unknown>;
+    const conflicting = JSON.stringify({ ...record, coverage: 0, completed: 0, coverageByPass: [0] });
+    // Remove the last result so the sweep would have work to do, then add a conflicting copy.
+    writeFileSync(out, `${[...lines.slice(0, -1), conflicting].join('\n')}\n`);
+    const before = readFileSync(out, 'utf8');
+    const r = await cli(sweepArgs(d, out));
+    expect(r.code).toBe(3);
+    expect(r.err).toMatch(/two different results for cell/);
+    expect(readFileSync(out, 'utf8')).toBe(before);
+  });
+
+  it('--out naming a device, a FIFO or standard output is refused at once, never read', () => {
+    const d = dir({ 's.json': scenario });
+    execFileSync('mkfifo', [join(d, 'fifo')]);
+    for (const out of ['/dev/stdout', '/dev/full', '/dev/null', join(d, 'fifo')]) {
+      const r = spawnSync(process.execPath, [cliPath, ...sweepArgs(d, out)], { encoding: 'utf8', timeout: 120_000 });
+      expect(r.signal, out).toBeNull();
+      expect(r.status, `${out}: ${r.stderr}`).toBe(3);
+      expect(r.stderr).toMatch(/a regular file/);
+    }
+  });
+
+  it('two sweeps never write one file: the second is refused while the first runs; a killed one leaves no hold', async () => {
+    const d = dir({ 's.json': scenario });
+    const out = join(d, 'r.ndjson');
+    const long = [...sweepArgs(d, out).slice(0, 5), '200000', '--workers', '0', '--out', out];
+    const lines = (): number => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').length - 1 : 0);
+    /** Starts the long sweep and waits until it has written more than `after` lines. */
+    const start = async (after: number): Promise<{ kill: () => Promise<void> }> => {
+      const child = spawn(process.execPath, [cliPath, ...long], { stdio: 'ignore' });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      let ended = false;
+      void exited.then(() => (ended = true));
+      for (let waited = 0; lines() <= after + 10; waited += 20) {
+        if (ended || waited > 240_000) throw new Error('the sweep stopped or wrote nothing');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return {
+        kill: async () => {
+          child.kill('SIGKILL');
+          await exited;
+        },
+      };
+    };
+    const first = await start(0);
+    const second = spawnSync(process.execPath, [cliPath, ...long], { encoding: 'utf8', timeout: 120_000 });
+    expect(second.status).toBe(1);
+    expect(second.stderr).toMatch(/is being written by another sweep/);
+    await first.kill();
+    expect(existsSync(`${out}.lock`)).toBe(true); // left behind by the kill
+    // The killed sweep holds nothing: the same command takes the file over and goes on writing.
+    const third = await start(lines());
+    await third.kill();
+  });
+
+  it('standard output that cannot be written is one line and exit 1', () => {
+    for (const args of [['schema'], ['--version']]) {
+      const r = spawnSync('sh', ['-c', `"${process.execPath}" "${cliPath}" ${args.join(' ')} > /dev/full`], {
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr.trim()).toBe('meshcast: cannot write standard output (ENOSPC)');
+    }
+  });
+
+  it('sweeps read network files once, and their contents are part of the sweep', async () => {
+    const net = (meters: number): string => JSON.stringify(toJSON(generators.line({ meters })));
+    const a = dir({ 's.json': scenarioWith({ file: 'net.json' }), 'net.json': net(3) });
+    const b = dir({ 's.json': scenarioWith({ file: 'net.json' }), 'net.json': net(4) });
+    const scenarioData = JSON.parse(scenarioWith({ file: 'net.json' })) as never;
+    const one = await sweep(scenarioData, {}, { workers: 0, baseDir: a });
+    const two = await sweep(scenarioData, {}, { workers: 0, baseDir: b });
+    expect(one.sweepId).not.toBe(two.sweepId);
+    // Without a directory to read from, a sweep reads nothing.
+    await expect(sweep(scenarioData, {}, { workers: 0 })).rejects.toMatchObject({ path: 'baseDir' });
+    // Shards of sweeps run against different files do not merge.
+    const shard = (dirOf: string, i: number): Promise<{ code: number }> =>
+      cli([
+        'sweep',
+        join(dirOf, 's.json'),
+        '--replications',
+        '4',
+        '--workers',
+        '0',
+        '--shard',
+        `${i}/2`,
+        '--out',
+        join(dirOf, `r${i}.ndjson`),
+      ]);
+    expect((await shard(a, 0)).code).toBe(0);
+    expect((await shard(b, 1)).code).toBe(0);
+    const report = await cli(['report', join(a, 'r0.ndjson'), join(b, 'r1.ndjson')]);
+    expect(report.code).toBe(3);
+  });
+});

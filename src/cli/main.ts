@@ -130,6 +130,12 @@ function isEntryPoint(): boolean {
   }
 }
 if (isEntryPoint()) {
+  // Standard output that cannot be written (a full disk, a closed pipe) is one line and exit 1,
+  // not an unhandled 'error' event: the results are in --out, or the command can be run again.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') process.stderr.write(`meshcast: cannot write standard output (${e.code ?? e.message})\n`);
+    process.exit(EXIT.failure);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -24,6 +24,8 @@ export interface PlanInput {
   readonly seed: Seed;
   /** Directory that network files named by the scenario are relative to. */
   readonly baseDir: string;
+  /** Read network files outside `baseDir` too. @defaultValue false */
+  readonly outsideFiles?: boolean;
   /** Worker threads each shard will run with (its cores). */
   readonly workersPerShard: number;
   /** Wall time wanted per shard, minutes. */
@@ -101,6 +103,7 @@ export async function planShards(input: PlanInput): Promise<ShardPlan> {
       seed: input.seed,
       workers: 0,
       baseDir: input.baseDir,
+      outsideFiles: input.outsideFiles ?? false,
       onResult: () => stamps.push(input.nowS()),
     });
     const firstS = stamps[0]! - started;
@@ -169,6 +172,7 @@ export function formatPlan(plan: ShardPlan, name: string): string {
 export async function planShardsCommand(
   name: string,
   resolved: SweepPlan,
+  files: { readonly baseDir: string; readonly outsideFiles: boolean },
   flags: ReadonlyMap<string, string | true>,
   out: (s: string) => void,
 ): Promise<void> {
@@ -185,7 +189,7 @@ export async function planShardsCommand(
     grid: resolved.grid,
     replications: resolved.replications,
     seed: resolved.seed,
-    baseDir: resolved.baseDir,
+    ...files,
     workersPerShard,
     targetMinutes,
     nowS: () => performance.now() / 1000,

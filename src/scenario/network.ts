@@ -68,6 +68,13 @@ function fromFile(file: string, build: () => Network): Network {
   }
 }
 
+/** The files a network section reads (none for a generator). */
+export function networkFiles(n: ResolvedNetworkSection): string[] {
+  if ('file' in n) return [n.file];
+  if ('csv' in n) return [n.csv.devices, n.csv.links];
+  return [];
+}
+
 /**
  * About how many devices a scenario's network has, without building it (Infinity for file
  * networks): lets callers refuse or plan for very large scenarios.

@@ -1,9 +1,24 @@
 import { createHash } from 'node:crypto';
-import { checkFunction, checkInteger, checkObject, checkSeed, checkString, isPlainObject } from '../check.js';
+import {
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  checkObject,
+  checkSeed,
+  checkString,
+  isPlainObject,
+} from '../check.js';
 import { ValidationError } from '../errors.js';
 import type { Seed } from '../random/stream.js';
 import { checkWorkers, type Workers } from '../runtime/workers.js';
-import { checkScenario, type ResolvedScenario, type Scenario } from '../scenario/scenario.js';
+import { fileReader } from '../scenario/files.js';
+import { networkFiles } from '../scenario/network.js';
+import {
+  checkScenario,
+  type ResolvedNetworkSection,
+  type ResolvedScenario,
+  type Scenario,
+} from '../scenario/scenario.js';
 import { VERSION } from '../version.js';
 import { applyCell, canonicalJSON, gridCells, type SweepCell, type SweepGrid } from './grid.js';
 import type { SweepRecord } from './record.js';
@@ -32,8 +47,13 @@ export interface SweepOptions {
   readonly onResult?: (record: SweepRecord) => void;
   /** Called after each task with the count done and the count this run computes. */
   readonly onProgress?: (done: number, total: number) => void;
-  /** Directory that network files named by the scenario are relative to. @defaultValue '.' */
+  /**
+   * Directory that network files named by the scenario are relative to. A sweep reads no file
+   * unless given one: a scenario whose network is a file needs it.
+   */
   readonly baseDir?: string;
+  /** Read network files outside `baseDir` too. @defaultValue false */
+  readonly outsideFiles?: boolean;
 }
 
 /** The fields of {@link SweepOptions}. */
@@ -46,6 +66,7 @@ export const SWEEP_OPTIONS = [
   'onResult',
   'onProgress',
   'baseDir',
+  'outsideFiles',
 ] as const;
 
 /** A sweep resolved: every input checked once, every cell's scenario checked before anything runs. */
@@ -68,8 +89,12 @@ export interface SweepPlan {
   readonly skip: ReadonlySet<string>;
   /** Worker threads (0: the calling thread). */
   readonly workers: number;
-  /** Directory that network files named by the scenario are relative to. */
-  readonly baseDir: string;
+  /**
+   * The network files the sweep's cells name, by path: read once, before anything runs, into
+   * shared memory (worker threads read them from there, never from disk), their contents part
+   * of the sweep's identity.
+   */
+  readonly files: ReadonlyMap<string, SweepFile>;
   /** Called with each record. */
   readonly onResult: ((record: SweepRecord) => void) | undefined;
   /** Called after each task. */
@@ -87,12 +112,59 @@ export function checkReplications(at: string, value: unknown): number {
   return checkInteger(at, value, 1, MAX_REPLICATIONS);
 }
 
-/** Identity of a sweep: scenario, grid, seed, replications and meshcast version. */
-export function sweepIdOf(scenario: Scenario, grid: SweepGrid, seed: Seed, replications: number): string {
+/** A network file a sweep read: its contents (UTF-8, in shared memory) and their SHA-256. */
+export interface SweepFile {
+  readonly sha256: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Identity of a sweep: scenario, grid, seed, replications, meshcast version and the contents of
+ * the network files it reads (shards run against different files are different sweeps).
+ * @param files - SHA-256 of each network file read, by path
+ */
+export function sweepIdOf(
+  scenario: Scenario,
+  grid: SweepGrid,
+  seed: Seed,
+  replications: number,
+  files: Readonly<Record<string, string>> = {},
+): string {
+  const identity = { scenario, grid, seed, replications, version: VERSION };
   return createHash('sha256')
-    .update(canonicalJSON({ scenario, grid, seed, replications, version: VERSION }))
+    .update(canonicalJSON(Object.keys(files).length === 0 ? identity : { ...identity, files }))
     .digest('hex')
     .slice(0, 16);
+}
+
+/** Most characters a scenario takes (its JSON): each worker gets it, once per cell. */
+export const MAX_SCENARIO_CHARS = 16 * 1024 * 1024;
+
+/** Reads every network file the cells name, once, into shared memory. */
+function readFiles(
+  sections: readonly ResolvedNetworkSection[],
+  baseDir: string | undefined,
+  outside: boolean,
+): Map<string, SweepFile> {
+  const files = new Map<string, SweepFile>();
+  for (const section of sections) {
+    for (const path of networkFiles(section)) {
+      if (files.has(path)) continue;
+      if (baseDir === undefined) {
+        throw new ValidationError(
+          'baseDir',
+          undefined,
+          `the directory to read ${path} from (a sweep reads no file unless given one)`,
+        );
+      }
+      const text = fileReader(baseDir, { outside })(path);
+      const encoded = Buffer.from(text, 'utf8');
+      const bytes = new Uint8Array(new SharedArrayBuffer(encoded.length));
+      bytes.set(encoded);
+      files.set(path, { sha256: createHash('sha256').update(encoded).digest('hex'), bytes });
+    }
+  }
+  return files;
 }
 
 /**
@@ -104,6 +176,14 @@ export function sweepIdOf(scenario: Scenario, grid: SweepGrid, seed: Seed, repli
  */
 export function planSweep(scenario: Scenario, grid: SweepGrid | undefined, options: SweepOptions = {}): SweepPlan {
   const base = checkScenario(scenario);
+  const size = canonicalJSON(scenario).length;
+  if (size > MAX_SCENARIO_CHARS) {
+    throw new ValidationError(
+      'scenario',
+      `${size.toLocaleString('en-US')} characters of JSON`,
+      `at most ${MAX_SCENARIO_CHARS.toLocaleString('en-US')}`,
+    );
+  }
   const g = grid === undefined ? (base.sweep?.grid ?? {}) : grid;
   if (!isPlainObject(g)) throw new ValidationError('grid', g, 'an object of parameter paths to lists of values');
   const o = checkObject('', options, SWEEP_OPTIONS, 'sweep options');
@@ -117,18 +197,27 @@ export function planSweep(scenario: Scenario, grid: SweepGrid | undefined, optio
   const callback = <F extends (...args: never[]) => unknown>(key: string, signature: string): F | undefined =>
     o[key] === undefined ? undefined : checkFunction<F>(key, o[key], signature);
   const cells = gridCells(g);
-  for (const cell of cells) resolveCell(scenario, cell);
+  const sections = new Map<string, ResolvedNetworkSection>();
+  for (const cell of cells) {
+    const network = resolveCell(scenario, cell).network;
+    sections.set(canonicalJSON(network), network);
+  }
+  const outside = o['outsideFiles'] === undefined ? false : checkBoolean('outsideFiles', o['outsideFiles']);
+  const baseDir = o['baseDir'] === undefined ? undefined : checkString('baseDir', o['baseDir'], 'a directory path');
+  const files = readFiles([...sections.values()], baseDir, outside);
+  const digests = Object.fromEntries([...files].map(([path, f]) => [path, f.sha256]));
+  const sweepId = sweepIdOf(scenario, g, seed, replications, digests);
   return {
     scenario,
     grid: g,
     cells,
     replications,
     seed,
-    sweepId: sweepIdOf(scenario, g, seed, replications),
+    sweepId,
     shard,
     skip,
     workers: checkWorkers('workers', o['workers'] ?? 'auto', 0),
-    baseDir: o['baseDir'] === undefined ? '.' : checkString('baseDir', o['baseDir'], 'a directory path'),
+    files,
     onResult: callback<(record: SweepRecord) => void>('onResult', '(record) => void'),
     onProgress: callback<(done: number, total: number) => void>('onProgress', '(done, total) => void'),
   };

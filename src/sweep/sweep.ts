@@ -51,7 +51,7 @@ function* tasksOf(plan: SweepPlan): Generator<SweepTask> {
         replication: r,
         rootSeed: plan.seed,
         sweepId: plan.sweepId,
-        baseDir: plan.baseDir,
+        files: plan.files,
       };
     }
   }

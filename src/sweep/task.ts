@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { CompiledMesh } from '../network/mesh.js';
 import type { Network } from '../network/network.js';
 import { cellPath } from '../random/purposes.js';
@@ -10,6 +8,7 @@ import { buildMesh, type ReadText } from '../scenario/network.js';
 import { runScenario } from '../scenario/run.js';
 import type { ResolvedNetworkSection, ResolvedScenario } from '../scenario/scenario.js';
 import { canonicalJSON } from './grid.js';
+import type { SweepFile } from './plan.js';
 import { toRecord, type SweepRecord } from './record.js';
 
 /** What a worker (or the main thread) needs to run one (cell, replication). @internal */
@@ -22,8 +21,8 @@ export interface SweepTask {
   readonly replication: number;
   readonly rootSeed: Seed;
   readonly sweepId: string;
-  /** Directory that network files named by the scenario are relative to. */
-  readonly baseDir: string;
+  /** The network files the sweep read, by path (in shared memory: not copied per task). */
+  readonly files: ReadonlyMap<string, SweepFile>;
 }
 
 /**
@@ -36,22 +35,25 @@ class NetworkCache {
   private readonly entries: { key: string; network: Network | CompiledMesh }[] = [];
 
   /** The network (or, where its generator builds one directly, the compiled mesh) of a section, built once. */
-  get(section: ResolvedNetworkSection, baseDir: string): Network | CompiledMesh {
+  get(section: ResolvedNetworkSection, readText: ReadText): Network | CompiledMesh {
     const key = canonicalJSON(section);
     const hit = this.entries.find((e) => e.key === key);
     if (hit !== undefined) return hit.network;
-    const network = buildMesh(section, readerAt(baseDir));
+    const network = buildMesh(section, readText);
     this.entries.unshift({ key, network });
     if (this.entries.length > 2) this.entries.pop();
     return network;
   }
 }
 
-/** Reads a scenario's files relative to its directory. */
-const readerAt =
-  (baseDir: string): ReadText =>
-  (p) =>
-    readFileSync(resolve(baseDir, p), 'utf8');
+/** Reads the network files a sweep read before it started (never the disk). */
+const readerOf =
+  (files: ReadonlyMap<string, SweepFile>): ReadText =>
+  (p) => {
+    const file = files.get(p);
+    if (file === undefined) throw new Error(`${p} was not read when the sweep started`);
+    return Buffer.from(file.bytes).toString('utf8');
+  };
 
 /** The seed of a cell: from the root seed and the cell's parameters, never its position. */
 export function cellSeed(rootSeed: Seed, cellKey: string): string {
@@ -65,8 +67,9 @@ export const SWEEP_TASK_MODULE = import.meta.url;
 export function runSweepTask(task: SweepTask, workspace: Workspace): SweepRecord {
   let cache = workspace.get('sweep/networks') as NetworkCache | undefined;
   if (cache === undefined) workspace.set('sweep/networks', (cache = new NetworkCache()));
-  const built = cache.get(task.scenario.network, task.baseDir);
-  const loaded = bindScenario(task.scenario, built, readerAt(task.baseDir));
+  const readText = readerOf(task.files);
+  const built = cache.get(task.scenario.network, readText);
+  const loaded = bindScenario(task.scenario, built, readText);
   const seed = cellSeed(task.rootSeed, task.cellKey);
   const result = runScenario(loaded, seed, task.replication);
   return toRecord(result, {

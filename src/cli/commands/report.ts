@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { ValidationError } from '../../errors.js';
 import { formatSummaries, summariesToCsv } from '../../report/sweep.js';
 import { mergeRecords, parseResults, type SweepRecord } from '../../sweep/record.js';
 import { summarise } from '../../sweep/summary.js';
 import { UsageError } from '../args.js';
 import { completenessOf, formatMissing } from '../missing.js';
+import { readResults } from '../results-file.js';
 
 /**
  * `meshcast report`: merges results files (shards, resumed runs) of one sweep and summarises
@@ -20,9 +20,9 @@ export function reportCommand(
   const read = files.map((f) => {
     let text: string;
     try {
-      text = readFileSync(f, 'utf8');
+      text = readResults(f);
     } catch (e) {
-      throw new UsageError(`cannot read ${f}: ${(e as Error).message}`);
+      throw new UsageError((e as Error).message);
     }
     try {
       const { header, records } = parseResults(text);

@@ -1,20 +1,19 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { ValidationError } from '../../errors.js';
 import { formatSummaries, summariesToCsv } from '../../report/sweep.js';
 import type { Scenario } from '../../scenario/scenario.js';
 import { SWEEP_ALIASES, sweepPath } from '../../sweep/params.js';
 import { checkReplications, planSweep } from '../../sweep/plan.js';
 import { checkSeed } from '../../check.js';
-import { resultsHeader } from '../../sweep/header.js';
-import { mergeRecords, parseResults, type SweepRecord } from '../../sweep/record.js';
+import { mergeRecords } from '../../sweep/record.js';
 import { summarise } from '../../sweep/summary.js';
 import { runSweepPlan } from '../../sweep/sweep.js';
 import { countOf, flagValue, parseValues, seedOf, UsageError, workersOf } from '../args.js';
 import { readJson, writablePath } from '../files.js';
 import { planShardsCommand } from '../plan-shards.js';
 import { progressReporter } from '../progress.js';
-import { checkShardFile, outPathOf, shardOf } from '../shard.js';
+import { checkOutputPath, openResults, sameFile } from '../results-file.js';
+import { outPathOf, shardOf } from '../shard.js';
 
 /**
  * The grid of a sweep command: the scenario's, with the values given by flags set or replaced.
@@ -65,6 +64,7 @@ export async function sweepCommand(
   if (!planning && flags.has('--target-minutes')) throw new UsageError('--target-minutes goes with --plan-shards');
   const shard = planning ? undefined : shardOf(flags, process.env);
   const workers = flags.get('--workers');
+  const files = { baseDir: dirname(resolve(file)), outsideFiles: flags.has('--allow-outside-files') };
   const plan = planSweep(scenario, grid, {
     ...(repsFlag === undefined
       ? {}
@@ -72,72 +72,43 @@ export async function sweepCommand(
     ...(seed === undefined ? {} : { seed: flagValue('--seed', () => checkSeed('--seed', seed)) }),
     ...(workers === undefined ? {} : { workers: workersOf(workers, 0, err) }),
     ...(shard === undefined ? {} : { shard }),
-    baseDir: dirname(resolve(file)),
+    ...files,
   });
   if (planning) {
-    await planShardsCommand(scenario.name ?? file, plan, flags, out);
+    await planShardsCommand(scenario.name ?? file, plan, files, flags, out);
     return;
   }
 
-  // Files the sweep writes: refuse unwritable places now, not after hours of work.
+  // Files the sweep writes: refuse unwritable, special or clashing places now, not after hours of work.
   const outFlag = flags.get('--out');
   const outPath = typeof outFlag === 'string' ? outPathOf(outFlag, shard) : undefined;
-  if (outPath !== undefined) writablePath('--out', outPath);
   const csv = flags.get('--csv');
-  if (typeof csv === 'string') writablePath('--csv', csv);
-
-  // Resume: keep the finished lines of this same sweep and shard, cut a torn last line, refuse others.
-  const skip = new Set<string>();
-  let previous: SweepRecord[] = [];
-  let fd: number | undefined;
-  // The header goes in just before the first result: a sweep refused before any result leaves an empty file.
-  let header: string | undefined;
-  if (outPath !== undefined) {
-    header = `${JSON.stringify(resultsHeader(plan.sweepId, plan.shard, plan.cells.length, plan.replications))}\n`;
-    if (existsSync(outPath)) {
-      let parsed: ReturnType<typeof parseResults>;
-      try {
-        parsed = parseResults(readFileSync(outPath, 'utf8'));
-      } catch (e) {
-        throw new ValidationError(
-          '--out',
-          outPath,
-          `a results file of this sweep to resume (${(e as Error).message})`,
-          { cause: e },
-        );
-      }
-      checkShardFile(outPath, parsed.header, parsed.records, plan.sweepId, plan.shard, plan.replications);
-      // A file with results but no header (an earlier meshcast's) keeps none: it can only go first.
-      if (parsed.header !== null || parsed.records.length > 0) header = undefined;
-      previous = parsed.records;
-      for (const r of previous) skip.add(`${r.cell}/${r.replication}`);
-      fd = openSync(outPath, 'r+');
-      if (parsed.corruptTail) {
-        ftruncateSync(fd, Buffer.byteLength(readFileSync(outPath, 'utf8').slice(0, parsed.validLength)));
-        err(`meshcast: ${outPath}: dropped a damaged last line; redoing it\n`);
-      }
-      closeSync(fd);
-      if (previous.length > 0) err(`meshcast: ${outPath}: ${previous.length} results already there; skipping them\n`);
-    }
-    fd = openSync(outPath, 'a');
+  for (const [flag, path] of [
+    ['--out', outPath],
+    ['--csv', typeof csv === 'string' ? csv : undefined],
+  ] as const) {
+    if (path === undefined) continue;
+    writablePath(flag, path);
+    checkOutputPath(flag, path);
+    if (sameFile(path, file)) throw new UsageError(`${flag}: ${path} is the scenario itself`);
   }
-  const writeHeader = (): void => {
-    if (fd === undefined || header === undefined) return;
-    writeSync(fd, header);
-    header = undefined;
-  };
+  if (outPath !== undefined && typeof csv === 'string' && sameFile(outPath, csv)) {
+    throw new UsageError(`--csv: ${csv} is the --out file: the summary would replace the results`);
+  }
+
+  // Resume: the finished results of this same sweep and shard are kept and skipped.
+  const results = outPath === undefined ? undefined : openResults(outPath, plan, err);
+  const previous = results?.previous ?? [];
+  const skip = new Set(previous.map((r) => `${r.cell}/${r.replication}`));
   try {
     const outcome = await runSweepPlan({
       ...plan,
       skip,
-      onResult: (record) => {
-        writeHeader();
-        if (fd !== undefined) writeSync(fd, `${JSON.stringify(record)}\n`);
-      },
+      onResult: (record) => results?.write(`${JSON.stringify(record)}\n`),
       onProgress: progressReporter(err, process.stderr.isTTY === true, json),
     });
     // A shard with no task left (or none at all) still says which shard its file is.
-    writeHeader();
+    results?.writeHeader();
     const all = mergeRecords(previous, outcome.records);
     const summaries = summarise(all, outcome.cells);
     if (typeof csv === 'string') writeFileSync(csv, summariesToCsv(summaries));
@@ -152,6 +123,6 @@ export async function sweepCommand(
       out(`${title}\n\n${formatSummaries(summaries)}\n`);
     }
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    results?.close();
   }
 }
