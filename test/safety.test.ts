@@ -535,3 +535,48 @@ describe('what a sweep may write', () => {
     expect(report.code).toBe(3);
   });
 });
+
+describe('every cell is checked before the first runs', () => {
+  it('a cell whose network lacks the broadcast’s collectors is refused before any result is written', async () => {
+    const d = dir({
+      's.json': JSON.stringify({
+        network: { generator: 'utility', options: { collectors: 4, endpointsPerCollector: 30, seed: 1 } },
+        broadcast: { origins: ['C3'], packets: 2, maxHops: 10, ttlS: 60, targets: { collectors: ['C4'] } },
+        sweep: { grid: { 'network.options.collectors': [4, 2] } },
+      }),
+    });
+    const out = join(d, 'r.ndjson');
+    for (const workers of ['0', '2']) {
+      const r = await cli(['sweep', join(d, 's.json'), '--workers', workers, '--out', out]);
+      expect(r.code, workers).toBe(3);
+      expect(r.err).toMatch(/cell \{"network\.options\.collectors":2\}: broadcast\.origins\[0\]/);
+      expect(existsSync(out) ? readFileSync(out, 'utf8') : '').toBe('');
+    }
+  });
+
+  it('a refusal inside a worker thread reaches the caller as the same ValidationError', async () => {
+    const { runSweepTaskInWorker } = await import('../src/sweep/task.js');
+    const { checkScenario } = await import('../src/scenario/scenario.js');
+    // A task built by hand with a collector the network does not have: what the plan refuses.
+    const resolved = checkScenario({
+      network: { generator: 'line', options: { meters: 2 } },
+      broadcast: { origins: ['C9'], packets: 2 },
+    });
+    const result = runSweepTaskInWorker(
+      {
+        scenario: resolved,
+        params: {},
+        cell: 0,
+        cellKey: '{}',
+        replication: 0,
+        rootSeed: 0,
+        sweepId: 'x',
+        files: new Map(),
+      },
+      new Map(),
+    );
+    expect(result).toEqual({
+      refused: { path: 'broadcast.origins[0]', value: 'C9', allowed: 'the id of a collector in the network' },
+    });
+  });
+});

@@ -1,6 +1,5 @@
 import { join } from '../check.js';
 import { ValidationError } from '../errors.js';
-import { KIND } from '../network/device.js';
 import { derive, type CompiledMesh } from '../network/mesh.js';
 import { handoffPath } from '../random/purposes.js';
 import { createStream } from '../random/stream.js';
@@ -13,6 +12,7 @@ import type { ResolvedRunOptions } from './options.js';
 import { BroadcastResult } from './result.js';
 import { MAX_CLOCK_S, type PassSpec, type ResolvedSpec } from './spec.js';
 import { copyState, freshState, stateBytes } from './state.js';
+import { checkCollectors, collectorOf } from './collectors.js';
 import { selectTargets, type TargetSelection } from './targets.js';
 
 /**
@@ -43,7 +43,8 @@ export function preparePass(
       `the image size of the pass continued (${previous.spec.packets} packets)`,
     );
   }
-  const origins = bindOrigins(mesh, spec.origins, join(at, 'origins'));
+  checkCollectors(spec, collectorOf(mesh), at);
+  const origins = bindOrigins(mesh, spec.origins);
   const startS = spec.startS ?? (previous === null ? 0 : previous.endS);
   // The whole pass must run on the clock's range: its last packet sent and expired within it.
   const lastS = startS + (spec.segments - 1) * spec.spacingS + (spec.ttlS === Infinity ? 0 : spec.ttlS);
@@ -58,7 +59,7 @@ export function preparePass(
   const bound: PassSpec = { ...spec, origins, startS };
   const pass = previous === null ? 0 : previous.meta.pass + 1;
   if (previous === null) {
-    const holders = selectTargets(mesh, spec.targets, join(at, 'targets')).holderOfTank.length;
+    const holders = selectTargets(mesh, spec.targets).holderOfTank.length;
     checkMemory(
       join(at, 'packets'),
       spec.packets,
@@ -68,9 +69,7 @@ export function preparePass(
   }
   // A continued pass keeps its predecessor's targets and tanks: a repeat broadcast fills the gaps.
   const state =
-    previous === null
-      ? freshState(mesh, selectTargets(mesh, spec.targets, join(at, 'targets')), spec.packets)
-      : copyState(previous.state);
+    previous === null ? freshState(mesh, selectTargets(mesh, spec.targets), spec.packets) : copyState(previous.state);
   // Which nodes forward in this pass: every mesh relay except collectors not selected.
   const forwards = mesh.relays.slice();
   for (const c of mesh.collectors) forwards[c] = 0;
@@ -100,24 +99,13 @@ export function bindSpec(
   spec: ResolvedSpec,
   at: string,
 ): { readonly origins: Int32Array; readonly selection: TargetSelection } {
-  return {
-    origins: bindOrigins(mesh, spec.origins, join(at, 'origins')),
-    selection: selectTargets(mesh, spec.targets, join(at, 'targets')),
-  };
+  checkCollectors(spec, collectorOf(mesh), at);
+  return { origins: bindOrigins(mesh, spec.origins), selection: selectTargets(mesh, spec.targets) };
 }
 
 /** Origin collector indices of the ids given (or of every collector). */
-function bindOrigins(mesh: CompiledMesh, origins: ResolvedSpec['origins'], at: string): Int32Array {
-  if (origins === 'all') return mesh.collectors.slice();
-  const out = new Int32Array(origins.length);
-  origins.forEach((id, i) => {
-    const v = mesh.index(id);
-    if (v < 0 || mesh.kind[v] !== KIND.collector) {
-      throw new ValidationError(join(at, i), id, 'the id of a collector in the network');
-    }
-    out[i] = v;
-  });
-  return out;
+function bindOrigins(mesh: CompiledMesh, origins: ResolvedSpec['origins']): Int32Array {
+  return origins === 'all' ? mesh.collectors.slice() : Int32Array.from(origins, (id) => mesh.index(id));
 }
 
 /**

@@ -102,7 +102,7 @@ export interface TargetSelection {
  * predicate). Filter collectors are checked against the mesh here.
  * @param at - where the targets were given, for errors
  */
-export function selectTargets(mesh: CompiledMesh, targets: ResolvedTargets, at: string): TargetSelection {
+export function selectTargets(mesh: CompiledMesh, targets: ResolvedTargets): TargetSelection {
   if (targets.kind === 'predicate') {
     const byPredicate = derive(mesh, 'broadcast/targets/predicates', () => new WeakMap<object, TargetSelection>());
     let sel = byPredicate.get(targets.predicate);
@@ -113,29 +113,14 @@ export function selectTargets(mesh: CompiledMesh, targets: ResolvedTargets, at: 
     }
     return sel;
   }
-  return derive(mesh, `broadcast/targets/${targets.key}`, () =>
-    computeSelection(mesh, filterPredicate(mesh, targets, at)),
-  );
+  return derive(mesh, `broadcast/targets/${targets.key}`, () => computeSelection(mesh, filterPredicate(mesh, targets)));
 }
 
 /** A filter as a predicate over node indices: kind, ZigBee and collector from columns, the rest from records. */
-function filterPredicate(
-  mesh: CompiledMesh,
-  f: Extract<ResolvedTargets, { kind: 'filter' }>,
-  at: string,
-): (v: number) => boolean {
+function filterPredicate(mesh: CompiledMesh, f: Extract<ResolvedTargets, { kind: 'filter' }>): (v: number) => boolean {
   const { kinds, models, moduleFirmware, dcw, zigbeeCapable } = f;
-  let collectors: Set<number> | null = null;
-  if (f.collectors !== null) {
-    collectors = new Set();
-    for (const id of f.collectors) {
-      const i = mesh.index(id);
-      if (i < 0 || mesh.kind[i] !== KIND.collector) {
-        throw new ValidationError(join(at, 'collectors'), id, 'collector ids in the network');
-      }
-      collectors.add(i);
-    }
-  }
+  // Its collectors were checked against the mesh (see `checkCollectors`).
+  const collectors = f.collectors === null ? null : new Set(Array.from(f.collectors, (id) => mesh.index(id)));
   const needsRecord = models !== null || moduleFirmware !== null || dcw !== null;
   return (v) => {
     if (kinds !== null && kinds[mesh.kind[v]!] !== 1) return false;

@@ -12,7 +12,9 @@ import { ValidationError } from '../errors.js';
 import type { Seed } from '../random/stream.js';
 import { checkWorkers, type Workers } from '../runtime/workers.js';
 import { fileReader } from '../scenario/files.js';
-import { networkFiles } from '../scenario/network.js';
+import { checkCollectors } from '../broadcast/collectors.js';
+import { generator } from '../network/generators/registry.js';
+import { buildMesh, networkFiles } from '../scenario/network.js';
 import {
   checkScenario,
   type ResolvedNetworkSection,
@@ -197,14 +199,28 @@ export function planSweep(scenario: Scenario, grid: SweepGrid | undefined, optio
   const callback = <F extends (...args: never[]) => unknown>(key: string, signature: string): F | undefined =>
     o[key] === undefined ? undefined : checkFunction<F>(key, o[key], signature);
   const cells = gridCells(g);
+  // Each cell resolved (and so checked) once here; only what the checks below need is kept.
   const sections = new Map<string, ResolvedNetworkSection>();
-  for (const cell of cells) {
-    const network = resolveCell(scenario, cell).network;
-    sections.set(canonicalJSON(network), network);
-  }
+  const needs = cells.map((cell) => {
+    const r = resolveCell(scenario, cell);
+    const section = canonicalJSON(r.network);
+    sections.set(section, r.network);
+    return { section, broadcast: r.broadcast, concurrent: r.concurrent };
+  });
   const outside = o['outsideFiles'] === undefined ? false : checkBoolean('outsideFiles', o['outsideFiles']);
   const baseDir = o['baseDir'] === undefined ? undefined : checkString('baseDir', o['baseDir'], 'a directory path');
   const files = readFiles([...sections.values()], baseDir, outside);
+  // Every cell's broadcasts name collectors of its network: a cell found wrong after others ran
+  // would leave a study half done.
+  const collectorsOf = new Map([...sections].map(([key, section]) => [key, collectorIds(section, files)]));
+  cells.forEach((cell, i) => {
+    const r = needs[i]!;
+    const ids = collectorsOf.get(r.section)!;
+    inCell(cell, () => {
+      checkCollectors(r.broadcast, (id) => ids.has(id), 'broadcast');
+      r.concurrent.forEach((b, j) => checkCollectors(b, (id) => ids.has(id), `concurrent[${j}]`));
+    });
+  });
   const digests = Object.fromEntries([...files].map(([path, f]) => [path, f.sha256]));
   const sweepId = sweepIdOf(scenario, g, seed, replications, digests);
   return {
@@ -228,12 +244,25 @@ export function planSweep(scenario: Scenario, grid: SweepGrid | undefined, optio
  * @internal
  */
 export function resolveCell(scenario: Scenario, cell: SweepCell): ResolvedScenario {
+  return inCell(cell, () => checkScenario(applyCell(scenario, cell.params)));
+}
+
+/** Runs `fn`, naming the cell in any ValidationError it throws. */
+function inCell<T>(cell: SweepCell, fn: () => T): T {
   try {
-    return checkScenario(applyCell(scenario, cell.params));
+    return fn();
   } catch (e) {
     if (e instanceof ValidationError) {
       throw new ValidationError(`cell ${JSON.stringify(cell.params)}: ${e.path}`, e.value, e.allowed, { cause: e });
     }
     throw e;
   }
+}
+
+/** The ids of a network section's collectors: from its generator's options, or its files (built once). */
+function collectorIds(section: ResolvedNetworkSection, files: ReadonlyMap<string, SweepFile>): Set<string> {
+  if ('generator' in section) return new Set(generator(section.generator).collectorIds(section.options));
+  const built = buildMesh(section, (p) => Buffer.from(files.get(p)!.bytes).toString('utf8'));
+  const mesh = 'compile' in built ? built.compile() : built;
+  return new Set(Array.from(mesh.collectors, (c) => mesh.id(c)));
 }

@@ -4,7 +4,8 @@ import type { SweepCell, SweepGrid } from './grid.js';
 import { planSweep, resolveCell, type SweepOptions, type SweepPlan } from './plan.js';
 import { mergeRecords, type SweepRecord } from './record.js';
 import { summarise, type CellSummary } from './summary.js';
-import { runSweepTask, SWEEP_TASK_MODULE, type SweepTask } from './task.js';
+import { ValidationError } from '../errors.js';
+import { runSweepTask, SWEEP_TASK_MODULE, type SweepTask, type TaskRefusal } from './task.js';
 
 /** What {@link sweep} returns. */
 export interface SweepOutcome {
@@ -94,13 +95,16 @@ export async function runSweepPlan(plan: SweepPlan): Promise<SweepOutcome> {
       const tasks = tasksOf(plan);
       const lane = async (): Promise<void> => {
         for (let next = tasks.next(); !next.done; next = tasks.next()) {
-          finish(
-            await pool.run<SweepTask, SweepRecord>({
-              module: SWEEP_TASK_MODULE,
-              fn: 'runSweepTask',
-              input: next.value,
-            }),
-          );
+          const result = await pool.run<SweepTask, SweepRecord | TaskRefusal>({
+            module: SWEEP_TASK_MODULE,
+            fn: 'runSweepTaskInWorker',
+            input: next.value,
+          });
+          if ('refused' in result) {
+            const { path, value, allowed } = result.refused;
+            throw new ValidationError(path, value, allowed);
+          }
+          finish(result);
         }
       };
       await Promise.all(Array.from({ length: threads * 2 }, lane));

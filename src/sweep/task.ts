@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import type { Network } from '../network/network.js';
 import { cellPath } from '../random/purposes.js';
@@ -62,6 +63,31 @@ export function cellSeed(rootSeed: Seed, cellKey: string): string {
 
 /** This module, whose {@link runSweepTask} worker threads run. @internal */
 export const SWEEP_TASK_MODULE = import.meta.url;
+
+/**
+ * A task's input refused where it ran: a worker thread's errors reach the caller as plain
+ * errors, so a refusal comes back as data and is thrown again, whole, on the calling thread.
+ * @internal
+ */
+export interface TaskRefusal {
+  readonly refused: { readonly path: string; readonly value: unknown; readonly allowed: string };
+}
+
+/** Runs one task on a worker thread: its record, or its refusal as data (see {@link TaskRefusal}). @internal */
+export function runSweepTaskInWorker(task: SweepTask, workspace: Workspace): SweepRecord | TaskRefusal {
+  try {
+    return runSweepTask(task, workspace);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    let value: unknown;
+    try {
+      value = structuredClone(e.value);
+    } catch {
+      value = String(e.value);
+    }
+    return { refused: { path: e.path, value, allowed: e.allowed } };
+  }
+}
 
 /** Runs one (cell, replication), on a worker thread or the calling one. @internal */
 export function runSweepTask(task: SweepTask, workspace: Workspace): SweepRecord {

@@ -44,9 +44,14 @@ export interface GeneratorEntry<O, R> {
    * @param at - where the options sit, for errors
    */
   checkSize(options: R, at: string): void;
+  /** The ids of the collectors the options make (`C1`, `C2`, …), without building anything. */
+  collectorIds(options: R): readonly string[];
   /** JSON Schema (draft 2020-12) of the options. */
   readonly schema: object;
 }
+
+/** `C1` … `Cn`. */
+const numbered = (count: number): string[] => Array.from({ length: count }, (_, i) => `C${i + 1}`);
 
 /** The generators a scenario may name, by name. */
 export const GENERATORS = {
@@ -56,6 +61,7 @@ export const GENERATORS = {
     buildMesh: null,
     size: (r) => r.meters + 1,
     checkSize: checkLineSize,
+    collectorIds: () => ['C1'],
     schema: GENERATOR_SCHEMAS.line,
   } satisfies GeneratorEntry<LineOptions, ResolvedLine>,
   star: {
@@ -64,6 +70,7 @@ export const GENERATORS = {
     buildMesh: null,
     size: (r) => r.meters + 1,
     checkSize: checkLineSize,
+    collectorIds: () => ['C1'],
     schema: GENERATOR_SCHEMAS.star,
   } satisfies GeneratorEntry<LineOptions, ResolvedLine>,
   grid: {
@@ -72,6 +79,7 @@ export const GENERATORS = {
     buildMesh: buildGridMesh,
     size: (r) => r.width * r.height,
     checkSize: (r, at) => checkGridSize(r, at, true),
+    collectorIds: () => ['C1'],
     schema: GENERATOR_SCHEMAS.grid,
   } satisfies GeneratorEntry<GridOptions, ResolvedGrid>,
   randomGeometric: {
@@ -80,6 +88,7 @@ export const GENERATORS = {
     buildMesh: null,
     size: (r) => r.meters + r.collectors,
     checkSize: checkRandomGeometricSize,
+    collectorIds: (r) => numbered(r.collectors),
     schema: GENERATOR_SCHEMAS.randomGeometric,
   } satisfies GeneratorEntry<RandomGeometricOptions, ResolvedRandomGeometric>,
   utility: {
@@ -88,6 +97,7 @@ export const GENERATORS = {
     buildMesh: buildUtilityMesh,
     size: utilitySize,
     checkSize: (r, at) => checkUtilitySize(r, at, true),
+    collectorIds: (r) => numbered(r.collectors),
     schema: GENERATOR_SCHEMAS.utility,
   } satisfies GeneratorEntry<UtilityOptions, ResolvedUtility>,
 } as const;
