@@ -70,7 +70,7 @@ export function runContended(
     events++;
     const type = eventType(event);
     const subject = eventSubject(event);
-    if (type === tryEvent) air.try(subject, t);
+    if (type === tryEvent) air.trySend(subject, t);
     else if (type === endEvent) {
       const f = air.transmitting(subject);
       if (frames.kind[f] === BROADCAST_FRAME) flood.frameEnd(subject, f, t);

@@ -191,7 +191,7 @@ export class Air {
    * every neighbour busy, and is lost wherever it overlaps another frame on the same channel
    * or the neighbour is itself transmitting (half duplex; what v was receiving is lost too).
    */
-  try(v: number, t: number): void {
+  trySend(v: number, t: number): void {
     const { frames, nodeAir, tally } = this;
     this.pendingTry[v] = 0;
     let f = this.head[v]!;

@@ -18,7 +18,11 @@ export class FramePool {
    * delay counts from when its message was made.
    */
   queuedS: Float64Array;
-  /** Clock time after which the frame is dropped from a queue unsent (Infinity: never). */
+  /**
+   * Clock time after which the frame is dropped from a queue unsent (Infinity: never); a frame
+   * tried exactly then is still sent, as a broadcast copy arriving at its packet's expiry is in
+   * time (`pastExpiry` in broadcast/limits.ts).
+   */
   expiresS: Float64Array;
   /** The broadcast packet the frame carries (an index over every packet in flight on the air), -1 for unicast. */
   packet: Int32Array;

@@ -19,6 +19,7 @@ export class MessageLog {
   /** Messages logged. */
   count = 0;
 
+  /** @param capacity - messages allocated up front; the log doubles when full. @defaultValue 1024 */
   constructor(capacity = 1024) {
     this.created = new Float64Array(capacity);
     this.done = new Float64Array(capacity);
