@@ -274,7 +274,7 @@ describe('traffic options', () => {
     const offPath = expect.objectContaining({ name: 'ValidationError', path: 'options.traffic' });
     expect(() => runBroadcast(net, spec, { traffic })).toThrow(offPath);
     expect(() => runBroadcast(net, spec, { radio: { contention: 'none' }, traffic })).toThrow(offPath);
-    expect(() => runBroadcasts(net, [spec], { traffic })).toThrow(ValidationError);
+    expect(() => runBroadcasts(net, [spec], { traffic })).toThrow(offPath);
     await expect(runBroadcastParallel(net, spec, { traffic, workers: 1 })).rejects.toThrow(offPath);
     // No traffic at all is fine without contention.
     expect(runBroadcast(net, spec, { traffic: {} }).air).toBeNull();
