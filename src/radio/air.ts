@@ -102,6 +102,7 @@ export class Air {
   private readonly jitter: DelaySampler;
   private readonly clock: AirClock;
 
+  /** @param setup - the mesh's links, the radio model, the clock and the run's streams */
   constructor(setup: AirSetup) {
     const { links, contention, clock, seed, streamRoot } = setup;
     const n = links.offsets.length - 1;

@@ -32,6 +32,11 @@ export class AirTraffic {
   private readonly reports: Reports | null = null;
   private readonly unicast: Unicast | null = null;
 
+  /**
+   * @param traffic - what to generate (nothing: the traffic stays idle and computes no routes)
+   * @param streamRoot - the run's stream path: draws come from `…, 'air', 'traffic'`
+   * @param span - when the broadcasts send, which the reads are generated around
+   */
   constructor(
     traffic: ResolvedTraffic,
     mesh: CompiledMesh,
