@@ -9,6 +9,7 @@ export * from './random/index.js';
 export * from './engine/index.js';
 export * from './network/index.js';
 export * from './radio/index.js';
+export * from './traffic/index.js';
 export * from './broadcast/index.js';
 export * from './scenario/index.js';
 export * from './report/index.js';

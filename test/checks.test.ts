@@ -133,6 +133,9 @@ const cases: [field: string, value: unknown, entries: Entry[]][] = [
   ['queue', 'stack', optionEntries('queue', 'stack', null)],
   ['radio.delay', { kind: 'pareto' }, optionEntries('radio', { delay: { kind: 'pareto' } }, 'radio')],
   ['handoff.maxAttempts', 0, optionEntries('handoff', { maxAttempts: 0 }, 'handoff')],
+  ['traffic.reads.intervalS', 0, optionEntries('traffic', { reads: { intervalS: 0 } }, 'traffic')],
+  ['traffic.reports.retries', -1, optionEntries('traffic', { reports: { retries: -1 } }, 'traffic')],
+  ['traffic without contention', { reads: {} }, optionEntries('traffic', { reads: {} }, 'traffic')],
 ];
 
 describe('every value is checked in one place', () => {

@@ -1,11 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import {
+  checkTraffic,
   generators,
+  loadScenario,
   Network,
   runBroadcast,
+  runBroadcastParallel,
   runBroadcasts,
   sweep,
+  sweepPath,
   ValidationError,
   type Scenario,
   type SweepRecord,
@@ -152,9 +156,9 @@ describe('contention: background reads and uplink reports', () => {
 
   it('refuses read traffic no run could hold, before generating it: packets paced years apart', () => {
     const spec = { origins: ['C1'], packets: 8, spacingS: 2 ** 31, maxHops: 12, ttlS: 60, limits: 'research' as const };
-    expect(() => runBroadcast(net, spec, { seed: 1, radio: { contention: { reads: { intervalS: 300 } } } })).toThrow(
+    expect(() => runBroadcast(net, spec, { seed: 1, radio: csma, traffic: { reads: { intervalS: 300 } } })).toThrow(
       expect.objectContaining({
-        path: 'options.radio.contention.reads',
+        path: 'options.traffic.reads',
         message: expect.stringMatching(/at most 50,000,000 reads.*2,400 meters over 1\.50e\+10 s/),
       }),
     );
@@ -162,7 +166,7 @@ describe('contention: background reads and uplink reports', () => {
     const day = runBroadcast(
       net,
       { ...spec, spacingS: 3600, packets: 24 },
-      { seed: 1, radio: { contention: { reads: { intervalS: 3600 } } } },
+      { seed: 1, radio: csma, traffic: { reads: { intervalS: 3600 } } },
     );
     expect(day.air!.reads!.during.sent).toBeGreaterThan(0);
   });
@@ -173,7 +177,8 @@ describe('contention: background reads and uplink reports', () => {
       { origins: ['C1'], packets: 1, ttlS: 60 },
       {
         seed: 1,
-        radio: { contention: { reads: { intervalS: 100, beforeS: 200_000, afterS: 0, retries: 1, deadlineS: 1e6 } } },
+        radio: csma,
+        traffic: { reads: { intervalS: 100, beforeS: 200_000, afterS: 0, retries: 1, deadlineS: 1e6 } },
       },
     );
     const before = r.air!.reads!.before;
@@ -183,7 +188,7 @@ describe('contention: background reads and uplink reports', () => {
   });
 
   it.each(SEEDS)('read success drops while a broadcast is on the air and recovers after it (seed %i)', (seed) => {
-    const r = runBroadcast(net, heavy, { seed, radio: { contention: { reads: { intervalS: 300 } } } });
+    const r = runBroadcast(net, heavy, { seed, radio: csma, traffic: { reads: { intervalS: 300 } } });
     const { before, during, after } = r.air!.reads!;
     expect(before.successRate - during.successRate).toBeGreaterThan(Z * se(before, during));
     expect(after.successRate - during.successRate).toBeGreaterThan(Z * se(after, during));
@@ -191,12 +196,12 @@ describe('contention: background reads and uplink reports', () => {
   });
 
   it.each(SEEDS)('two broadcasts at once lower read success more than one (seed %i)', (seed) => {
-    const radio = { contention: { reads: { intervalS: 300 } } };
-    const one = runBroadcast(net, heavy, { seed, radio }).air!.reads!.during;
+    const traffic = { reads: { intervalS: 300 } };
+    const one = runBroadcast(net, heavy, { seed, radio: csma, traffic }).air!.reads!.during;
     const [both] = runBroadcasts(
       net,
       [heavy, { ...heavy, origins: ['C2', 'C1'], startS: 7, targets: { kinds: ['gasModule' as const] } }],
-      { seed, radio },
+      { seed, radio: csma, traffic },
     );
     const two = both!.air!.reads!.during;
     expect(one.successRate - two.successRate).toBeGreaterThan(Z * se(one, two));
@@ -204,14 +209,124 @@ describe('contention: background reads and uplink reports', () => {
 
   it.each(SEEDS)('completion reports fired at once are lost; spread out they arrive (seed %i)', (seed) => {
     const spec = { origins: ['C1', 'C2'], packets: 3, maxHops: 12, ttlS: 60 };
-    const burst = runBroadcast(net, spec, { seed, radio: { contention: { reports: { spreadS: 0 } } } }).air!.reports!;
-    const spread = runBroadcast(net, spec, { seed, radio: { contention: { reports: { spreadS: 1800 } } } }).air!
+    const burst = runBroadcast(net, spec, { seed, radio: csma, traffic: { reports: { spreadS: 0 } } }).air!.reports!;
+    const spread = runBroadcast(net, spec, { seed, radio: csma, traffic: { reports: { spreadS: 1800 } } }).air!
       .reports!;
     // Reports go out from every endpoint that completed (all but a few in both runs).
     expect(burst.sent).toBeGreaterThan(2300);
     expect(spread.sent).toBeGreaterThan(2300);
     expect(burst.missed).toBeGreaterThan(4 * spread.missed);
     expect(spread.missed / spread.sent).toBeLessThan(0.1);
+  });
+});
+
+describe('traffic options', () => {
+  const net = generators.line({ meters: 3 });
+  const spec = { origins: ['C1'], packets: 1, ttlS: 60 };
+
+  it.each([
+    [{ reads: { intervalS: 0 } }, 'options.traffic.reads.intervalS'],
+    [{ reads: { intervalS: '300' } }, 'options.traffic.reads.intervalS'],
+    [{ reads: { deadlineS: -1 } }, 'options.traffic.reads.deadlineS'],
+    [{ reads: { retries: 1.5 } }, 'options.traffic.reads.retries'],
+    [{ reads: { retries: 101 } }, 'options.traffic.reads.retries'],
+    [{ reads: { beforeS: -1 } }, 'options.traffic.reads.beforeS'],
+    [{ reads: { afterS: Infinity } }, 'options.traffic.reads.afterS'],
+    [{ reads: { registerReadIntervalS: -60 } }, 'options.traffic.reads.registerReadIntervalS'],
+    [{ reads: { commandIntervalS: NaN } }, 'options.traffic.reads.commandIntervalS'],
+    [{ reads: { everyS: 60 } }, 'options.traffic.reads.everyS'],
+    [{ reads: 300 }, 'options.traffic.reads'],
+    [{ reports: { spreadS: -1 } }, 'options.traffic.reports.spreadS'],
+    [{ reports: { retries: -1 } }, 'options.traffic.reports.retries'],
+    [{ reports: { retries: 3, burst: true } }, 'options.traffic.reports.burst'],
+    [{ reports: [] }, 'options.traffic.reports'],
+    [{ polls: {} }, 'options.traffic.polls'],
+    ['reads', 'options.traffic'],
+  ])('%j is refused, naming %s', (traffic, path) => {
+    expect(() => runBroadcast(net, spec, { radio: csma, traffic: traffic as never })).toThrow(
+      expect.objectContaining({ name: 'ValidationError', path }),
+    );
+  });
+
+  it('applies defaults; traffic left out or empty is none', () => {
+    expect(checkTraffic()).toEqual({ reads: null, reports: null });
+    expect(checkTraffic({})).toEqual({ reads: null, reports: null });
+    expect(checkTraffic({ reads: {}, reports: {} })).toEqual({
+      reads: {
+        intervalS: 900,
+        deadlineS: 120,
+        retries: 3,
+        beforeS: 1800,
+        afterS: 1800,
+        registerReadIntervalS: 0,
+        commandIntervalS: 0,
+      },
+      reports: { spreadS: 0, retries: 3 },
+    });
+    // The path is the caller's.
+    expect(() => checkTraffic({ reads: { intervalS: -1 } }, 'where')).toThrow(
+      expect.objectContaining({ path: 'where.reads.intervalS' }),
+    );
+  });
+
+  it('needs the shared air: refused with contention off, for every entry point', async () => {
+    const traffic = { reads: { intervalS: 300 } };
+    const offPath = expect.objectContaining({ name: 'ValidationError', path: 'options.traffic' });
+    expect(() => runBroadcast(net, spec, { traffic })).toThrow(offPath);
+    expect(() => runBroadcast(net, spec, { radio: { contention: 'none' }, traffic })).toThrow(offPath);
+    expect(() => runBroadcasts(net, [spec], { traffic })).toThrow(offPath);
+    await expect(runBroadcastParallel(net, spec, { traffic, workers: 1 })).rejects.toThrow(offPath);
+    // No traffic at all is fine without contention.
+    expect(runBroadcast(net, spec, { traffic: {} }).air).toBeNull();
+  });
+
+  it('is no longer read under radio.contention: the error says where it went', () => {
+    for (const moved of ['reads', 'reports']) {
+      expect(() => runBroadcast(net, spec, { radio: { contention: { [moved]: {} } as never } })).toThrow(
+        expect.objectContaining({
+          path: `options.radio.contention.${moved}`,
+          message: expect.stringContaining(`traffic.${moved}`),
+        }),
+      );
+    }
+  });
+
+  it('runBroadcasts and runBroadcastParallel take it as runBroadcast does', async () => {
+    const traffic = { reads: { intervalS: 100, beforeS: 300, afterS: 300 }, reports: { spreadS: 10 } };
+    const one = runBroadcast(net, spec, { seed: 4, radio: csma, traffic });
+    expect(one.air!.reads!.before.sent).toBeGreaterThan(0);
+    expect(one.air!.reports!.sent).toBe(3);
+    // Broadcasts run together draw from streams of their own: the same traffic, other draws.
+    const [together] = runBroadcasts(net, [spec], { seed: 4, radio: csma, traffic });
+    expect(together!.air!.reads!.before.sent).toBe(one.air!.reads!.before.sent);
+    expect(together!.air!.reports!.sent).toBe(3);
+    const parallel = await runBroadcastParallel(net, spec, { seed: 4, radio: csma, traffic, workers: 1 });
+    expect(JSON.stringify(parallel.summary())).toBe(JSON.stringify(one.summary()));
+  });
+
+  describe('in a scenario', () => {
+    const scenario = {
+      network: { generator: 'line', options: { meters: 3 } },
+      radio: { contention: 'csma' },
+      traffic: { reads: { intervalS: 300 } },
+      broadcast: { origins: 'all', packets: 1 },
+    };
+    it('is a top-level section; its errors name the scenario path', () => {
+      expect(loadScenario(scenario).scenario.traffic).toEqual({ reads: { intervalS: 300 } });
+      expect(() => loadScenario({ ...scenario, traffic: { reads: { intervalS: -5 } } })).toThrow(
+        expect.objectContaining({ path: 'traffic.reads.intervalS' }),
+      );
+      expect(() => loadScenario({ ...scenario, traffic: { reports: { retries: 'x' } } })).toThrow(
+        expect.objectContaining({ path: 'traffic.reports.retries' }),
+      );
+      expect(() => loadScenario({ ...scenario, radio: {} })).toThrow(expect.objectContaining({ path: 'traffic' }));
+      expect(() =>
+        loadScenario({ ...scenario, radio: { contention: { reads: { intervalS: 300 } } }, traffic: undefined }),
+      ).toThrow(expect.objectContaining({ path: 'radio.contention.reads' }));
+    });
+    it('can be swept', () => {
+      expect(sweepPath('traffic.reports.spreadS')).toEqual(['traffic', 'reports', 'spreadS']);
+    });
   });
 });
 
@@ -261,17 +376,16 @@ describe('contention: register reads and two-way commands', () => {
       { origins: ['C1'], packets: 1, ttlS: 60 },
       {
         seed: 2,
-        radio: {
-          contention: {
-            reads: {
-              intervalS: 1e6,
-              registerReadIntervalS: 100,
-              commandIntervalS: 100,
-              beforeS: 200_000,
-              afterS: 0,
-              retries: 1,
-              deadlineS: 1e6,
-            },
+        radio: csma,
+        traffic: {
+          reads: {
+            intervalS: 1e6,
+            registerReadIntervalS: 100,
+            commandIntervalS: 100,
+            beforeS: 200_000,
+            afterS: 0,
+            retries: 1,
+            deadlineS: 1e6,
           },
         },
       },
@@ -289,7 +403,8 @@ describe('contention: register reads and two-way commands', () => {
     const spec = { origins: ['C1', 'C2'], packets: 100, spacingS: 15, maxHops: 12, ttlS: 60 };
     const r = runBroadcast(net, spec, {
       seed,
-      radio: { contention: { reads: { intervalS: 3600, registerReadIntervalS: 3600, commandIntervalS: 3600 } } },
+      radio: csma,
+      traffic: { reads: { intervalS: 3600, registerReadIntervalS: 3600, commandIntervalS: 3600 } },
     });
     for (const k of [r.air!.reads!.registerReads!, r.air!.reads!.commands!]) {
       const se = Math.sqrt(
@@ -300,7 +415,7 @@ describe('contention: register reads and two-way commands', () => {
       expect(k.after.sent).toBeGreaterThan(0);
     }
     expect(
-      runBroadcast(net, { ...spec, packets: 1 }, { seed, radio: { contention: { reads: {} } } }).air!.reads!
+      runBroadcast(net, { ...spec, packets: 1 }, { seed, radio: csma, traffic: { reads: {} } }).air!.reads!
         .registerReads,
     ).toBeNull();
   });
@@ -350,7 +465,7 @@ describe('contention: the air’s active span covers all traffic', () => {
     const r = runBroadcast(
       net,
       { origins: ['C1'], packets: 1, ttlS: 60 },
-      { radio: { contention: { reads: { intervalS: 100, beforeS: 500, afterS: 500 } } } },
+      { radio: csma, traffic: { reads: { intervalS: 100, beforeS: 500, afterS: 500 } } },
     );
     expect(r.air!.firstS).toBeLessThan(0); // reads before the first packet
     expect(r.air!.lastS).toBeGreaterThan(60); // reads after the broadcast

@@ -175,19 +175,16 @@ describe('golden outputs', () => {
           { origins: ['C1', 'C2'], packets: 8, spacingS: 20, maxHops: 12, ttlS: 60, duplicates: 'per-origin' },
           {
             seed: 3,
-            radio: {
-              contention: {
-                channels: 2,
-                deferMaxS: 0.5,
-                reads: {
-                  intervalS: 600,
-                  registerReadIntervalS: 1800,
-                  commandIntervalS: 3600,
-                  beforeS: 600,
-                  afterS: 600,
-                },
-                reports: { spreadS: 120, retries: 2 },
+            radio: { contention: { channels: 2, deferMaxS: 0.5 } },
+            traffic: {
+              reads: {
+                intervalS: 600,
+                registerReadIntervalS: 1800,
+                commandIntervalS: 3600,
+                beforeS: 600,
+                afterS: 600,
               },
+              reports: { spreadS: 120, retries: 2 },
             },
           },
         ),

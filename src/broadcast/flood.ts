@@ -6,6 +6,7 @@ import { DIGIT_BITS, sortNodes } from './sort-nodes.js';
 import type { EventQueue } from '../engine/queue.js';
 import { counterUniform, type CounterKey } from '../random/counter.js';
 import type { LinkDelays } from '../random/distributions.js';
+import { atHopLimit, packetExpiryS, pastExpiry } from './limits.js';
 
 /**
  * Everything one pass's floods read and write: typed arrays only, allocated once per pass and
@@ -203,7 +204,7 @@ function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, 
 export function floodPacket(s: FloodState, segment: number, sendS: number, link: CounterKey, delays: LinkDelays): void {
   const { relays, earliestAndHeardS: times, hops, origins, queue, windows, counters } = s;
   const hopS = s.minDelayS + s.airtimeS;
-  const expiryS = sendS + s.ttlS;
+  const expiryS = packetExpiryS(sendS, s.ttlS);
   const inWindows = windows.start(sendS, hopS, s.maxDelayS + s.airtimeS, expiryS);
   queue.clear();
   for (let i = 0; i < times.length; i += 2) times[i] = Infinity;
@@ -337,7 +338,7 @@ function forwardBatch(
     } else v = nodes[b]!;
     const t = times[2 * v]!;
     const h = -hops[v]!;
-    if (h >= maxHops) {
+    if (atHopLimit(h, maxHops)) {
       hopLimited++;
       continue;
     }
@@ -361,7 +362,7 @@ function forwardBatch(
       const u = heardBy[i]!;
       const ta = heardAt[i]!;
       if (!(times[2 * u + 1]! >= ta)) times[2 * u + 1] = ta;
-      if (ta > expiryS) {
+      if (pastExpiry(ta, expiryS)) {
         expired++;
         continue;
       }

@@ -1,11 +1,19 @@
 export { runBroadcast, runBroadcasts } from './run.js';
-export type { AirStats, ReadKpis, ReadWindow } from './contention.js';
 export { runBroadcastParallel } from './parallel.js';
 export type { ParallelRunOptions } from './parallel.js';
 export { checkRunOptions, RUN_OPTIONS } from './options.js';
 export type { ResolvedRunOptions, RunOptions } from './options.js';
 export { BroadcastResult } from './result.js';
-export type { CompletionSummary, EndpointState, LayerRow, PassStats, PassSummary, RunMeta, Tank } from './result.js';
+export type {
+  CompletionSummary,
+  EndpointState,
+  LayerRow,
+  PassStats,
+  PassSummary,
+  RunMeta,
+  SharedAirStats,
+  Tank,
+} from './result.js';
 export { checkSpec, SPEC_FIELDS } from './spec.js';
 export type {
   Activation,

@@ -4,6 +4,7 @@ import type { QueueKind } from '../engine/queue.js';
 import { checkQueueKind } from '../engine/simulator.js';
 import { checkRadio, type RadioOptions, type ResolvedRadio } from '../radio/radio.js';
 import type { Seed } from '../random/stream.js';
+import { checkTraffic, type ResolvedTraffic, type TrafficOptions } from '../traffic/traffic.js';
 import { checkHandoff, type HandoffOptions, type ResolvedHandoff } from './handoff.js';
 import { BroadcastResult } from './result.js';
 
@@ -15,6 +16,8 @@ export interface RunOptions {
   readonly replication?: number;
   /** Radio model. */
   readonly radio?: RadioOptions;
+  /** AMI traffic sharing the air with the broadcast (needs `radio.contention`). @defaultValue none */
+  readonly traffic?: TrafficOptions;
   /** Child-module hand-off model. */
   readonly handoff?: HandoffOptions;
   /**
@@ -35,6 +38,8 @@ export interface ResolvedRunOptions {
   readonly replication: number;
   /** Radio model. */
   readonly radio: ResolvedRadio;
+  /** AMI traffic on the shared air. */
+  readonly traffic: ResolvedTraffic;
   /** Hand-off model. */
   readonly handoff: ResolvedHandoff;
   /** The pass continued, or null for a first pass. */
@@ -44,7 +49,7 @@ export interface ResolvedRunOptions {
 }
 
 /** The fields of {@link RunOptions}. */
-export const RUN_OPTIONS = ['seed', 'replication', 'radio', 'handoff', 'previous', 'queue'] as const;
+export const RUN_OPTIONS = ['seed', 'replication', 'radio', 'traffic', 'handoff', 'previous', 'queue'] as const;
 
 /**
  * Checks run options (and, for entry points that take more, their other fields' names) and
@@ -62,10 +67,12 @@ export function checkRunOptions(
   if (previous !== undefined && !(previous instanceof BroadcastResult)) {
     throw new ValidationError(`${at}.previous`, previous, 'a BroadcastResult');
   }
+  const radio = checkRadio(o['radio'] as RadioOptions | undefined, `${at}.radio`);
   return {
     seed: checkSeed(`${at}.seed`, o['seed'] ?? 0),
     replication: checkInteger(`${at}.replication`, o['replication'] ?? 0, 0, 2 ** 31 - 1),
-    radio: checkRadio(o['radio'] as RadioOptions | undefined, `${at}.radio`),
+    radio,
+    traffic: checkTraffic(o['traffic'] as TrafficOptions | undefined, `${at}.traffic`, radio),
     handoff: checkHandoff(o['handoff'] as HandoffOptions | undefined, `${at}.handoff`),
     previous: previous ?? null,
     queue: checkQueueKind(`${at}.queue`, o['queue'] ?? 'ladder'),

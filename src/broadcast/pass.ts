@@ -5,11 +5,10 @@ import { handoffPath } from '../random/purposes.js';
 import { createStream } from '../random/stream.js';
 import { checkMemory } from '../runtime/memory.js';
 import { VERSION } from '../version.js';
-import type { AirStats } from './contention.js';
 import { handOff } from './handoff.js';
 import type { PassDraws, PreparedPass } from './prepared.js';
 import type { ResolvedRunOptions } from './options.js';
-import { BroadcastResult } from './result.js';
+import { BroadcastResult, type SharedAirStats } from './result.js';
 import { MAX_CLOCK_S, type PassSpec, type ResolvedSpec } from './spec.js';
 import { copyState, freshState, stateBytes } from './state.js';
 import { checkCollectors, collectorOf } from './collectors.js';
@@ -74,7 +73,7 @@ export function preparePass(
   const forwards = mesh.relays.slice();
   for (const c of mesh.collectors) forwards[c] = 0;
   for (const o of origins) forwards[o] = 1;
-  const { seed, replication, radio, handoff, queue } = options;
+  const { seed, replication, radio, traffic, handoff, queue } = options;
   const draws: PassDraws = {
     seed,
     replication,
@@ -84,7 +83,7 @@ export function preparePass(
     spacingS: spec.spacingS,
     firstSegment: spec.firstSegment,
   };
-  return { mesh, spec: bound, radio, handoff, queue, state, forwards, draws };
+  return { mesh, spec: bound, radio, traffic, handoff, queue, state, forwards, draws };
 }
 
 /**
@@ -117,7 +116,7 @@ function bindOrigins(mesh: CompiledMesh, origins: ResolvedSpec['origins']): Int3
  */
 export function finishPass(
   p: PreparedPass,
-  air: AirStats | null = null,
+  air: SharedAirStats | null = null,
   nodeAirtimeS: Float64Array | null = null,
 ): BroadcastResult {
   const { mesh, spec, state, draws } = p;

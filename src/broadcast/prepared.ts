@@ -3,6 +3,7 @@ import type { CompiledMesh } from '../network/mesh.js';
 import type { ResolvedRadio } from '../radio/radio.js';
 import type { DelaySpec } from '../random/distributions.js';
 import type { Seed } from '../random/stream.js';
+import type { ResolvedTraffic } from '../traffic/traffic.js';
 import type { ResolvedHandoff } from './handoff.js';
 import type { PassSpec } from './spec.js';
 import type { PassState } from './state.js';
@@ -23,6 +24,8 @@ export interface PreparedPass {
   readonly mesh: CompiledMesh;
   readonly spec: PassSpec;
   readonly radio: ResolvedRadio;
+  /** AMI traffic on the shared air (with contention on). */
+  readonly traffic: ResolvedTraffic;
   readonly handoff: ResolvedHandoff;
   /** Event queue of the floods. */
   readonly queue: QueueKind;

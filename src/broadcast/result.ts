@@ -1,11 +1,19 @@
 import { ValidationError } from '../errors.js';
 import { nearestRank } from '../stats.js';
 import type { CompiledMesh } from '../network/mesh.js';
-import type { AirStats } from './contention.js';
+import type { AirStats } from '../radio/air-stats.js';
 import type { Seed } from '../random/stream.js';
+import type { TrafficKpis } from '../traffic/kpis.js';
 import { COUNTER } from './counters.js';
 import type { PassSpec } from './spec.js';
 import { targetCompletionS, type PassState } from './state.js';
+
+/**
+ * What the shared air did ({@link AirStats}) and what the AMI traffic on it achieved
+ * ({@link TrafficKpis}): `result.air` with contention on, the same object for broadcasts run
+ * together.
+ */
+export interface SharedAirStats extends AirStats, TrafficKpis {}
 
 /** Traffic and drop counters of a pass (summed over its packets). */
 export interface PassStats {
@@ -156,7 +164,7 @@ export interface PassSummary {
   /** Traffic counters. */
   readonly stats: PassStats;
   /** Shared-air statistics with contention on, else null. */
-  readonly air: AirStats | null;
+  readonly air: SharedAirStats | null;
 }
 
 const HEX = '0123456789ABCDEF';
@@ -208,7 +216,7 @@ export class BroadcastResult {
    * What the shared air did (collisions, deferrals, queue delays, airtime, utilisation), with
    * contention on; null with contention off. Broadcasts run together share one.
    */
-  readonly air: AirStats | null;
+  readonly air: SharedAirStats | null;
 
   /** @internal Built by runBroadcast. */
   constructor(
@@ -217,7 +225,7 @@ export class BroadcastResult {
     meta: RunMeta,
     state: PassState,
     reachable: Uint8Array,
-    air: AirStats | null = null,
+    air: SharedAirStats | null = null,
     nodeAirtimeS: Float64Array | null = null,
   ) {
     this.mesh = mesh;

@@ -46,7 +46,7 @@ export function runPass(p: PreparedPass): BroadcastResult {
     floodPass(p);
     return finishPass(p);
   }
-  const air = runContended([p], p.radio.contention, passPath(p.draws.replication, p.draws.pass));
+  const air = runContended([p], p.radio.contention, p.traffic, passPath(p.draws.replication, p.draws.pass));
   return finishPass(p, air.stats, air.nodeAirtimeS);
 }
 
@@ -96,6 +96,7 @@ export function runTogether(
   const air = runContended(
     prepared,
     first.radio.contention,
+    first.traffic,
     sharedAirPath(first.draws.replication, first.draws.pass, specs.length),
   );
   return prepared.map((p) => finishPass(p, air.stats, air.nodeAirtimeS));

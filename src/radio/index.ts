@@ -5,7 +5,6 @@ export type {
   ContentionOptions,
   ResolvedRadio,
   RadioOptions,
-  ReadTrafficOptions,
-  ReportOptions,
   ResolvedContention,
 } from './radio.js';
+export type { AirStats } from './air-stats.js';

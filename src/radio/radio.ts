@@ -1,4 +1,4 @@
-import { checkInteger, checkObject, checkPositive } from '../check.js';
+import { checkObject } from '../check.js';
 import { ValidationError } from '../errors.js';
 import { delayMeanS, checkDelay, type DelaySpec } from '../random/distributions.js';
 
@@ -24,44 +24,6 @@ export interface ContentionOptions {
   readonly carrierSense?: boolean;
   /** Upper end of the random wait (uniform) before retrying after a deferral, in seconds. @defaultValue 0.25 */
   readonly deferMaxS?: number;
-  /** Background interval reads from every meter to its collector (off when omitted). */
-  readonly reads?: ReadTrafficOptions;
-  /** Uplink "download complete" reports from every endpoint that completes (off when omitted). */
-  readonly reports?: ReportOptions;
-}
-
-/**
- * Interval reads: each electric meter sends a read every `intervalS` (random phase), hop by hop
- * towards its collector along fixed routes; a read succeeds if it reaches the collector within
- * `deadlineS`. Reads run from `beforeS` before the first broadcast packet to `afterS` after the
- * last packet's TTL, so success can be compared before, during and after a broadcast.
- */
-export interface ReadTrafficOptions {
-  /** Seconds between a meter's reads. @defaultValue 900 */
-  readonly intervalS?: number;
-  /** A read counts as a success if it reaches the collector within this many seconds. @defaultValue 120 */
-  readonly deadlineS?: number;
-  /** Retransmissions per hop after a failed attempt. @defaultValue 3 */
-  readonly retries?: number;
-  /** Reads start this long before the first packet. @defaultValue 1800 */
-  readonly beforeS?: number;
-  /** Reads go on this long after the last packet's TTL. @defaultValue 1800 */
-  readonly afterS?: number;
-  /**
-   * Seconds between register reads the collector requests from each meter (a round trip: the
-   * request down the meter's route, the response back up); 0 for none. @defaultValue 0
-   */
-  readonly registerReadIntervalS?: number;
-  /** Seconds between two-way commands to each meter (a round trip, like a register read); 0 for none. @defaultValue 0 */
-  readonly commandIntervalS?: number;
-}
-
-/** Uplink reports sent when an endpoint completes the image. */
-export interface ReportOptions {
-  /** Each report waits a uniform random time in [0, spreadS) before it is sent. @defaultValue 0 */
-  readonly spreadS?: number;
-  /** Retransmissions per hop after a failed attempt. @defaultValue 3 */
-  readonly retries?: number;
 }
 
 /** {@link ContentionOptions} resolved. */
@@ -72,10 +34,6 @@ export interface ResolvedContention {
   readonly carrierSense: boolean;
   /** Upper end of the uniform wait after a deferral (and of unicast MAC backoff), seconds. */
   readonly deferMaxS: number;
-  /** Background reads and round trips, or null when off. */
-  readonly reads: Required<ReadTrafficOptions> | null;
-  /** Completion reports, or null when off. */
-  readonly reports: Required<ReportOptions> | null;
 }
 
 /** How frames compete for the air: `'none'` (independent receptions) or a {@link ContentionOptions} model. */
@@ -145,12 +103,15 @@ export function checkRadio(options: RadioOptions = {}, path = 'radio'): Resolved
     const c: ContentionOptions = given === 'csma' ? {} : given;
     if (typeof c !== 'object' || c === null)
       throw new ValidationError(`${path}.contention`, given, "'none', 'csma' or { channels, carrierSense, deferMaxS }");
-    checkObject(
-      `${path}.contention`,
-      c,
-      ['channels', 'carrierSense', 'deferMaxS', 'reads', 'reports'],
-      'contention options',
-    );
+    for (const moved of ['reads', 'reports'] as const) {
+      if (moved in c)
+        throw new ValidationError(
+          `${path}.contention.${moved}`,
+          (c as Record<string, unknown>)[moved],
+          `no ${moved} here: AMI traffic is its own option, traffic.${moved} beside radio`,
+        );
+    }
+    checkObject(`${path}.contention`, c, ['channels', 'carrierSense', 'deferMaxS'], 'contention options');
     const channels = c.channels ?? 1;
     if (!Number.isInteger(channels) || channels < 1 || channels > 1000)
       throw new ValidationError(`${path}.contention.channels`, channels, 'an integer in 1..1000');
@@ -161,35 +122,7 @@ export function checkRadio(options: RadioOptions = {}, path = 'radio'): Resolved
     if (!(deferMaxS > 0 && Number.isFinite(deferMaxS)))
       throw new ValidationError(`${path}.contention.deferMaxS`, deferMaxS, 'a number of seconds > 0');
     if (airtimeS === 0) airtimeS = DEFAULT_AIRTIME_S; // frames must take time on a shared air
-    let reads: Required<ReadTrafficOptions> | null = null;
-    if (c.reads !== undefined) {
-      const at = `${path}.contention.reads`;
-      checkObject(
-        at,
-        c.reads,
-        ['intervalS', 'deadlineS', 'retries', 'beforeS', 'afterS', 'registerReadIntervalS', 'commandIntervalS'],
-        'read traffic options',
-      );
-      reads = {
-        intervalS: checkPositive(`${at}.intervalS`, c.reads.intervalS ?? 900),
-        deadlineS: checkPositive(`${at}.deadlineS`, c.reads.deadlineS ?? 120),
-        retries: checkInteger(`${at}.retries`, c.reads.retries ?? 3, 0, 100),
-        beforeS: checkPositive(`${at}.beforeS`, c.reads.beforeS ?? 1800, true),
-        afterS: checkPositive(`${at}.afterS`, c.reads.afterS ?? 1800, true),
-        registerReadIntervalS: checkPositive(`${at}.registerReadIntervalS`, c.reads.registerReadIntervalS ?? 0, true),
-        commandIntervalS: checkPositive(`${at}.commandIntervalS`, c.reads.commandIntervalS ?? 0, true),
-      };
-    }
-    let reports: Required<ReportOptions> | null = null;
-    if (c.reports !== undefined) {
-      const at = `${path}.contention.reports`;
-      checkObject(at, c.reports, ['spreadS', 'retries'], 'report options');
-      reports = {
-        spreadS: checkPositive(`${at}.spreadS`, c.reports.spreadS ?? 0, true),
-        retries: checkInteger(`${at}.retries`, c.reports.retries ?? 3, 0, 100),
-      };
-    }
-    contention = { channels, carrierSense, deferMaxS, reads, reports };
+    contention = { channels, carrierSense, deferMaxS };
   }
   return { delay, airtimeS, contention, meanHopS: delayMeanS(delay) + airtimeS };
 }

@@ -31,6 +31,7 @@ function repeatPlan(loaded: LoadedScenario, seed: Seed | undefined, replication:
       seed: seed === undefined ? r.seed : checkSeed('seed', seed),
       replication: checkInteger('replication', replication, 0, 2 ** 31 - 1),
       radio: r.radio,
+      traffic: r.traffic,
       handoff: r.handoff,
       previous: null,
       queue: 'ladder',

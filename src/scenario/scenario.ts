@@ -7,6 +7,7 @@ import { stateBytes } from '../broadcast/state.js';
 import { MAX_JSON_DEPTH } from '../json-text.js';
 import { generator, GENERATOR_NAMES, type GeneratorName } from '../network/generators/registry.js';
 import { checkRadio, type RadioOptions, type ResolvedRadio } from '../radio/radio.js';
+import { checkTraffic, type ResolvedTraffic, type TrafficOptions } from '../traffic/traffic.js';
 import type { Seed } from '../random/stream.js';
 
 /** Generators a scenario may name. */
@@ -46,6 +47,8 @@ export interface Scenario {
   readonly network: ScenarioNetwork;
   /** Radio model. */
   readonly radio?: RadioOptions;
+  /** AMI traffic sharing the air with the broadcasts (needs `radio.contention`). */
+  readonly traffic?: TrafficOptions;
   /** Child-module hand-off model. */
   readonly handoff?: HandoffOptions;
   /** The broadcast: a spec whose `origins` may be `"all"` (every collector) and whose targets are a filter. */
@@ -88,6 +91,8 @@ export interface ResolvedScenario {
   readonly network: ResolvedNetworkSection;
   /** Radio model. */
   readonly radio: ResolvedRadio;
+  /** AMI traffic on the shared air. */
+  readonly traffic: ResolvedTraffic;
   /** Hand-off model. */
   readonly handoff: ResolvedHandoff;
   /** The broadcast. */
@@ -110,6 +115,7 @@ export const SCENARIO_FIELDS = [
   'seed',
   'network',
   'radio',
+  'traffic',
   'handoff',
   'broadcast',
   'concurrent',
@@ -152,6 +158,7 @@ export function checkScenario(data: unknown): ResolvedScenario {
   }
   const concurrent = concurrentIn.map((b, i) => checkSpec(b, `concurrent[${i}]`));
   const radio = checkRadio(s['radio'] as RadioOptions | undefined, 'radio');
+  const traffic = checkTraffic(s['traffic'] as TrafficOptions | undefined, 'traffic', radio);
   const handoff = checkHandoff(s['handoff'] as HandoffOptions | undefined, 'handoff');
   const sweep = s['sweep'] === undefined ? null : checkSweepSection(s['sweep']);
   checkPassesSize(network, broadcast, passes);
@@ -161,6 +168,7 @@ export function checkScenario(data: unknown): ResolvedScenario {
     seed,
     network,
     radio,
+    traffic,
     handoff,
     broadcast,
     concurrent,

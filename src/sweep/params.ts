@@ -12,7 +12,16 @@ export const SWEEP_ALIASES: Readonly<Record<string, { readonly path: string; rea
 };
 
 /** The scenario sections a sweep may vary. */
-export const SWEEP_ROOTS = ['network', 'broadcast', 'concurrent', 'radio', 'handoff', 'passes', 'stopAtCoverage'];
+export const SWEEP_ROOTS = [
+  'network',
+  'broadcast',
+  'concurrent',
+  'radio',
+  'traffic',
+  'handoff',
+  'passes',
+  'stopAtCoverage',
+];
 
 /** Path segments no parameter may name: they would reach an object's prototype. */
 const FORBIDDEN = new Set(['', '__proto__', 'constructor', 'prototype']);
