@@ -7,6 +7,7 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import {
@@ -578,5 +579,128 @@ describe('every cell is checked before the first runs', () => {
     expect(result).toEqual({
       refused: { path: 'broadcast.origins[0]', value: 'C9', allowed: 'the id of a collector in the network' },
     });
+  });
+});
+
+describe('the command line under fuzzing', () => {
+  const secret = 'MESHCAST_FUZZ_SECRET_91c2';
+  const d = dir({
+    'ok.json': JSON.stringify({
+      network: { generator: 'line', options: { meters: 3 } },
+      broadcast: { origins: 'all', packets: 2, maxHops: 5, ttlS: 60 },
+    }),
+    'file-net.json': scenarioWith({ file: 'secret.json' }),
+    'outside.json': scenarioWith({ file: '../../../../../../../../etc/passwd' }),
+    'secret.json': `{"format": "${secret}", "token": ${secret}}`,
+    'huge.json': JSON.stringify({
+      network: { generator: 'utility', options: { collectors: 1e5, endpointsPerCollector: 1e7 } },
+      broadcast: { origins: 'all', packets: 1e7, maxHops: 1e9, ttlS: 1e308, spacingS: 1e308 },
+      sweep: { grid: { maxHops: [4, 4] } },
+    }),
+    'results.ndjson': `{"meshcast":"sweep results"}\n${secret}\n`,
+    'empty.json': '',
+  });
+  execFileSync('mkfifo', [join(d, 'fifo')]);
+  const paths = [
+    join(d, 'ok.json'),
+    join(d, 'file-net.json'),
+    join(d, 'outside.json'),
+    join(d, 'secret.json'),
+    join(d, 'huge.json'),
+    join(d, 'results.ndjson'),
+    join(d, 'empty.json'),
+    join(d, 'fifo'),
+    d,
+    join(d, 'missing.json'),
+    '/dev/zero',
+    '/dev/null',
+    '/proc/self/environ',
+    '',
+    '-',
+    `${d}/${'x'.repeat(5000)}.json`,
+    join(d, 'naïve dir', 'ü.json'),
+  ];
+  const values = [
+    '0',
+    '-1',
+    '1.5',
+    '1e308',
+    'NaN',
+    'abc',
+    '',
+    '2000000',
+    '2..4',
+    '4,4',
+    '99999999999999999999',
+    '__proto__=1',
+  ];
+  /** The flags each command takes, and a few it does not. */
+  const flagsOf: Record<string, string[]> = {
+    validate: ['--allow-outside-files'],
+    run: ['--seed', '--passes', '--workers', '--json', '--allow-outside-files'],
+    sweep: [
+      '--hops',
+      '--ttl',
+      '--param',
+      '--replications',
+      '--workers',
+      '--seed',
+      '--shard',
+      '--shard-count',
+      '--out',
+      '--csv',
+      '--json',
+    ],
+    report: ['--csv', '--json'],
+    schema: [],
+    nonsense: [],
+  };
+  const outputs = [
+    join(d, 'o.ndjson'),
+    join(d, 'fifo'),
+    '/dev/full',
+    '/dev/stdout',
+    join(d, 'ok.json'),
+    join(d, 'secret.json'),
+    d,
+  ];
+  const argv = fc
+    .constantFrom(...Object.keys(flagsOf))
+    .chain((command) =>
+      fc.tuple(
+        fc.constant(command),
+        fc.array(fc.constantFrom(...paths), { minLength: command === 'schema' ? 0 : 1, maxLength: 2 }),
+        fc.array(
+          fc.tuple(
+            fc.oneof(
+              { weight: 4, arbitrary: fc.constantFrom(...flagsOf[command]!, '--json') },
+              { weight: 1, arbitrary: fc.constantFrom('--bogus', '--out', '--param', '--workers') },
+            ),
+            fc.oneof(fc.constantFrom(...values), fc.constantFrom(...outputs)),
+          ),
+          { maxLength: 3 },
+        ),
+      ),
+    );
+
+  it('odd paths, special files and huge values: an exit code, one message, nothing leaked, no hang', async () => {
+    await fc.assert(
+      fc.asyncProperty(argv, async ([command, files, flags]) => {
+        const args = [
+          command,
+          ...files,
+          ...flags.flatMap(([f, v]) => (f === '--json' || f === '--allow-outside-files' ? [f] : [f, v])),
+        ];
+        // Never a sweep of real size: the fuzz is about inputs, not long runs.
+        if (command === 'sweep' && files[0] === join(d, 'ok.json') && !flags.some(([f]) => f === '--replications')) {
+          args.push('--replications', '1');
+        }
+        const { code, out, err } = await cli(args);
+        expect([0, 1, 2, 3, 4], args.join(' ')).toContain(code);
+        expect(err, args.join(' ')).not.toMatch(/\n\s+at [\w<]/); // no stack trace
+        expect(out + err, args.join(' ')).not.toContain(secret);
+      }),
+      { numRuns: Number(process.env['MESHCAST_FUZZ_RUNS'] ?? 300) },
+    );
   });
 });
