@@ -230,7 +230,12 @@ describe('duplicate suppression across origins', () => {
     expect(formatCampaign([runBroadcast(net, { ...small, duplicates: 'per-origin' }, { seed: 1 })])).toMatch(
       /from 2 collector\(s\) \(each its own copy\);/,
     );
-    expect(formatCampaign([runBroadcast(net, small, { seed: 1 })])).toMatch(/from 2 collector\(s\); Maximum Hops/);
+    expect(formatCampaign([runBroadcast(net, { ...small, duplicates: 'per-packet' }, { seed: 1 })])).toMatch(
+      /from 2 collector\(s\) \(one shared flood\);/,
+    );
+    expect(formatCampaign([runBroadcast(net, { ...small, origins: ['C1'] }, { seed: 1 })])).toMatch(
+      /from 1 collector\(s\); Maximum Hops/,
+    );
   });
 
   it('rejects an unknown setting, naming the field', () => {

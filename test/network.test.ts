@@ -112,21 +112,58 @@ describe('network validation', () => {
 });
 
 describe('layers and compile', () => {
-  it('layer is the hop distance from the nearest collector radio; children take their parent’s', () => {
+  it('layers are the hops of routes of fewest expected transmissions; children take their parent’s', () => {
     const net = generators.line({ meters: 6 });
     net.addDevice({ id: 'C2', kind: 'collector' });
+    // A link of success 0.5 both ways costs 4 expected transmissions: M6 routes through it (4 < 6),
+    // M5 is as near either way (5) and takes the lower next hop, M4.
     net.addLink({ from: 'C2', to: 'M6', success: 0.5 });
     net.addDevice({ id: 'G1', kind: 'gasModule', parent: 'M3' });
     const mesh = compile(net);
     const layer = (id: string): number => mesh.layer[mesh.index(id)]!;
-    expect([layer('C1'), layer('M1'), layer('M2'), layer('M3'), layer('M4'), layer('M5'), layer('M6')]).toEqual([
-      0, 1, 2, 3, 3, 2, 1,
-    ]);
+    const via = (id: string): string | null =>
+      mesh.route[mesh.index(id)]! < 0 ? null : mesh.id(mesh.route[mesh.index(id)]!);
+    expect(['C1', 'M1', 'M2', 'M3', 'M4', 'M5', 'M6'].map(layer)).toEqual([0, 1, 2, 3, 4, 5, 1]);
+    expect(['C1', 'M1', 'M5', 'M6', 'C2', 'G1'].map(via)).toEqual([null, 'C1', 'M4', 'C2', null, null]);
     expect(layer('G1')).toBe(3);
-    expect(mesh.maxLayer.get('C1')).toBe(3);
-    expect(mesh.maxLayer.get('C2')).toBe(3);
-    expect(mesh.collector[mesh.index('M5')]).toBe(mesh.index('C2'));
+    expect(mesh.maxLayer.get('C1')).toBe(5);
+    expect(mesh.maxLayer.get('C2')).toBe(1);
+    expect(mesh.collector[mesh.index('M5')]).toBe(mesh.index('C1'));
+    expect(mesh.collector[mesh.index('M6')]).toBe(mesh.index('C2'));
   });
+
+  it('links of success 0, or worse than 4 expected transmissions, make no one shallower', () => {
+    for (const success of [0, 0.49]) {
+      const net = generators.line({ meters: 6 });
+      net.addDevice({ id: 'C2', kind: 'collector' });
+      net.addLink({ from: 'C2', to: 'M6', success });
+      const mesh = compile(net);
+      expect(mesh.layer[mesh.index('M6')], `success ${success}`).toBe(6);
+      expect(mesh.maxLayer.get('C2'), `success ${success}`).toBe(0);
+      // A device whose only link is that bad has no route at all.
+      const lone = new Network();
+      lone.addDevice({ id: 'C1', kind: 'collector' });
+      lone.addDevice({ id: 'M1', kind: 'meter' });
+      lone.addLink({ from: 'C1', to: 'M1', success });
+      const m = compile(lone);
+      expect(m.layer[m.index('M1')]).toBe(-1);
+      expect(m.collector[m.index('M1')]).toBe(-1);
+    }
+  });
+
+  it('an asymmetric link costs by both directions: a good downlink with a poor uplink is not a route', () => {
+    const net = new Network();
+    net.addDevice({ id: 'C1', kind: 'collector' });
+    net.addDevice({ id: 'M1', kind: 'meter' });
+    net.addDevice({ id: 'M2', kind: 'meter' });
+    net.addLink({ from: 'C1', to: 'M1', success: 1 });
+    net.addLink({ from: 'M1', to: 'M2', success: 1 });
+    net.addLink({ from: 'C1', to: 'M2', success: 1, reverseSuccess: 0.2 }); // ETX 5
+    const m = compile(net);
+    expect(m.layer[m.index('M2')]).toBe(2);
+    expect(m.id(m.route[m.index('M2')]!)).toBe('M1');
+  });
+
   it('CSR rows are sorted and hold each direction’s probability', () => {
     const net = new Network();
     net.addDevice({ id: 'C1', kind: 'collector' });

@@ -26,11 +26,20 @@ describe('fast path equals the naive event-per-copy simulation', () => {
   ];
   for (const c of cases) {
     for (const [i, delay] of delays.entries()) {
-      it(`${c.name}, ${delay.kind} delay`, () => {
+      const duplicates = i % 2 === 0 ? ('per-origin' as const) : ('per-packet' as const);
+      it(`${c.name}, ${delay.kind} delay, ${duplicates}`, () => {
         const net = c.net();
         const mesh = compile(net);
         const origins = c.name.includes('2 collectors') || c.name.includes('utility') ? ['C1', 'C2'] : ['C1'];
-        const spec = { origins, packets: 13, spacingS: 5, maxHops: 6 + i, ttlS: 25, limits: 'research' as const };
+        const spec = {
+          origins,
+          packets: 13,
+          spacingS: 5,
+          maxHops: 6 + i,
+          ttlS: 25,
+          limits: 'research' as const,
+          duplicates,
+        };
         const airtime = i % 2 === 0 ? { frameBytes: 120, bitRateBps: 9600 } : undefined;
         const seed = 100 + i;
         const fast = runBroadcast(mesh, spec, { seed, radio: { delay, ...(airtime ? { airtime } : {}) } });
@@ -44,6 +53,7 @@ describe('fast path equals the naive event-per-copy simulation', () => {
           delay,
           airtimeS: airtime ? (120 * 8) / 9600 : 0,
           seed,
+          duplicates,
         });
         for (const id of fast.targetIds()) {
           const v = mesh.index(id);
@@ -121,11 +131,24 @@ describe('fast path equals the naive simulation on random configurations', () =>
       const ttlS = pick([Infinity, 1 + r() * 60, 5 + r() * 300]);
       const bitRateBps = pick([0, 9600, 19200, 100_000]);
       const queue = pick(['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'] as const);
+      const duplicates = pick(['per-packet', 'per-origin'] as const);
       const radio = { delay, ...(bitRateBps > 0 ? { airtime: { frameBytes: 120, bitRateBps } } : {}) };
-      const what = JSON.stringify({ seed, kind, delay, origins, packets, spacingS, maxHops, ttlS, bitRateBps, queue });
+      const what = JSON.stringify({
+        seed,
+        kind,
+        delay,
+        origins,
+        packets,
+        spacingS,
+        maxHops,
+        ttlS,
+        bitRateBps,
+        queue,
+        duplicates,
+      });
       const fast = runBroadcast(
         mesh,
-        { origins, packets, spacingS, maxHops, ttlS, limits: 'research' },
+        { origins, packets, spacingS, maxHops, ttlS, limits: 'research', duplicates },
         { seed, radio, queue },
       );
       const ref = referencePass(mesh, {
@@ -138,6 +161,7 @@ describe('fast path equals the naive simulation on random configurations', () =>
         delay,
         airtimeS: bitRateBps > 0 ? (120 * 8) / bitRateBps : 0,
         seed,
+        duplicates,
       });
       for (const id of fast.targetIds()) {
         const v = mesh.index(id);

@@ -1,4 +1,5 @@
 import FastPriorityQueue from 'fastpriorityqueue';
+import { packetDelaysPath, packetLinksPath } from '../src/random/purposes.js';
 import { afterS } from '../src/broadcast/flood.js';
 import { counterKey, counterUniform, linkDelays, type CompiledMesh, type DelaySpec, type Seed } from '../src/index.js';
 
@@ -45,6 +46,8 @@ export function referencePass(
     delay: DelaySpec;
     airtimeS: number;
     seed: Seed;
+    /** `'per-packet'` (the default here): one flood from every origin; `'per-origin'`: a flood per origin, each its own message. */
+    duplicates?: 'per-packet' | 'per-origin';
   },
 ): ReferenceOutcome {
   const received = new Map<number, boolean[]>();
@@ -63,57 +66,68 @@ export function referencePass(
   let transmissions = 0;
   let receptions = 0;
   let lost = 0;
-  let duplicates = 0;
+  let inTime = 0;
+  let reachedCopies = 0;
   let expired = 0;
   let hopLimited = 0;
+  const perOrigin = opts.duplicates === 'per-origin' && opts.origins.length > 1;
+  // Each flood: the origins it starts from, and the index of the origin whose streams it draws.
+  const floods: [number[], number][] = perOrigin ? opts.origins.map((o, i) => [[o], i]) : [[opts.origins, 0]];
   for (let k = 0; k < opts.packets; k++) {
     const sendS = k * opts.spacingS;
     const expiry = sendS + opts.ttlS;
-    const link = counterKey(opts.seed, 'rep', 0, 'pass', 0, 'packet', k);
-    const delay = linkDelays(opts.delay, counterKey(opts.seed, 'rep', 0, 'pass', 0, 'delay', k));
-    const queue = new FastPriorityQueue<Copy>(
-      (a, b) => a.t < b.t || (a.t === b.t && (a.hop < b.hop || (a.hop === b.hop && a.seq < b.seq))),
-    );
-    let seq = 0;
-    const has = new Set<number>();
-    for (const o of opts.origins) queue.add({ t: sendS, seq: seq++, node: o, hop: 1 });
-    while (!queue.isEmpty()) {
-      const c = queue.poll()!;
-      if (has.has(c.node)) {
-        duplicates++;
-        continue;
-      }
-      has.add(c.node);
-      if (!(lastHeardS[c.node]! >= c.t)) lastHeardS[c.node] = c.t;
-      const tank = received.get(c.node);
-      if (tank !== undefined && !tank[k]) {
-        tank[k] = true;
-        lastNeeded.set(c.node, Math.max(lastNeeded.get(c.node)!, c.t));
-        if (tank.every(Boolean)) completedS.set(c.node, lastNeeded.get(c.node)!);
-      }
-      if (!forwards(c.node)) continue;
-      if (c.hop >= opts.maxHops) {
-        hopLimited++;
-        continue;
-      }
-      transmissions++;
-      for (let e = mesh.offsets[c.node]!; e < mesh.offsets[c.node + 1]!; e++) {
-        if (counterUniform(link.k0, link.k1, e) >= mesh.linkSuccess[e]!) {
-          lost++;
+    // Each node's earliest copy of packet k over every flood.
+    const earliest = new Map<number, number>();
+    for (const [starts, origin] of floods) {
+      const link = counterKey(opts.seed, ...packetLinksPath(0, 0, k, origin));
+      const delay = linkDelays(opts.delay, counterKey(opts.seed, ...packetDelaysPath(0, 0, k, origin)));
+      const queue = new FastPriorityQueue<Copy>(
+        (a, b) => a.t < b.t || (a.t === b.t && (a.hop < b.hop || (a.hop === b.hop && a.seq < b.seq))),
+      );
+      let seq = 0;
+      const has = new Set<number>();
+      for (const o of starts) queue.add({ t: sendS, seq: seq++, node: o, hop: 1 });
+      while (!queue.isEmpty()) {
+        const c = queue.poll()!;
+        if (has.has(c.node)) continue;
+        has.add(c.node);
+        if (!(lastHeardS[c.node]! >= c.t)) lastHeardS[c.node] = c.t;
+        if (!(earliest.get(c.node)! <= c.t)) earliest.set(c.node, c.t);
+        if (!forwards(c.node)) continue;
+        if (c.hop >= opts.maxHops) {
+          hopLimited++;
           continue;
         }
-        receptions++;
-        const u = mesh.neighbours[e]!;
-        const sum = c.t + delay.at(e) + opts.airtimeS;
-        const ta = sum > c.t ? sum : afterS(c.t); // a hop always takes time on the clock
-        if (!(lastHeardS[u]! >= ta)) lastHeardS[u] = ta;
-        if (ta > expiry) {
-          expired++;
-          continue;
+        transmissions++;
+        for (let e = mesh.offsets[c.node]!; e < mesh.offsets[c.node + 1]!; e++) {
+          if (counterUniform(link.k0, link.k1, e) >= mesh.linkSuccess[e]!) {
+            lost++;
+            continue;
+          }
+          receptions++;
+          const u = mesh.neighbours[e]!;
+          const sum = c.t + delay.at(e) + opts.airtimeS;
+          const ta = sum > c.t ? sum : afterS(c.t); // a hop always takes time on the clock
+          if (!(lastHeardS[u]! >= ta)) lastHeardS[u] = ta;
+          if (ta > expiry) {
+            expired++;
+            continue;
+          }
+          inTime++;
+          queue.add({ t: ta, seq: seq++, node: u, hop: c.hop + 1 });
         }
-        queue.add({ t: ta, seq: seq++, node: u, hop: c.hop + 1 });
       }
     }
+    // Every in-time copy over the air is a duplicate but the first to reach each non-origin node.
+    reachedCopies += earliest.size - opts.origins.length;
+    for (const [node, t] of earliest) {
+      const tank = received.get(node);
+      if (tank === undefined || tank[k]) continue;
+      tank[k] = true;
+      lastNeeded.set(node, Math.max(lastNeeded.get(node)!, t));
+      if (tank.every(Boolean)) completedS.set(node, lastNeeded.get(node)!);
+    }
   }
+  const duplicates = inTime - reachedCopies;
   return { received, completedS, lastHeardS, transmissions, receptions, lost, duplicates, expired, hopLimited };
 }

@@ -72,12 +72,13 @@ export interface BroadcastSpec {
   readonly limits?: Limits;
   /**
    * What makes two copies "the same packet" for duplicate suppression when several collectors
-   * inject it. `'per-packet'`: a node forwards each packet once, whichever collector's copy
-   * reaches it first. `'per-origin'`: each collector sends its own message per packet (as in
-   * the field), so a node forwards each collector's copy once and overlapping floods carry the
+   * inject it. `'per-origin'`: each collector sends its own message per packet (as in the
+   * field), so a node forwards each collector's copy once and overlapping floods carry the
    * packet several times — the redundant traffic behind the advice to keep collectors within
-   * about 2 miles out of one broadcast (docs/decisions/0008). Same result with one origin.
-   * @defaultValue 'per-packet'
+   * about 2 miles out of one broadcast (docs/decisions/0008). `'per-packet'`: a node forwards
+   * each packet once, whichever collector's copy reaches it first (one multi-source flood).
+   * Same result with one origin.
+   * @defaultValue 'per-origin'
    */
   readonly duplicates?: Duplicates;
 }
@@ -169,7 +170,7 @@ export function checkSpec(spec: unknown, at = 'spec'): ResolvedSpec {
   const s = checkObject(at, spec, SPEC_FIELDS, 'a broadcast spec');
   const limits = checkOneOf<Limits>(join(at, 'limits'), s['limits'] ?? 'headend', ['headend', 'research']);
   const research = limits === 'research';
-  const duplicates = checkOneOf<Duplicates>(join(at, 'duplicates'), s['duplicates'] ?? 'per-packet', [
+  const duplicates = checkOneOf<Duplicates>(join(at, 'duplicates'), s['duplicates'] ?? 'per-origin', [
     'per-packet',
     'per-origin',
   ]);

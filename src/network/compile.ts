@@ -45,6 +45,7 @@ function checkColumns(m: CompiledMesh, at: string): true {
     ['offsets', Int32Array, n + 1],
     ['kind', Uint8Array, n],
     ['relays', Uint8Array, n],
+    ['route', Int32Array, n],
     ['layer', Int32Array, n],
     ['parent', Int32Array, n],
     ['collector', Int32Array, n],

@@ -74,7 +74,7 @@ export interface DeviceInput {
   readonly model?: string;
   /** Position in metres, if known. */
   readonly position?: Position;
-  /** Id of the collector the device is registered to (else the nearest by layer). */
+  /** Id of the collector the device is registered to (else the one its route ends at). */
   readonly collector?: string;
   /** Electric parent of a gas / water module (required for those kinds, forbidden otherwise). */
   readonly parent?: string;

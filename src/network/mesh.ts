@@ -31,11 +31,17 @@ export interface CompiledMesh {
   readonly kind: Uint8Array;
   /** 1 where the device relays mesh traffic (every mesh device but gas / water modules). */
   readonly relays: Uint8Array;
-  /** Hop distance from the nearest collector radio (layer 0); children take their parent's; -1 unreachable. */
+  /**
+   * Next hop of each mesh device's route toward its collector (the parent it registers
+   * through); -1 for collectors, gas / water modules and devices without a route. See
+   * docs/model.md, "The network".
+   */
+  readonly route: Int32Array;
+  /** Hops of the device's route to its collector radio (layer 0); children take their parent's; -1 without a route. */
   readonly layer: Int32Array;
   /** Electric parent index of a gas / water module; -1 otherwise. */
   readonly parent: Int32Array;
-  /** Registered collector index (given, else the nearest by layer, lowest index on ties); -1 if none. */
+  /** Registered collector index (given, else the one its route ends at); -1 if none. */
   readonly collector: Int32Array;
   /** Flag bits ({@link FLAG_BITS}). */
   readonly flags: Uint8Array;
@@ -81,7 +87,7 @@ export interface MeshColumns {
   readonly flags: Uint8Array;
   /** Electric parent index or -1. */
   readonly parent: Int32Array;
-  /** Registered collector index, or -1 for "nearest by layer". */
+  /** Registered collector index, or -1 for "the one its route ends at". */
   readonly registered: Int32Array;
   readonly links: LinkList;
   id(i: number): string;
@@ -230,7 +236,7 @@ export function compileColumns(c: MeshColumns): CompiledMesh {
   }
   sortRows(offsets, neighbours, linkSuccess);
   const collectors = Int32Array.from(collectorList);
-  const { layer, collector, maxLayer } = meshLayers(
+  const { route, layer, collector, maxLayer } = meshLayers(
     { offsets, neighbours, linkSuccess, kind, relays, parent, registered: c.registered, collectors },
     c.id,
   );
@@ -252,6 +258,7 @@ export function compileColumns(c: MeshColumns): CompiledMesh {
     linkSuccess,
     kind,
     relays,
+    route,
     layer,
     parent,
     collector,

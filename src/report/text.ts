@@ -78,7 +78,7 @@ export function formatCampaign(passes: readonly BroadcastResult[], title = 'mesh
   out.push('='.repeat(title.length));
   out.push(
     `Network     ${int(first.mesh.n)} devices, ${int(first.mesh.neighbours.length / 2)} links; Max. Layer ${maxLayers}`,
-    `Broadcast   ${s.packets} packets every ${s.spacingS}s from ${origins.length} collector(s)${s.duplicates === 'per-origin' && origins.length > 1 ? ' (each its own copy)' : ''}; Maximum Hops ${s.maxHops}, Maximum TTL ${s.ttlS}s`,
+    `Broadcast   ${s.packets} packets every ${s.spacingS}s from ${origins.length} collector(s)${origins.length < 2 ? '' : s.duplicates === 'per-origin' ? ' (each its own copy)' : ' (one shared flood)'}; Maximum Hops ${s.maxHops}, Maximum TTL ${s.ttlS}s`,
     `Targets     ${int(first.targets)} (${int(first.refused)} refuse broadcasts, ${int(first.unreachable)} unreachable)`,
     `Seed        ${String(first.meta.seed)} (meshcast ${first.meta.version})`,
     '',

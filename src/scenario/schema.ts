@@ -113,9 +113,10 @@ const BROADCAST = {
     limits: { enum: ['headend', 'research'], default: 'headend' },
     duplicates: {
       enum: ['per-packet', 'per-origin'],
-      default: 'per-packet',
+      default: 'per-origin',
       description:
-        "Duplicate suppression across origins: 'per-packet' forwards each packet once; 'per-origin' forwards each collector's copy once (overlapping floods repeat packets).",
+        "Duplicate suppression across origins: 'per-origin' (each collector's copy is its own message, " +
+        "as in the field: overlapping floods repeat packets) or 'per-packet' (one multi-source flood).",
     },
   },
 };

@@ -1,6 +1,5 @@
 import { MeshcastError } from '../errors.js';
 import type { CompiledMesh } from '../network/mesh.js';
-import { routeTable } from '../network/routes.js';
 import type { Air } from '../radio/air.js';
 import type { AirClock } from '../radio/air-clock.js';
 import { airPath, type StreamPath } from '../random/purposes.js';
@@ -47,7 +46,7 @@ export class AirTraffic {
     span: BroadcastSpan,
   ) {
     if (traffic.reads === null && traffic.reports === null) return;
-    const route = routeTable(mesh);
+    const route = mesh.route;
     const rng = createStream(seed, ...airPath(streamRoot, 'traffic'));
     const logs = { reads: new MessageLog(), roundTrips: new MessageLog(), reports: new MessageLog() };
     const unicast = new Unicast(

@@ -8,7 +8,7 @@
 
 /**
  * Nodes on a meter's route, the meter and the route's end (its collector) included.
- * @param route - next hop of each node, -1 at the end ({@link routeTable})
+ * @param route - next hop of each node, -1 at the end (the mesh's `route`)
  */
 export function routeLength(route: Int32Array, meter: number): number {
   let nodes = 1;
@@ -19,7 +19,7 @@ export function routeLength(route: Int32Array, meter: number): number {
 /**
  * The node `k` hops up a meter's route (0: the meter itself), for `k` below its
  * {@link routeLength}.
- * @param route - next hop of each node ({@link routeTable})
+ * @param route - next hop of each node (the mesh's `route`)
  */
 export function nodeOnRoute(route: Int32Array, meter: number, k: number): number {
   let u = meter;
