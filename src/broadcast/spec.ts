@@ -76,7 +76,7 @@ export interface BroadcastSpec {
    * reaches it first. `'per-origin'`: each collector sends its own message per packet (as in
    * the field), so a node forwards each collector's copy once and overlapping floods carry the
    * packet several times — the redundant traffic behind the advice to keep collectors within
-   * about 2 miles out of one broadcast (docs/decisions/0008). Same result with one origin.
+   * about 2 miles out of one broadcast (docs/decisions/0008-duplicates-per-origin.md). Same result with one origin.
    * @defaultValue 'per-packet'
    */
   readonly duplicates?: Duplicates;
