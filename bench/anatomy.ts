@@ -1,5 +1,5 @@
 /**
- * Where a W1 flood's time goes: the flood of one packet over the 10⁶-node grid (exponential hop
+ * Where a grid flood's time goes: the flood of one packet over the 10⁶-node grid (exponential hop
  * delays, mean 2 s; no hop or TTL limit) against the breadth-first floor, and against replays
  * of the same flood's work without any event queue — its settled nodes forwarding again, each
  * at its final earliest arrival, in three orders:
@@ -246,7 +246,7 @@ const child = JSON.parse(
 ) as { floorMs: number; floodMs: number };
 const receptions = replay(mesh, o.node, o.earliest, o.hops, times, seed);
 console.log(
-  `W1 anatomy — grid ${side}×${side}, one packet, exponential delay (mean 2 s); ${o.node.length.toLocaleString('en-US')} nodes settled, ${receptions.toLocaleString('en-US')} receptions; Node ${process.version}, min of ${rounds} alternating rounds`,
+  `Grid flood anatomy — ${side}×${side}, one packet, exponential delay (mean 2 s); ${o.node.length.toLocaleString('en-US')} nodes settled, ${receptions.toLocaleString('en-US')} receptions; Node ${process.version}, min of ${rounds} alternating rounds`,
 );
 console.log('| task | min ms | ÷ floor | ns/reception |');
 console.log('|---|---:|---:|---:|');

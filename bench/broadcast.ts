@@ -1,5 +1,7 @@
 /**
- * meshcast broadcast benchmarks (tinybench), the workloads of the performance issue.
+ * meshcast broadcast benchmarks (tinybench): a grid flood (1000 × 1000), a grid with 20 packets in
+ * flight, scaling over grid sizes, a utility flood with exponential and with uniform delays, and
+ * the shared air (contention on against off).
  *
  *   npm run bench               full sizes, prints a Markdown table for bench/RESULTS.md
  *   npm run bench -- --quick    small sizes, about a minute
@@ -60,7 +62,8 @@ interface ChildReport {
   readonly rows: Row[];
   readonly gridBuildS: number;
   readonly utilityBuildS: number;
-  readonly w5: { readonly offMs: number; readonly onMs: number; readonly air: AirStats } | null;
+  /** The shared air: contention off and on, same mesh and packets (the default queue's process only). */
+  readonly sharedAir: { readonly offMs: number; readonly onMs: number; readonly air: AirStats } | null;
 }
 
 function minMs(task: { result: unknown }): number {
@@ -144,20 +147,20 @@ async function workload(
 }
 
 /**
- * The workloads that measure each queue: every queue on W1 and the utility, three on W2, the
- * default and the calendar queue on W4, the default on the utility with bounded delays (which
- * uses no queue).
+ * The workloads that measure each queue: every queue on the grid flood and the utility flood,
+ * three on the grid with packets in flight, the default and the calendar queue on the scaling
+ * grids, the default on the utility with bounded delays (which uses no queue).
  */
 const MEASURED: Record<string, readonly QueueKind[]> = {
-  W1: QUEUES,
-  W2: ['ladder', 'calendar', 'radix'],
-  W4: ['ladder', 'calendar'],
-  U: QUEUES,
-  UD: [DEFAULT_QUEUE],
+  'grid-flood': QUEUES,
+  'grid-packets': ['ladder', 'calendar', 'radix'],
+  scaling: ['ladder', 'calendar'],
+  utility: QUEUES,
+  'utility-uniform': [DEFAULT_QUEUE],
 };
 const measures = (key: string, queue: QueueKind): boolean => MEASURED[key]!.includes(queue);
 
-/** Runs every workload that measures `queue`, in this process (W5, contention on, with the default queue). */
+/** Runs every workload that measures `queue`, in this process (the shared air with the default queue). */
 async function measureQueue(queue: QueueKind): Promise<ChildReport> {
   const rows: Row[] = [];
   const side = quick ? 300 : 1000;
@@ -165,11 +168,11 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
   const grid = generators.gridMesh({ width: side, success: 0.9 });
   const gridBuildS = (performance.now() - t0) / 1000;
   const it = quick ? 5 : 7;
-  if (measures('W1', queue))
+  if (measures('grid-flood', queue))
     rows.push(
       await workload(
-        'W1',
-        `W1 grid ${side}×${side}, p=0.9, 1 packet`,
+        'grid-flood',
+        `grid flood ${side}×${side}, p=0.9, 1 packet`,
         grid,
         { origins: ['C1'], packets: 1, ...research },
         exponential,
@@ -177,25 +180,25 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
         queue,
       ),
     );
-  const w2 = [
-    `W2 grid ${side}×${side}, 20 packets 5 s apart`,
+  const gridPackets = [
+    `grid ${side}×${side}, 20 packets 5 s apart`,
     grid,
     { origins: ['C1'], packets: 20, spacingS: 5, ...research },
     exponential,
     3,
     queue,
   ] as const;
-  if (measures('W2', queue)) rows.push(await workload('W2', ...w2));
+  if (measures('grid-packets', queue)) rows.push(await workload('grid-packets', ...gridPackets));
   // Contention off, packets are independent: the same pass on both cores (the same answer).
-  if (queue === DEFAULT_QUEUE) rows.push(await workload('W2', ...w2, 2));
-  if (measures('W4', queue)) {
+  if (queue === DEFAULT_QUEUE) rows.push(await workload('grid-packets', ...gridPackets, 2));
+  if (measures('scaling', queue)) {
     for (const s of quick ? [32, 100, 300] : [32, 100, 316, 1000]) {
       const mesh = s === side ? grid : generators.gridMesh({ width: s, success: 0.9 });
       const packets = Math.max(1, Math.round(1e5 / (s * s)));
       rows.push(
         await workload(
-          `W4-${s * s}`,
-          `W4 grid ${(s * s).toLocaleString('en-US')} nodes`,
+          `scaling-${s * s}`,
+          `scaling: grid of ${(s * s).toLocaleString('en-US')} nodes`,
           mesh,
           { origins: ['C1'], packets, ...research },
           exponential,
@@ -210,10 +213,10 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
   const utility = generators.utilityMesh({ collectors, endpointsPerCollector: 2500, seed: 1 });
   const utilityBuildS = (performance.now() - t1) / 1000;
   const packets = quick ? 10 : 100;
-  if (measures('U', queue)) {
+  if (measures('utility', queue)) {
     rows.push(
       await workload(
-        'U',
+        'utility',
         `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin`,
         utility,
         { origins: ['C1'], packets, ...research },
@@ -223,12 +226,12 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
       ),
     );
   }
-  if (measures('UD', queue)) {
+  if (measures('utility-uniform', queue)) {
     // The default uniform 1–3 s delay: bounded hop times, so the flood waits in arrival windows
     // (no event queue; the same rows whatever the queue option).
     rows.push(
       await workload(
-        'UD',
+        'utility-uniform',
         `utility ${(collectors * 2500).toLocaleString('en-US')} meters, ${packets} packets, one origin, uniform 1–3 s`,
         utility,
         { origins: ['C1'], packets, ...research },
@@ -238,23 +241,23 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
       ),
     );
   }
-  if (queue !== DEFAULT_QUEUE) return { rows, gridBuildS, utilityBuildS, w5: null };
+  if (queue !== DEFAULT_QUEUE) return { rows, gridBuildS, utilityBuildS, sharedAir: null };
 
-  // W5: contention on, against contention off on the same mesh and packets, same process.
-  const w5Spec = { origins: Array.from(utility.collectors, (c) => utility.id(c)), packets, maxHops: 40, ttlS: 300 };
-  let w5Seed = 1;
+  // The shared air: contention on, against contention off on the same mesh and packets, same process.
+  const airSpec = { origins: Array.from(utility.collectors, (c) => utility.id(c)), packets, maxHops: 40, ttlS: 300 };
+  let airSeed = 1;
   let air: AirStats | null = null;
   const [offMs, onMs] = await alternating(
     3,
-    ['contention off', () => runBroadcast(utility, w5Spec, { seed: w5Seed++ })],
+    ['contention off', () => runBroadcast(utility, airSpec, { seed: airSeed++ })],
     [
       'contention on',
-      () => (air = runBroadcast(utility, w5Spec, { seed: w5Seed++, radio: { contention: 'csma' } }).air),
+      () => (air = runBroadcast(utility, airSpec, { seed: airSeed++, radio: { contention: 'csma' } }).air),
     ],
   );
-  process.stderr.write('  W5: done\n');
-  if (air === null) throw new Error('W5: contention on gave no air statistics');
-  return { rows, gridBuildS, utilityBuildS, w5: { offMs, onMs, air } };
+  process.stderr.write('  shared air: done\n');
+  if (air === null) throw new Error('shared air: contention on gave no air statistics');
+  return { rows, gridBuildS, utilityBuildS, sharedAir: { offMs, onMs, air } };
 }
 
 /** Measures each queue in a process of its own, checks their answers agree, prints the tables and checks the baseline. */
@@ -300,11 +303,11 @@ function main(): void {
       `| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.bfsMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`,
     );
   }
-  const w5 = byDefault.w5;
-  if (w5 !== null) {
-    const { offMs, onMs, air } = w5;
+  const sharedAir = byDefault.sharedAir;
+  if (sharedAir !== null) {
+    const { offMs, onMs, air } = sharedAir;
     console.log(
-      `\nW5 contention on, utility ${meters.toLocaleString('en-US')} meters, ${quick ? 10 : 100} packets from every collector:`,
+      `\nShared air (contention on), utility ${meters.toLocaleString('en-US')} meters, ${quick ? 10 : 100} packets from every collector:`,
     );
     console.log('| run | min ms | queue events/s | reception events/s | ÷ contention off |');
     console.log('|---|---:|---:|---:|---:|');
@@ -316,10 +319,10 @@ function main(): void {
       'Queue events: frame sends, tries and frame ends handled by the engine. Reception events: those plus one per receiver per frame (what a per-receiver simulator such as ns-3 schedules).',
     );
   }
-  const w4 = rows.filter((r) => r.key.startsWith('W4-')).map((r) => r.nsPerReception);
-  if (w4.length > 0)
+  const scaling = rows.filter((r) => r.key.startsWith('scaling-')).map((r) => r.nsPerReception);
+  if (scaling.length > 0)
     console.log(
-      `\nW4 scaling: ns per reception from ${Math.min(...w4).toFixed(0)} to ${Math.max(...w4).toFixed(0)} (spread ${(Math.max(...w4) / Math.min(...w4)).toFixed(2)}×)`,
+      `\nScaling: ns per reception from ${Math.min(...scaling).toFixed(0)} to ${Math.max(...scaling).toFixed(0)} (spread ${(Math.max(...scaling) / Math.min(...scaling)).toFixed(2)}×)`,
     );
 
   const baselinePath = join(import.meta.dirname, 'baseline.json');

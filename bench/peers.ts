@@ -1,5 +1,5 @@
 /**
- * A peer engine side by side with meshcast on W1-sized work: SimPy 2 (Debian's python3-simpy)
+ * A peer engine side by side with meshcast on the grid flood (1000 × 1000): SimPy 2 (Debian's python3-simpy)
  * floods the same grid workload (bench/peers/simpy_flood.py); meshcast's runBroadcast and the
  * breadth-first floor run in this process. Each engine makes its own draws (different
  * generators), so the figure is a throughput ratio on the same workload shape.
@@ -33,7 +33,7 @@ const simpyOut = execFileSync(
 );
 const simpyS = Number(/seconds=([\d.]+)/.exec(simpyOut)![1]);
 const simpyReceptions = Number(/receptions=(\d+)/.exec(simpyOut)![1]);
-console.log(`W1-sized flood, ${side}×${side} grid, p = 0.9, exponential delay (mean 2 s); Node ${process.version}`);
+console.log(`Grid flood, ${side}×${side} grid, p = 0.9, exponential delay (mean 2 s); Node ${process.version}`);
 console.log('| engine | seconds | receptions | ÷ meshcast |');
 console.log('|---|---:|---:|---:|');
 console.log(

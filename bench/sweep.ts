@@ -1,8 +1,10 @@
 /**
- * W6: a sweep of 40 Maximum Hops values × 4 TTLs on a 10,000-meter network, on 1 worker and on
- * 2, in the same process; the figure is the speed-up. Uses the built package (worker threads).
+ * Sweep on two workers: 40 Maximum Hops values × 4 TTLs on a 10,000-meter network, on 1 worker
+ * and on 2, in the same process; the figure is the speed-up. Uses the built package (worker
+ * threads).
  *
- *   npm run bench:sweep                  (replications per cell: 1; the issue's 100 = same shape, 100× longer)
+ *   npm run bench:sweep                  (1 replication per cell)
+ *   npm run bench:sweep -- --replications 100   (the figure in bench/RESULTS.md: same shape, 100× longer)
  *   npm run bench:sweep -- --replications 3
  */
 import { cpus } from 'node:os';
@@ -29,7 +31,7 @@ if (one.json !== two.json) throw new Error('1 and 2 workers disagree');
 const oneAgain = await timed(1);
 const single = Math.min(one.s, oneAgain.s);
 console.log(
-  `W6 sweep, 40 × 4 cells × ${replications} replication(s), 10,000 meters, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+  `Sweep on 1 and 2 workers, 40 × 4 cells × ${replications} replication(s), 10,000 meters, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
 );
 console.log(
   `| workers | seconds | speed-up |\n|---:|---:|---:|\n| 1 | ${single.toFixed(1)} | 1.00 |\n| 2 | ${two.s.toFixed(1)} | ${(single / two.s).toFixed(2)} |`,

@@ -1,10 +1,10 @@
 /**
- * W3: one pass of a 1,000-packet image over a utility of 1,000,000 meters (plus routers,
+ * Utility at scale: one pass of a 1,000-packet image over a utility of 1,000,000 meters (plus routers,
  * extenders, gas and water modules), contention off, on all cores. Reports wall time, peak
  * resident memory (after the build, and at peak) and bytes per endpoint (meter) beyond the tank
  * bits.
  *
- *   npm run bench:scale                          (the full W3: about 40 s to build, then the pass)
+ *   npm run bench:scale                          (a million meters: about 40 s to build, then the pass)
  *   npm run bench:scale -- --collectors 40 --packets 100   (a 100,000-meter rehearsal)
  */
 import { availableParallelism, cpus } from 'node:os';
@@ -40,7 +40,7 @@ const passS = (performance.now() - t) / 1000;
 const peakB = process.resourceUsage().maxRSS * 1024;
 const tankB = Math.ceil(packets / 8) * r.targets;
 console.log(
-  `W3 — ${meters.toLocaleString('en-US')} meters (${mesh.n.toLocaleString('en-US')} devices, ${(mesh.neighbours.length / 2).toLocaleString('en-US')} links), ${packets} packets, ${workers} workers; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+  `Utility at scale — ${meters.toLocaleString('en-US')} meters (${mesh.n.toLocaleString('en-US')} devices, ${(mesh.neighbours.length / 2).toLocaleString('en-US')} links), ${packets} packets, ${workers} workers; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
 );
 console.log(`| build | pass | coverage | receptions | RSS after build | peak RSS | peak RSS − tank bits, per meter |`);
 console.log(`|---:|---:|---:|---:|---:|---:|---:|`);

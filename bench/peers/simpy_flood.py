@@ -1,9 +1,10 @@
-"""W1-sized flood in SimPy 2 (Debian's python3-simpy), the peer run beside meshcast.
+"""The grid flood (1000 x 1000) in SimPy 2 (Debian's python3-simpy), the peer run beside meshcast.
 
 One packet flooded from the centre of a 4-neighbour side x side grid, link success 0.9,
 exponential hop delay with mean 2 s, each node forwards once on its first copy, no hop or TTL
-limit: the workload of PEERS.md and of meshcast's W1. Written as a SimPy user would: one
-process per successful copy, activated after its delay. Prints receptions and seconds.
+limit: the grid flood of meshcast's benchmarks (bench/broadcast.ts). Written as a SimPy user
+would: one process per successful copy, activated after its delay. Prints receptions and
+seconds.
 
 Run: /usr/bin/python3 bench/peers/simpy_flood.py 1000   (needs: apt-get install python3-simpy)
 """

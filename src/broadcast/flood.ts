@@ -172,7 +172,7 @@ function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, 
  * Floods one packet through the mesh (contention off). Call it between {@link loadLastHeard}
  * and {@link storeLastHeard}: it updates last-heard times where floods keep them.
  *
- * Semantics (DESIGN.md, "Semantics that tests pin"): origins receive at `sendS` with hop
+ * Semantics (docs/model.md, "One broadcast pass"): origins receive at `sendS` with hop
  * count 1; a node handles its first copy — the earliest, and of copies arriving at the same
  * time the one with the fewest hops — and forwards it once if its hop count is below Maximum
  * Hops; each neighbour then receives with the link's probability after an independent delay

@@ -1,5 +1,5 @@
 /**
- * The two limits every broadcast packet carries (docs/model.md "Flooding"), written once for
+ * The two limits every broadcast packet carries (docs/model.md "One broadcast pass"), written once for
  * the contention-off flood (`flood.ts`) and for forwarding on the shared air (`air-flood.ts`).
  * Tiny pure functions: the JIT inlines them into both hot loops.
  * @module

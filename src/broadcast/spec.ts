@@ -75,7 +75,7 @@ export interface BroadcastSpec {
    * inject it. `'per-origin'`: each collector sends its own message per packet (as in the
    * field), so a node forwards each collector's copy once and overlapping floods carry the
    * packet several times — the redundant traffic behind the advice to keep collectors within
-   * about 2 miles out of one broadcast (docs/decisions/0008). `'per-packet'`: a node forwards
+   * about 2 miles out of one broadcast (docs/decisions/0008-duplicates-per-origin.md). `'per-packet'`: a node forwards
    * each packet once, whichever collector's copy reaches it first (one multi-source flood).
    * Same result with one origin.
    * @defaultValue 'per-origin'

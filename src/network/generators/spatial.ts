@@ -10,7 +10,7 @@ import {
   type ResolvedPathLoss,
 } from './pathloss.js';
 
-/** ResolvedRadio placement of the nodes a generator links: positions and power budgets, by dense index. */
+/** Radio placement of the nodes a generator links: positions and power budgets, by dense index. */
 export interface RadioLayout {
   /** Easting of each node in metres. */
   readonly xM: Float64Array;

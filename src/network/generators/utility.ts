@@ -19,7 +19,7 @@ export interface ModelShare {
   readonly moduleFirmware?: string;
 }
 
-/** ResolvedRadio budget of one kind of device. */
+/** Radio budget of one kind of device. */
 export interface RadioBudget {
   /** Transmit power plus antenna gain (EIRP) in dBm. */
   readonly eirpDbm: number;
@@ -27,7 +27,7 @@ export interface RadioBudget {
   readonly rxGainDb: number;
 }
 
-/** Options of {@link utility}; every default is documented in `docs/model.md` ("utility generator"). */
+/** Options of {@link utility}; every default and its source is in `docs/model.md` ("Utility generator"). */
 export interface UtilityOptions {
   /** Number of collectors, one per square cell of the territory. @defaultValue 4 */
   readonly collectors?: number;
@@ -57,7 +57,7 @@ export interface UtilityOptions {
   readonly activeHanShare?: number;
   /** Meter model mix. @defaultValue focus-ax-integrated 0.6, focus-al-modular 0.3, commercial-s4 0.1 */
   readonly models?: readonly ModelShare[];
-  /** ResolvedRadio budgets per kind. @defaultValue see docs/model.md */
+  /** Radio budgets per kind. @defaultValue {@link UTILITY_RADIO_DEFAULTS} (sources: docs/model.md, "Link model") */
   readonly radio?: Partial<Record<'collector' | 'router' | 'meshExtender' | 'meter', RadioBudget>>;
   /** Path-loss model. */
   readonly pathLoss?: PathLossOptions;
@@ -67,7 +67,7 @@ export interface UtilityOptions {
   readonly neighbourTable?: number;
 }
 
-/** ResolvedRadio budgets used by {@link utility} when none are given. */
+/** Radio budgets used by {@link utility} when none are given (docs/model.md, "Link model"). */
 export const UTILITY_RADIO_DEFAULTS: Record<'collector' | 'router' | 'meshExtender' | 'meter', RadioBudget> = {
   collector: { eirpDbm: 36, rxGainDb: 6 },
   router: { eirpDbm: 33, rxGainDb: 3 },
