@@ -142,7 +142,12 @@ describe('broadcast semantics', () => {
     const onlyLast = runBroadcast(net, { origins: ['C1'], packets: 3, targets: (d) => d.id === 'M4' });
     expect(onlyLast.targets).toBe(1);
     expect(onlyLast.coverage).toBe(1);
-    const r = runBroadcast(net, { origins: ['C1'], packets: 3, targets: { kinds: ['meter', 'waterModule'] } });
+    const r = runBroadcast(net, {
+      origins: ['C1'],
+      packets: 3,
+      limits: 'research',
+      targets: { kinds: ['meter', 'waterModule'] },
+    });
     // C1 and M1..M4 forward every packet (M4 has no one new to reach but still forwards); W1 never does.
     expect(r.stats.transmissions).toBe(3 * 5);
     expect(r.endpoint('W1').holder).toBe('M2');
@@ -246,7 +251,11 @@ describe('broadcast semantics', () => {
   it.each([1, 2, 3])(
     'meters complete with their tank, gas / water modules after a hand-off, and a repeat pass keeps earlier completions (seed %i)',
     (seed) => {
-      const spec: BroadcastSpec = { ...base, targets: { kinds: ['meter', 'gasModule', 'waterModule'] } };
+      const spec: BroadcastSpec = {
+        ...base,
+        limits: 'research',
+        targets: { kinds: ['meter', 'gasModule', 'waterModule'] },
+      };
       const handoff = { attemptSuccess: 0.7, maxAttempts: 3, wakeIntervalS: 300, transferS: 20 };
       const first = runBroadcast(utilityNet, spec, { seed, handoff });
       const second = runBroadcast(utilityNet, spec, { seed, handoff, previous: first });

@@ -154,6 +154,7 @@ describe('golden outputs', () => {
           maxSegments: 12,
           maxHops: 10,
           ttlS: 60,
+          limits: 'research',
           targets: {
             kinds: ['meter', 'gasModule', 'waterModule'],
             models: ['focus-ax-integrated', 'gas-module', 'water-module'],

@@ -46,7 +46,7 @@ describe('runBroadcastParallel', () => {
   }, 60_000);
 
   it('equals runBroadcast for repeat passes, slices of the image and gas-module targets', async () => {
-    const gas = { ...spec, targets: { kinds: ['gasModule' as const, 'meter' as const] } };
+    const gas = { ...spec, limits: 'research' as const, targets: { kinds: ['gasModule' as const, 'meter' as const] } };
     const s1 = runBroadcast(net, gas, { seed: 8, radio });
     const p1 = await runBroadcastParallel(net, gas, { seed: 8, radio, workers: 2 });
     expect(digest(p1)).toBe(digest(s1));

@@ -244,13 +244,10 @@ export class AirFlood {
     }
     seen[at] = 1;
     counters[COUNTER.reached]!++;
-    const tank = st.tankOfNode[u]!;
-    if (
-      tank >= 0 &&
-      st.tankAccepts[tank] === 1 &&
-      takePacket(st.tanks, st.stride, st.missing, st.lastNeededS, tank, p.spec.firstSegment + j, t)
-    ) {
-      this.traffic.completed(u, t); // the image is complete here
+    for (let i = st.heldStart[u]!, end = st.heldStart[u + 1]!; i < end; i++) {
+      if (takePacket(st.tanks, st.stride, st.missing, st.lastNeededS, st.heldTanks[i]!, p.spec.firstSegment + j, t)) {
+        this.traffic.completed(u, t); // an image is complete here
+      }
     }
     this.forward(u, k, o, h, t);
   }

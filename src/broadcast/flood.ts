@@ -16,8 +16,10 @@ export interface FloodState {
   readonly offsets: Int32Array;
   readonly neighbours: Int32Array;
   readonly linkSuccess: Float32Array;
-  /** Per node, one more than the tank that takes the packets it gets (0: none), see `intoTanks`. */
-  readonly intoTank: Int32Array;
+  /** The tanks that take the packets each node hears: see `TargetSelection.heldStart` (n + 1 entries). */
+  readonly heldStart: Int32Array;
+  /** See `TargetSelection.heldTanks`. */
+  readonly heldTanks: Int32Array;
   /**
    * Bit `v & 31` of word `v >> 5` set where node v forwards in this pass (see
    * {@link relayBits}): one bit per node, so the check made for every event handled stays in
@@ -156,14 +158,15 @@ export function storeLastHeard(s: Pick<FloodState, 'earliestAndHeardS' | 'lastHe
  * @returns the nodes reached
  */
 function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, step: number): number {
-  const { intoTank, tanks, stride, missing, lastNeededS, sharedTanks } = s;
+  const { heldStart, heldTanks, tanks, stride, missing, lastNeededS, sharedTanks } = s;
   let reached = 0;
-  for (let v = 0; v < intoTank.length; v++) {
+  for (let v = 0, n = heldStart.length - 1; v < n; v++) {
     const t = earliest[step * v]!;
     if (t === Infinity) continue;
     reached++;
-    const tank = intoTank[v]! - 1;
-    if (tank >= 0) takePacket(tanks, stride, missing, lastNeededS, tank, segment, t, sharedTanks);
+    for (let i = heldStart[v]!, end = heldStart[v + 1]!; i < end; i++) {
+      takePacket(tanks, stride, missing, lastNeededS, heldTanks[i]!, segment, t, sharedTanks);
+    }
   }
   return reached;
 }

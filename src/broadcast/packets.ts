@@ -14,7 +14,6 @@ import {
   type FloodState,
 } from './flood.js';
 import type { PassDraws, PreparedPass } from './prepared.js';
-import { intoTanks } from './tank.js';
 
 /** The arrays a flood writes: the pass's own, or a worker's partial copies. @internal */
 export type FloodOutputs = Pick<
@@ -34,8 +33,7 @@ export type FloodOutputs = Pick<
   | 'heardAt'
   | 'queue'
 > & {
-  /** Where to write the pass's tanks per node (n entries) and relay bits (⌈n / 32⌉ words). */
-  readonly intoTank: Int32Array;
+  /** Where to write the pass's relay bits (⌈n / 32⌉ words). */
   readonly relays: Int32Array;
 };
 
@@ -55,7 +53,8 @@ export function floodState(p: PreparedPass, out: FloodOutputs): FloodState {
     minDelayS: delayMinS(p.radio.delay),
     maxDelayS: delayMaxS(p.radio.delay),
     ...out,
-    intoTank: intoTanks(p.state.tankOfNode, p.state.tankAccepts, out.intoTank),
+    heldStart: p.state.heldStart,
+    heldTanks: p.state.heldTanks,
     relays: relayBits(p.forwards, out.relays),
   };
 }
@@ -65,7 +64,7 @@ type FloodScratch = Omit<FloodOutputs, 'tanks' | 'missing' | 'lastNeededS' | 'la
 
 /**
  * The flood workspace of a mesh on this thread (earliest arrival, last heard and hop count per
- * node, tank and relay columns, one transmission's copies, event queues by kind with their grown
+ * node, relay bits, one transmission's copies, event queues by kind with their grown
  * pools and adapted widths), kept with the mesh ({@link CompiledMesh.derived}) between passes:
  * floods set what they use and runs are synchronous, so one set per mesh is enough, and it saves
  * allocating (and faulting in) 28 bytes per node and a grown queue for every pass.
@@ -73,7 +72,6 @@ type FloodScratch = Omit<FloodOutputs, 'tanks' | 'missing' | 'lastNeededS' | 'la
 function workspace(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { readonly queue: EventQueue } {
   const w = derive(mesh, 'broadcast/flood-workspace', () => ({
     ...floodScratch(mesh.offsets),
-    intoTank: new Int32Array(mesh.n),
     relays: new Int32Array((mesh.n + 31) >> 5),
     queues: new Map<QueueKind, EventQueue>(),
   }));
@@ -87,7 +85,6 @@ function workspace(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { readon
     batchSpare: w.batchSpare,
     digitCounts: w.digitCounts,
     relays: w.relays,
-    intoTank: w.intoTank,
     heardBy: w.heardBy,
     heardAt: w.heardAt,
     queue,
@@ -150,11 +147,11 @@ function packetDelays(d: PassDraws, segment: number, origin = 0): LinkDelays {
  */
 function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array, flooded?: () => void): void {
   const n = flood.hops.length;
-  const noTanks = new Int32Array(n);
+  const noTanks = new Int32Array(n + 1);
   const perOrigin = Array.from(flood.origins, (_, i) => ({
     ...flood,
     origins: flood.origins.subarray(i, i + 1),
-    intoTank: noTanks,
+    heldStart: noTanks,
     perOrigin: false,
   }));
   const firstS = new Float64Array(n);

@@ -18,7 +18,6 @@ import type { BroadcastResult } from './result.js';
 import { runPass } from './run.js';
 import { checkSpec, type BroadcastSpec } from './spec.js';
 import { sharedCopy } from './state.js';
-import { intoTanks } from './tank.js';
 
 /** Options of {@link runBroadcastParallel}: those of `runBroadcast`, the worker count, progress and cancellation. */
 export interface ParallelRunOptions extends RunOptions {
@@ -43,7 +42,8 @@ export interface FloodTask {
   readonly offsets: Int32Array;
   readonly neighbours: Int32Array;
   readonly linkSuccess: Float32Array;
-  readonly intoTank: Int32Array;
+  readonly heldStart: Int32Array;
+  readonly heldTanks: Int32Array;
   readonly relays: Int32Array;
   readonly tanks: Uint8Array;
   readonly stride: number;
@@ -84,7 +84,8 @@ export function runFloodTask(t: FloodTask): void {
     offsets: t.offsets,
     neighbours: t.neighbours,
     linkSuccess: t.linkSuccess,
-    intoTank: t.intoTank,
+    heldStart: t.heldStart,
+    heldTanks: t.heldTanks,
     relays: t.relays,
     tanks: t.tanks,
     stride: t.stride,
@@ -193,7 +194,8 @@ export async function runPassParallel(p: PreparedPass, options: ResolvedParallel
     offsets: sharedCopy(p.mesh.offsets, false),
     neighbours: sharedCopy(p.mesh.neighbours, false),
     linkSuccess: sharedCopy(p.mesh.linkSuccess, false),
-    intoTank: intoTanks(state.tankOfNode, state.tankAccepts, new Int32Array(new SharedArrayBuffer(4 * p.mesh.n))),
+    heldStart: sharedCopy(state.heldStart, false),
+    heldTanks: sharedCopy(state.heldTanks, false),
     relays: relayBits(p.forwards, new Int32Array(new SharedArrayBuffer(4 * ((p.mesh.n + 31) >> 5)))),
     tanks: state.tanks,
     stride: state.stride,

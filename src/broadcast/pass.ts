@@ -58,12 +58,12 @@ export function preparePass(
   const bound: PassSpec = { ...spec, origins, startS };
   const pass = previous === null ? 0 : previous.meta.pass + 1;
   if (previous === null) {
-    const holders = selectTargets(mesh, spec.targets).holderOfTank.length;
+    const tanks = selectTargets(mesh, spec.targets).targetNodes.length;
     checkMemory(
       join(at, 'packets'),
       spec.packets,
-      stateBytes(mesh.n, holders, spec.packets),
-      `${holders.toLocaleString('en-US')} tanks of ${spec.packets.toLocaleString('en-US')} packets`,
+      stateBytes(mesh.n, tanks, spec.packets),
+      `${tanks.toLocaleString('en-US')} tanks of ${spec.packets.toLocaleString('en-US')} packets`,
     );
   }
   // A continued pass keeps its predecessor's targets and tanks: a repeat broadcast fills the gaps.
@@ -125,13 +125,12 @@ export function finishPass(
   // targetCompletionS), after a hand-off for gas / water modules.
   let handoffAttempts = 0;
   let handoffFailures = 0;
-  const { targetNodes, holderOfTarget, tankOfNode, missing, lastNeededS, handoffCompletedS } = state;
+  const { targetNodes, holderOfTarget, missing, lastNeededS, handoffCompletedS } = state;
   for (let t = 0; t < handoffCompletedS.length; t++) {
     const v = targetNodes[t]!;
     if (holderOfTarget[t] === v || !Number.isNaN(handoffCompletedS[t]!)) continue;
-    const tank = tankOfNode[holderOfTarget[t]!]!;
-    if (missing[tank] !== 0) continue;
-    const tankDone = lastNeededS[tank]!; // a complete tank's last needed packet completed it
+    if (missing[t] !== 0) continue; // the parent does not hold the child's whole image yet
+    const tankDone = lastNeededS[t]!; // a complete tank's last needed packet completed it
     const rng = createStream(seed, ...handoffPath(replication, pass, v));
     const result = handOff(p.handoff, Math.max(tankDone, spec.startS), rng);
     handoffAttempts += result.attempts;

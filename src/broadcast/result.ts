@@ -234,7 +234,7 @@ export class BroadcastResult {
     this.spec = spec;
     this.meta = meta;
     this.state = state;
-    const { targetNodes, holderOfTarget, tankOfNode, tankAccepts, handoffCompletedS } = state;
+    const { targetNodes, holderOfTarget, tankAccepts, handoffCompletedS } = state;
     this.targets = targetNodes.length;
     // Per-layer tallies in typed arrays indexed by layer + 1 (slot 0: unreachable, layer -1).
     let maxLayer = 0;
@@ -247,7 +247,7 @@ export class BroadcastResult {
     let unreachable = 0;
     for (let t = 0; t < targetNodes.length; t++) {
       const holder = holderOfTarget[t]!;
-      if (tankAccepts[tankOfNode[holder]!] === 0) refused++;
+      if (tankAccepts[t] === 0) refused++;
       if (reachable[holder] === 0) unreachable++;
       const slot = mesh.layer[holder]! + 1;
       layerTargets[slot]!++;
@@ -361,7 +361,7 @@ export class BroadcastResult {
   tank(id: string): Tank {
     const t = this.targetIndex(id);
     if (t < 0) throw new ValidationError('id', id, 'the id of a target of this broadcast');
-    return this.tankView(this.state.tankOfNode[this.state.holderOfTarget[t]!]!);
+    return this.tankView(t);
   }
 
   /**
@@ -382,7 +382,6 @@ export class BroadcastResult {
     const t = this.state.targetOfNode[v]!;
     const parent = this.mesh.parent[v]!;
     const holder = t >= 0 ? this.state.holderOfTarget[t]! : parent >= 0 ? parent : v;
-    const tank = this.state.tankOfNode[holder]!;
     const completedS = t >= 0 ? targetCompletionS(this.state, t) : NaN;
     const heard = this.state.lastHeardS[holder]!;
     const done = !Number.isNaN(completedS);
@@ -392,8 +391,8 @@ export class BroadcastResult {
       layer: this.mesh.layer[holder]!,
       target: t >= 0,
       holder: this.mesh.id(holder),
-      refused: t >= 0 && this.state.tankAccepts[tank] === 0,
-      tank: t >= 0 ? this.tankView(tank) : null,
+      refused: t >= 0 && this.state.tankAccepts[t] === 0,
+      tank: t >= 0 ? this.tankView(t) : null,
       completedS: done ? completedS : null,
       activationS: done ? activationS : null,
       runningS: done ? activationS + this.spec.rebootS : null,

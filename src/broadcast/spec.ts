@@ -1,6 +1,6 @@
 import { checkFinite, checkInteger, checkObject, checkOneOf, checkPositive, checkString, join } from '../check.js';
 import { ValidationError } from '../errors.js';
-import type { Device, DeviceKind } from '../network/device.js';
+import { DEVICE_KINDS, KIND, type Device, type DeviceKind } from '../network/device.js';
 import { checkTargets, type ResolvedTargets } from './targets.js';
 
 /**
@@ -176,6 +176,7 @@ export function checkSpec(spec: unknown, at = 'spec'): ResolvedSpec {
   ]);
   const origins = checkOrigins(s['origins'], join(at, 'origins'));
   const targets = checkTargets(s['targets'], join(at, 'targets'));
+  if (!research) checkHeadendTargets(targets, join(at, 'targets'));
 
   let packets: number;
   if (s['packets'] !== undefined) {
@@ -248,6 +249,33 @@ export function checkSpec(spec: unknown, at = 'spec'): ResolvedSpec {
     limits,
     duplicates,
   };
+}
+
+/**
+ * The head-end's rules for a broadcast's targets (docs/model.md, "Checks against the guide"): one
+ * endpoint model per broadcast — a filter names at most one model and one kind of device — and
+ * no model or DCW filter on a water-module image, to which they do not apply.
+ */
+function checkHeadendTargets(targets: ResolvedTargets, at: string): void {
+  if (targets.kind !== 'filter') return;
+  const rule = "one model per broadcast (the head-end's rule; limits: 'research' for studies of several)";
+  if (targets.models !== null && targets.models.size > 1)
+    throw new ValidationError(join(at, 'models'), [...targets.models], rule);
+  if (targets.kinds !== null && targets.kinds.reduce((a, b) => a + b, 0) > 1) {
+    const names = DEVICE_KINDS.filter((_, i) => targets.kinds![i] === 1);
+    throw new ValidationError(join(at, 'kinds'), names, `${rule}: one kind of device`);
+  }
+  if (targets.kinds !== null && targets.kinds[KIND.waterModule] === 1) {
+    for (const field of ['models', 'dcw'] as const) {
+      if (targets[field] !== null) {
+        throw new ValidationError(
+          join(at, field),
+          [...targets[field]],
+          "'All': the model and DCW filters do not apply to water firmware",
+        );
+      }
+    }
+  }
 }
 
 /** A clock time within ±{@link MAX_CLOCK_S}. */

@@ -36,12 +36,12 @@ export interface PassState extends TargetSelection {
  * Bytes a pass's state takes: its tanks (a bit per packet per holder) and ~40 bytes per device
  * of times, counts and flood scratch.
  * @param devices - devices in the mesh
- * @param holders - tanks (holders of targets); the devices, as an upper bound
+ * @param targets - tanks (one per target); the devices, as an upper bound
  * @param packets - the image's packets
  * @internal
  */
-export function stateBytes(devices: number, holders: number, packets: number): number {
-  return holders * (Math.ceil(packets / 8) + 12) + devices * 40;
+export function stateBytes(devices: number, targets: number, packets: number): number {
+  return targets * (Math.ceil(packets / 8) + 12) + devices * 40;
 }
 
 /** Counters a pass keeps (see `COUNTER`). */
@@ -52,7 +52,7 @@ export const COUNTERS = 8;
  * @internal
  */
 export function freshState(mesh: CompiledMesh, selection: TargetSelection, packets: number): PassState {
-  const tankCount = selection.holderOfTank.length;
+  const tankCount = selection.targetNodes.length;
   const stride = (packets + 7) >> 3;
   // Tanks live in shared memory so parallel floods can fill them in place.
   const tanks = new Uint8Array(new SharedArrayBuffer(tankCount * stride)).fill(0xff);
@@ -109,8 +109,6 @@ export function sharedCopy<T extends Int32Array | Uint8Array | Float32Array | Fl
  * @internal
  */
 export function targetCompletionS(state: PassState, t: number): number {
-  const holder = state.holderOfTarget[t]!;
-  if (holder !== state.targetNodes[t]) return state.handoffCompletedS[t]!;
-  const tank = state.tankOfNode[holder]!;
-  return state.missing[tank] === 0 ? state.lastNeededS[tank]! : NaN;
+  if (state.holderOfTarget[t] !== state.targetNodes[t]) return state.handoffCompletedS[t]!;
+  return state.missing[t] === 0 ? state.lastNeededS[t]! : NaN;
 }

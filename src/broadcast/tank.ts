@@ -1,29 +1,8 @@
 /**
- * Tanks: one row of the pass's flat tank bitmap per holder (bit = 1 while the packet is
- * missing), and the one rule by which a holder takes a packet into it, which both engines call.
+ * Tanks: one row of the pass's flat tank bitmap per target (bit = 1 while the packet is
+ * missing), and the one rule by which a holder takes a packet into one, which both engines call.
  * @module
  */
-
-/**
- * Per node, one more than the tank it takes packets into, 0 where it holds none or its tank
- * refuses broadcasts (Disable Broadcasts / Encrypt FW Download): one load per node reached
- * instead of two.
- * @param tankOfNode - tank held by each node (-1: none)
- * @param tankAccepts - 1 where the tank takes the image
- * @param out - where to write them (n entries)
- * @internal
- */
-export function intoTanks(
-  tankOfNode: Int32Array,
-  tankAccepts: Uint8Array,
-  out: Int32Array = new Int32Array(tankOfNode.length),
-): Int32Array {
-  for (let v = 0; v < tankOfNode.length; v++) {
-    const tank = tankOfNode[v]!;
-    out[v] = tank >= 0 && tankAccepts[tank] === 1 ? tank + 1 : 0;
-  }
-  return out;
-}
 
 /**
  * A holder takes image segment `segment` at time `t` into tank `tank`: a packet already held is

@@ -77,8 +77,9 @@ export function checkTargets(selector: unknown, at: string): ResolvedTargets {
 /**
  * Who takes the image and where each target's tank lives: fixed for a mesh and a selector, so
  * computed once and kept with the mesh ({@link CompiledMesh.derived}), shared read-only by every
- * pass, replication and sweep cell. A tank is one row of the flat tank bitmap, held by the node
- * whose radio collects the image: the target itself, or a gas / water module's electric parent.
+ * pass, replication and sweep cell. Every target has a tank of its own — tank t is target t's —
+ * held by the node whose radio collects the image: the target itself, or a gas / water module's
+ * electric parent, which keeps its child's tank beside (never instead of) its own.
  */
 export interface TargetSelection {
   /** Target node indices, ascending (target t is node `targetNodes[t]`). */
@@ -87,12 +88,19 @@ export interface TargetSelection {
   readonly targetOfNode: Int32Array;
   /** Node holding each target's tank: the target itself, or the electric parent of a gas / water module. */
   readonly holderOfTarget: Int32Array;
-  /** Tank of each node that holds one, or -1. */
-  readonly tankOfNode: Int32Array;
-  /** Node holding each tank. */
-  readonly holderOfTank: Int32Array;
-  /** 1 where the tank's holder takes broadcast images (no Disable Broadcasts / Encrypt FW Download). */
+  /**
+   * 1 where the target's tank takes broadcast images: its holder has neither the Disable
+   * Broadcasts nor the Encrypt FW Download bit, nor module firmware 4.2x (broadcast came with 5.x).
+   */
   readonly tankAccepts: Uint8Array;
+  /**
+   * The tanks that take the packets each node hears: those of node v are
+   * `heldTanks[heldStart[v] .. heldStart[v + 1] - 1]` (accepting tanks only, so a flood needs no
+   * other check).
+   */
+  readonly heldStart: Int32Array;
+  /** See {@link TargetSelection.heldStart}. */
+  readonly heldTanks: Int32Array;
   /** True when some target is a gas / water module (its holder is its electric parent). */
   readonly handsOff: boolean;
 }
@@ -126,8 +134,13 @@ function filterPredicate(mesh: CompiledMesh, f: Extract<ResolvedTargets, { kind:
     if (kinds !== null && kinds[mesh.kind[v]!] !== 1) return false;
     if (zigbeeCapable !== null && ((mesh.flags[v]! & FLAG_BITS.zigbeeCapable) !== 0) !== zigbeeCapable) return false;
     if (collectors !== null && !collectors.has(mesh.collector[v]!)) return false;
-    if (!needsRecord) return true;
+    // The model and DCW filters do not apply to water modules (the guide: not applicable to
+    // water firmware); their module firmware filter does.
+    if (!needsRecord || (mesh.kind[v] === KIND.waterModule && moduleFirmware === null)) return true;
     const d = mesh.device(v);
+    if (mesh.kind[v] === KIND.waterModule) {
+      return d.firmware.module !== undefined && moduleFirmware!.has(d.firmware.module);
+    }
     return (
       (models === null || models.has(d.model)) &&
       (moduleFirmware === null || (d.firmware.module !== undefined && moduleFirmware.has(d.firmware.module))) &&
@@ -139,12 +152,9 @@ function filterPredicate(mesh: CompiledMesh, f: Extract<ResolvedTargets, { kind:
 function computeSelection(mesh: CompiledMesh, wants: (v: number) => boolean): TargetSelection {
   const n = mesh.n;
   const targetOfNode = new Int32Array(n).fill(-1);
-  const tankOfNode = new Int32Array(n).fill(-1);
   const targetNodes = new Int32Array(n);
   const holders = new Int32Array(n);
-  const holderOfTank = new Int32Array(n);
   let count = 0;
-  let tanks = 0;
   let handsOff = false;
   for (let v = 0; v < n; v++) {
     if (!wants(v)) continue;
@@ -154,21 +164,27 @@ function computeSelection(mesh: CompiledMesh, wants: (v: number) => boolean): Ta
     const holder = p >= 0 ? p : v;
     if (holder !== v) handsOff = true;
     holders[count++] = holder;
-    if (tankOfNode[holder] === -1) {
-      tankOfNode[holder] = tanks;
-      holderOfTank[tanks++] = holder;
-    }
   }
-  const tankAccepts = new Uint8Array(tanks);
-  const refuse = FLAG_BITS.disableBroadcasts | FLAG_BITS.encryptFwDownload;
-  for (let r = 0; r < tanks; r++) tankAccepts[r] = (mesh.flags[holderOfTank[r]!]! & refuse) === 0 ? 1 : 0;
+  const holderOfTarget = holders.slice(0, count);
+  const tankAccepts = new Uint8Array(count);
+  const refuse = FLAG_BITS.disableBroadcasts | FLAG_BITS.encryptFwDownload | FLAG_BITS.moduleFirmware42x;
+  const heldStart = new Int32Array(n + 1);
+  for (let t = 0; t < count; t++) {
+    const holder = holderOfTarget[t]!;
+    tankAccepts[t] = (mesh.flags[holder]! & refuse) === 0 ? 1 : 0;
+    if (tankAccepts[t] === 1) heldStart[holder + 1]!++;
+  }
+  for (let v = 0; v < n; v++) heldStart[v + 1]! += heldStart[v]!;
+  const heldTanks = new Int32Array(heldStart[n]!);
+  const cursor = heldStart.slice(0, n);
+  for (let t = 0; t < count; t++) if (tankAccepts[t] === 1) heldTanks[cursor[holderOfTarget[t]!]!++] = t;
   return {
     targetNodes: targetNodes.slice(0, count),
     targetOfNode,
-    holderOfTarget: holders.slice(0, count),
-    tankOfNode,
-    holderOfTank: holderOfTank.slice(0, tanks),
+    holderOfTarget,
     tankAccepts,
+    heldStart,
+    heldTanks,
     handsOff,
   };
 }

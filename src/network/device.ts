@@ -110,4 +110,6 @@ export const FLAG_BITS = {
   activeHan: 2,
   disableBroadcasts: 4,
   encryptFwDownload: 8,
+  /** Module firmware 4.2x: such endpoints take no broadcast image (broadcast came with 5.x). */
+  moduleFirmware42x: 16,
 } as const;

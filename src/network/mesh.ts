@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import { FLAG_BITS, KIND, type Device } from './device.js';
+import { isModule42x } from './firmware.js';
 import { meshLayers } from './layers.js';
 
 /**
@@ -188,7 +189,8 @@ export function flagBits(d: Device): number {
     (d.flags.zigbeeCapable ? FLAG_BITS.zigbeeCapable : 0) |
     (d.flags.activeHan ? FLAG_BITS.activeHan : 0) |
     (d.flags.disableBroadcasts ? FLAG_BITS.disableBroadcasts : 0) |
-    (d.flags.encryptFwDownload ? FLAG_BITS.encryptFwDownload : 0)
+    (d.flags.encryptFwDownload ? FLAG_BITS.encryptFwDownload : 0) |
+    (isModule42x(d.firmware.module) ? FLAG_BITS.moduleFirmware42x : 0)
   );
 }
 

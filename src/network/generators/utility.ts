@@ -5,6 +5,7 @@ import { createStream, type Rng, type Seed } from '../../random/stream.js';
 import { compileColumns, type CompiledMesh, type LinkList } from '../mesh.js';
 import { DEVICE_KINDS, FLAG_BITS, KIND, type Device, type DeviceKind } from '../device.js';
 import { checkMemory } from '../../runtime/memory.js';
+import { isModule42x } from '../firmware.js';
 import { Network } from '../network.js';
 import { checkPathLoss, seedToInt, type PathLossOptions, type ResolvedPathLoss } from './pathloss.js';
 import { addLinks, linkPairs, pairLinks } from './spatial.js';
@@ -384,10 +385,15 @@ function utilityColumns(r: ResolvedUtility): { columns: UtilityColumns; links: L
       continue;
     }
     const self = kindOut.length - 1;
-    modelOut.push(pickModel(mix()));
+    const model = pickModel(mix());
+    modelOut.push(model);
     const zigbeeCapable = mix() < zigbeeShare;
     const activeHan = zigbeeCapable && mix() < activeHanShare;
-    flagsOut.push((zigbeeCapable ? FLAG_BITS.zigbeeCapable : 0) | (activeHan ? FLAG_BITS.activeHan : 0));
+    flagsOut.push(
+      (zigbeeCapable ? FLAG_BITS.zigbeeCapable : 0) |
+        (activeHan ? FLAG_BITS.activeHan : 0) |
+        (isModule42x(models[model]!.moduleFirmware ?? '5.18') ? FLAG_BITS.moduleFirmware42x : 0),
+    );
     for (const [childKind, childShare] of [
       [K.gasModule, gasShare],
       [K.waterModule, waterShare],
