@@ -63,7 +63,6 @@ function floodOf(m: CompiledMesh, queue: EventQueue = createQueue('ladder', 1024
     lastHeardS: st.lastHeardS,
     counters: st.counters,
     ...floodScratch(m.offsets),
-    intoTank: new Int32Array(m.n),
     relays: new Int32Array((m.n + 31) >> 5),
     queue,
   });

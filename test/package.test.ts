@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import * as meshcast from '../src/index.js';
-import type { BroadcastResult, BroadcastSpec, EndpointState, PassSummary, RunOptions, Tank } from '../src/index.js';
+import type {
+  BroadcastResult,
+  BroadcastSpec,
+  EndpointState,
+  PassSummary,
+  RelativeHops,
+  RunOptions,
+  Tank,
+} from '../src/index.js';
 
 const root = join(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
@@ -70,7 +78,7 @@ describe('the package', () => {
     expectTypeOf<ReturnType<BroadcastResult['endpoint']>>().toEqualTypeOf<EndpointState>();
     expectTypeOf<EndpointState['completedS']>().toEqualTypeOf<number | null>();
     expectTypeOf<ReturnType<BroadcastResult['summary']>>().toEqualTypeOf<PassSummary>();
-    expectTypeOf<BroadcastSpec['maxHops']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<BroadcastSpec['maxHops']>().toEqualTypeOf<number | RelativeHops | undefined>();
   });
 });
 

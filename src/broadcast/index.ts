@@ -21,6 +21,7 @@ export type {
   Duplicates,
   Limits,
   PassSpec,
+  RelativeHops,
   ResolvedSpec,
   TargetFilter,
   TargetSelector,

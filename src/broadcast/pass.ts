@@ -9,7 +9,7 @@ import { handOff } from './handoff.js';
 import type { PassDraws, PreparedPass } from './prepared.js';
 import type { ResolvedRunOptions } from './options.js';
 import { BroadcastResult, type SharedAirStats } from './result.js';
-import { MAX_CLOCK_S, type PassSpec, type ResolvedSpec } from './spec.js';
+import { MAX_CLOCK_S, resolveMaxHops, type PassSpec, type ResolvedSpec } from './spec.js';
 import { copyState, freshState, stateBytes } from './state.js';
 import { checkCollectors, collectorOf } from './collectors.js';
 import { selectTargets, type TargetSelection } from './targets.js';
@@ -45,6 +45,11 @@ export function preparePass(
   checkCollectors(spec, collectorOf(mesh), at);
   const origins = bindOrigins(mesh, spec.origins);
   const startS = spec.startS ?? (previous === null ? 0 : previous.endS);
+  const maxHops = resolveMaxHops(
+    spec,
+    Array.from(origins, (o) => mesh.maxLayer.get(mesh.id(o)) ?? 0),
+    at,
+  );
   // The whole pass must run on the clock's range: its last packet sent and expired within it.
   const lastS = startS + (spec.segments - 1) * spec.spacingS + (spec.ttlS === Infinity ? 0 : spec.ttlS);
   if (!(Math.abs(startS) <= MAX_CLOCK_S && lastS <= MAX_CLOCK_S)) {
@@ -55,7 +60,7 @@ export function preparePass(
         `(this one: first packet at ${startS.toPrecision(3)} s, last expiring at ${lastS.toPrecision(3)} s)`,
     );
   }
-  const bound: PassSpec = { ...spec, origins, startS };
+  const bound: PassSpec = { ...spec, origins, startS, maxHops };
   const pass = previous === null ? 0 : previous.meta.pass + 1;
   if (previous === null) {
     const tanks = selectTargets(mesh, spec.targets).targetNodes.length;

@@ -31,6 +31,16 @@ export type Activation = 'immediate' | { readonly atS: number } | { readonly at:
 /** Range checks applied to the spec: the head-end's, or wide ones for research graphs. */
 export type Limits = 'headend' | 'research';
 
+/**
+ * Maximum Hops relative to the broadcast's collectors: the deepest Max. Layer among its origins
+ * plus `maxLayerPlus` (the guide's advice is `{ maxLayerPlus: 1 }`). Meaning the same on every
+ * network, it is what a study sweeps (`--hops-over-layer`).
+ */
+export interface RelativeHops {
+  /** Hops beyond the deepest Max. Layer of the origins: 0 or more. */
+  readonly maxLayerPlus: number;
+}
+
 /** Duplicate suppression across origins, see {@link BroadcastSpec.duplicates}. */
 export type Duplicates = 'per-packet' | 'per-origin';
 
@@ -50,8 +60,11 @@ export interface BroadcastSpec {
   readonly spacingS?: number;
   /** Clock time of the first packet. @defaultValue 0, or the previous pass's end when continuing */
   readonly startS?: number;
-  /** Maximum Hops: 2–40 (head-end). @defaultValue 40 */
-  readonly maxHops?: number;
+  /**
+   * Maximum Hops: 2–40 (head-end), or relative to the origins' Max. Layer — `{ maxLayerPlus: 1 }`
+   * is the guide's setting, the deepest Max. Layer among the origins plus one. @defaultValue 40
+   */
+  readonly maxHops?: number | RelativeHops;
   /** Maximum TTL in seconds: 60–600 (head-end). @defaultValue 300 */
   readonly ttlS?: number;
   /** Maximum Segments: 0 sends the whole image; n > 0 at most n segments this pass. @defaultValue 0 */
@@ -121,8 +134,8 @@ export interface ResolvedSpec {
   readonly spacingS: number;
   /** Clock time of the first packet; null: 0, or the previous pass's end when continuing. */
   readonly startS: number | null;
-  /** Maximum Hops. */
-  readonly maxHops: number;
+  /** Maximum Hops, or relative to the origins' Max. Layer (resolved when the spec meets a network). */
+  readonly maxHops: number | RelativeHops;
   /** Maximum TTL in seconds. */
   readonly ttlS: number;
   /** Who takes the image. */
@@ -140,9 +153,11 @@ export interface ResolvedSpec {
 }
 
 /** A spec as a pass runs it: resolved and bound to a mesh (origins as node indices, start known). */
-export interface PassSpec extends Omit<ResolvedSpec, 'origins' | 'startS'> {
+export interface PassSpec extends Omit<ResolvedSpec, 'origins' | 'startS' | 'maxHops'> {
   /** Origin collector indices. */
   readonly origins: Int32Array;
+  /** Maximum Hops (a relative setting resolved from the origins' Max. Layers). */
+  readonly maxHops: number;
   /** Clock time of the first packet. */
   readonly startS: number;
 }
@@ -208,9 +223,7 @@ export function checkSpec(spec: unknown, at = 'spec'): ResolvedSpec {
   }
   const startS = s['startS'] === undefined ? null : checkClock(join(at, 'startS'), s['startS']);
 
-  const maxHops = research
-    ? checkInteger(join(at, 'maxHops'), s['maxHops'] ?? 40, 1, 2 ** 31 - 1)
-    : checkInteger(join(at, 'maxHops'), s['maxHops'] ?? 40, HEADEND.maxHops[0], HEADEND.maxHops[1]);
+  const maxHops = checkMaxHops(s['maxHops'] ?? 40, join(at, 'maxHops'), research);
   const ttlS = s['ttlS'] ?? 300;
   if (research) {
     if (typeof ttlS !== 'number' || !(ttlS > 0)) {
@@ -249,6 +262,43 @@ export function checkSpec(spec: unknown, at = 'spec'): ResolvedSpec {
     limits,
     duplicates,
   };
+}
+
+/** Maximum Hops: an integer in the limits' range, or `{ maxLayerPlus }`. */
+function checkMaxHops(v: unknown, at: string, research: boolean): number | RelativeHops {
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    const o = checkObject(at, v, ['maxLayerPlus'], 'Maximum Hops relative to the Max. Layer');
+    return {
+      maxLayerPlus: checkInteger(
+        join(at, 'maxLayerPlus'),
+        o['maxLayerPlus'],
+        0,
+        research ? 2 ** 31 - 2 : HEADEND.maxHops[1],
+      ),
+    };
+  }
+  return research ? checkInteger(at, v, 1, 2 ** 31 - 1) : checkInteger(at, v, HEADEND.maxHops[0], HEADEND.maxHops[1]);
+}
+
+/**
+ * Maximum Hops of a spec on a network: a number as it is; `{ maxLayerPlus: n }` as the deepest
+ * Max. Layer among the origins plus n — no fewer than the head-end's 2 hops (1 for research),
+ * and within its 40, else refused.
+ * @param maxLayers - Max. Layer of each origin
+ * @param at - where the spec sits, for errors
+ */
+export function resolveMaxHops(spec: ResolvedSpec, maxLayers: readonly number[], at: string): number {
+  if (typeof spec.maxHops === 'number') return spec.maxHops;
+  const research = spec.limits === 'research';
+  const hops = Math.max(research ? 1 : HEADEND.maxHops[0], Math.max(0, ...maxLayers) + spec.maxHops.maxLayerPlus);
+  if (!research && hops > HEADEND.maxHops[1]) {
+    throw new ValidationError(
+      join(at, 'maxHops'),
+      spec.maxHops,
+      `a setting within the head-end's ${HEADEND.maxHops[1]} hops (the origins' deepest Max. Layer is ${Math.max(...maxLayers)})`,
+    );
+  }
+  return hops;
 }
 
 /**

@@ -18,6 +18,7 @@ const VALUED = new Set([
   '--seed',
   '--passes',
   '--hops',
+  '--hops-over-layer',
   '--ttl',
   '--spacing',
   '--param',

@@ -17,7 +17,8 @@ const USAGE = `meshcast ${VERSION}: simulate firmware broadcast campaigns over a
 
 Usage:
   meshcast run <scenario.json> [--seed S] [--passes N] [--workers auto|N] [--json]
-  meshcast sweep <scenario.json> [--hops 2..40] [--ttl 60,120,300,600] [--spacing 35,70]
+  meshcast sweep <scenario.json> [--hops 2..40 | --hops-over-layer 0..6] [--ttl 60,120,300,600]
+                 [--spacing 35,70]
                  [--param PATH=V1,V2,...] [--replications N] [--workers auto|N] [--seed S]
                  [--out results.ndjson] [--shard I/N | --shard-count N] [--csv FILE] [--json]
                  [--plan-shards [--target-minutes M]]
@@ -60,6 +61,7 @@ export async function main(
       report: ['--csv', '--json'],
       sweep: [
         '--hops',
+        '--hops-over-layer',
         '--ttl',
         '--spacing',
         '--replications',

@@ -60,7 +60,21 @@ const BROADCAST = {
     payloadBytes: count(1, 65_535),
     spacingS: { ...nonNegative, default: 70, description: 'Seconds between packets (> 0 unless limits is research).' },
     startS: { type: 'number' },
-    maxHops: { type: 'integer', minimum: 1, default: 40, description: 'Maximum Hops: 2–40 (head-end limits).' },
+    maxHops: {
+      oneOf: [
+        { type: 'integer', minimum: 1 },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['maxLayerPlus'],
+          properties: { maxLayerPlus: { type: 'integer', minimum: 0 } },
+        },
+      ],
+      default: 40,
+      description:
+        "Maximum Hops: 2–40 (head-end limits), or { maxLayerPlus: n }: the origins' deepest Max. Layer plus n " +
+        "(the guide's setting is n = 1).",
+    },
     ttlS: {
       type: 'number',
       exclusiveMinimum: 0,

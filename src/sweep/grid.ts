@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { Scenario } from '../scenario/scenario.js';
-import { sweepPath } from './params.js';
+import { sweepPath, sweepValue } from './params.js';
 
 /** A parameter grid: values per parameter (alias or dotted scenario path). */
 export type SweepGrid = Readonly<Record<string, readonly unknown[]>>;
@@ -110,7 +110,7 @@ export function applyCell(scenario: Scenario, params: Readonly<Record<string, un
       }
       node = node[key] as Record<string, unknown>;
     }
-    node[path[path.length - 1]!] = value;
+    node[path[path.length - 1]!] = sweepValue(name, value);
   }
   return copy as unknown as Scenario;
 }

@@ -37,7 +37,18 @@ function gridOf(
     flagValue('--param', () => sweepPath(name, '--param'));
     given.set(name, parseValues(p.slice(eq + 1), '--param'));
   }
-  const grid = new Map<string, readonly unknown[]>(Object.entries(scenario.sweep?.grid ?? {}));
+  // A value given on the command line replaces the scenario's for the same path (an alias included).
+  const pathOf = (name: string): string => {
+    try {
+      return sweepPath(name).join('.');
+    } catch {
+      return name; // refused with its place named when the grid is checked
+    }
+  };
+  const givenPaths = new Set([...given.keys()].map(pathOf));
+  const grid = new Map<string, readonly unknown[]>(
+    Object.entries(scenario.sweep?.grid ?? {}).filter(([name]) => !givenPaths.has(pathOf(name))),
+  );
   for (const [name, values] of given) grid.set(name, values);
   // Built as own properties (never by assignment, which would let `__proto__` set a prototype).
   return Object.fromEntries(grid);
