@@ -30,3 +30,5 @@ export { checkTargets } from './targets.js';
 export type { ResolvedTargets } from './targets.js';
 export { checkHandoff } from './handoff.js';
 export type { HandoffOptions, ResolvedHandoff } from './handoff.js';
+export { nearbyCollectors, PARALLEL_BROADCASTS, TWO_MILES_M } from './warnings.js';
+export type { BroadcastWarning } from './warnings.js';

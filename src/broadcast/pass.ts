@@ -12,6 +12,7 @@ import { BroadcastResult, type SharedAirStats } from './result.js';
 import { MAX_CLOCK_S, resolveMaxHops, type PassSpec, type ResolvedSpec } from './spec.js';
 import { copyState, freshState, stateBytes } from './state.js';
 import { checkCollectors, collectorOf } from './collectors.js';
+import { nearbyCollectors, type BroadcastWarning } from './warnings.js';
 import { selectTargets, type TargetSelection } from './targets.js';
 
 /**
@@ -123,6 +124,7 @@ export function finishPass(
   p: PreparedPass,
   air: SharedAirStats | null = null,
   nodeAirtimeS: Float64Array | null = null,
+  warnings: readonly BroadcastWarning[] = [],
 ): BroadcastResult {
   const { mesh, spec, state, draws } = p;
   const { seed, replication, pass } = draws;
@@ -151,6 +153,7 @@ export function finishPass(
     reachable,
     air,
     nodeAirtimeS,
+    [...nearbyCollectors(mesh, spec.origins), ...warnings],
   );
 }
 

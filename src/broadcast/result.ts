@@ -7,6 +7,7 @@ import type { TrafficKpis } from '../traffic/kpis.js';
 import { COUNTER } from './counters.js';
 import type { PassSpec } from './spec.js';
 import { targetCompletionS, type PassState } from './state.js';
+import type { BroadcastWarning } from './warnings.js';
 
 /**
  * What the shared air did ({@link AirStats}) and what the AMI traffic on it achieved
@@ -165,6 +166,8 @@ export interface PassSummary {
   readonly stats: PassStats;
   /** Shared-air statistics with contention on, else null. */
   readonly air: SharedAirStats | null;
+  /** What the guide advises against that this pass did. */
+  readonly warnings: readonly BroadcastWarning[];
 }
 
 const HEX = '0123456789ABCDEF';
@@ -218,6 +221,9 @@ export class BroadcastResult {
    */
   readonly air: SharedAirStats | null;
 
+  /** What the guide advises against that this pass did (collectors within 2 miles, broadcasts in parallel). */
+  readonly warnings: readonly BroadcastWarning[];
+
   /** @internal Built by runBroadcast. */
   constructor(
     mesh: CompiledMesh,
@@ -227,8 +233,10 @@ export class BroadcastResult {
     reachable: Uint8Array,
     air: SharedAirStats | null = null,
     nodeAirtimeS: Float64Array | null = null,
+    warnings: readonly BroadcastWarning[] = [],
   ) {
     this.mesh = mesh;
+    this.warnings = warnings;
     this.air = air;
     this.nodeAirtimeS = nodeAirtimeS;
     this.spec = spec;
@@ -424,6 +432,7 @@ export class BroadcastResult {
       layers: this.layers,
       stats: this.stats,
       air: this.air,
+      warnings: this.warnings,
     };
   }
 

@@ -8,6 +8,7 @@ import { checkRunOptions, RUN_OPTIONS, type ResolvedRunOptions, type RunOptions 
 import { floodPass } from './packets.js';
 import { finishPass, preparePass } from './pass.js';
 import type { PreparedPass } from './prepared.js';
+import { PARALLEL_BROADCASTS } from './warnings.js';
 import type { BroadcastResult } from './result.js';
 import { checkSpec, type BroadcastSpec, type ResolvedSpec } from './spec.js';
 
@@ -79,6 +80,22 @@ export function runBroadcasts(
   );
 }
 
+/** Whether each pass's time on the air (first packet to last packet's expiry) overlaps another's. */
+function overlapping(passes: readonly PreparedPass[]): boolean[] {
+  const window = (p: PreparedPass): [number, number] => [
+    p.spec.startS,
+    p.spec.startS + (p.spec.segments - 1) * p.spec.spacingS + p.spec.ttlS,
+  ];
+  return passes.map((p, i) => {
+    const [a0, a1] = window(p);
+    return passes.some((q, j) => {
+      if (i === j) return false;
+      const [b0, b1] = window(q);
+      return a0 <= b1 && b0 <= a1;
+    });
+  });
+}
+
 /**
  * Runs resolved broadcasts at once on one mesh (see {@link runBroadcasts}).
  * @param at - where the specs were given, for errors (`specs`, `broadcasts`)
@@ -92,7 +109,15 @@ export function runTogether(
 ): BroadcastResult[] {
   const prepared = specs.map((spec, i) => preparePass(mesh, spec, options, at(i)));
   const first = prepared[0]!;
-  if (first.radio.contention === 'none') return prepared.map(runPass);
+  if (first.radio.contention === 'none') {
+    // Without shared air they run as if alone: say so when they overlap in time.
+    const overlap = overlapping(prepared);
+    return prepared.map((p, i) => {
+      if (!overlap[i]) return runPass(p);
+      floodPass(p);
+      return finishPass(p, null, null, [PARALLEL_BROADCASTS]);
+    });
+  }
   const air = runContended(
     prepared,
     first.radio.contention,

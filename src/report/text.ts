@@ -83,6 +83,8 @@ export function formatCampaign(passes: readonly BroadcastResult[], title = 'mesh
     `Seed        ${String(first.meta.seed)} (meshcast ${first.meta.version})`,
     '',
   );
+  const warnings = [...new Set(passes.flatMap((p) => p.warnings.map((w) => w.message)))];
+  if (warnings.length > 0) out.push(...warnings.map((w) => `Warning: ${w}`), '');
   out.push(
     table(
       ['pass', 'start', 'packets', 'duration', 'completed', 'coverage', 'p50 done', 'p90 done'],
