@@ -60,3 +60,8 @@ export type GeneratorProcess = 'utility/placement' | 'utility/mix' | 'randomGeom
 export function generatorPath(process: GeneratorProcess): StreamPath {
   return process.split('/');
 }
+
+/** The streams of collector group g of a grouped broadcast (g ≥ 1; group 0 draws as an ungrouped one). */
+export function groupPath(group: number): StreamPath {
+  return ['group', group];
+}

@@ -1,2 +1,2 @@
-export { formatCampaign, formatDuration, table } from './text.js';
+export { formatCampaign, formatDuration, formatScenario, table } from './text.js';
 export { formatSummaries, summariesToCsv } from './sweep.js';

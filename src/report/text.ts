@@ -1,4 +1,5 @@
 import { BroadcastResult } from '../broadcast/result.js';
+import type { ScenarioResult } from '../scenario/run.js';
 import { ValidationError } from '../errors.js';
 
 /** Formats seconds as `1h 02m 03s` / `4m 05s` / `6.2s`. */
@@ -144,5 +145,37 @@ export function formatCampaign(passes: readonly BroadcastResult[], title = 'mesh
       : `Result: ${int(last.completed)} of ${int(last.targets)} targets complete (${pct(last.coverage)}) ` +
         `after ${passes.length} pass(es).`;
   out.push('', result);
+  return out.join('\n');
+}
+
+/**
+ * A readable report of a scenario's run: {@link formatCampaign} of its passes — or, for a broadcast
+ * run in collector groups, a section per group (its collectors, Max. Layers, settings and
+ * passes) and the campaign's totals.
+ * @param result - what `runScenario` returned
+ * @param title - heading
+ */
+export function formatScenario(result: ScenarioResult, title = 'meshcast broadcast'): string {
+  if (result.groups.length <= 1) return formatCampaign(result.passes, title);
+  const groups = result.groups;
+  const targets = groups.reduce((a, g) => a + g.passes[0]!.targets, 0);
+  const completed = groups.reduce((a, g) => a + g.passes[g.passes.length - 1]!.completed, 0);
+  const first = result.passes[0]!;
+  const last = result.passes[result.passes.length - 1]!;
+  const out = [
+    title,
+    '='.repeat(title.length),
+    `${groups.length} collector groups, broadcast one after another (collectors within 2 miles of each other ` +
+      'never share a broadcast); each group targets the endpoints registered to its collectors.',
+    '',
+  ];
+  groups.forEach((g, i) => {
+    out.push(formatCampaign(g.passes, `Group ${i + 1} of ${groups.length}: ${g.origins.join(', ')}`), '');
+  });
+  out.push(
+    `Campaign: ${int(completed)} of ${int(targets)} targets complete (${pct(targets === 0 ? 1 : completed / targets)}) ` +
+      `after ${result.passes.length} passes in ${groups.length} groups, ${formatDuration(last.endS - first.firstPacketS)} ` +
+      'from the first packet to the last traffic.',
+  );
   return out.join('\n');
 }

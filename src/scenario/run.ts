@@ -1,18 +1,21 @@
-import { checkParallelOptions, type ParallelRunOptions } from '../broadcast/parallel.js';
+import { checkParallelOptions, type ParallelRunOptions, type ResolvedParallel } from '../broadcast/parallel.js';
 import type { BroadcastResult } from '../broadcast/result.js';
 import { checkFunction, checkInteger, checkObject, checkSeed } from '../check.js';
 import { ValidationError } from '../errors.js';
 import type { Seed } from '../random/stream.js';
 import type { Workers } from '../runtime/workers.js';
+import { groupPlan, groupsOf, runGrouped, type GroupOutcome } from '../workflow/grouped.js';
 import { runRepeated, runRepeatedParallel, type RepeatPlan } from '../workflow/repeat.js';
 import type { LoadedScenario } from './load.js';
 
-/** The outcome of a scenario: its passes in order. */
+/** The outcome of a scenario: its passes in order, by collector group. */
 export interface ScenarioResult {
   /** The loaded scenario. */
   readonly loaded: LoadedScenario;
-  /** Results of the passes run (at least one). */
+  /** Results of the passes run (at least one), every group's in order. */
   readonly passes: readonly BroadcastResult[];
+  /** The collector groups that broadcast one after another, each with its passes (one group when not grouped). */
+  readonly groups: readonly GroupOutcome[];
   /** Results of the concurrent broadcasts (run with the first pass; empty when none). */
   readonly concurrent: readonly BroadcastResult[];
 }
@@ -49,7 +52,20 @@ function repeatPlan(loaded: LoadedScenario, seed: Seed | undefined, replication:
  * @param replication - replication index (Monte Carlo studies). @defaultValue 0
  */
 export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0): ScenarioResult {
-  return { loaded, ...runRepeated(repeatPlan(loaded, seed, replication)) };
+  const plan = repeatPlan(loaded, seed, replication);
+  const grouping = loaded.resolved.groups;
+  if (grouping === null) {
+    const outcome = runRepeated(plan);
+    return { loaded, ...outcome, groups: [{ origins: originIds(loaded, plan), passes: outcome.passes }] };
+  }
+  const groups = runGrouped(plan, grouping);
+  return { loaded, passes: groups.flatMap((g) => g.passes), groups, concurrent: [] };
+}
+
+/** The collector ids a broadcast's origins name. */
+function originIds(loaded: LoadedScenario, plan: RepeatPlan): string[] {
+  const { mesh } = loaded;
+  return plan.spec.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : [...plan.spec.origins];
 }
 
 /** Options of {@link runScenarioParallel}. */
@@ -96,9 +112,24 @@ export async function runScenarioParallel(
         );
   const parallel = checkParallelOptions(options as Pick<ParallelRunOptions, 'workers' | 'signal'>);
   const plan = repeatPlan(loaded, options.seed, options.replication ?? 0);
-  const outcome = await runRepeatedParallel(plan, (pass) => ({
+  let passesBefore = 0;
+  const progress = (pass: number): ResolvedParallel => ({
     ...parallel,
-    onProgress: onProgress === undefined ? undefined : (flooded, packets) => onProgress(pass, flooded, packets),
-  }));
-  return { loaded, ...outcome };
+    onProgress:
+      onProgress === undefined ? undefined : (flooded, packets) => onProgress(passesBefore + pass, flooded, packets),
+  });
+  const grouping = loaded.resolved.groups;
+  if (grouping === null) {
+    const outcome = await runRepeatedParallel(plan, progress);
+    return { loaded, ...outcome, groups: [{ origins: originIds(loaded, plan), passes: outcome.passes }] };
+  }
+  const groups: GroupOutcome[] = [];
+  let startS = plan.spec.startS;
+  for (const [g, origins] of groupsOf(plan, grouping).entries()) {
+    const { passes } = await runRepeatedParallel(groupPlan(plan, origins, g, startS), progress);
+    groups.push({ origins, passes });
+    passesBefore += passes.length;
+    startS = passes[passes.length - 1]!.endS;
+  }
+  return { loaded, passes: groups.flatMap((g) => g.passes), groups, concurrent: [] };
 }

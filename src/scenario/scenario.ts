@@ -63,6 +63,13 @@ export interface Scenario {
   readonly passes?: number;
   /** Stop repeating once coverage reaches this share. @defaultValue 1 */
   readonly stopAtCoverage?: number;
+  /**
+   * Broadcast in groups of collectors, one group after another, as the guide does:
+   * `'two-mile'` — as few groups as keep collectors within 2 miles of each other apart — or the
+   * groups given (lists of collector ids). Each group's broadcast targets the endpoints
+   * registered to its collectors and repeats until `stopAtCoverage`. @defaultValue none: one broadcast
+   */
+  readonly groups?: 'two-mile' | readonly (readonly string[])[];
   /** Parameter sweep run by `meshcast sweep` / `sweep()`. */
   readonly sweep?: ScenarioSweep;
 }
@@ -103,6 +110,8 @@ export interface ResolvedScenario {
   readonly passes: number;
   /** Stop repeating once coverage reaches this share. */
   readonly stopAtCoverage: number;
+  /** Collector groups broadcasting one after another, or null for one broadcast. */
+  readonly groups: 'two-mile' | readonly (readonly string[])[] | null;
   /** The sweep section, its shape checked (its parameters are the sweep's to check), or null. */
   readonly sweep: { readonly grid: Readonly<Record<string, readonly unknown[]>>; readonly replications: number } | null;
 }
@@ -121,6 +130,7 @@ export const SCENARIO_FIELDS = [
   'concurrent',
   'passes',
   'stopAtCoverage',
+  'groups',
   'sweep',
 ];
 
@@ -161,6 +171,7 @@ export function checkScenario(data: unknown): ResolvedScenario {
   const traffic = checkTraffic(s['traffic'] as TrafficOptions | undefined, 'traffic', radio);
   const handoff = checkHandoff(s['handoff'] as HandoffOptions | undefined, 'handoff');
   const sweep = s['sweep'] === undefined ? null : checkSweepSection(s['sweep']);
+  const groups = s['groups'] === undefined ? null : checkGroups(s['groups'], broadcast, concurrent.length);
   checkPassesSize(network, broadcast, passes);
   return {
     source: data as unknown as Scenario,
@@ -174,8 +185,41 @@ export function checkScenario(data: unknown): ResolvedScenario {
     concurrent,
     passes,
     stopAtCoverage,
+    groups,
     sweep,
   };
+}
+
+/**
+ * The groups section: `'two-mile'`, or lists of collector ids that split the broadcast's origins
+ * (each origin in one group). A grouped broadcast has no concurrent broadcasts.
+ */
+function checkGroups(v: unknown, broadcast: ResolvedSpec, concurrent: number): ResolvedScenario['groups'] {
+  if (concurrent > 0) throw new ValidationError('groups', v, 'no groups with concurrent broadcasts');
+  if (v === 'two-mile') return v;
+  if (!Array.isArray(v) || v.length === 0) {
+    throw new ValidationError('groups', v, "'two-mile' or a non-empty list of groups of collector ids");
+  }
+  const seen = new Set<string>();
+  v.forEach((g: unknown, i) => {
+    if (!Array.isArray(g) || g.length === 0)
+      throw new ValidationError(`groups[${i}]`, g, 'a non-empty list of collector ids');
+    g.forEach((id: unknown, j) => {
+      const at = `groups[${i}][${j}]`;
+      checkString(at, id, 'a collector id');
+      if (seen.has(id as string)) throw new ValidationError(at, id, 'each collector in one group');
+      if (broadcast.origins !== 'all' && !broadcast.origins.includes(id as string)) {
+        throw new ValidationError(at, id, `one of the broadcast's origins (${broadcast.origins.join(', ')})`);
+      }
+      seen.add(id as string);
+    });
+  });
+  if (broadcast.origins !== 'all') {
+    const left = broadcast.origins.filter((o) => !seen.has(o));
+    if (left.length > 0)
+      throw new ValidationError('groups', v, `groups holding every origin (${left.join(', ')} in none)`);
+  }
+  return v as string[][];
 }
 
 /**

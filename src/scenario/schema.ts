@@ -251,6 +251,19 @@ export const SCENARIO_SCHEMA = {
     },
     passes: { ...count(1, 100), default: 1 },
     stopAtCoverage: { ...probability, default: 1 },
+    groups: {
+      oneOf: [
+        { const: 'two-mile' },
+        {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+        },
+      ],
+      description:
+        "Broadcast in groups of collectors, one after another: 'two-mile' (none within 2 miles of another " +
+        'share a broadcast) or lists of collector ids.',
+    },
     sweep: {
       type: 'object',
       additionalProperties: false,

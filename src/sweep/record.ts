@@ -1,3 +1,4 @@
+import { nearestRank } from '../stats.js';
 import type { ScenarioResult } from '../scenario/run.js';
 import { MeshcastError } from '../errors.js';
 import { VERSION } from '../version.js';
@@ -61,8 +62,18 @@ export function toRecord(
   const passes = result.passes;
   const first = passes[0]!;
   const last = passes[passes.length - 1]!;
-  const stop = result.loaded.scenario.stopAtCoverage ?? 1;
-  const reached = passes.findIndex((p) => p.coverage >= stop);
+  const stop = result.loaded.resolved.stopAtCoverage;
+  // Over every group: targets and completions (each group's latest pass), after each pass in order.
+  const targets = result.groups.reduce((a, g) => a + g.passes[0]!.targets, 0);
+  const coverageByPass: number[] = [];
+  let doneBefore = 0;
+  for (const g of result.groups) {
+    for (const p of g.passes) coverageByPass.push(targets === 0 ? 1 : (doneBefore + p.completed) / targets);
+    doneBefore += g.passes[g.passes.length - 1]!.completed;
+  }
+  const completed = doneBefore;
+  const reached = coverageByPass.findIndex((c) => c >= stop);
+  const times = mergeSorted(result.groups.map((g) => g.passes[g.passes.length - 1]!.completionTimesS()));
   const sum = (key: 'transmissions' | 'receptions' | 'duplicates' | 'expired' | 'hopLimited' | 'reached'): number =>
     passes.reduce((a, p) => a + p.stats[key], 0);
   const air = (key: 'airtimeS' | 'collisions'): number | null =>
@@ -75,11 +86,11 @@ export function toRecord(
     replication: task.replication,
     seed: task.seed,
     passes: passes.length,
-    coverage: last.coverage,
-    coverageByPass: passes.map((p) => p.coverage),
+    coverage: coverageByPass[coverageByPass.length - 1]!,
+    coverageByPass,
     passesToTarget: reached < 0 ? null : reached + 1,
-    targets: last.targets,
-    completed: last.completed,
+    targets,
+    completed,
     durationS: last.endS - first.firstPacketS,
     transmissions: sum('transmissions'),
     receptions: sum('receptions'),
@@ -89,10 +100,22 @@ export function toRecord(
     collisions: air('collisions'),
     expired: sum('expired'),
     hopLimited: sum('hopLimited'),
-    completionP50S: rel(last.completion.p50S),
-    completionP90S: rel(last.completion.p90S),
+    completionP50S: rel(nearestRank(times, 0.5)),
+    completionP90S: rel(nearestRank(times, 0.9)),
     version: VERSION,
   };
+}
+
+/** Sorted arrays merged into one, ascending. */
+function mergeSorted(lists: readonly Float64Array[]): Float64Array {
+  if (lists.length === 1) return lists[0]!;
+  const out = new Float64Array(lists.reduce((a, l) => a + l.length, 0));
+  let at = 0;
+  for (const l of lists) {
+    out.set(l, at);
+    at += l.length;
+  }
+  return out.sort();
 }
 
 /** Counts and indices: non-negative integers. */

@@ -1,4 +1,4 @@
-import { formatCampaign } from '../../report/text.js';
+import { formatScenario } from '../../report/text.js';
 import { runScenario, runScenarioParallel, type ScenarioResult } from '../../scenario/run.js';
 import { countOf, flagValue, seedOf, workersOf } from '../args.js';
 import { loadFile } from '../files.js';
@@ -42,7 +42,8 @@ export async function runCommand(
     });
   }
   const name = loaded.scenario.name ?? file;
-  if (flags.has('--json'))
-    out(`${JSON.stringify({ scenario: name, passes: result.passes.map((p) => p.summary()) })}\n`);
-  else out(`${formatCampaign(result.passes, name)}\n`);
+  if (flags.has('--json')) {
+    const groups = result.groups.map((g) => ({ origins: g.origins, passes: g.passes.map((p) => p.summary()) }));
+    out(`${JSON.stringify({ scenario: name, passes: result.passes.map((p) => p.summary()), groups })}\n`);
+  } else out(`${formatScenario(result, name)}\n`);
 }
