@@ -221,6 +221,25 @@ describe('contention: background reads and uplink reports', () => {
     expect(burst.missed).toBeGreaterThan(4 * spread.missed);
     expect(spread.missed / spread.sent).toBeLessThan(0.1);
   });
+
+  it.each(SEEDS)(
+    'each target reports its own completion: heard after it completed, one per report (seed %i)',
+    (seed) => {
+      const spec = { origins: ['C1', 'C2'], packets: 3, maxHops: 12, ttlS: 60 };
+      const r = runBroadcast(net, spec, { seed, radio: csma, traffic: { reports: { spreadS: 600 } } });
+      const heard = r.reportsHeardS!;
+      expect(heard.length).toBe(r.targets);
+      let delivered = 0;
+      r.targetIds().forEach((id, t) => {
+        const at = heard[t]!;
+        if (Number.isNaN(at)) return;
+        delivered++;
+        expect(at).toBeGreaterThan(r.endpoint(id).completedS!);
+      });
+      expect(delivered).toBe(r.air!.reports!.delivered);
+      expect(runBroadcast(net, spec, { seed, radio: csma }).reportsHeardS).toBeNull();
+    },
+  );
 });
 
 describe('traffic options', () => {

@@ -245,8 +245,9 @@ export class AirFlood {
     seen[at] = 1;
     counters[COUNTER.reached]!++;
     for (let i = st.heldStart[u]!, end = st.heldStart[u + 1]!; i < end; i++) {
-      if (takePacket(st.tanks, st.stride, st.missing, st.lastNeededS, st.heldTanks[i]!, p.spec.firstSegment + j, t)) {
-        this.traffic.completed(u, t); // an image is complete here
+      const tank = st.heldTanks[i]!;
+      if (takePacket(st.tanks, st.stride, st.missing, st.lastNeededS, tank, p.spec.firstSegment + j, t)) {
+        this.traffic.completed(u, t, b, tank); // an image is complete here
       }
     }
     this.forward(u, k, o, h, t);

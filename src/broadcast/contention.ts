@@ -11,6 +11,16 @@ import type { ResolvedTraffic } from '../traffic/traffic.js';
 import { AirFlood, broadcastSpan, type AirPass } from './air-flood.js';
 import type { SharedAirStats } from './result.js';
 
+/** What the shared air did, for the results of the passes on it. */
+export interface ContendedRun {
+  /** The air's statistics and the traffic's KPIs (the same for every pass). */
+  readonly stats: SharedAirStats;
+  /** Seconds each node transmitted. */
+  readonly nodeAirtimeS: Float64Array;
+  /** Per pass, when each tank's completion report reached its collector (NaN: not); null without reports. */
+  readonly reportsHeardS: readonly Float64Array[] | null;
+}
+
 /** A pass run on the shared air (a prepared pass is one). */
 export interface ContendedPass extends AirPass {
   /** The mesh every pass runs on. */
@@ -38,7 +48,7 @@ export function runContended(
   contention: ResolvedContention,
   traffic: ResolvedTraffic,
   streamRoot: StreamPath,
-): { stats: SharedAirStats; nodeAirtimeS: Float64Array } {
+): ContendedRun {
   const first = passes[0]!;
   const { mesh, draws } = first;
   const clock = new AirClock();
@@ -86,5 +96,6 @@ export function runContended(
   return {
     stats: { ...stats, reads: kpis.reads, reports: kpis.reports, maxUtilisation },
     nodeAirtimeS: air.tally.nodeAirtimeS,
+    reportsHeardS: ami.reportsHeardS(passes.map((p) => p.state.targetNodes.length)),
   };
 }

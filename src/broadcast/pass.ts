@@ -118,6 +118,7 @@ function bindOrigins(mesh: CompiledMesh, origins: ResolvedSpec['origins']): Int3
  * makes the result.
  * @param air - what the shared air did, with contention on
  * @param nodeAirtimeS - seconds each node transmitted, with contention on
+ * @param reportsHeardS - when each tank's completion report reached its collector, with report traffic
  * @internal
  */
 export function finishPass(
@@ -125,6 +126,7 @@ export function finishPass(
   air: SharedAirStats | null = null,
   nodeAirtimeS: Float64Array | null = null,
   warnings: readonly BroadcastWarning[] = [],
+  reportsHeardS: Float64Array | null = null,
 ): BroadcastResult {
   const { mesh, spec, state, draws } = p;
   const { seed, replication, pass } = draws;
@@ -154,6 +156,7 @@ export function finishPass(
     air,
     nodeAirtimeS,
     [...nearbyCollectors(mesh, spec.origins), ...warnings],
+    reportsHeardS,
   );
 }
 

@@ -234,8 +234,10 @@ export class BroadcastResult {
     air: SharedAirStats | null = null,
     nodeAirtimeS: Float64Array | null = null,
     warnings: readonly BroadcastWarning[] = [],
+    reportsHeardS: Float64Array | null = null,
   ) {
     this.mesh = mesh;
+    this.reportsHeardS = reportsHeardS;
     this.warnings = warnings;
     this.air = air;
     this.nodeAirtimeS = nodeAirtimeS;
@@ -314,6 +316,15 @@ export class BroadcastResult {
       handoffFailures: state.handoffFailures,
     };
   }
+
+  /**
+   * With report traffic on the shared air (`traffic.reports`): when each target's "download
+   * complete" report reached its collector, indexed like {@link BroadcastResult.targetIds}
+   * (NaN: its tank did not complete in this pass, or every retry of its report failed). Null
+   * without report traffic. A gas / water module's report is its parent's, sent when the
+   * parent's copy of the child's tank completes.
+   */
+  readonly reportsHeardS: Float64Array | null;
 
   private completionCache: CompletionSummary | undefined;
   private readonly nodeAirtimeS: Float64Array | null;

@@ -48,7 +48,7 @@ export function runPass(p: PreparedPass): BroadcastResult {
     return finishPass(p);
   }
   const air = runContended([p], p.radio.contention, p.traffic, passPath(p.draws.replication, p.draws.pass));
-  return finishPass(p, air.stats, air.nodeAirtimeS);
+  return finishPass(p, air.stats, air.nodeAirtimeS, [], air.reportsHeardS?.[0] ?? null);
 }
 
 /**
@@ -124,5 +124,5 @@ export function runTogether(
     first.traffic,
     sharedAirPath(first.draws.replication, first.draws.pass, specs.length),
   );
-  return prepared.map((p) => finishPass(p, air.stats, air.nodeAirtimeS));
+  return prepared.map((p, i) => finishPass(p, air.stats, air.nodeAirtimeS, [], air.reportsHeardS?.[i] ?? null));
 }

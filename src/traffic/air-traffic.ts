@@ -93,9 +93,20 @@ export class AirTraffic {
     this.unicast!.frameEnd(v, f, t);
   }
 
-  /** Node u completed the broadcast image at t (it reports it, when reports are on). */
-  completed(u: number, t: number): void {
-    this.reports?.completed(u, t);
+  /**
+   * Node u completed tank `tank` of broadcast `pass` at t (it reports it, when reports are on).
+   */
+  completed(u: number, t: number, pass: number, tank: number): void {
+    this.reports?.completed(u, t, pass, tank);
+  }
+
+  /**
+   * When the head-end heard each tank's completion report, per broadcast (NaN: missed, or the
+   * tank never completed); null without report traffic.
+   * @param tanks - tanks of each broadcast
+   */
+  reportsHeardS(tanks: readonly number[]): Float64Array[] | null {
+    return this.reports === null ? null : this.reports.heardS(tanks);
   }
 
   /**

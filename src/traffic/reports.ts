@@ -1,3 +1,4 @@
+import { grown } from '../engine/grow.js';
 import type { AirClock } from '../radio/air-clock.js';
 import type { Rng } from '../random/stream.js';
 import type { ReportKpis } from './kpis.js';
@@ -13,6 +14,8 @@ import { REPORT_FRAME, type Unicast } from './unicast.js';
  */
 export class Reports {
   private readonly reportEvent: number;
+  /** The broadcast each report is of (its tank is the log's tag). */
+  private pass = new Int32Array(0);
 
   /** @param spread - draws each report's wait */
   constructor(
@@ -31,11 +34,27 @@ export class Reports {
     return type === this.reportEvent;
   }
 
-  /** Node u completed the image at t: its report goes up after its spread (if u has a route). */
-  completed(u: number, t: number): void {
+  /**
+   * Node u completed tank `tank` of broadcast `pass` at t: its report goes up after its spread
+   * (if u has a route).
+   */
+  completed(u: number, t: number, pass: number, tank: number): void {
     if (this.route[u]! < 0) return;
-    const id = this.log.add(t, u);
+    const id = this.log.add(t, u, tank);
+    if (id >= this.pass.length) this.pass = grown(this.pass, 2 * id + 2);
+    this.pass[id] = pass;
     this.clock.schedule(t + this.spread() * this.reports.spreadS, this.reportEvent, id);
+  }
+
+  /**
+   * When each report reached the collector, by broadcast and tank (NaN: missed or never sent).
+   * @param tanks - tanks of each broadcast
+   */
+  heardS(tanks: readonly number[]): Float64Array[] {
+    const heard = tanks.map((count) => new Float64Array(count).fill(NaN));
+    const { log } = this;
+    for (let i = 0; i < log.count; i++) heard[this.pass[i]!]![log.tag[i]!] = log.done[i]!;
+    return heard;
   }
 
   /** Report `id`'s wait is over at t: it is sent. */
