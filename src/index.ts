@@ -11,6 +11,7 @@ export * from './network/index.js';
 export * from './radio/index.js';
 export * from './traffic/index.js';
 export * from './broadcast/index.js';
+export * from './headend/index.js';
 export * from './scenario/index.js';
 export * from './report/index.js';
 export * from './sweep/index.js';

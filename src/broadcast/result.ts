@@ -366,6 +366,16 @@ export class BroadcastResult {
     return Array.from(this.state.targetNodes, (v) => this.mesh.id(v));
   }
 
+  /** Device index of each target, ascending: target t is device `targetIndices()[t]` (a copy). */
+  targetIndices(): Int32Array {
+    return this.state.targetNodes.slice();
+  }
+
+  /** When each target completed, indexed like {@link BroadcastResult.targetIndices} (NaN: not complete). */
+  targetCompletionS(): Float64Array {
+    return Float64Array.from(this.state.targetNodes, (_, t) => targetCompletionS(this.state, t));
+  }
+
   /** Completion times (clock seconds) of completed targets, ascending. */
   completionTimesS(): Float64Array {
     return Float64Array.from(this.state.targetNodes, (_, t) => targetCompletionS(this.state, t))

@@ -38,3 +38,18 @@ export function isModule42x(version: string | undefined): boolean {
   if (/^42x$/i.test(version)) return true;
   return /^4\.2\d*(\.\d+)*$/.test(version);
 }
+
+/**
+ * Whether two versions name the same release: equal as versions (`5.2` = `5.2.0`), or one is a
+ * family and the other of it (`42x` names 4.2, 4.21, 4.25 …).
+ * @throws Error when either is not a version
+ */
+export function sameVersion(a: string, b: string): boolean {
+  const family = (f: string, v: string): boolean => {
+    const m = /^(\d)(\d)x$/i.exec(f);
+    if (m === null) return false;
+    return /^\d+(\.\d+)*$/.test(v) ? v === `${m[1]}.${m[2]}` || v.startsWith(`${m[1]}.${m[2]}`) : false;
+  };
+  if (family(a, b) || family(b, a)) return true;
+  return compareVersions(a, b) === 0;
+}

@@ -9,4 +9,4 @@ export type { NetworkJSON } from './io.js';
 export * as generators from './generators/index.js';
 export { normalCdf, PATH_LOSS_DEFAULTS, checkPathLoss } from './generators/pathloss.js';
 export type { ResolvedPathLoss, PathLossOptions } from './generators/pathloss.js';
-export { compareVersions, isModule42x, versionParts } from './firmware.js';
+export { compareVersions, isModule42x, sameVersion, versionParts } from './firmware.js';

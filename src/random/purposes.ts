@@ -65,3 +65,14 @@ export function generatorPath(process: GeneratorProcess): StreamPath {
 export function groupPath(group: number): StreamPath {
   return ['group', group];
 }
+
+/** The head-end's random processes. */
+export type HeadendProcess = 'records' | 'uplink' | 'downlink' | 'flood';
+
+/**
+ * A head-end process: its records' staleness and statuses (`headendPath('records')`), or one
+ * command's deliveries (`headendPath('uplink', command)`).
+ */
+export function headendPath(process: HeadendProcess, command?: number): StreamPath {
+  return command === undefined ? ['headend', process] : ['headend', 'command', command, process];
+}

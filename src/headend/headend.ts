@@ -1,0 +1,1193 @@
+import { checkInteger, checkObject, checkOneOf, checkString, isPlainObject, join } from '../check.js';
+import { MeshcastError, ValidationError } from '../errors.js';
+import { runBroadcast } from '../broadcast/run.js';
+import type { BroadcastResult } from '../broadcast/result.js';
+import type { RunOptions } from '../broadcast/options.js';
+import type { BroadcastSpec } from '../broadcast/spec.js';
+import { checkMesh } from '../network/compile.js';
+import { DEVICE_KINDS, KIND, type DeviceKind } from '../network/device.js';
+import type { CompiledMesh } from '../network/mesh.js';
+import type { Network } from '../network/network.js';
+import { delaySampler } from '../random/distributions.js';
+import { headendPath } from '../random/purposes.js';
+import { createStream, deriveSeed } from '../random/stream.js';
+import { Catalogue, checkVersion, type CatalogueManifest, type PackageType } from './catalogue.js';
+import { Codes } from './codes.js';
+import {
+  BROADCAST_TYPES,
+  checkBroadcastCommand,
+  checkCommandActivation,
+  COMMAND_NAMES,
+  FIELD_OF_TYPE,
+  fieldIndex,
+  LICENCES,
+  matchFilter,
+  onHanPlatform,
+  SECURITY_MODES,
+  UNICAST_COMMANDS,
+  type BroadcastCommand,
+  type BroadcastCommandInput,
+  type BroadcastType,
+  type CommandActivation,
+  type CommandContext,
+  type Licence,
+  type SecurityMode,
+  type UnicastCommandType,
+} from './commands.js';
+import { FieldState, HAN_INITIALISED } from './field.js';
+import { ACTIVATED, COMPLETED, FAILED, Inbox, RESPONDED } from './inbox.js';
+import {
+  checkRecordOptions,
+  FIRMWARE_FIELDS,
+  RECORD_FLAGS,
+  Records,
+  STATUS,
+  STATUSES,
+  type EndpointRecord,
+  type FirmwareField,
+  type RecordOptions,
+  type Status,
+} from './records.js';
+import type { BroadcastOutcome, HistoryEntry, UnicastCommand, UnicastOutcome, UnicastResponse } from './outcomes.js';
+import { HeadEndReports } from './reports.js';
+import { carry, checkTiming, type CommandTiming, type CommandTimingOptions } from './timing.js';
+
+/** Encryption modes the Command History shows. */
+export const ENCRYPTION_MODES = ['Open', 'Standard', 'Advanced'] as const;
+
+/** One of {@link ENCRYPTION_MODES}. */
+export type EncryptionMode = (typeof ENCRYPTION_MODES)[number];
+
+/**
+ * Which endpoints a command group holds: listed ids, or those whose records match (every given
+ * field must match; versions as the records show them when the group is defined).
+ */
+export type GroupSelector =
+  | { readonly endpoints: readonly string[] }
+  | {
+      readonly collectors?: readonly string[];
+      readonly models?: readonly string[];
+      readonly kinds?: readonly DeviceKind[];
+      readonly moduleFirmware?: readonly string[];
+      readonly dcw?: readonly string[];
+      readonly statuses?: readonly Status[];
+    };
+
+/** How a head-end is set up. */
+export interface HeadEndOptions {
+  /** Firmware packages imported at the start (more with `headEnd.catalogue.add`). */
+  readonly catalogue?: CatalogueManifest;
+  /** How its records start: stale share, statuses. */
+  readonly records?: RecordOptions;
+  /** Licensed options: 'gas', 'water', 'han'. @defaultValue none */
+  readonly licences?: readonly Licence[];
+  /** Security mode: how many command groups a broadcast may take. @defaultValue 'four-groups' */
+  readonly securityMode?: SecurityMode;
+  /** Encryption mode shown in Command History. @defaultValue 'Standard' */
+  readonly encryptionMode?: EncryptionMode;
+  /** Command groups, by name (at most 16). */
+  readonly groups?: Readonly<Record<string, GroupSelector>>;
+  /** ISO date-time of clock 0 (reports show dates). @defaultValue '2026-01-05T08:00:00Z' */
+  readonly epoch?: string;
+  /** Image bytes per broadcast packet. @defaultValue 100 */
+  readonly payloadBytes?: number;
+  /** How long commands take. */
+  readonly timing?: CommandTimingOptions;
+}
+
+/** The fields of {@link HeadEndOptions}. */
+const HEADEND_FIELDS = [
+  'catalogue',
+  'records',
+  'licences',
+  'securityMode',
+  'encryptionMode',
+  'groups',
+  'epoch',
+  'payloadBytes',
+  'timing',
+] as const;
+
+/** A group or point-to-point command as the operator builds it. */
+export interface UnicastCommandInput {
+  /** The command. */
+  readonly command: UnicastCommandType;
+  /** Point to point: the endpoints addressed. */
+  readonly endpoints?: readonly string[];
+  /** Group: the command group addressed. */
+  readonly group?: string;
+  /** Firmware Download: the package type sent. */
+  readonly type?: Exclude<BroadcastType, 'smallDcw'>;
+  /** Firmware Download, Send Small DCW: the version sent (catalogued for each endpoint's model). */
+  readonly version?: string;
+  /** Firmware Download: when the image activates. @defaultValue 'now' */
+  readonly activation?: CommandActivation;
+}
+
+/** How the head-end runs a command. */
+export interface HeadEndRunOptions extends Omit<RunOptions, 'previous'> {
+  /** Clock time the command is issued (not before the head-end's clock). @defaultValue the clock */
+  readonly atS?: number;
+}
+
+/** A downloaded image the devices hold: its last pass (tanks) and which targets were settled. */
+interface Image {
+  result: BroadcastResult;
+  processed: Uint8Array;
+}
+
+/**
+ * The head-end, as its operator uses it (docs/model.md, "The head-end"): a catalogue of
+ * firmware packages, records kept apart from the devices, broadcast commands checked against the
+ * guide's rules and run on the engine, group and point-to-point commands along each endpoint's
+ * route, Command History and the download reports. Records change only from what reaches the
+ * head-end; the devices change only from what reaches them.
+ *
+ * Its clock moves forward as commands run: each is issued at the clock (or a later `atS`), and
+ * the clock moves on to when the command is over (a broadcast: its last traffic and reports
+ * heard; a group or point-to-point command: its last response or timeout).
+ * @example
+ * ```ts
+ * const he = new HeadEnd(network, { records: { staleShare: 0.1, seed: 7 } });
+ * he.catalogue.import([{ type: 'moduleFirmware', version: '5.18', models: ['focus-ax'], packets: 20 }, …]);
+ * const cmd = he.broadcast({ type: 'moduleFirmware', version: '5.22', model: 'focus-ax', zigbee: 'no',
+ *   moduleFirmware: 'All', dcw: 'All', collectors: ['C1'], maxHops: { maxLayerPlus: 1 }, ttlS: 60 });
+ * const done = he.run(cmd, { seed: 1 });
+ * he.history(); // Command History rows
+ * ```
+ */
+export class HeadEnd {
+  /** The firmware catalogue. */
+  readonly catalogue: Catalogue;
+  /** The head-end's records. */
+  readonly records: Records;
+  /** Command timing. */
+  readonly timing: CommandTiming;
+  /** ISO date-time of clock 0. */
+  readonly epoch: string;
+  /** Encryption mode shown in history. */
+  readonly encryptionMode: EncryptionMode;
+  /** Security mode. */
+  readonly securityMode: SecurityMode;
+  /** Licences held. */
+  readonly licences: ReadonlySet<Licence>;
+  /** The report screens: Command History, Firmware Download Statistics, Flash Download Progress … */
+  readonly reports: HeadEndReports = new HeadEndReports(this);
+
+  private readonly base: CompiledMesh;
+  private mesh: CompiledMesh;
+  private meshFlagsRevision = 0;
+  private readonly versions = new Codes();
+  private readonly models = new Codes();
+  private readonly field: FieldState;
+  private readonly inbox = new Inbox();
+  private readonly entries: HistoryEntry[] = [];
+  private readonly images = new Map<string, Image>();
+  private readonly payloadBytes: number;
+  private readonly epochMs: number;
+  private clock = 0;
+
+  /**
+   * @param network - the network the head-end manages (its devices' versions are the truth the
+   *   records start from)
+   * @param options - catalogue, records, licences, security mode, groups, timing
+   */
+  constructor(network: Network | CompiledMesh, options: HeadEndOptions = {}) {
+    const o = checkObject('options', options, HEADEND_FIELDS, 'head-end options');
+    this.base = checkMesh(network);
+    this.mesh = this.base;
+    this.catalogue = new Catalogue();
+    if (o['catalogue'] !== undefined) this.catalogue.import(o['catalogue'] as CatalogueManifest, 'options.catalogue');
+    const licences = o['licences'] ?? [];
+    if (!Array.isArray(licences))
+      throw new ValidationError('options.licences', licences, `a list of ${LICENCES.join(', ')}`);
+    this.licences = new Set(licences.map((l, i) => checkOneOf<Licence>(`options.licences[${i}]`, l, LICENCES)));
+    this.securityMode = checkOneOf<SecurityMode>(
+      'options.securityMode',
+      o['securityMode'] ?? 'four-groups',
+      SECURITY_MODES,
+    );
+    this.encryptionMode = checkOneOf<EncryptionMode>(
+      'options.encryptionMode',
+      o['encryptionMode'] ?? 'Standard',
+      ENCRYPTION_MODES,
+    );
+    this.epoch = checkString('options.epoch', o['epoch'] ?? '2026-01-05T08:00:00Z', 'an ISO 8601 date-time');
+    this.epochMs = Date.parse(this.epoch);
+    if (Number.isNaN(this.epochMs)) throw new ValidationError('options.epoch', this.epoch, 'an ISO 8601 date-time');
+    this.payloadBytes = checkInteger('options.payloadBytes', o['payloadBytes'] ?? 100, 1, 65_535);
+    this.timing = checkTiming(o['timing'], 'options.timing');
+    const recordOptions = checkRecordOptions(o['records'], 'options.records');
+    this.field = new FieldState(this.base, this.versions);
+    this.records = new Records(this.base, this.versions, this.models);
+    this.records.fill(this.field.firmware, recordOptions);
+    const groups = o['groups'] ?? {};
+    if (!isPlainObject(groups)) throw new ValidationError('options.groups', groups, 'groups by name');
+    for (const [name, selector] of Object.entries(groups)) {
+      this.defineGroup(name, selector as GroupSelector, `options.groups.${name}`);
+    }
+  }
+
+  /** The head-end's clock, seconds. */
+  get now(): number {
+    return this.clock;
+  }
+
+  /** A date on the clock as an ISO date-time. */
+  date(s: number): string {
+    return new Date(this.epochMs + s * 1000).toISOString();
+  }
+
+  /**
+   * Lets time pass to clock time t: images activate, reports arrive.
+   * @throws ValidationError when t is before the clock
+   */
+  advance(t: number): void {
+    if (typeof t !== 'number' || !(t >= this.clock) || !Number.isFinite(t)) {
+      throw new ValidationError('t', t, `a clock time at or after the head-end's clock (${this.clock} s)`);
+    }
+    this.clock = t;
+    this.settle(t);
+  }
+
+  /** The head-end's record of an endpoint (as it stands at the clock). */
+  record(id: string): EndpointRecord {
+    return this.records.get(this.indexOf(id, 'id'));
+  }
+
+  /**
+   * What a device really runs (as it stands at the clock): its versions, a pending image, and
+   * whether HAN Initialization succeeded on it.
+   */
+  device(id: string): {
+    readonly id: string;
+    readonly moduleFirmware: string | null;
+    readonly dcw: string | null;
+    readonly metrology: string | null;
+    readonly han: string | null;
+    readonly pending: { readonly field: FirmwareField; readonly version: string; readonly activationS: number } | null;
+    readonly hanInitialised: boolean;
+  } {
+    const v = this.indexOf(id, 'id');
+    const f = this.field;
+    const name = (field: number): string | null => this.versions.name(f.firmware[field]![v]!) ?? null;
+    const p = f.pendingField[v]!;
+    return {
+      id,
+      moduleFirmware: name(0),
+      dcw: name(1),
+      metrology: name(2),
+      han: name(3),
+      pending:
+        p === 0
+          ? null
+          : {
+              field: FIRMWARE_FIELDS[p - 1]!,
+              version: this.versions.name(f.pendingVersion[v]!)!,
+              activationS: f.activationS[v]!,
+            },
+      hanInitialised: (f.state[v]! & HAN_INITIALISED) !== 0,
+    };
+  }
+
+  /**
+   * Defines (or redefines) a command group from listed endpoints or the records that match a
+   * selector as they stand now.
+   * @returns the number of members
+   */
+  defineGroup(name: string, selector: GroupSelector, at = 'group'): number {
+    checkString(join(at, 'name'), name, 'a group name');
+    const { records, base: mesh } = this;
+    const members = new Uint8Array(mesh.n);
+    if (isPlainObject(selector) && 'endpoints' in selector) {
+      const s = checkObject(at, selector, ['endpoints'], 'a group selector');
+      for (const v of this.endpointList(s['endpoints'], join(at, 'endpoints'))) members[v] = 1;
+    } else {
+      const s = checkObject(
+        at,
+        selector,
+        ['collectors', 'models', 'kinds', 'moduleFirmware', 'dcw', 'statuses'],
+        'a group selector: { endpoints } or record fields',
+      );
+      const list = (field: string): string[] | null => {
+        const v = s[field];
+        if (v === undefined) return null;
+        if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) {
+          throw new ValidationError(join(at, field), v, 'a list of strings');
+        }
+        return v as string[];
+      };
+      const collectors = list('collectors')?.map((id, i) => {
+        const c = mesh.index(id);
+        if (c < 0 || mesh.kind[c] !== KIND.collector) {
+          throw new ValidationError(join(at, `collectors[${i}]`), id, 'a collector of the network');
+        }
+        return c;
+      });
+      const models = list('models');
+      const kinds = list('kinds')?.map((k, i) => {
+        const code = (DEVICE_KINDS as readonly string[]).indexOf(k);
+        if (code < 0) throw new ValidationError(join(at, `kinds[${i}]`), k, DEVICE_KINDS.join(', '));
+        return code;
+      });
+      const module = list('moduleFirmware')?.map((x, i) => checkVersion(join(at, `moduleFirmware[${i}]`), x));
+      const dcw = list('dcw')?.map((x, i) => checkVersion(join(at, `dcw[${i}]`), x));
+      const statuses = list('statuses')?.map(
+        (x, i) => STATUS[checkOneOf<Status>(join(at, `statuses[${i}]`), x, STATUSES)],
+      );
+      const r = records;
+      for (let v = 0; v < mesh.n; v++) {
+        if (mesh.kind[v] === KIND.collector) continue;
+        if (collectors !== undefined && !collectors.includes(r.collector[v]!)) continue;
+        if (models !== null && !models.includes(this.models.name(r.model[v]!) ?? '')) continue;
+        if (kinds !== undefined && !kinds.includes(r.kind[v]!)) continue;
+        if (statuses !== undefined && !statuses.includes(r.status[v]!)) continue;
+        const version = (f: number): string | undefined => this.versions.name(r.firmware[f]![v]!);
+        if (module !== undefined && !module.includes(version(0) ?? '')) continue;
+        if (dcw !== undefined && !dcw.includes(version(1) ?? '')) continue;
+        members[v] = 1;
+      }
+    }
+    const bit = 1 << records.group(name, join(at, 'name'));
+    let count = 0;
+    for (let v = 0; v < mesh.n; v++) {
+      if (members[v] === 1) {
+        records.groups[v] = records.groups[v]! | bit;
+        count++;
+      } else records.groups[v] = records.groups[v]! & ~bit;
+    }
+    return count;
+  }
+
+  /** Ids of a group's members, in device order. */
+  groupMembers(name: string): string[] {
+    const g = this.records.groupNames.indexOf(name);
+    if (g < 0)
+      throw new ValidationError('group', name, `a group of the head-end (${this.records.groupNames.join(', ')})`);
+    const out: string[] = [];
+    for (let v = 0; v < this.base.n; v++) if ((this.records.groups[v]! >> g) & 1) out.push(this.base.id(v));
+    return out;
+  }
+
+  /**
+   * Versions active in the network that the catalogue lacks, as `type version (model)`: the
+   * head-end refuses commands until they are imported.
+   */
+  missingFromCatalogue(): string[] {
+    const { base: mesh, field, catalogue, versions } = this;
+    const seen = new Set<number>();
+    const missing: string[] = [];
+    const typeOfField = (v: number, f: number): PackageType => {
+      if (f === 1) return 'dcw';
+      if (f === 2) return 'metrology';
+      if (f === 3) return 'han';
+      const k = mesh.kind[v]!;
+      if (k === KIND.collector) return 'collectorRadio';
+      if (k === KIND.gasModule) return 'gasModuleFirmware';
+      if (k === KIND.waterModule) return 'waterModuleFirmware';
+      return 'moduleFirmware';
+    };
+    const types = [
+      'collectorRadio',
+      'gasModuleFirmware',
+      'waterModuleFirmware',
+      'moduleFirmware',
+      'dcw',
+      'metrology',
+      'han',
+    ];
+    for (let v = 0; v < mesh.n; v++) {
+      for (let f = 0; f < FIRMWARE_FIELDS.length; f++) {
+        const code = field.firmware[f]![v]!;
+        if (code === 0) continue;
+        const type = typeOfField(v, f);
+        const model = type === 'waterModuleFirmware' ? 0 : this.records.model[v]!;
+        const key = (types.indexOf(type) * 65_536 + code) * 65_536 + model;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const version = versions.name(code)!;
+        const modelName = this.models.name(model);
+        const known =
+          catalogue.has(type, version, modelName) || (type === 'dcw' && catalogue.has('smallDcw', version, modelName));
+        if (!known) {
+          missing.push(`${type} ${version}${modelName === undefined ? '' : ` (${modelName})`}`);
+        }
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * Builds a broadcast command, checked against the head-end's rules (each violation a
+   * `ValidationError` naming the field, the value and the rule), with Expected counted from the
+   * records.
+   */
+  broadcast(input: BroadcastCommandInput, at = 'command'): BroadcastCommand {
+    this.checkCatalogue();
+    return checkBroadcastCommand(this.context(), input, at);
+  }
+
+  /** Builds a command to a group (members of a command group). */
+  group(input: UnicastCommandInput, at = 'command'): UnicastCommand {
+    return this.unicast(input, 'group', at);
+  }
+
+  /** Builds a point-to-point command to listed endpoints. */
+  pointToPoint(input: UnicastCommandInput, at = 'command'): UnicastCommand {
+    return this.unicast(input, 'point-to-point', at);
+  }
+
+  /** Runs a command: issues it at the clock (or `options.atS`) and moves the clock to its end. */
+  run(command: BroadcastCommand, options?: HeadEndRunOptions): BroadcastOutcome;
+  run(command: UnicastCommand, options?: HeadEndRunOptions): UnicastOutcome;
+  run(command: BroadcastCommand | UnicastCommand, options: HeadEndRunOptions = {}): BroadcastOutcome | UnicastOutcome {
+    if (!isPlainObject(command) || !('delivery' in command)) {
+      throw new ValidationError('command', command, 'a command built by broadcast(), group() or pointToPoint()');
+    }
+    const { atS, ...engine } = checkObject('options', options, [
+      'atS',
+      'seed',
+      'replication',
+      'radio',
+      'traffic',
+      'handoff',
+      'queue',
+    ]) as HeadEndRunOptions;
+    const t0 = atS ?? this.clock;
+    if (typeof t0 !== 'number' || !(t0 >= this.clock) || !Number.isFinite(t0)) {
+      throw new ValidationError('options.atS', atS, `a clock time at or after the head-end's clock (${this.clock} s)`);
+    }
+    this.clock = t0;
+    this.settle(t0);
+    return command.delivery === 'broadcast'
+      ? this.runBroadcastCommand(command, engine, t0)
+      : this.runUnicast(command, engine, t0);
+  }
+
+  /** Sends Get Endpoint Info to a group or endpoints and runs it: the replies re-synchronise versions. */
+  getEndpointInfo(
+    target: { group: string } | { endpoints: readonly string[] },
+    options?: HeadEndRunOptions,
+  ): UnicastOutcome {
+    return this.run(this.target('getEndpointInfo', target), options);
+  }
+
+  /** Sends Get Endpoint Configuration and runs it: the replies re-synchronise the records. */
+  getEndpointConfiguration(
+    target: { group: string } | { endpoints: readonly string[] },
+    options?: HeadEndRunOptions,
+  ): UnicastOutcome {
+    return this.run(this.target('getEndpointConfiguration', target), options);
+  }
+
+  /**
+   * Runs HAN Initialization on a group or endpoints: a script initialises at most
+   * `timing.hanPerCollector` meters per collector per run, retrying failures in later runs.
+   */
+  hanInitialization(
+    target: { group: string } | { endpoints: readonly string[] },
+    options?: HeadEndRunOptions,
+  ): UnicastOutcome {
+    return this.run(this.target('hanInitialization', target), options);
+  }
+
+  /** Command History entries, oldest first, as they stand at the clock. */
+  history(): readonly Readonly<HistoryEntry>[] {
+    return this.entries;
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  private target(
+    command: UnicastCommandType,
+    target: { group: string } | { endpoints: readonly string[] },
+  ): UnicastCommand {
+    if (isPlainObject(target) && 'group' in target) return this.group({ command, group: target.group }, 'target');
+    return this.pointToPoint({ command, ...(target as { endpoints: readonly string[] }) }, 'target');
+  }
+
+  private context(): CommandContext {
+    return {
+      mesh: this.base,
+      records: this.records,
+      catalogue: this.catalogue,
+      versions: this.versions,
+      models: this.models,
+      licences: this.licences,
+      groupLimit: this.securityMode === 'four-groups' ? 4 : 6,
+      epochMs: this.epochMs,
+      payloadBytes: this.payloadBytes,
+    };
+  }
+
+  private checkCatalogue(): void {
+    const missing = this.missingFromCatalogue();
+    if (missing.length > 0) {
+      throw new ValidationError(
+        'catalogue',
+        missing,
+        `packages for every version active in the network: import ${missing.join(', ')}`,
+      );
+    }
+  }
+
+  private indexOf(id: unknown, at: string): number {
+    const v = typeof id === 'string' ? this.base.index(id) : -1;
+    if (v < 0) throw new ValidationError(at, id, 'the id of a device in the network');
+    return v;
+  }
+
+  private endpointList(v: unknown, at: string): number[] {
+    if (!Array.isArray(v) || v.length === 0) throw new ValidationError(at, v, 'a non-empty list of endpoint ids');
+    const seen = new Set<number>();
+    return v.map((id: unknown, i) => {
+      const x = this.indexOf(id, join(at, i));
+      if (this.base.kind[x] === KIND.collector)
+        throw new ValidationError(join(at, i), id, 'an endpoint (not a collector)');
+      if (seen.has(x)) throw new ValidationError(join(at, i), id, 'each endpoint once');
+      seen.add(x);
+      return x;
+    });
+  }
+
+  /** The mesh the engine runs on: the network with the devices' current 4.2x flags. */
+  private currentMesh(): CompiledMesh {
+    if (this.field.flagsRevision !== this.meshFlagsRevision) {
+      this.mesh = { ...this.base, flags: this.field.flags.slice(), derived: new Map() };
+      this.meshFlagsRevision = this.field.flagsRevision;
+    }
+    return this.mesh;
+  }
+
+  /** Images activate and messages reach the head-end, up to t. */
+  private settle(t: number): void {
+    this.field.settle(t);
+    const { order, taken } = this.inbox.due(t);
+    const r = this.records;
+    for (const i of order) {
+      const v = taken.node[i]!;
+      const entry = this.entries[taken.command[i]!]!;
+      const at = taken.atS[i]!;
+      switch (taken.what[i]) {
+        case COMPLETED: {
+          const f = taken.field[i]!;
+          entry.successful++;
+          entry.latestResponseS = Math.max(entry.latestResponseS ?? -Infinity, at);
+          if (r.firmware[f]![v] === taken.version[i]) break;
+          r.pendingField[v] = f + 1;
+          r.pendingVersion[v] = taken.version[i]!;
+          r.activationS[v] = taken.activationS[i]!;
+          break;
+        }
+        case ACTIVATED: {
+          const f = taken.field[i]!;
+          r.firmware[f]![v] = taken.version[i]!;
+          if (r.pendingField[v] === f + 1 && r.pendingVersion[v] === taken.version[i]) r.pendingField[v] = 0;
+          break;
+        }
+        case RESPONDED: {
+          entry.successful++;
+          entry.latestResponseS = Math.max(entry.latestResponseS ?? -Infinity, at);
+          this.applyResponse(entry.command as UnicastCommandType, taken, i, v);
+          break;
+        }
+        case FAILED:
+          entry.unsuccessful++;
+          break;
+        default:
+          throw new MeshcastError(`unknown head-end message ${taken.what[i]}`);
+      }
+    }
+  }
+
+  /** What a successful response tells the head-end. */
+  private applyResponse(command: UnicastCommandType, taken: Inbox, i: number, v: number): void {
+    const r = this.records;
+    switch (command) {
+      case 'getEndpointInfo':
+      case 'getEndpointConfiguration': {
+        for (let f = 0; f < FIRMWARE_FIELDS.length; f++) r.firmware[f]![v] = taken.snapshot[4 * i + f]!;
+        r.pendingField[v] = taken.field[i]!;
+        r.pendingVersion[v] = taken.version[i]!;
+        r.activationS[v] = taken.activationS[i]!;
+        if (command === 'getEndpointConfiguration') {
+          r.flags[v] = (r.flags[v]! & ~RECORD_FLAGS.zigbeeCapable) | (taken.bits[i]! & RECORD_FLAGS.zigbeeCapable);
+        }
+        break;
+      }
+      case 'hanInitialization':
+        r.flags[v] = r.flags[v]! | RECORD_FLAGS.hanInitialised;
+        if (r.status[v] === STATUS.Configure) r.status[v] = STATUS.Normal;
+        break;
+      case 'smallDcw':
+        r.firmware[1]![v] = taken.version[i]!;
+        break;
+      case 'firmwareDownload': {
+        // The completion report of a download sent point to point.
+        const f = taken.field[i]!;
+        if (r.firmware[f]![v] === taken.version[i]) break;
+        r.pendingField[v] = f + 1;
+        r.pendingVersion[v] = taken.version[i]!;
+        r.activationS[v] = taken.activationS[i]!;
+        break;
+      }
+    }
+  }
+
+  private addEntry(entry: Omit<HistoryEntry, 'id' | 'successful' | 'unsuccessful' | 'latestResponseS'>): HistoryEntry {
+    const full: HistoryEntry = {
+      ...entry,
+      id: this.entries.length,
+      successful: 0,
+      unsuccessful: 0,
+      latestResponseS: null,
+    };
+    this.entries.push(full);
+    return full;
+  }
+
+  private seedOf(options: Omit<HeadEndRunOptions, 'atS'>, id: number): string {
+    return deriveSeed(options.seed ?? 0, ...headendPath('flood', id));
+  }
+
+  private runBroadcastCommand(
+    cmd: BroadcastCommand,
+    options: Omit<HeadEndRunOptions, 'atS'>,
+    t0: number,
+  ): BroadcastOutcome {
+    const ctx = this.context();
+    const records = this.records;
+    const field = this.field;
+    const id = this.entries.length;
+    // Expected as the records stand when it is issued; the real targets from the devices.
+    const expectedMask = matchFilter(ctx, cmd, records.firmware, records.flags, records.model);
+    let expected = 0;
+    for (let v = 0; v < expectedMask.length; v++) {
+      if (expectedMask[v] === 1 && records.status[v] === STATUS.Normal) expected++;
+    }
+    const targets = matchFilter(ctx, cmd, field.firmware, field.flags, records.model);
+    const mesh = this.currentMesh();
+    const key = `${cmd.type}/${cmd.version}/${cmd.model ?? ''}`;
+    const image = this.images.get(key);
+    const previous = image !== undefined && image.result.mesh === mesh ? image.result : undefined;
+    const fieldCode = fieldIndex(FIELD_OF_TYPE[cmd.type]!);
+    const reboots = fieldCode === 1 ? 0 : this.timing.rebootS;
+    const spec: BroadcastSpec = {
+      origins: cmd.collectors,
+      packets: cmd.packets,
+      spacingS: cmd.spacingS,
+      startS: t0 + this.timing.headendS,
+      maxHops: cmd.maxHops,
+      ttlS: cmd.ttlS,
+      maxSegments: cmd.maxSegments,
+      targets: (d) => targets[mesh.index(d.id)] === 1,
+      activation: cmd.activationS === -Infinity ? 'immediate' : { atS: cmd.activationS },
+      rebootS: reboots,
+      version: cmd.version,
+    };
+    const result = runBroadcast(mesh, spec, {
+      ...options,
+      seed: this.seedOf(options, id),
+      ...(previous === undefined ? {} : { previous }),
+    });
+    const entry = this.addEntry({
+      delivery: 'broadcast',
+      command: cmd.type,
+      name: cmd.name,
+      issuedS: t0,
+      model: cmd.model,
+      group: cmd.groups.length === 0 ? null : cmd.groups.join(', '),
+      version: cmd.version,
+      collectors: cmd.collectors,
+      expected,
+      total: result.targets,
+      totalsApplicable: false,
+      outcome: null,
+    });
+
+    // What the devices do with the image, and what the head-end hears of it.
+    const nodes = result.targetIndices();
+    const done = result.targetCompletionS();
+    const processed = previous === undefined ? new Uint8Array(nodes.length) : image!.processed;
+    this.images.set(key, { result, processed });
+    const heardByEngine = result.reportsHeardS;
+    const rng = createStream(options.seed ?? 0, ...headendPath('uplink', id));
+    const delay = delaySampler(this.timing.hop, rng);
+    const version = this.versions.code(cmd.version);
+    let completed = 0;
+    let reportsHeard = 0;
+    let lastHeard = result.endS;
+    for (let t = 0; t < nodes.length; t++) {
+      const c = done[t]!;
+      if (processed[t] === 1 || Number.isNaN(c)) continue;
+      processed[t] = 1;
+      completed++;
+      const v = nodes[t]!;
+      const activationS = Math.max(c, cmd.activationS);
+      if (!field.complete(v, fieldCode, version, activationS, activationS + reboots)) continue;
+      const sent =
+        heardByEngine !== null && mesh.parent[v]! < 0
+          ? heardByEngine[t]! - c
+          : carry(mesh, v, true, this.timing.retries, rng, delay);
+      if (!Number.isNaN(sent)) {
+        const at = c + sent + this.timing.headendS;
+        const i = this.inbox.add(at, v, COMPLETED, id);
+        this.inbox.field[i] = fieldCode;
+        this.inbox.version[i] = version;
+        this.inbox.activationS[i] = activationS;
+        reportsHeard++;
+        lastHeard = Math.max(lastHeard, at);
+      }
+      const up = carry(mesh, v, true, this.timing.retries, rng, delay);
+      if (!Number.isNaN(up)) {
+        const i = this.inbox.add(activationS + reboots + up + this.timing.headendS, v, ACTIVATED, id);
+        this.inbox.field[i] = fieldCode;
+        this.inbox.version[i] = version;
+      }
+    }
+    const outcome: BroadcastOutcome = {
+      delivery: 'broadcast',
+      id,
+      command: cmd,
+      issuedS: t0,
+      expected,
+      total: result.targets,
+      result,
+      completed,
+      reportsHeard,
+    };
+    (entry as { outcome: BroadcastOutcome | null }).outcome = outcome;
+    this.clock = Math.max(this.clock, lastHeard);
+    this.settle(this.clock);
+    return outcome;
+  }
+
+  private unicast(input: UnicastCommandInput, delivery: 'group' | 'point-to-point', at: string): UnicastCommand {
+    this.checkCatalogue();
+    const o = checkObject(at, input, ['command', 'endpoints', 'group', 'type', 'version', 'activation'], 'a command');
+    const command = checkOneOf<UnicastCommandType>(join(at, 'command'), o['command'], UNICAST_COMMANDS);
+    const { records, base: mesh } = this;
+    let members: number[];
+    let group: string | null = null;
+    if (delivery === 'group') {
+      if (o['endpoints'] !== undefined) {
+        throw new ValidationError(
+          join(at, 'endpoints'),
+          o['endpoints'],
+          'nothing: a group command addresses its group',
+        );
+      }
+      group = checkString(join(at, 'group'), o['group'], 'the name of a command group');
+      const g = records.groupNames.indexOf(group);
+      if (g < 0) {
+        throw new ValidationError(
+          join(at, 'group'),
+          group,
+          `a group of the head-end (${records.groupNames.join(', ') || 'none defined'})`,
+        );
+      }
+      members = [];
+      for (let v = 0; v < mesh.n; v++) if ((records.groups[v]! >> g) & 1) members.push(v);
+      if (members.length === 0) throw new ValidationError(join(at, 'group'), group, 'a group with members');
+    } else {
+      if (o['group'] !== undefined) {
+        throw new ValidationError(
+          join(at, 'group'),
+          o['group'],
+          'nothing: a point-to-point command lists its endpoints',
+        );
+      }
+      members = this.endpointList(o['endpoints'], join(at, 'endpoints')).sort((a, b) => a - b);
+    }
+    const refuse = (why: string, bad: number[]): never => {
+      throw new ValidationError(
+        join(at, delivery === 'group' ? 'group' : 'endpoints'),
+        delivery === 'group' ? group : (o['endpoints'] as unknown),
+        `endpoints ${why} (${bad.length} are not, e.g. ${bad
+          .slice(0, 3)
+          .map((v) => mesh.id(v))
+          .join(', ')})`,
+      );
+    };
+    let type: PackageType | null = null;
+    let version: string | null = null;
+    let activation: CommandActivation = 'now';
+    let activationS = -Infinity;
+    if (command === 'hanInitialization') {
+      const bad = members.filter(
+        (v) =>
+          records.kind[v] !== KIND.meter ||
+          (records.flags[v]! & RECORD_FLAGS.zigbeeCapable) === 0 ||
+          !onHanPlatform(this.versions.name(records.firmware[0]![v]!)),
+      );
+      if (bad.length > 0) {
+        refuse('that are ZigBee-capable meters whose records show module firmware of the 5.6 platform or later', bad);
+      }
+    }
+    if (command === 'smallDcw' || command === 'firmwareDownload') {
+      if (command === 'firmwareDownload') {
+        const t = o['type'];
+        if (t === 'smallDcw' || !(BROADCAST_TYPES as readonly unknown[]).includes(t)) {
+          throw new ValidationError(
+            join(at, 'type'),
+            t,
+            `a package type to download: ${BROADCAST_TYPES.filter((x) => x !== 'smallDcw').join(', ')}`,
+          );
+        }
+        type = t as PackageType;
+        const licence =
+          type === 'gasModuleFirmware'
+            ? 'gas'
+            : type === 'waterModuleFirmware'
+              ? 'water'
+              : type === 'han'
+                ? 'han'
+                : null;
+        if (licence !== null && !this.licences.has(licence)) {
+          throw new ValidationError(
+            join(at, 'type'),
+            type,
+            `a command the head-end is licensed for: it needs the '${licence}' licence`,
+          );
+        }
+        ({ activation, activationS } = checkCommandActivation(this.context(), o['activation'], join(at, 'activation')));
+      } else {
+        if (o['type'] !== undefined)
+          throw new ValidationError(join(at, 'type'), o['type'], 'nothing: Send Small DCW sends a Small DCW');
+        type = 'smallDcw';
+      }
+      version = checkVersion(join(at, 'version'), o['version']);
+      const bad = members.filter(
+        (v) =>
+          !this.catalogue.has(
+            type!,
+            version!,
+            type === 'waterModuleFirmware' ? undefined : this.models.name(records.model[v]!),
+          ),
+      );
+      if (bad.length > 0) refuse(`whose model has ${type} ${version} in the catalogue`, bad);
+    } else {
+      for (const f of ['type', 'version', 'activation'] as const) {
+        if (o[f] !== undefined)
+          throw new ValidationError(join(at, f), o[f], `nothing: ${COMMAND_NAMES[command]} takes no ${f}`);
+      }
+    }
+    let expected = 0;
+    for (const v of members) if (records.status[v] === STATUS.Normal) expected++;
+    return {
+      delivery,
+      command,
+      name: COMMAND_NAMES[command],
+      group,
+      members: Int32Array.from(members),
+      type,
+      version,
+      activation,
+      activationS,
+      expected,
+    };
+  }
+
+  private runUnicast(cmd: UnicastCommand, options: Omit<HeadEndRunOptions, 'atS'>, t0: number): UnicastOutcome {
+    const id = this.entries.length;
+    const { records, timing, field } = this;
+    const mesh = this.currentMesh();
+    let expected = 0;
+    for (const v of cmd.members) if (records.status[v] === STATUS.Normal) expected++;
+    const collectors = new Set<string>();
+    for (const v of cmd.members) if (records.collector[v]! >= 0) collectors.add(mesh.id(records.collector[v]!));
+    const models = new Set<string>();
+    for (const v of cmd.members) models.add(this.models.name(records.model[v]!) ?? '');
+    this.addEntry({
+      delivery: cmd.delivery,
+      command: cmd.command,
+      name: cmd.name,
+      issuedS: t0,
+      model: models.size === 1 ? [...models][0]! : null,
+      group: cmd.group,
+      version: cmd.version,
+      collectors: [...collectors].sort(),
+      expected,
+      total: cmd.members.length,
+      totalsApplicable: true,
+      outcome: null,
+    });
+    const seed = options.seed ?? 0;
+    const downRng = createStream(seed, ...headendPath('downlink', id));
+    const upRng = createStream(seed, ...headendPath('uplink', id));
+    const down = delaySampler(timing.hop, downRng);
+    const up = delaySampler(timing.hop, upRng);
+    const n = cmd.members.length;
+    const arrival = new Float64Array(n);
+    let flood: BroadcastResult | null = null;
+    const oneShot = cmd.command !== 'firmwareDownload' && cmd.command !== 'hanInitialization';
+    if (cmd.delivery === 'group' && oneShot) {
+      // A group command: one packet flooded from the members' collectors. A gas / water module
+      // hears it through its parent (one more hop).
+      const holders = new Uint8Array(mesh.n);
+      const holderOf = (v: number): number => (mesh.parent[v]! >= 0 ? mesh.parent[v]! : v);
+      for (const v of cmd.members) holders[holderOf(v)] = 1;
+      flood = runBroadcast(
+        mesh,
+        {
+          origins: [...collectors].sort(),
+          packets: 1,
+          startS: t0 + timing.headendS,
+          maxHops: 40,
+          ttlS: timing.groupTtlS,
+          targets: (d) => holders[mesh.index(d.id)] === 1,
+          rebootS: 0,
+          version: cmd.version ?? 'command',
+        },
+        { ...options, seed: this.seedOf(options, id) },
+      );
+      const heardS = new Float64Array(mesh.n).fill(NaN);
+      const done = flood.targetCompletionS();
+      flood.targetIndices().forEach((v, t) => (heardS[v] = done[t]!));
+      cmd.members.forEach((v, i) => {
+        const h = heardS[holderOf(v)]!;
+        arrival[i] = holderOf(v) === v ? h : h + down();
+      });
+    } else if (cmd.command !== 'hanInitialization') {
+      cmd.members.forEach((v, i) => {
+        arrival[i] = t0 + timing.headendS + carry(mesh, v, false, timing.retries, downRng, down);
+      });
+    }
+
+    const run = new UnicastRun(this.inbox, mesh, id, t0);
+    if (cmd.command === 'hanInitialization') {
+      this.runHanScript(cmd, run, down, downRng, up, upRng);
+    } else {
+      cmd.members.forEach((v, k) => {
+        const arrive = arrival[k]!;
+        if (Number.isNaN(arrive) || field.rebooting(v, arrive)) {
+          run.fail(v, t0 + timing.timeoutS, false, Number.isNaN(arrive) ? 'not reached' : 'rebooting');
+          return;
+        }
+        if (cmd.command === 'firmwareDownload') {
+          this.downloadPointToPoint(cmd, v, arrive, run, down, downRng, up, upRng);
+          return;
+        }
+        const executedS = arrive + timing.executeS;
+        if (cmd.command === 'smallDcw') field.install(v, 1, this.versions.code(cmd.version!));
+        const back = carry(mesh, v, true, timing.retries, upRng, up);
+        if (Number.isNaN(back)) {
+          run.fail(v, executedS + timing.timeoutS, true, 'response lost');
+          return;
+        }
+        const i = run.succeed(v, executedS + back + timing.headendS);
+        if (cmd.command === 'smallDcw') this.inbox.version[i] = this.versions.code(cmd.version!);
+        else this.snapshot(i, v, executedS);
+      });
+    }
+    const responses = run.responses.sort((a, b) => mesh.index(a.id) - mesh.index(b.id));
+    this.clock = Math.max(this.clock, run.endS);
+    this.settle(this.clock);
+    return {
+      delivery: cmd.delivery,
+      id,
+      command: cmd,
+      issuedS: t0,
+      expected,
+      total: n,
+      responses,
+      endS: run.endS,
+      flood,
+    };
+  }
+
+  /** Fills a response with the endpoint's versions and pending image as they are at t. */
+  private snapshot(i: number, v: number, t: number): void {
+    const f = this.field;
+    const activated = f.pendingField[v] !== 0 && f.activationS[v]! <= t;
+    for (let k = 0; k < FIRMWARE_FIELDS.length; k++) {
+      this.inbox.snapshot[4 * i + k] =
+        activated && f.pendingField[v] === k + 1 ? f.pendingVersion[v]! : f.firmware[k]![v]!;
+    }
+    if (f.pendingField[v] !== 0 && !activated) {
+      this.inbox.field[i] = f.pendingField[v]!;
+      this.inbox.version[i] = f.pendingVersion[v]!;
+      this.inbox.activationS[i] = f.activationS[v]!;
+    }
+    this.inbox.bits[i] = f.flags[v]! & RECORD_FLAGS.zigbeeCapable;
+  }
+
+  /**
+   * A download to one endpoint point to point: its missing packets one at a time, each along the
+   * route (with the hop retries) and acknowledged back before the next; a packet lost on the way
+   * down or its acknowledgement on the way up is sent again, up to `timing.retries` more times.
+   */
+  private downloadPointToPoint(
+    cmd: UnicastCommand,
+    v: number,
+    arrive: number,
+    run: UnicastRun,
+    down: () => number,
+    downRng: () => number,
+    up: () => number,
+    upRng: () => number,
+  ): void {
+    const { timing, field } = this;
+    const { mesh, id } = run;
+    const type = cmd.type as BroadcastType;
+    const model = this.models.name(this.records.model[v]!);
+    const key = `${type}/${cmd.version}/${type === 'waterModuleFirmware' ? '' : (model ?? '')}`;
+    const pkg = this.catalogue.find(type, cmd.version!, type === 'waterModuleFirmware' ? undefined : model)!;
+    const packets = pkg.packets ?? Math.ceil(pkg.imageBytes! / this.payloadBytes);
+    // Packets the endpoint still misses: from the image's last broadcast, else all.
+    let missing = packets;
+    const image = this.images.get(key);
+    if (image !== undefined) {
+      const t = image.result.targetIndices().indexOf(v);
+      if (t >= 0) missing = image.result.tank(mesh.id(v)).missing;
+    }
+    let t = arrive;
+    for (let k = 0; k < missing; k++) {
+      let delivered = false;
+      for (let attempt = 0; attempt <= timing.retries && !delivered; attempt++) {
+        const d = carry(mesh, v, false, timing.retries, downRng, down);
+        if (Number.isNaN(d)) {
+          t += timing.timeoutS;
+          continue;
+        }
+        const a = carry(mesh, v, true, timing.retries, upRng, up);
+        t += Number.isNaN(a) ? timing.timeoutS : d + a;
+        delivered = !Number.isNaN(a);
+      }
+      if (!delivered) {
+        run.fail(v, t, false, `packet ${k + 1} of ${missing} not delivered`);
+        return;
+      }
+    }
+    const fieldCode = fieldIndex(FIELD_OF_TYPE[type]!);
+    const reboots = fieldCode === 1 ? 0 : timing.rebootS;
+    const activationS = Math.max(t, cmd.activationS);
+    const version = this.versions.code(cmd.version!);
+    field.complete(v, fieldCode, version, activationS, activationS + reboots);
+    // The completion report is the command's response.
+    const report = carry(mesh, v, true, timing.retries, upRng, up);
+    if (Number.isNaN(report)) run.fail(v, t + timing.timeoutS, true, 'completion report lost');
+    else {
+      const i = run.succeed(v, t + report + timing.headendS);
+      this.inbox.field[i] = fieldCode;
+      this.inbox.version[i] = version;
+      this.inbox.activationS[i] = activationS;
+    }
+    const back = carry(mesh, v, true, timing.retries, upRng, up);
+    if (!Number.isNaN(back)) {
+      const j = this.inbox.add(activationS + reboots + back + timing.headendS, v, ACTIVATED, id);
+      this.inbox.field[j] = fieldCode;
+      this.inbox.version[j] = version;
+    }
+  }
+
+  /**
+   * HAN Initialization by script: each run initialises at most `hanPerCollector` meters per
+   * collector, point to point; a meter whose initialisation is not heard to succeed is tried
+   * again in a later run, at most `hanRetries` more times. It succeeds at a meter the command
+   * reaches while not rebooting, ZigBee capable, on module firmware of the 5.6 platform or later.
+   */
+  private runHanScript(
+    cmd: UnicastCommand,
+    run: UnicastRun,
+    down: () => number,
+    downRng: () => number,
+    up: () => number,
+    upRng: () => number,
+  ): void {
+    const { timing, field, records } = this;
+    const { mesh } = run;
+    let queue = Array.from(cmd.members, (v) => ({ v, tries: 0 }));
+    let runS = run.t0;
+    while (queue.length > 0) {
+      const perCollector = new Map<number, number>();
+      const later: typeof queue = [];
+      const retry: typeof queue = [];
+      let runEnd = runS;
+      for (const item of queue) {
+        const c = records.collector[item.v]!;
+        const used = perCollector.get(c) ?? 0;
+        if (used >= timing.hanPerCollector) {
+          later.push(item);
+          continue;
+        }
+        perCollector.set(c, used + 1);
+        const { v } = item;
+        item.tries++;
+        const last = item.tries > timing.hanRetries;
+        const arrive = runS + timing.headendS + carry(mesh, v, false, timing.retries, downRng, down);
+        const timeout = runS + timing.timeoutS;
+        runEnd = Math.max(runEnd, timeout);
+        if (Number.isNaN(arrive) || field.rebooting(v, arrive)) {
+          if (last) run.fail(v, timeout, false, Number.isNaN(arrive) ? 'not reached' : 'rebooting');
+          else retry.push(item);
+          continue;
+        }
+        const executedS = arrive + timing.executeS;
+        const able =
+          (field.flags[v]! & RECORD_FLAGS.zigbeeCapable) !== 0 && onHanPlatform(this.versionAt(v, 0, executedS));
+        if (able) field.state[v] = field.state[v]! | HAN_INITIALISED;
+        const back = carry(mesh, v, true, timing.retries, upRng, up);
+        const heard = executedS + back + timing.headendS;
+        if (able && !Number.isNaN(back) && heard <= timeout) {
+          run.succeed(v, heard);
+          runEnd = Math.max(runEnd, heard);
+        } else if (!last) retry.push(item);
+        else
+          run.fail(
+            v,
+            Number.isNaN(back) ? timeout : Math.min(heard, timeout),
+            true,
+            able ? 'response lost' : 'not on the 5.6 platform or not ZigBee capable',
+          );
+      }
+      queue = [...later, ...retry];
+      run.reach(runEnd);
+      runS = runEnd;
+    }
+  }
+
+  /** The version device v runs in field f at time t (a pending image counts once activated). */
+  private versionAt(v: number, f: number, t: number): string | undefined {
+    const s = this.field;
+    if (s.pendingField[v] === f + 1 && s.activationS[v]! <= t) return this.versions.name(s.pendingVersion[v]!);
+    return this.versions.name(s.firmware[f]![v]!);
+  }
+}
+
+/**
+ * The responses of one group or point-to-point command as they are decided: each success or
+ * failure goes to the head-end's inbox, due when the head-end hears (or gives up on) it.
+ */
+class UnicastRun {
+  readonly responses: UnicastResponse[] = [];
+  endS: number;
+
+  constructor(
+    private readonly inbox: Inbox,
+    readonly mesh: CompiledMesh,
+    readonly id: number,
+    readonly t0: number,
+  ) {
+    this.endS = t0;
+  }
+
+  /** The head-end hears endpoint v succeed at t; returns the message (to fill what it carries). */
+  succeed(v: number, t: number): number {
+    this.responses.push({ id: this.mesh.id(v), executed: true, successful: true, respondedS: t, reason: null });
+    this.reach(t);
+    return this.inbox.add(t, v, RESPONDED, this.id);
+  }
+
+  /** The head-end counts endpoint v unsuccessful at t. */
+  fail(v: number, t: number, executed: boolean, reason: string): void {
+    this.responses.push({ id: this.mesh.id(v), executed, successful: false, respondedS: null, reason });
+    this.reach(t);
+    this.inbox.add(t, v, FAILED, this.id);
+  }
+
+  /** The command runs at least until t. */
+  reach(t: number): void {
+    this.endS = Math.max(this.endS, t);
+  }
+}

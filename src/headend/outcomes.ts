@@ -1,0 +1,111 @@
+/**
+ * The commands the head-end accepted and what they did, as Command History keeps them.
+ * @module
+ */
+import type { BroadcastResult } from '../broadcast/result.js';
+import type { PackageType } from './catalogue.js';
+import type { BroadcastCommand, CommandActivation, UnicastCommandType } from './commands.js';
+
+/** A group or point-to-point command the head-end accepted. */
+export interface UnicastCommand {
+  /** How it is delivered. */
+  readonly delivery: 'group' | 'point-to-point';
+  /** The command. */
+  readonly command: UnicastCommandType;
+  /** The head-end's name of it. */
+  readonly name: string;
+  /** The group addressed (group delivery). */
+  readonly group: string | null;
+  /** Device indices addressed, ascending. */
+  readonly members: Int32Array;
+  /** Package type (Firmware Download, Send Small DCW). */
+  readonly type: PackageType | null;
+  /** Version sent. */
+  readonly version: string | null;
+  /** Activation of a downloaded image. */
+  readonly activation: CommandActivation;
+  /** Its clock time (-Infinity: now). */
+  readonly activationS: number;
+  /** Expected: addressed endpoints whose record is Normal, when it was built. */
+  readonly expected: number;
+}
+
+/** What a broadcast command did: the engine's pass and what the head-end learnt from it. */
+export interface BroadcastOutcome {
+  /** How it was delivered. */
+  readonly delivery: 'broadcast';
+  /** Its number in Command History. */
+  readonly id: number;
+  /** The command. */
+  readonly command: BroadcastCommand;
+  /** Clock time it was issued. */
+  readonly issuedS: number;
+  /** Expected when issued: Normal records matching the filter. */
+  readonly expected: number;
+  /** Total: devices that really match (the pass's targets). */
+  readonly total: number;
+  /** The pass, as the engine ran it. */
+  readonly result: BroadcastResult;
+  /** Targets that completed the image in this pass. */
+  readonly completed: number;
+  /** Completion reports that will reach the head-end. */
+  readonly reportsHeard: number;
+}
+
+/** One endpoint's answer to a group or point-to-point command. */
+export interface UnicastResponse {
+  /** Device id. */
+  readonly id: string;
+  /** The command reached and ran at the endpoint. */
+  readonly executed: boolean;
+  /** The head-end heard it succeed. */
+  readonly successful: boolean;
+  /** When the head-end heard it (null: it did not). */
+  readonly respondedS: number | null;
+  /** Why it was unsuccessful (null when successful). */
+  readonly reason: string | null;
+}
+
+/** What a group or point-to-point command did. */
+export interface UnicastOutcome {
+  /** How it was delivered. */
+  readonly delivery: 'group' | 'point-to-point';
+  /** Its number in Command History. */
+  readonly id: number;
+  /** The command. */
+  readonly command: UnicastCommand;
+  /** Clock time it was issued. */
+  readonly issuedS: number;
+  /** Expected when issued. */
+  readonly expected: number;
+  /** Total: endpoints addressed. */
+  readonly total: number;
+  /** Per endpoint addressed, in device order. */
+  readonly responses: readonly UnicastResponse[];
+  /** Clock time the last response was heard or given up on. */
+  readonly endS: number;
+  /** The group command's flood (group delivery of one-packet commands), else null. */
+  readonly flood: BroadcastResult | null;
+}
+
+/** A command as the head-end keeps it for Command History. */
+export interface HistoryEntry {
+  readonly id: number;
+  readonly delivery: 'broadcast' | 'group' | 'point-to-point';
+  readonly command: string;
+  readonly name: string;
+  readonly issuedS: number;
+  readonly model: string | null;
+  readonly group: string | null;
+  readonly version: string | null;
+  readonly collectors: readonly string[];
+  readonly expected: number;
+  readonly total: number;
+  /** False for broadcast firmware downloads: their totals are Not Applicable on the screen. */
+  readonly totalsApplicable: boolean;
+  successful: number;
+  unsuccessful: number;
+  latestResponseS: number | null;
+  /** The broadcast's outcome (for its download statistics). */
+  readonly outcome: BroadcastOutcome | null;
+}
