@@ -11,12 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { formatHeadendDay, headendDayReport } from '../src/report/headend.js';
 import {
   formatCampaign,
   generators,
   loadScenario,
   runBroadcast,
   runBroadcasts,
+  runHeadendScenario,
   runScenario,
   sweep,
   type BroadcastResult,
@@ -64,15 +66,28 @@ const scenarioFiles = readdirSync(scenarioDir)
 const readScenario = (f: string): Scenario => JSON.parse(readFileSync(join(scenarioDir, f), 'utf8')) as Scenario;
 
 describe('golden outputs', () => {
-  it.each(scenarioFiles)('bundled scenario %s: report and every pass', (f) => {
-    const loaded = loadScenario(readScenario(f), (p) => readFileSync(join(scenarioDir, p), 'utf8'));
-    const result = runScenario(loaded);
-    golden(`scenario/${f}`, {
-      report: formatCampaign(result.passes, loaded.scenario.name ?? f),
-      passes: result.passes.map(passOutcome),
-      concurrent: result.concurrent.map(passOutcome),
-    });
-  });
+  it.each(scenarioFiles.filter((f) => readScenario(f).headend !== undefined))(
+    'bundled head-end scenario %s: the screens and their data',
+    (f) => {
+      const loaded = loadScenario(readScenario(f), (p) => readFileSync(join(scenarioDir, p), 'utf8'));
+      const name = loaded.scenario.name ?? f;
+      const day = runHeadendScenario(loaded);
+      golden(`scenario/${f}`, { report: formatHeadendDay(day, name), data: headendDayReport(day, name) });
+    },
+  );
+
+  it.each(scenarioFiles.filter((f) => readScenario(f).headend === undefined))(
+    'bundled scenario %s: report and every pass',
+    (f) => {
+      const loaded = loadScenario(readScenario(f), (p) => readFileSync(join(scenarioDir, p), 'utf8'));
+      const result = runScenario(loaded);
+      golden(`scenario/${f}`, {
+        report: formatCampaign(result.passes, loaded.scenario.name ?? f),
+        passes: result.passes.map(passOutcome),
+        concurrent: result.concurrent.map(passOutcome),
+      });
+    },
+  );
 
   it.each(scenarioFiles.filter((f) => readScenario(f).sweep !== undefined))(
     'bundled scenario %s: a reduced sweep',

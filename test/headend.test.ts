@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXIT, main } from '../src/cli/main.js';
 import {
   Catalogue,
   compareVersions,
@@ -601,5 +605,67 @@ describe('head-end: report screens', () => {
       'Download spread: 30 packets, one every 70 s, from 2026-03-02T08:00:15Z to 2026-03-02T08:34:05Z',
     );
     expect(() => he.reports.firmwareDownloadStatistics({} as never)).toThrow(ValidationError);
+  });
+});
+
+describe('head-end: the scenario and the command line', () => {
+  const root = join(import.meta.dirname, '..');
+  const run = async (args: string[]): Promise<{ code: number; out: string; err: string }> => {
+    let out = '';
+    let err = '';
+    const code = await main(
+      args,
+      (s) => (out += s),
+      (s) => (err += s),
+    );
+    return { code, out, err };
+  };
+
+  it('meshcast run prints the operator screens of the bundled head-end scenario, exit 0', async () => {
+    const r = await run(['run', join(root, 'scenarios', 'headend-operator.json')]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    for (const screen of [
+      'Command History',
+      'Firmware Download Statistics (command 0)',
+      'Get Endpoint Configuration (group focus-ax',
+      'Firmware Download (group stragglers',
+      'Flash Download Progress',
+      'Downloadable Code',
+      'Performance Information',
+    ]) {
+      expect(r.out).toContain(screen);
+    }
+    // The stale records show: the first broadcast expects fewer than it targets.
+    expect(r.out).toMatch(/Expected \/ Total\s+1,369 \/ 1,498 \(the records differ from the devices\)/);
+  }, 120_000);
+
+  it('--json gives the data; a command the head-end refuses is a clear error naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshcast-headend-'));
+    const scenario = JSON.parse(readFileSync(join(root, 'scenarios', 'headend-operator.json'), 'utf8'));
+    scenario.network.options = { collectors: 4, endpointsPerCollector: 100, seed: 1 };
+    scenario.headend.payloadBytes = 5000;
+    writeFileSync(join(dir, 'day.json'), JSON.stringify(scenario));
+    const r = await run(['run', join(dir, 'day.json'), '--json']);
+    expect(r.code).toBe(0);
+    const data = JSON.parse(r.out);
+    expect(data.commandHistory.map((row: { command: string }) => row.command)).toEqual([
+      'Endpoint Firmware Download',
+      'Endpoint Firmware Download',
+      'Endpoint Firmware Download',
+      'Endpoint Firmware Download',
+      'Get Endpoint Configuration',
+      'Firmware Download',
+      'Get Endpoint Info',
+    ]);
+    expect(data.broadcasts[0].statistics.packetsToSend).toBe(4);
+    scenario.headend.commands[0].broadcast.ttlS = 30;
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify(scenario));
+    const bad = await run(['run', join(dir, 'bad.json')]);
+    expect(bad.code).toBe(EXIT.invalid);
+    expect(bad.err).toMatch(
+      /headend\.commands\[0\]\.broadcast\.ttlS: got 30; allowed: Maximum TTL of 60 to 600 seconds/,
+    );
+    expect(bad.out).toBe('');
   });
 });

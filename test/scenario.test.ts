@@ -12,6 +12,7 @@ import {
   MeshcastError,
   Network,
   runBroadcast,
+  runHeadendScenario,
   runScenario,
   runScenarioParallel,
   toJSON,
@@ -52,6 +53,12 @@ describe('scenarios', () => {
     for (const f of files) {
       const data = JSON.parse(readFileSync(join(dir, f), 'utf8'));
       const loaded = loadScenario(data, (p) => readFileSync(join(dir, p), 'utf8'));
+      if (data.headend !== undefined) {
+        const day = runHeadendScenario(loaded);
+        expect(day.outcomes.length, f).toBeGreaterThanOrEqual(1);
+        expect(day.outcomes.find((o) => o.delivery === 'broadcast')!.total, f).toBeGreaterThan(0);
+        continue;
+      }
       const result = runScenario(loaded);
       expect(result.passes.length, f).toBeGreaterThanOrEqual(1);
       expect(result.passes[0]!.targets, f).toBeGreaterThan(0);
@@ -152,9 +159,11 @@ describe('scenarios', () => {
 type Loose = Record<string | number, unknown>;
 
 describe('mutated scenarios, built and run', () => {
-  const bundled = readdirSync(join(import.meta.dirname, '..', 'scenarios')).map(
+  const all = readdirSync(join(import.meta.dirname, '..', 'scenarios')).map(
     (f) => JSON.parse(readFileSync(join(import.meta.dirname, '..', 'scenarios', f), 'utf8')) as Record<string, unknown>,
   );
+  const bundled = all.filter((s) => s['headend'] === undefined);
+  const headend = all.filter((s) => s['headend'] !== undefined);
   const values: unknown[] = [
     -1,
     0,
@@ -243,6 +252,49 @@ describe('mutated scenarios, built and run', () => {
       expect(ran).toBeGreaterThan(5);
     },
     60_000,
+  );
+
+  it.each([1, 2])(
+    'head-end scenarios, mutated: a MeshcastError naming the field, or the day runs (seed %i)',
+    (seed) => {
+      const r = createStream(seed, 'mutated-headend-scenarios');
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
+      let refused = 0;
+      let ran = 0;
+      for (let c = 0; c < 60; c++) {
+        const data = structuredClone(pick(headend)) as Loose;
+        // Small enough to run in a test: a small network, images of a few packets.
+        (data['network'] as Loose)['options'] = { collectors: 4, endpointsPerCollector: 60, seed: 1 };
+        (data['headend'] as Loose)['payloadBytes'] = 5000;
+        for (let m = Math.floor(r() * 3); m > 0; m--) {
+          const at = pick(paths(data['headend']));
+          const parent = at
+            .slice(0, -1)
+            .reduce<unknown>(
+              (x, k) => (x !== null && typeof x === 'object' ? (x as Loose)[k] : undefined),
+              data['headend'],
+            ) as Loose | null | undefined;
+          if (parent === null || typeof parent !== 'object') continue;
+          const key = at[at.length - 1]!;
+          const a = r();
+          if (a < 0.2 && !Array.isArray(parent)) delete parent[key];
+          else if (a < 0.3 && !Array.isArray(parent)) parent[`extra${Math.floor(r() * 3)}`] = pick(values);
+          else parent[key] = structuredClone(pick(values));
+        }
+        try {
+          runHeadendScenario(loadScenario(data), 1);
+          ran++;
+        } catch (e) {
+          if (!(e instanceof MeshcastError))
+            throw new Error(`${(e as Error).name} on ${JSON.stringify(data)}: ${(e as Error).message}`, { cause: e });
+          if (e instanceof ValidationError) expect(e.path.length).toBeGreaterThan(0);
+          refused++;
+        }
+      }
+      expect(refused).toBeGreaterThan(20);
+      expect(ran).toBeGreaterThan(10);
+    },
+    120_000,
   );
 });
 

@@ -21,9 +21,10 @@ export interface RunOptions {
   /** Child-module hand-off model. */
   readonly handoff?: HandoffOptions;
   /**
-   * An earlier pass of the same image on the same network: this pass starts from its tanks
-   * and targets (a repeat broadcast fills only the gaps), is numbered one higher and, unless
-   * the spec gives `startS`, starts when the earlier pass's traffic has died out.
+   * An earlier pass of the same image on the same network: this pass starts from its tanks (a
+   * repeat broadcast fills only the gaps; with other targets, those that were targets before
+   * keep their tanks), is numbered one higher and, unless the spec gives `startS`, starts when
+   * the earlier pass's traffic has died out.
    */
   readonly previous?: BroadcastResult;
   /** Event queue implementation (all give identical results). @defaultValue 'ladder' */

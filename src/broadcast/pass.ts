@@ -10,7 +10,7 @@ import type { PassDraws, PreparedPass } from './prepared.js';
 import type { ResolvedRunOptions } from './options.js';
 import { BroadcastResult, type SharedAirStats } from './result.js';
 import { MAX_CLOCK_S, resolveMaxHops, type PassSpec, type ResolvedSpec } from './spec.js';
-import { copyState, freshState, stateBytes } from './state.js';
+import { carriedState, copyState, freshState, stateBytes } from './state.js';
 import { checkCollectors, collectorOf } from './collectors.js';
 import { nearbyCollectors, type BroadcastWarning } from './warnings.js';
 import { selectTargets, type TargetSelection } from './targets.js';
@@ -63,8 +63,12 @@ export function preparePass(
   }
   const bound: PassSpec = { ...spec, origins, startS, maxHops };
   const pass = previous === null ? 0 : previous.meta.pass + 1;
-  if (previous === null) {
-    const tanks = selectTargets(mesh, spec.targets).targetNodes.length;
+  const selection = selectTargets(mesh, spec.targets);
+  // A continued pass of the same targets keeps its predecessor's tanks: a repeat broadcast fills
+  // the gaps. Other targets start from the tanks of those that were targets before.
+  const same = previous !== null && previous.state.targetNodes === selection.targetNodes;
+  if (!same) {
+    const tanks = selection.targetNodes.length;
     checkMemory(
       join(at, 'packets'),
       spec.packets,
@@ -72,9 +76,12 @@ export function preparePass(
       `${tanks.toLocaleString('en-US')} tanks of ${spec.packets.toLocaleString('en-US')} packets`,
     );
   }
-  // A continued pass keeps its predecessor's targets and tanks: a repeat broadcast fills the gaps.
   const state =
-    previous === null ? freshState(mesh, selectTargets(mesh, spec.targets), spec.packets) : copyState(previous.state);
+    previous === null
+      ? freshState(mesh, selection, spec.packets)
+      : same
+        ? copyState(previous.state)
+        : carriedState(mesh, selection, spec.packets, previous.state);
   // Which nodes forward in this pass: every mesh relay except collectors not selected.
   const forwards = mesh.relays.slice();
   for (const c of mesh.collectors) forwards[c] = 0;

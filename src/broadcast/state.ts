@@ -92,6 +92,34 @@ export function copyState(p: PassState): PassState {
 }
 
 /**
+ * Fresh tanks for a pass whose targets differ from its predecessor's: a target that was one
+ * before keeps its tank (the packets its holder took, and its completion); the others start full.
+ * Counters restart.
+ * @internal
+ */
+export function carriedState(
+  mesh: CompiledMesh,
+  selection: TargetSelection,
+  packets: number,
+  previous: PassState,
+): PassState {
+  const state = freshState(mesh, selection, packets);
+  const { stride } = state;
+  for (let t = 0; t < selection.targetNodes.length; t++) {
+    const before = previous.targetOfNode[selection.targetNodes[t]!]!;
+    if (before < 0) continue;
+    state.tanks.set(previous.tanks.subarray(before * stride, (before + 1) * stride), t * stride);
+    state.missing[t] = previous.missing[before]!;
+    state.lastNeededS[t] = previous.lastNeededS[before]!;
+    if (state.handoffCompletedS.length > 0 && previous.handoffCompletedS.length > 0) {
+      state.handoffCompletedS[t] = previous.handoffCompletedS[before]!;
+    }
+  }
+  state.lastHeardS.set(previous.lastHeardS);
+  return state;
+}
+
+/**
  * The array itself if it lives in shared memory (and `always` is false), else a copy that does.
  * @internal
  */

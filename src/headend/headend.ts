@@ -130,7 +130,7 @@ export interface HeadEndRunOptions extends Omit<RunOptions, 'previous'> {
   readonly atS?: number;
 }
 
-/** A downloaded image the devices hold: its last pass (tanks) and which targets were settled. */
+/** A downloaded image the devices hold: its last pass (their tanks), and which devices completed it. */
 interface Image {
   result: BroadcastResult;
   processed: Uint8Array;
@@ -708,7 +708,8 @@ export class HeadEnd {
     // What the devices do with the image, and what the head-end hears of it.
     const nodes = result.targetIndices();
     const done = result.targetCompletionS();
-    const processed = previous === undefined ? new Uint8Array(nodes.length) : image!.processed;
+    // Devices whose completion was already taken into account (per device, as targets change).
+    const processed = image?.processed ?? new Uint8Array(mesh.n);
     this.images.set(key, { result, processed });
     const heardByEngine = result.reportsHeardS;
     const rng = createStream(options.seed ?? 0, ...headendPath('uplink', id));
@@ -719,10 +720,10 @@ export class HeadEnd {
     let lastHeard = result.endS;
     for (let t = 0; t < nodes.length; t++) {
       const c = done[t]!;
-      if (processed[t] === 1 || Number.isNaN(c)) continue;
-      processed[t] = 1;
-      completed++;
       const v = nodes[t]!;
+      if (processed[v] === 1 || Number.isNaN(c)) continue;
+      processed[v] = 1;
+      completed++;
       const activationS = Math.max(c, cmd.activationS);
       if (!field.complete(v, fieldCode, version, activationS, activationS + reboots)) continue;
       const sent =
@@ -788,7 +789,6 @@ export class HeadEnd {
       }
       members = [];
       for (let v = 0; v < mesh.n; v++) if ((records.groups[v]! >> g) & 1) members.push(v);
-      if (members.length === 0) throw new ValidationError(join(at, 'group'), group, 'a group with members');
     } else {
       if (o['group'] !== undefined) {
         throw new ValidationError(
@@ -921,7 +921,7 @@ export class HeadEnd {
     const arrival = new Float64Array(n);
     let flood: BroadcastResult | null = null;
     const oneShot = cmd.command !== 'firmwareDownload' && cmd.command !== 'hanInitialization';
-    if (cmd.delivery === 'group' && oneShot) {
+    if (cmd.delivery === 'group' && oneShot && collectors.size > 0) {
       // A group command: one packet flooded from the members' collectors. A gas / water module
       // hears it through its parent (one more hop).
       const holders = new Uint8Array(mesh.n);

@@ -12,6 +12,7 @@ export { loadScenario } from './load.js';
 export type { LoadedScenario } from './load.js';
 export { networkSize, scenarioSize } from './network.js';
 export type { ReadText } from './network.js';
-export { runScenario, runScenarioParallel } from './run.js';
+export { runHeadendScenario, runScenario, runScenarioParallel } from './run.js';
+export type { HeadendDay, ResolvedHeadendSection, ScenarioHeadend, ScenarioHeadendStep } from './headend.js';
 export type { ScenarioParallelOptions, ScenarioResult } from './run.js';
 export { SCENARIO_SCHEMA } from './schema.js';

@@ -3,6 +3,7 @@ import type { BroadcastSpec } from '../broadcast/spec.js';
 import { reroot } from '../check.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import { Network } from '../network/network.js';
+import { checkHeadendDay } from './headend.js';
 import { buildMesh, buildNetwork, noFiles, type ReadText } from './network.js';
 import { checkScenario, type ResolvedScenario, type Scenario } from './scenario.js';
 
@@ -20,8 +21,8 @@ export interface LoadedScenario {
   readonly network: Network;
   /** Its compiled mesh: what every run uses. */
   readonly mesh: CompiledMesh;
-  /** The broadcast spec with origins resolved to collector ids. */
-  readonly spec: BroadcastSpec;
+  /** The broadcast spec with origins resolved to collector ids (null in a head-end scenario). */
+  readonly spec: BroadcastSpec | null;
   /** The concurrent broadcasts' specs with origins resolved (empty when none). */
   readonly concurrent: readonly BroadcastSpec[];
 }
@@ -51,10 +52,11 @@ export function bindScenario(
 ): LoadedScenario {
   const mesh = built instanceof Network ? reroot('network', /^/, () => built.compile()) : built;
   let network = built instanceof Network ? built : undefined;
-  bindSpec(mesh, resolved.broadcast, 'broadcast');
+  if (resolved.broadcast !== null) bindSpec(mesh, resolved.broadcast, 'broadcast');
+  if (resolved.headend !== null) checkHeadendDay(resolved.headend, mesh);
   resolved.concurrent.forEach((b, i) => bindSpec(mesh, b, `concurrent[${i}]`));
   const s = resolved.source;
-  const input = (b: Scenario['broadcast']): BroadcastSpec => ({
+  const input = (b: NonNullable<Scenario['broadcast']>): BroadcastSpec => ({
     ...b,
     origins: b.origins === 'all' ? Array.from(mesh.collectors, (c) => mesh.id(c)) : b.origins,
   });
@@ -65,7 +67,7 @@ export function bindScenario(
       return (network ??= buildNetwork(resolved.network, readText));
     },
     mesh,
-    spec: input(s.broadcast),
+    spec: s.broadcast === undefined ? null : input(s.broadcast),
     concurrent: (s.concurrent ?? []).map(input),
   };
 }

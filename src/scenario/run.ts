@@ -6,6 +6,7 @@ import type { Seed } from '../random/stream.js';
 import type { Workers } from '../runtime/workers.js';
 import { groupPlan, groupsOf, runGrouped, type GroupOutcome } from '../workflow/grouped.js';
 import { runRepeated, runRepeatedParallel, type RepeatPlan } from '../workflow/repeat.js';
+import { runHeadendDay, type HeadendDay } from './headend.js';
 import type { LoadedScenario } from './load.js';
 
 /** The outcome of a scenario: its passes in order, by collector group. */
@@ -26,6 +27,13 @@ function repeatPlan(loaded: LoadedScenario, seed: Seed | undefined, replication:
     throw new ValidationError('loaded', loaded, 'a LoadedScenario (from loadScenario)');
   }
   const r = loaded.resolved;
+  if (r.broadcast === null) {
+    throw new ValidationError(
+      'broadcast',
+      undefined,
+      'a broadcast section (a head-end scenario runs with runHeadendScenario)',
+    );
+  }
   return {
     mesh: loaded.mesh,
     spec: r.broadcast,
@@ -132,4 +140,25 @@ export async function runScenarioParallel(
     startS = passes[passes.length - 1]!.endS;
   }
   return { loaded, passes: groups.flatMap((g) => g.passes), groups, concurrent: [] };
+}
+
+/**
+ * Runs a head-end scenario: an operator's day on the head-end (its `headend` section), each
+ * command with the scenario's radio, traffic and hand-off.
+ * @param loaded - from `loadScenario`, of a scenario with a `headend` section
+ * @param seed - overrides the scenario's seed
+ */
+export function runHeadendScenario(loaded: LoadedScenario, seed?: Seed): HeadendDay {
+  if (typeof loaded !== 'object' || loaded === null || !('resolved' in loaded) || !('mesh' in loaded)) {
+    throw new ValidationError('loaded', loaded, 'a LoadedScenario (from loadScenario)');
+  }
+  const r = loaded.resolved;
+  if (r.headend === null)
+    throw new ValidationError('headend', undefined, 'a head-end section (this scenario runs with runScenario)');
+  const { radio, traffic, handoff } = r.source;
+  return runHeadendDay(r.headend, loaded.mesh, seed === undefined ? r.seed : checkSeed('seed', seed), {
+    ...(radio === undefined ? {} : { radio }),
+    ...(traffic === undefined ? {} : { traffic }),
+    ...(handoff === undefined ? {} : { handoff }),
+  });
 }

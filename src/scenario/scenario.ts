@@ -9,6 +9,7 @@ import { generator, GENERATOR_NAMES, type GeneratorName } from '../network/gener
 import { checkRadio, type RadioOptions, type ResolvedRadio } from '../radio/radio.js';
 import { checkTraffic, type ResolvedTraffic, type TrafficOptions } from '../traffic/traffic.js';
 import type { Seed } from '../random/stream.js';
+import { checkHeadendSection, type ResolvedHeadendSection, type ScenarioHeadend } from './headend.js';
 
 /** Generators a scenario may name. */
 export const SCENARIO_GENERATORS: readonly GeneratorName[] = GENERATOR_NAMES;
@@ -51,8 +52,16 @@ export interface Scenario {
   readonly traffic?: TrafficOptions;
   /** Child-module hand-off model. */
   readonly handoff?: HandoffOptions;
-  /** The broadcast: a spec whose `origins` may be `"all"` (every collector) and whose targets are a filter. */
-  readonly broadcast: ScenarioBroadcast;
+  /**
+   * The broadcast: a spec whose `origins` may be `"all"` (every collector) and whose targets are
+   * a filter. Required, but in a head-end scenario (`headend`), whose commands are its broadcasts.
+   */
+  readonly broadcast?: ScenarioBroadcast;
+  /**
+   * An operator's day on the head-end instead of a broadcast: its catalogue, records, groups and
+   * the commands run in order (`meshcast run` prints the head-end's screens).
+   */
+  readonly headend?: ScenarioHeadend;
   /**
    * Further broadcasts run at the same time as the first pass of `broadcast`, sharing the air
    * (with contention on they defer to and collide with each other). Repeat passes run
@@ -102,8 +111,10 @@ export interface ResolvedScenario {
   readonly traffic: ResolvedTraffic;
   /** Hand-off model. */
   readonly handoff: ResolvedHandoff;
-  /** The broadcast. */
-  readonly broadcast: ResolvedSpec;
+  /** The broadcast (null in a head-end scenario). */
+  readonly broadcast: ResolvedSpec | null;
+  /** The head-end section, or null. */
+  readonly headend: ResolvedHeadendSection | null;
   /** The concurrent broadcasts. */
   readonly concurrent: readonly ResolvedSpec[];
   /** Passes to run at most. */
@@ -127,6 +138,7 @@ export const SCENARIO_FIELDS = [
   'traffic',
   'handoff',
   'broadcast',
+  'headend',
   'concurrent',
   'passes',
   'stopAtCoverage',
@@ -161,7 +173,16 @@ export function checkScenario(data: unknown): ResolvedScenario {
   const passes = checkInteger('passes', s['passes'] ?? 1, 1, 100);
   const stopAtCoverage = checkProbability('stopAtCoverage', s['stopAtCoverage'] ?? 1, 'a share');
   const network = checkNetworkSection(s['network']);
-  const broadcast = checkSpec(s['broadcast'], 'broadcast');
+  const headend = s['headend'] === undefined ? null : checkHeadendSection(s['headend']);
+  if (headend !== null) {
+    // A head-end scenario's broadcasts are its commands.
+    for (const field of ['broadcast', 'concurrent', 'passes', 'stopAtCoverage', 'groups', 'sweep']) {
+      if (s[field] !== undefined) {
+        throw new ValidationError(field, s[field], "nothing in a head-end scenario: its commands are in 'headend'");
+      }
+    }
+  }
+  const broadcast = headend !== null ? null : checkSpec(s['broadcast'], 'broadcast');
   const concurrentIn = s['concurrent'] ?? [];
   if (!Array.isArray(concurrentIn) || concurrentIn.length > 100) {
     throw new ValidationError('concurrent', concurrentIn, 'a list of at most 100 broadcasts');
@@ -171,8 +192,8 @@ export function checkScenario(data: unknown): ResolvedScenario {
   const traffic = checkTraffic(s['traffic'] as TrafficOptions | undefined, 'traffic', radio);
   const handoff = checkHandoff(s['handoff'] as HandoffOptions | undefined, 'handoff');
   const sweep = s['sweep'] === undefined ? null : checkSweepSection(s['sweep']);
-  const groups = s['groups'] === undefined ? null : checkGroups(s['groups'], broadcast, concurrent.length);
-  checkPassesSize(network, broadcast, passes);
+  const groups = s['groups'] === undefined ? null : checkGroups(s['groups'], broadcast!, concurrent.length);
+  if (broadcast !== null) checkPassesSize(network, broadcast, passes);
   return {
     source: data as unknown as Scenario,
     name,
@@ -182,6 +203,7 @@ export function checkScenario(data: unknown): ResolvedScenario {
     traffic,
     handoff,
     broadcast,
+    headend,
     concurrent,
     passes,
     stopAtCoverage,

@@ -135,6 +135,190 @@ const BROADCAST = {
   },
 };
 
+const version = { type: 'string', pattern: '^(\\d+(\\.\\d+)*|\\d\\dx)$' };
+const versionList = { type: 'array', minItems: 1, items: version };
+const statuses = ['Normal', 'Configure', 'Discovered', 'Inactive'];
+const deviceKinds = [
+  'collector',
+  'router',
+  'meshExtender',
+  'meter',
+  'gasModule',
+  'waterModule',
+  'concentrator',
+  'repeater920',
+];
+const broadcastTypes = [
+  'moduleFirmware',
+  'dcw',
+  'metrology',
+  'han',
+  'gasModuleFirmware',
+  'waterModuleFirmware',
+  'smallDcw',
+];
+const commandActivation = {
+  oneOf: [
+    { const: 'now' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['at'],
+      properties: { at: { type: 'string', format: 'date-time' } },
+    },
+  ],
+};
+const PACKAGE = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'version'],
+  properties: {
+    type: {
+      enum: [
+        'collector',
+        'collectorRadio',
+        'moduleFirmware',
+        'gasModuleFirmware',
+        'waterModuleFirmware',
+        'dcw',
+        'smallDcw',
+        'han',
+        'metrology',
+      ],
+    },
+    version,
+    models: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    imageBytes: count(1, 2 ** 31 - 1),
+    packets: count(1),
+    compatibleModuleFirmware: versionList,
+    compatibleDcw: versionList,
+  },
+};
+const GROUP_SELECTOR = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    endpoints: { type: 'array', minItems: 1, items: { type: 'string' } },
+    collectors: stringList,
+    models: stringList,
+    kinds: { type: 'array', items: { enum: deviceKinds } },
+    moduleFirmware: { type: 'array', items: version },
+    dcw: { type: 'array', items: version },
+    statuses: { type: 'array', items: { enum: statuses } },
+  },
+};
+const UNICAST = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['command'],
+  properties: {
+    command: {
+      enum: ['getEndpointInfo', 'getEndpointConfiguration', 'hanInitialization', 'smallDcw', 'firmwareDownload'],
+    },
+    group: { type: 'string' },
+    endpoints: { type: 'array', minItems: 1, items: { type: 'string' } },
+    type: { enum: broadcastTypes.filter((t) => t !== 'smallDcw') },
+    version,
+    activation: commandActivation,
+  },
+};
+const HEADEND = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['commands'],
+  description: "An operator's day on the head-end: its set-up and the commands run in order.",
+  properties: {
+    catalogue: {
+      oneOf: [
+        { type: 'array', items: PACKAGE },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['packages'],
+          properties: { packages: { type: 'array', items: PACKAGE } },
+        },
+      ],
+    },
+    records: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        staleShare: { ...probability, default: 0 },
+        seed,
+        statuses: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { Configure: probability, Discovered: probability, Inactive: probability },
+        },
+        collectors: { type: 'object', additionalProperties: { enum: statuses } },
+      },
+    },
+    licences: { type: 'array', items: { enum: ['gas', 'water', 'han'] } },
+    securityMode: { enum: ['four-groups', 'six-groups'], default: 'four-groups' },
+    encryptionMode: { enum: ['Open', 'Standard', 'Advanced'], default: 'Standard' },
+    groups: { type: 'object', additionalProperties: GROUP_SELECTOR },
+    epoch: { type: 'string', format: 'date-time' },
+    payloadBytes: { ...count(1, 65_535), default: 100 },
+    timing: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        headendS: { ...nonNegative, default: 15 },
+        hop: delay,
+        retries: { ...count(0, 100), default: 3 },
+        executeS: { ...nonNegative, default: 5 },
+        timeoutS: { ...positive, default: 300 },
+        groupTtlS: { type: 'number', minimum: 60, maximum: 600, default: 300 },
+        rebootS: { ...nonNegative, default: 90 },
+        hanPerCollector: { ...count(1, 100_000), default: 20 },
+        hanRetries: { ...count(0, 100), default: 2 },
+      },
+    },
+    commands: {
+      type: 'array',
+      minItems: 1,
+      maxItems: 1000,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        minProperties: 1,
+        properties: {
+          broadcast: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['type', 'version', 'zigbee', 'moduleFirmware', 'collectors'],
+            properties: {
+              type: { enum: [...broadcastTypes, 'hanInitialization'] },
+              version,
+              model: { type: 'string' },
+              zigbee: { enum: ['yes', 'no'] },
+              moduleFirmware: { oneOf: [{ const: 'All' }, version, versionList] },
+              dcw: { oneOf: [{ const: 'All' }, version, versionList] },
+              collectors: { oneOf: [{ const: 'all' }, { type: 'array', minItems: 1, items: { type: 'string' } }] },
+              groups: stringList,
+              maxHops: BROADCAST.properties.maxHops,
+              ttlS: { type: 'number', minimum: 60, maximum: 600, default: 300 },
+              maxSegments: { ...count(0), default: 0 },
+              spacingS: { ...positive, default: 70 },
+              activation: commandActivation,
+            },
+          },
+          repeat: { ...count(1, 100), default: 1 },
+          group: UNICAST,
+          pointToPoint: UNICAST,
+          defineGroup: {
+            ...GROUP_SELECTOR,
+            required: ['name'],
+            properties: { name: { type: 'string', minLength: 1 }, ...GROUP_SELECTOR.properties },
+          },
+          waitS: nonNegative,
+        },
+      },
+    },
+    show: { type: 'array', maxItems: 100, items: { type: 'string' } },
+  },
+} as const;
+
 /** The scenario JSON Schema. */
 export const SCENARIO_SCHEMA = {
   $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -143,7 +327,8 @@ export const SCENARIO_SCHEMA = {
   description: 'A network, a radio model and a firmware broadcast campaign, optionally swept over a parameter grid.',
   type: 'object',
   additionalProperties: false,
-  required: ['network', 'broadcast'],
+  required: ['network'],
+  oneOf: [{ required: ['broadcast'] }, { required: ['headend'] }],
   properties: {
     $schema: { type: 'string' },
     name: { type: 'string' },
@@ -243,6 +428,7 @@ export const SCENARIO_SCHEMA = {
       },
     },
     broadcast: BROADCAST,
+    headend: HEADEND,
     concurrent: {
       type: 'array',
       maxItems: 100,

@@ -217,7 +217,7 @@ export function planSweep(scenario: Scenario, grid: SweepGrid | undefined, optio
     const r = needs[i]!;
     const ids = collectorsOf.get(r.section)!;
     inCell(cell, () => {
-      checkCollectors(r.broadcast, (id) => ids.has(id), 'broadcast');
+      if (r.broadcast !== null) checkCollectors(r.broadcast, (id) => ids.has(id), 'broadcast');
       r.concurrent.forEach((b, j) => checkCollectors(b, (id) => ids.has(id), `concurrent[${j}]`));
     });
   });

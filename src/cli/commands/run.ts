@@ -1,5 +1,7 @@
+import { formatHeadendDay, headendDayReport } from '../../report/headend.js';
 import { formatScenario } from '../../report/text.js';
-import { runScenario, runScenarioParallel, type ScenarioResult } from '../../scenario/run.js';
+import { ValidationError } from '../../errors.js';
+import { runHeadendScenario, runScenario, runScenarioParallel, type ScenarioResult } from '../../scenario/run.js';
 import { countOf, flagValue, seedOf, workersOf } from '../args.js';
 import { loadFile } from '../files.js';
 import { passProgress } from '../progress.js';
@@ -13,6 +15,20 @@ export async function runCommand(
   err: (s: string) => void,
 ): Promise<void> {
   const loaded = loadFile(file, flags.has('--allow-outside-files'));
+  if (loaded.resolved.headend !== null) {
+    // An operator's day on the head-end: its screens, or their data.
+    for (const flag of ['--passes', '--workers']) {
+      if (flags.has(flag)) throw new ValidationError(flag, flags.get(flag), 'nothing for a head-end scenario');
+    }
+    const given = seedOf(flags);
+    const day = runHeadendScenario(
+      loaded,
+      given === undefined ? undefined : flagValue('--seed', () => checkSeed('--seed', given)),
+    );
+    const name = loaded.scenario.name ?? file;
+    out(flags.has('--json') ? `${JSON.stringify(headendDayReport(day, name))}\n` : `${formatHeadendDay(day, name)}\n`);
+    return;
+  }
   const passesFlag = flags.get('--passes');
   const scenario =
     passesFlag === undefined
