@@ -1,7 +1,6 @@
 import { grown } from './grow.js';
 import { MeshcastError } from '../errors.js';
-import type { EventQueue } from './queue.js';
-import { HeapQueue } from './queue.js';
+import { HeapQueue } from './heap.js';
 import {
   EXACT_BUCKETS,
   insertionSort,
@@ -35,7 +34,7 @@ import {
  *
  * Pushing a time earlier than the last popped one throws.
  */
-export class CalendarQueue implements EventQueue {
+export class CalendarQueue {
   private invWidth: number;
   private mask: number;
   private ring: number;

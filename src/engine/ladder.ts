@@ -9,7 +9,7 @@ import {
   ringSlot,
 } from './buckets.js';
 import { grown } from './grow.js';
-import { HeapQueue, type EventQueue } from './queue.js';
+import { HeapQueue } from './heap.js';
 
 /**
  * A monotone ladder queue — one rung of Tang, Goh and Thng's ladder queue (2005): an
@@ -39,7 +39,7 @@ import { HeapQueue, type EventQueue } from './queue.js';
  *
  * Pushing a time earlier than the last popped one throws.
  */
-export class LadderQueue implements EventQueue {
+export class LadderQueue {
   private invWidth: number;
   private ring: number;
   private mask: number;
