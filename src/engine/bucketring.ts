@@ -72,6 +72,7 @@ export class BucketRing {
   farPushes = 0;
   /** Re-bucketings since the ring was made. */
   rebuckets = 0;
+  private readonly owner: string;
   private readonly maxSize: number;
   private readonly store: BucketStore;
 
@@ -87,12 +88,23 @@ export class BucketRing {
       throw new MeshcastError(`${owner} bucket width must be > 0 s, got ${bucketWidthS}`);
     if (!(Number.isInteger(buckets) && buckets >= 32 && (buckets & (buckets - 1)) === 0))
       throw new MeshcastError(`${owner} buckets must be a power of two >= 32, got ${buckets}`);
+    this.owner = owner;
     this.invWidth = 1 / bucketWidthS;
     this.size = buckets;
     this.mask = buckets - 1;
     this.maxSize = maxBuckets;
     this.occupied = new Uint32Array(buckets >> 5);
     this.store = store;
+  }
+
+  /**
+   * Throws for a push the queue refuses: a time before the last event handled (`lastS`; the ring
+   * only moves forward) or one that is not finite.
+   */
+  reject(timeS: number, lastS: number): never {
+    if (timeS < lastS)
+      throw new MeshcastError(`${this.owner} is monotone: ${timeS}s is before the last event at ${lastS}s`);
+    throw new MeshcastError(`${this.owner} takes finite times, got ${timeS}`);
   }
 
   /** The ring slot of bucket number k (a double: its residue modulo the ring's size). */

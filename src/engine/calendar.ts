@@ -1,4 +1,3 @@
-import { MeshcastError } from '../errors.js';
 import { BucketRing, type BucketStore } from './bucketring.js';
 import { grown } from './grow.js';
 import { insertionSort } from './insertionsort.js';
@@ -86,15 +85,9 @@ export class CalendarQueue {
 
   push(timeS: number, payload: number): void {
     // Kept small (the common case is an append to a ring bucket): it is inlined into floods.
-    if (!(timeS >= this.lastTime && timeS < Infinity)) this.reject(timeS);
+    if (!(timeS >= this.lastTime && timeS < Infinity)) this.ring.reject(timeS, this.lastTime);
     const k = this.count++ === 0 ? this.ring.restart(timeS) : Math.floor(timeS * this.ring.invWidth);
     this.place(k, timeS, payload);
-  }
-
-  private reject(timeS: number): never {
-    if (timeS < this.lastTime)
-      throw new MeshcastError(`CalendarQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
-    throw new MeshcastError(`CalendarQueue takes finite times, got ${timeS}`);
   }
 
   peekTime(): number {

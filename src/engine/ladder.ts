@@ -1,4 +1,3 @@
-import { MeshcastError } from '../errors.js';
 import { BucketRing, type BucketStore } from './bucketring.js';
 import { grown } from './grow.js';
 import { HeapQueue } from './heap.js';
@@ -111,7 +110,7 @@ export class LadderQueue {
   }
 
   push(timeS: number, payload: number): void {
-    if (!(timeS >= this.lastTime && timeS < Infinity)) this.reject(timeS);
+    if (!(timeS >= this.lastTime && timeS < Infinity)) this.ring.reject(timeS, this.lastTime);
     const ring = this.ring;
     const k = this.count++ === 0 ? ring.restart(timeS) : Math.floor(timeS * ring.invWidth);
     const d = k - ring.cur;
@@ -152,12 +151,6 @@ export class LadderQueue {
     this.emptyRun();
     this.count = 0;
     this.lastTime = -Infinity;
-  }
-
-  private reject(timeS: number): never {
-    if (timeS < this.lastTime)
-      throw new MeshcastError(`LadderQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
-    throw new MeshcastError(`LadderQueue takes finite times, got ${timeS}`);
   }
 
   /** What the ring reaches of this queue: the chunks of its buckets, and the run and near heap. */
