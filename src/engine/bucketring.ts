@@ -19,8 +19,12 @@ export interface BucketStore {
    * @returns the index past the last one copied
    */
   copy(b: number, times: Float64Array, payloads: Int32Array, at: number): number;
-  /** Empties every bucket and frees its storage; the ring now has `buckets` slots (a new size, maybe). */
-  clear(buckets: number): void;
+  /**
+   * Frees the storage of every bucket, to be used again from its start (appends then fill memory
+   * in order, not in the order a run freed it). The ring now has `buckets` slots: a new size
+   * needs new arrays. `held`: some bucket still holds events (otherwise every one is empty).
+   */
+  clear(buckets: number, held: boolean): void;
   /** How many events of the bucket being handled (or earlier) still wait. */
   current(): number;
   /** Moves those events, in (time, insertion) order, into `times` and `payloads` from index 0, leaving none. */
@@ -268,11 +272,8 @@ export class BucketRing {
       this.size = size;
       this.mask = size - 1;
       this.occupied = new Uint32Array(size >> 5);
-      store.clear(size);
-    } else if (this.inRing > 0) {
-      this.occupied.fill(0);
-      store.clear(size);
-    }
+    } else if (this.inRing > 0) this.occupied.fill(0);
+    store.clear(size, this.inRing > 0);
     this.inRing = 0;
     let min = Infinity;
     for (let j = 0; j < n; j++) if (t[j]! < min) min = t[j]!;
@@ -290,11 +291,9 @@ export class BucketRing {
 
   /** Empties the ring and the far heap (its width and size stay as adapted). */
   clear(): void {
-    if (this.inRing > 0) {
-      this.occupied.fill(0);
-      this.store.clear(this.size);
-      this.inRing = 0;
-    }
+    if (this.inRing > 0) this.occupied.fill(0);
+    this.store.clear(this.size, this.inRing > 0);
+    this.inRing = 0;
     this.far.clear();
   }
 

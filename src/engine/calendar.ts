@@ -129,11 +129,11 @@ export class CalendarQueue {
         }
         return at;
       },
-      clear: (buckets) => {
+      clear: (buckets, held) => {
         if (this.heads.length !== buckets) {
           this.heads = new Int32Array(buckets).fill(-1);
           this.tails = new Int32Array(buckets).fill(-1);
-        } else {
+        } else if (held) {
           this.heads.fill(-1);
           this.tails.fill(-1);
         }

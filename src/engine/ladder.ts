@@ -168,12 +168,12 @@ export class LadderQueue {
         }
         return at;
       },
-      clear: (buckets) => {
+      clear: (buckets, held) => {
         if (this.lengths.length !== buckets) {
           this.heads = new Int32Array(buckets);
           this.tails = new Int32Array(buckets);
           this.lengths = new Int32Array(buckets);
-        } else this.lengths.fill(0);
+        } else if (held) this.lengths.fill(0);
         this.freeChunk = -1;
         this.usedChunks = 0;
       },
