@@ -155,15 +155,33 @@ export class BucketRing {
       this.cur = Math.floor(t * this.invWidth) - 1;
       this.admitFar();
     }
+    // The next occupied slot after the current bucket's, a bitmap word at a time around the ring
+    // (written out here: the queues inline this whole method into their pops).
     const from = this.slot(this.cur + 1);
-    const distance = occupiedAfter(this.occupied, from);
+    const occupied = this.occupied;
+    let w = from >> 5;
+    let bits = occupied[w]! & (~0 << (from & 31));
+    let skipped = -(from & 31);
+    while (bits === 0) {
+      skipped += 32;
+      // Some bucket holds events: after one lap without any, the count and the bitmap disagree.
+      if (skipped > 32 * occupied.length) this.broken();
+      w = (w + 1) & (occupied.length - 1);
+      bits = occupied[w]!;
+    }
+    const distance = 1 + skipped + (31 - Math.clz32(bits & -bits));
     const b = (from + distance - 1) & this.mask;
     this.cur += distance;
     this.advances++;
     this.skips += distance - 1;
     if (this.far.size > 0) this.admitFar();
-    this.occupied[b >> 5] = this.occupied[b >> 5]! & ~(1 << (b & 31));
+    occupied[b >> 5] = occupied[b >> 5]! & ~(1 << (b & 31));
     return b;
+  }
+
+  /** Throws rather than search an empty ring for ever (a bug: `inRing` counts events no bucket holds). */
+  private broken(): never {
+    throw new MeshcastError(`${this.owner}: ${this.inRing} events counted in its ring, but no bucket holds any`);
   }
 
   /** Clears the adaptation counts ({@link advances}, {@link skips}, {@link farPushes}). */
@@ -322,24 +340,4 @@ const MIN_INV_WIDTH = 2 ** -30;
  */
 function narrowestInvWidth(t: number): number {
   return Math.min(MAX_INV_WIDTH, 2 ** Math.floor(Math.log2(2 ** 46 / Math.max(1, Math.abs(t)))));
-}
-
-/**
- * How many slots after slot `from - 1` the next occupied one of a ring lies (≥ 1), scanning its
- * occupancy words from slot `from` around the ring. Some bucket must be occupied: the scan stops
- * after one lap all the same, so a ring whose count and bitmap disagree throws instead of
- * looping for ever.
- */
-function occupiedAfter(occupied: Uint32Array, from: number): number {
-  let w = from >> 5;
-  let bits = occupied[w]! & (~0 << (from & 31));
-  let skipped = -(from & 31);
-  while (bits === 0) {
-    skipped += 32;
-    if (skipped > 32 * occupied.length)
-      throw new MeshcastError('bucket ring: events counted in it, but no bucket holds any');
-    w = (w + 1) & (occupied.length - 1);
-    bits = occupied[w]!;
-  }
-  return 1 + skipped + (31 - Math.clz32(bits & -bits));
 }
