@@ -26,8 +26,7 @@ import { checkRunOptions } from '../src/broadcast/options.js';
 import { floodState } from '../src/broadcast/packets.js';
 import { preparePass } from '../src/broadcast/pass.js';
 import { checkSpec } from '../src/broadcast/spec.js';
-import type { EventQueue } from '../src/engine/queue.js';
-import { createQueue } from '../src/engine/simulator.js';
+import { createQueue, type EventQueue } from '../src/engine/queue.js';
 import { execFileSync } from 'node:child_process';
 import {
   counterKey,

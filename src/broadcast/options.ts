@@ -1,7 +1,6 @@
 import { checkInteger, checkObject, checkSeed } from '../check.js';
 import { ValidationError } from '../errors.js';
-import type { QueueKind } from '../engine/queue.js';
-import { checkQueueKind } from '../engine/simulator.js';
+import { checkQueueKind, type QueueKind } from '../engine/queue.js';
 import { checkRadio, type RadioOptions, type ResolvedRadio } from '../radio/radio.js';
 import type { Seed } from '../random/stream.js';
 import { checkTraffic, type ResolvedTraffic, type TrafficOptions } from '../traffic/traffic.js';

@@ -1,5 +1,4 @@
-import { createQueue } from '../engine/simulator.js';
-import type { EventQueue, QueueKind } from '../engine/queue.js';
+import { createQueue, type EventQueue, type QueueKind } from '../engine/queue.js';
 import { derive, type CompiledMesh } from '../network/mesh.js';
 import { counterKey, type CounterKey } from '../random/counter.js';
 import { delayMaxS, delayMinS, linkDelays, type LinkDelays } from '../random/distributions.js';

@@ -1,8 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { checkFunction } from '../check.js';
 import { ValidationError } from '../errors.js';
-import { createQueue } from '../engine/simulator.js';
-import type { QueueKind } from '../engine/queue.js';
+import { createQueue, type QueueKind } from '../engine/queue.js';
 import { checkMesh } from '../network/compile.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import type { Network } from '../network/network.js';

@@ -1,8 +1,9 @@
-export { HeapQueue } from './queue.js';
+export { createQueue } from './queue.js';
 export type { EventQueue, QueueKind } from './queue.js';
-export { FastPriorityEventQueue } from './fpq.js';
+export { HeapQueue } from './heap.js';
+export { FastPriorityEventQueue } from './fastpriorityqueue.js';
 export { RadixQueue } from './radix.js';
 export { CalendarQueue } from './calendar.js';
 export { LadderQueue } from './ladder.js';
-export { Simulator, createQueue } from './simulator.js';
+export { Simulator } from './simulator.js';
 export type { EventHandler } from './simulator.js';

@@ -1,15 +1,7 @@
-import { MeshcastError } from '../errors.js';
-import {
-  EXACT_BUCKETS,
-  insertionSort,
-  jumpInvWidth,
-  MIN_INV_WIDTH,
-  narrowestInvWidth,
-  occupiedAfter,
-  ringSlot,
-} from './buckets.js';
+import { BucketRing, type BucketStore } from './bucketring.js';
 import { grown } from './grow.js';
-import { HeapQueue, type EventQueue } from './queue.js';
+import { HeapQueue } from './heap.js';
+import { insertionSort } from './insertionsort.js';
 
 /**
  * A monotone ladder queue — one rung of Tang, Goh and Thng's ladder queue (2005): an
@@ -24,9 +16,10 @@ import { HeapQueue, type EventQueue } from './queue.js';
  * crowded the bucket. An event pushed into the bucket being handled (or before it) joins the
  * run's end if it is no earlier than the run's last event and nothing waits beside the run;
  * otherwise it waits in a small binary heap beside the run, the near heap. Each pop takes the
- * earlier of the two heads, the run's on equal times (it was pushed first). Events beyond the ring of buckets wait in
- * another binary heap and join their bucket, in their order, once the ring reaches it. So events
- * leave in (time, insertion) order exactly, like every other queue here.
+ * earlier of the two heads, the run's on equal times (it was pushed first). Events beyond the
+ * ring of buckets wait in another binary heap and join their bucket, in their order, once the
+ * ring reaches it. So events leave in (time, insertion) order exactly, like every other queue
+ * here.
  *
  * Against {@link CalendarQueue}, which keeps its buckets narrow (a few events each, linked
  * lists over a pooled node array, sorted by insertion): buckets here hold tens to hundreds of
@@ -37,12 +30,14 @@ import { HeapQueue, type EventQueue } from './queue.js';
  * queue moves to a new bucket and, since a queue whose near heap never empties never does, as
  * events are pushed into the near heap.
  *
+ * The ring itself — bucket numbers, the occupancy bitmap, the far heap, jumps and re-bucketing —
+ * is the bucket ring `CalendarQueue` stands on too; what is this queue's own is the chunked
+ * buckets, the run sorted as each is reached, the near heap and when to adapt.
+ *
  * Pushing a time earlier than the last popped one throws.
  */
-export class LadderQueue implements EventQueue {
-  private invWidth: number;
-  private ring: number;
-  private mask: number;
+export class LadderQueue {
+  private readonly ring: BucketRing;
   // Events live in chunks of CHUNK slots from a pool; a bucket of the ring is a list of chunks
   // holding its events in insertion order (chunk i of a bucket: events CHUNK·i …), free chunks
   // are chained through `chunkNext`.
@@ -51,10 +46,10 @@ export class LadderQueue implements EventQueue {
   private chunkNext = new Int32Array(64);
   private freeChunk = -1;
   private usedChunks = 0;
+  // First and last chunk, and number of events, of the bucket in each ring slot.
   private heads: Int32Array;
   private tails: Int32Array;
   private lengths: Int32Array;
-  private occupied: Uint32Array;
   // The current run: the events of buckets <= cur still waiting that were pushed before the
   // queue reached bucket cur, sorted by (time, insertion), and those pushed since that came no
   // earlier than the run's last event while the near heap was empty; the others wait in the
@@ -64,24 +59,18 @@ export class LadderQueue implements EventQueue {
   private slotCounts = new Int32Array(65);
   private runHead = 0;
   private runEnd = 0;
-  private cur = 0;
-  private inRing = 0;
   private count = 0;
   private lastTime = -Infinity;
   private readonly near = new HeapQueue(64);
   /** The near heap's earliest time, +Infinity when it is empty. */
   private nearFirstS = Infinity;
-  private readonly far = new HeapQueue(64);
-  // Adaptation, since the last check: events popped, buckets taken, events they held and how
-  // many of those tied with the one before them, events pushed into the current bucket (the
-  // near heap) and past the ring.
+  // Adaptation, since the last check: events popped, events the buckets taken held and how
+  // many of those tied with the one before them, and events pushed into the current bucket
+  // (the near heap); the ring counts buckets taken and events pushed past it.
   private pops = 0;
-  private advances = 0;
   private taken = 0;
   private ties = 0;
   private nearPushes = 0;
-  private farPushes = 0;
-  private rebuckets = 0;
   private nearPushed = 0;
 
   /**
@@ -90,18 +79,10 @@ export class LadderQueue implements EventQueue {
    *   it grows, up to 8,192 buckets, as buckets narrow). @defaultValue 1024
    */
   constructor(bucketWidthS = 1 / 16, buckets = 1024) {
-    if (!(bucketWidthS > 0 && Number.isFinite(bucketWidthS)))
-      throw new MeshcastError(`LadderQueue bucket width must be > 0 s, got ${bucketWidthS}`);
-    if (!(Number.isInteger(buckets) && buckets >= 32 && (buckets & (buckets - 1)) === 0)) {
-      throw new MeshcastError(`LadderQueue buckets must be a power of two >= 32, got ${buckets}`);
-    }
-    this.invWidth = 1 / bucketWidthS;
-    this.ring = buckets;
-    this.mask = buckets - 1;
+    this.ring = new BucketRing('LadderQueue', bucketWidthS, buckets, MAX_RING, this.bucketStore());
     this.heads = new Int32Array(buckets);
     this.tails = new Int32Array(buckets);
     this.lengths = new Int32Array(buckets);
-    this.occupied = new Uint32Array(buckets >> 5);
   }
 
   get size(): number {
@@ -119,20 +100,21 @@ export class LadderQueue implements EventQueue {
     readonly rebuckets: number;
     readonly nearHeapPushes: number;
   } {
+    const ring = this.ring;
     return {
-      bucketWidthS: 1 / this.invWidth,
-      buckets: this.ring,
-      rebuckets: this.rebuckets,
+      bucketWidthS: 1 / ring.invWidth,
+      buckets: ring.size,
+      rebuckets: ring.rebuckets,
       nearHeapPushes: this.nearPushed,
     };
   }
 
   push(timeS: number, payload: number): void {
-    if (!(timeS >= this.lastTime && timeS < Infinity)) this.reject(timeS);
-    let k = Math.floor(timeS * this.invWidth);
-    if (this.count++ === 0) k = this.restart(timeS, k);
-    const d = k - this.cur;
-    if (d > 0 && d < this.ring) this.append(this.slot(k), timeS, payload);
+    if (!(timeS >= this.lastTime && timeS < Infinity)) this.ring.reject(timeS, this.lastTime);
+    const ring = this.ring;
+    const k = this.count++ === 0 ? ring.restart(timeS) : Math.floor(timeS * ring.invWidth);
+    const d = k - ring.cur;
+    if (d > 0 && d < ring.size) this.append(ring.slot(k), timeS, payload);
     else this.placeOther(k, timeS, payload);
   }
 
@@ -163,46 +145,64 @@ export class LadderQueue implements EventQueue {
   }
 
   clear(): void {
+    this.ring.clear();
     this.near.clear();
     this.nearFirstS = Infinity;
-    if (this.inRing > 0) {
-      this.lengths.fill(0);
-      this.occupied.fill(0);
-    }
-    this.freeChunk = -1;
-    this.usedChunks = 0;
-    this.inRing = 0;
     this.emptyRun();
     this.count = 0;
     this.lastTime = -Infinity;
-    this.far.clear();
   }
 
-  private reject(timeS: number): never {
-    if (timeS < this.lastTime)
-      throw new MeshcastError(`LadderQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
-    throw new MeshcastError(`LadderQueue takes finite times, got ${timeS}`);
+  /** What the ring reaches of this queue: the chunks of its buckets, and the run and near heap. */
+  private bucketStore(): BucketStore {
+    return {
+      append: (b, t, payload) => this.append(b, t, payload),
+      length: (b) => this.lengths[b]!,
+      copy: (b, times, payloads, at) => {
+        for (let chunk = this.heads[b]!, left = this.lengths[b]!; left > 0; chunk = this.chunkNext[chunk]!) {
+          for (let from = chunk * CHUNK, end = from + Math.min(left, CHUNK); from < end; from++) {
+            times[at] = this.chunkTimes[from]!;
+            payloads[at++] = this.chunkPayloads[from]!;
+          }
+          left -= CHUNK;
+        }
+        return at;
+      },
+      clear: (buckets, held) => {
+        if (this.lengths.length !== buckets) {
+          this.heads = new Int32Array(buckets);
+          this.tails = new Int32Array(buckets);
+          this.lengths = new Int32Array(buckets);
+        } else if (held) this.lengths.fill(0);
+        this.freeChunk = -1;
+        this.usedChunks = 0;
+      },
+      current: () => this.runEnd - this.runHead + this.near.size,
+      takeCurrent: (times, payloads) => {
+        // The run's events, then the near heap's (of equal times, the run's were pushed first).
+        let i = 0;
+        for (let r = this.runHead; r < this.runEnd; r++) {
+          times[i] = this.runTimes[r]!;
+          payloads[i++] = this.runPayloads[r]!;
+        }
+        while (this.near.size > 0) {
+          times[i] = this.near.peekTime();
+          payloads[i++] = this.near.pop();
+        }
+        this.nearFirstS = Infinity;
+        this.emptyRun();
+      },
+    };
   }
 
-  /**
-   * Nothing waits: the queue restarts just before the bucket of this event (at time t, bucket
-   * k), with wider buckets if its bucket number is too large to count exactly.
-   */
-  private restart(t: number, k: number): number {
-    if (Math.abs(k) > EXACT_BUCKETS) {
-      this.invWidth = Math.min(this.invWidth, narrowestInvWidth(t));
-      k = Math.floor(t * this.invWidth);
-    }
-    // The event is the next bucket's: the run holds only events of buckets already reached.
-    this.cur = k - 1;
-    this.emptyRun();
-    return k;
+  /** Puts an event of bucket k where it belongs: its ring bucket, the run, the near heap or the far heap. */
+  private place(k: number, t: number, payload: number): void {
+    const d = k - this.ring.cur;
+    if (d > 0 && d < this.ring.size) this.append(this.ring.slot(k), t, payload);
+    else this.placeOther(k, t, payload);
   }
 
-  private slot(k: number): number {
-    return ringSlot(k, this.mask);
-  }
-
+  /** Appends an event to the bucket in ring slot b. */
   private append(b: number, t: number, payload: number): void {
     const len = this.lengths[b]!;
     let chunk: number;
@@ -210,7 +210,7 @@ export class LadderQueue implements EventQueue {
       chunk = this.newChunk();
       if (len === 0) {
         this.heads[b] = chunk;
-        this.occupied[b >> 5] = this.occupied[b >> 5]! | (1 << (b & 31));
+        this.ring.mark(b);
       } else this.chunkNext[this.tails[b]!] = chunk;
       this.tails[b] = chunk;
     } else chunk = this.tails[b]!;
@@ -218,7 +218,7 @@ export class LadderQueue implements EventQueue {
     this.chunkTimes[at] = t;
     this.chunkPayloads[at] = payload;
     this.lengths[b] = len + 1;
-    this.inRing++;
+    this.ring.inRing++;
   }
 
   /** A chunk from the free list, or a new one from the pool (grown when full). */
@@ -240,7 +240,7 @@ export class LadderQueue implements EventQueue {
 
   /** An event of bucket k that is not for the ring ahead: the run or the near heap (k <= cur), or past the ring. */
   private placeOther(k: number, t: number, payload: number): void {
-    if (k <= this.cur) {
+    if (k <= this.ring.cur) {
       if (this.nearFirstS === Infinity && (this.runHead === this.runEnd || this.runTimes[this.runEnd - 1]! <= t)) {
         // No later event waits in the run and none in the near heap: it goes at the run's end
         // (hops that take one clock tick push every event this way).
@@ -250,48 +250,28 @@ export class LadderQueue implements EventQueue {
       // While the near heap holds events the queue takes no new bucket, so it would not adapt
       // either: the check is made here too (re-bucketing takes the near heap's events back
       // into buckets, and this event with them).
-      if (this.pops >= 2048 && 4 * this.pops >= this.inRing && this.adapt()) {
-        this.place(Math.floor(t * this.invWidth), t, payload);
+      if (this.pops >= 2048 && 4 * this.pops >= this.ring.inRing && this.adapt()) {
+        this.place(Math.floor(t * this.ring.invWidth), t, payload);
         return;
       }
       this.nearPushes++;
       this.nearPushed++;
       this.near.push(t, payload);
       if (t < this.nearFirstS) this.nearFirstS = t;
-    } else {
-      this.farPushes++;
-      this.far.push(t, payload);
-    }
+    } else this.ring.pushFar(t, payload);
   }
 
   /** The run and the near heap are used up: move to the next non-empty bucket and sort it into the run. */
   private advance(): void {
     this.emptyRun();
+    const ring = this.ring;
     // Re-bucketing moves every waiting event: check only once a quarter as many events have
     // been popped since the last check, so it costs at most four moves per event popped.
-    if (this.pops >= 2048 && 4 * this.pops >= this.inRing) this.adapt();
-    // Bucket numbers are doubles: keep counting them exactly however late the clock runs.
-    if (Math.abs(this.cur) > EXACT_BUCKETS)
-      this.rebucket(Math.min(this.invWidth, narrowestInvWidth(this.cur / this.invWidth)));
-    if (this.inRing === 0) {
-      // Only far events remain: jump to the earliest one's bucket.
-      // Only the far events' times are kept, so the width can change here at no cost: wider, if
-      // the jump would take bucket numbers past what a double counts exactly.
-      const t = this.far.peekTime();
-      this.invWidth = jumpInvWidth(t, this.invWidth);
-      this.cur = Math.floor(t * this.invWidth) - 1;
-      this.admitFar();
-    }
-    const from = this.slot(this.cur + 1);
-    const distance = occupiedAfter(this.occupied, from);
-    const b = (from + distance - 1) & this.mask;
-    this.cur += distance;
-    this.advances++;
-    if (this.far.size > 0) this.admitFar();
+    if (this.pops >= 2048 && 4 * this.pops >= ring.inRing) this.adapt();
+    const b = ring.next();
     const len = this.lengths[b]!;
     this.lengths[b] = 0;
-    this.occupied[b >> 5] = this.occupied[b >> 5]! & ~(1 << (b & 31));
-    this.inRing -= len;
+    ring.inRing -= len;
     this.taken += len;
     this.sortIntoRun(this.heads[b]!, len);
     // The bucket's chunks go back to the free list, all at once.
@@ -326,8 +306,8 @@ export class LadderQueue implements EventQueue {
     if (this.slotCounts.length <= len) this.slotCounts = new Int32Array(2 * len + 1);
     const counts = this.slotCounts;
     counts.fill(0, 0, len + 1);
-    const inv = this.invWidth;
-    const cur = this.cur;
+    const inv = this.ring.invWidth;
+    const cur = this.ring.cur;
     const last = len - 1;
     for (let chunk = head, left = len; left > 0; chunk = next[chunk]!, left -= CHUNK) {
       for (let at = chunk * CHUNK, end = at + Math.min(left, CHUNK); at < end; at++) {
@@ -367,111 +347,29 @@ export class LadderQueue implements EventQueue {
    *   already go to the near heap.
    */
   private adapt(): boolean {
-    const perBucket = this.pops / Math.max(1, this.advances);
-    const distinctPerBucket = (this.taken - this.ties) / Math.max(1, this.advances);
+    const ring = this.ring;
+    const perBucket = this.pops / Math.max(1, ring.advances);
+    const distinctPerBucket = (this.taken - this.ties) / Math.max(1, ring.advances);
     const near = this.nearPushes / this.pops;
-    const spill = this.farPushes / this.pops;
+    const spill = ring.farPushes / this.pops;
     this.pops = 0;
-    this.advances = 0;
     this.taken = 0;
     this.ties = 0;
     this.nearPushes = 0;
-    this.farPushes = 0;
-    const narrowest = narrowestInvWidth(this.lastTime);
-    if ((distinctPerBucket > 1024 || near > 0.25) && spill < 0.001 && this.invWidth < narrowest) {
+    ring.resetCounts();
+    if ((distinctPerBucket > 1024 || near > 0.25) && spill < 0.001 && ring.canNarrow(this.lastTime)) {
       // Most pushes landing in the bucket being handled: the buckets are far too wide for the
       // hop times (hops that take a clock tick, say) — narrow as far as one step goes.
       let factor = near > 0.5 ? 64 : 2;
       while (factor < 64 && distinctPerBucket > 256 * factor) factor *= 2;
-      this.rebucket(Math.min(narrowest, this.invWidth * factor));
+      ring.narrow(factor, this.lastTime);
       return true;
     }
-    if ((perBucket < 16 || spill > 0.01) && this.invWidth > MIN_INV_WIDTH && near < 0.1) {
-      this.rebucket(Math.max(MIN_INV_WIDTH, this.invWidth / 2));
+    if ((perBucket < 16 || spill > 0.01) && ring.canWiden() && near < 0.1) {
+      ring.widen();
       return true;
     }
     return false;
-  }
-
-  /**
-   * Re-buckets every waiting event but the far ones at a new width: the run's events (the
-   * earliest, in order), then the ring's bucket by bucket, each in insertion order — so events
-   * of equal time keep their order. Events the new ring does not reach join the far heap; far
-   * events it now reaches come in.
-   */
-  private rebucket(invWidth: number): void {
-    this.rebuckets++;
-    const n = this.runEnd - this.runHead + this.near.size + this.inRing;
-    const t = new Float64Array(n);
-    const p = new Int32Array(n);
-    let i = 0;
-    // The run's events, then the near heap's (of equal times, the run's were pushed first).
-    for (let r = this.runHead; r < this.runEnd; r++) {
-      t[i] = this.runTimes[r]!;
-      p[i++] = this.runPayloads[r]!;
-    }
-    while (this.near.size > 0) {
-      t[i] = this.near.peekTime();
-      p[i++] = this.near.pop();
-    }
-    this.nearFirstS = Infinity;
-    for (let d = 1; d < this.ring && i < n; d++) {
-      const b = this.slot(this.cur + d);
-      for (
-        let chunk = this.heads[b]!, left = this.lengths[b]!;
-        left > 0;
-        chunk = this.chunkNext[chunk]!, left -= CHUNK
-      ) {
-        for (let at = chunk * CHUNK, end = at + Math.min(left, CHUNK); at < end; at++) {
-          t[i] = this.chunkTimes[at]!;
-          p[i++] = this.chunkPayloads[at]!;
-        }
-      }
-    }
-    // Narrower buckets, larger ring (never smaller): it keeps covering as much time.
-    const ring = Math.max(
-      this.ring,
-      Math.min(MAX_RING, this.ring * 2 ** Math.round(Math.log2(invWidth / this.invWidth))),
-    );
-    if (ring !== this.ring) {
-      this.ring = ring;
-      this.mask = ring - 1;
-      this.heads = new Int32Array(ring);
-      this.tails = new Int32Array(ring);
-      this.lengths = new Int32Array(ring);
-      this.occupied = new Uint32Array(ring >> 5);
-    } else {
-      this.lengths.fill(0);
-      this.occupied.fill(0);
-    }
-    this.freeChunk = -1;
-    this.usedChunks = 0;
-    this.inRing = 0;
-    this.emptyRun();
-    this.invWidth = invWidth;
-    let min = Infinity;
-    for (let j = 0; j < n; j++) if (t[j]! < min) min = t[j]!;
-    if (n === 0) min = this.far.size > 0 ? this.far.peekTime() : Math.max(this.lastTime, 0);
-    this.cur = Math.floor(min * invWidth) - 1;
-    for (let j = 0; j < n; j++) this.place(Math.floor(t[j]! * invWidth), t[j]!, p[j]!);
-    this.admitFar();
-  }
-
-  private place(k: number, t: number, payload: number): void {
-    const d = k - this.cur;
-    if (d > 0 && d < this.ring) this.append(this.slot(k), t, payload);
-    else this.placeOther(k, t, payload);
-  }
-
-  /** Far events whose bucket the ring now covers join their buckets, in their order. */
-  private admitFar(): void {
-    const far = this.far;
-    while (far.size > 0) {
-      const t = far.peekTime();
-      const k = Math.floor(t * this.invWidth);
-      if (k - this.cur >= this.ring) return;
-      this.place(k, t, far.pop());
-    }
   }
 
   /** Appends an event no earlier than the run's last one to the run. */

@@ -1,12 +1,18 @@
 /**
- * Event queues for the discrete-event kernel. An event is two numbers: its time (float64
- * seconds) and an integer payload; ties in time are broken by insertion order (a sequence
- * number the queue assigns), so the order of events is total and independent of the queue
- * implementation. See `docs/decisions/0003-event-queue.md` for the cost table.
+ * Event queues for the discrete-event kernel: their interface, their kinds and the factory. An
+ * event is two numbers: its time (float64 seconds) and an integer payload; ties in time are
+ * broken by insertion order (a sequence number the queue assigns), so the order of events is
+ * total and independent of the queue implementation. See `docs/decisions/0003-event-queue.md`
+ * for the cost table.
  * @packageDocumentation
  */
 
-import { grown } from './grow.js';
+import { ValidationError } from '../errors.js';
+import { CalendarQueue } from './calendar.js';
+import { FastPriorityEventQueue } from './fastpriorityqueue.js';
+import { HeapQueue } from './heap.js';
+import { LadderQueue } from './ladder.js';
+import { RadixQueue } from './radix.js';
 
 /** A priority queue of `(timeS, payload)` events ordered by `(timeS, insertion sequence)`. */
 export interface EventQueue {
@@ -36,104 +42,38 @@ export interface EventQueue {
  */
 export type QueueKind = 'ladder' | 'calendar' | 'radix' | 'heap' | 'fastpriorityqueue';
 
+/** Every {@link QueueKind}. */
+const QUEUE_KINDS: readonly QueueKind[] = ['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'];
+
 /**
- * Binary min-heap over parallel typed arrays (structure of arrays): no object per event, no
- * allocation in push/pop once grown, and "move into the gap" instead of swaps.
+ * Checks a queue kind given at `path`.
+ * @returns the kind
+ * @internal
  */
-export class HeapQueue implements EventQueue {
-  private times: Float64Array;
-  private seqs: Float64Array;
-  private payloads: Int32Array;
-  private count = 0;
-  private nextSeq = 0;
+export function checkQueueKind(path: string, kind: unknown): QueueKind {
+  if (!(QUEUE_KINDS as readonly unknown[]).includes(kind))
+    throw new ValidationError(path, kind, QUEUE_KINDS.map((k) => `'${k}'`).join(', '));
+  return kind as QueueKind;
+}
 
-  /** @param initialCapacity - slots allocated up front; the heap doubles when full. @defaultValue 1024 */
-  constructor(initialCapacity = 1024) {
-    const cap = Math.max(16, initialCapacity | 0);
-    this.times = new Float64Array(cap);
-    this.seqs = new Float64Array(cap);
-    this.payloads = new Int32Array(cap);
-  }
-
-  get size(): number {
-    return this.count;
-  }
-
-  push(timeS: number, payload: number): void {
-    if (this.count === this.times.length) this.grow();
-    const times = this.times;
-    const seqs = this.seqs;
-    const payloads = this.payloads;
-    const seq = this.nextSeq++;
-    let i = this.count++;
-    // Sift up: move parents down into the gap until the new event's place is found.
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      const pt = times[p]!;
-      if (pt < timeS || (pt === timeS && seqs[p]! < seq)) break;
-      times[i] = pt;
-      seqs[i] = seqs[p]!;
-      payloads[i] = payloads[p]!;
-      i = p;
-    }
-    times[i] = timeS;
-    seqs[i] = seq;
-    payloads[i] = payload;
-  }
-
-  peekTime(): number {
-    return this.count === 0 ? Infinity : this.times[0]!;
-  }
-
-  pop(): number {
-    if (this.count === 0) return -1;
-    const times = this.times;
-    const seqs = this.seqs;
-    const payloads = this.payloads;
-    const top = payloads[0]!;
-    const n = --this.count;
-    if (n === 0) return top;
-    const t = times[n]!;
-    const s = seqs[n]!;
-    const pl = payloads[n]!;
-    let i = 0;
-    // Sift down the former last element from the root.
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      let ct = times[c]!;
-      let cs = seqs[c]!;
-      const r = c + 1;
-      if (r < n) {
-        const rt = times[r]!;
-        const rs = seqs[r]!;
-        if (rt < ct || (rt === ct && rs < cs)) {
-          c = r;
-          ct = rt;
-          cs = rs;
-        }
-      }
-      if (t < ct || (t === ct && s < cs)) break;
-      times[i] = ct;
-      seqs[i] = cs;
-      payloads[i] = payloads[c]!;
-      i = c;
-    }
-    times[i] = t;
-    seqs[i] = s;
-    payloads[i] = pl;
-    return top;
-  }
-
-  clear(): void {
-    this.count = 0;
-    this.nextSeq = 0;
-  }
-
-  private grow(): void {
-    const cap = this.times.length * 2;
-    this.times = grown(this.times, cap);
-    this.seqs = grown(this.seqs, cap);
-    this.payloads = grown(this.payloads, cap);
+/**
+ * Makes an event queue of the given kind. The queues do not import this module (it imports
+ * them, and imports never close a circle): the compiler checks each against {@link EventQueue}
+ * here, where it is returned.
+ * @param kind - `'ladder'`, `'calendar'`, `'radix'`, `'heap'` or `'fastpriorityqueue'` (see {@link QueueKind})
+ * @param initialCapacity - events the queue holds before it first grows
+ */
+export function createQueue(kind: QueueKind = 'heap', initialCapacity = 1024): EventQueue {
+  switch (checkQueueKind('kind', kind)) {
+    case 'heap':
+      return new HeapQueue(initialCapacity);
+    case 'radix':
+      return new RadixQueue(Math.min(initialCapacity, 256));
+    case 'ladder':
+      return new LadderQueue();
+    case 'calendar':
+      return new CalendarQueue(1 / 32, 1024, initialCapacity);
+    case 'fastpriorityqueue':
+      return new FastPriorityEventQueue(initialCapacity);
   }
 }

@@ -1,6 +1,5 @@
 import { grown } from './grow.js';
 import { MeshcastError } from '../errors.js';
-import type { EventQueue } from './queue.js';
 
 // Scratch views to read a double's bits (one module-level buffer is safe: used synchronously,
 // never held across calls, and holds no simulation state).
@@ -22,7 +21,7 @@ const LO = 1 - HI;
  *
  * Pushing a time earlier than the last popped one throws.
  */
-export class RadixQueue implements EventQueue {
+export class RadixQueue {
   private readonly times: Float64Array[] = [];
   private readonly payloads: Int32Array[] = [];
   private readonly lengths = new Int32Array(65);

@@ -1,51 +1,13 @@
 import { grown } from './grow.js';
 import { checkObject } from '../check.js';
 import { MeshcastError, ValidationError } from '../errors.js';
-import { FastPriorityEventQueue } from './fpq.js';
-import { HeapQueue, type EventQueue, type QueueKind } from './queue.js';
-import { CalendarQueue } from './calendar.js';
-import { LadderQueue } from './ladder.js';
-import { RadixQueue } from './radix.js';
+import { checkQueueKind, createQueue, type EventQueue, type QueueKind } from './queue.js';
 
 /**
  * Handles one event: `a` and `b` are the two integers given to {@link Simulator.schedule}.
  * Handlers may schedule further events.
  */
 export type EventHandler = (sim: Simulator, a: number, b: number) => void;
-
-/** Every {@link QueueKind}. */
-const QUEUE_KINDS: readonly QueueKind[] = ['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'];
-
-/**
- * Checks a queue kind given at `path`.
- * @returns the kind
- * @internal
- */
-export function checkQueueKind(path: string, kind: unknown): QueueKind {
-  if (!(QUEUE_KINDS as readonly unknown[]).includes(kind))
-    throw new ValidationError(path, kind, QUEUE_KINDS.map((k) => `'${k}'`).join(', '));
-  return kind as QueueKind;
-}
-
-/**
- * Makes an event queue of the given kind.
- * @param kind - `'ladder'`, `'calendar'`, `'radix'`, `'heap'` or `'fastpriorityqueue'` (see {@link QueueKind})
- * @param initialCapacity - events the queue holds before it first grows
- */
-export function createQueue(kind: QueueKind = 'heap', initialCapacity = 1024): EventQueue {
-  switch (checkQueueKind('kind', kind)) {
-    case 'heap':
-      return new HeapQueue(initialCapacity);
-    case 'radix':
-      return new RadixQueue(Math.min(initialCapacity, 256));
-    case 'ladder':
-      return new LadderQueue();
-    case 'calendar':
-      return new CalendarQueue(1 / 32, 1024, initialCapacity);
-    case 'fastpriorityqueue':
-      return new FastPriorityEventQueue(initialCapacity);
-  }
-}
 
 /**
  * A discrete-event simulation: one clock, one queue, typed events. One simulation is one

@@ -1,13 +1,12 @@
 import { grown } from './grow.js';
 import FastPriorityQueue from 'fastpriorityqueue';
-import type { EventQueue } from './queue.js';
 
 /**
  * {@link EventQueue} on top of the `fastpriorityqueue` package: the reference the typed heap
  * is raced against in `bench/`. Events are slots in typed arrays; the library's heap holds slot
  * numbers and compares `(time, sequence)` through them, so no object is made per event.
  */
-export class FastPriorityEventQueue implements EventQueue {
+export class FastPriorityEventQueue {
   private times: Float64Array;
   private seqs: Float64Array;
   private payloads: Int32Array;
