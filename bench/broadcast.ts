@@ -227,7 +227,8 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
     );
   }
   if (measures('utility-uniform', queue)) {
-    // The default uniform 1–3 s delay: bounded hop times, so the flood waits in arrival windows
+    // A uniform 1–3 s delay (the default before 1.5–2.5 s; kept so rows compare across versions):
+    // bounded hop times, so the flood waits in arrival windows
     // (no event queue; the same rows whatever the queue option).
     rows.push(
       await workload(

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   checkSpec,
   compareVersions,
+  DEFAULT_AIRTIME_S,
   generators,
   loadScenario,
   Network,
@@ -90,6 +91,32 @@ describe('the head-end’s ranges and defaults', () => {
       expect(r.lastPacketS - r.firstPacketS).toBe(24 * 70);
       // No copy is forwarded after its TTL; one sent just before may still arrive a hop later.
       expect(r.endS).toBeLessThanOrEqual(r.lastPacketS + 60 + 2.5);
+    },
+  );
+
+  it.each(seeds)(
+    'no packet circulates after the last one’s TTL: every endpoint last heard a broadcast within TTL (and one hop) of the last packet, on shared air too (seed %i)',
+    (seed) => {
+      // The guide's end-of-broadcast check: the last packet's send time against each meter's
+      // time of last broadcast heard.
+      const mesh = generators.utilityMesh({ collectors: 2, endpointsPerCollector: 300, seed });
+      const spec = { origins: 'all', packets: 6, ttlS: 60, maxHops: { maxLayerPlus: 1 } } as const;
+      const lastHeard = (r: ReturnType<typeof runBroadcast>): number =>
+        Math.max(...r.targetIds().map((id) => r.endpoint(id).lastHeardS ?? -Infinity));
+      // Default 2 s hops: the flood dies out long before the TTL.
+      const quick = runBroadcast(mesh, spec, { seed });
+      expect(lastHeard(quick)).toBeGreaterThan(quick.lastPacketS);
+      expect(lastHeard(quick)).toBeLessThan(quick.lastPacketS + 60);
+      // Hops of 20–30 s: the TTL cuts the flood. A copy forwarded in time is heard one hop
+      // later at most; on shared air a frame whose TTL ran out in its queue is never sent, so
+      // the last is heard one airtime after the TTL at most.
+      const slow = { kind: 'uniform', minS: 20, maxS: 30 } as const;
+      const cut = runBroadcast(mesh, spec, { seed, radio: { delay: slow } });
+      expect(cut.stats.expired).toBeGreaterThan(0);
+      expect(lastHeard(cut)).toBeLessThanOrEqual(cut.lastPacketS + 60 + slow.maxS);
+      const air = runBroadcast(mesh, spec, { seed, radio: { delay: slow, contention: 'csma' } });
+      expect(air.air!.expiredInQueue).toBeGreaterThan(0);
+      expect(lastHeard(air)).toBeLessThanOrEqual(air.lastPacketS + 60 + DEFAULT_AIRTIME_S);
     },
   );
 

@@ -1,10 +1,11 @@
 import { generators, runBroadcast, runBroadcastParallel } from 'meshcast';
 
 // A 20,000-meter utility built straight to typed arrays (no Network objects), one pass of a
-// 200-packet image from every collector, on one thread and then on every core.
+// 200-packet image from every collector as one multi-source flood, on one thread and then on
+// every core.
 const mesh = generators.utilityMesh({ collectors: 8, endpointsPerCollector: 2500, seed: 1 });
 const origins = Array.from(mesh.collectors, (c) => mesh.id(c));
-const spec = { origins, packets: 200, maxHops: 40, ttlS: 300 };
+const spec = { origins, packets: 200, maxHops: 40, ttlS: 300, duplicates: 'per-packet' as const };
 
 let t = performance.now();
 const oneThread = runBroadcast(mesh, spec, { seed: 7 });

@@ -40,7 +40,7 @@ export interface PassStats {
 
 /** Coverage of targets at one layer. */
 export interface LayerRow {
-  /** Layer (hop distance from the nearest collector radio); -1 for unreachable targets. */
+  /** Layer (hops of the holder's route to its collector); -1 for targets without a route. */
   readonly layer: number;
   /** Targets at this layer. */
   readonly targets: number;

@@ -34,11 +34,12 @@ export interface MeshLayers {
 export const MAX_LINK_ETX = 4;
 
 /**
- * Routes and layers as a mesh forms them (docs/model.md, "The network"; decision 0015): every
- * device routes toward the collectors through the neighbours that minimise the expected
- * transmissions of the whole route, over links good enough to route on (ETX at most
- * {@link MAX_LINK_ETX}); its layer is the hop count of that route, as the collector's statistics
- * show it, and it registers with the collector the route ends at unless it names one. A link of
+ * Routes and layers as a mesh forms them (docs/model.md, "The network";
+ * docs/decisions/0014-layers-from-routes.md): every device routes toward the collectors
+ * through the neighbours that minimise the expected transmissions of the whole route, over
+ * links good enough to route on (ETX at most {@link MAX_LINK_ETX}); its layer is the hop count
+ * of that route, as the collector's statistics show it, and it registers with the collector the
+ * route ends at unless it names one. A link of
  * success 0 (or any link worse than ETX 4) makes no one shallower. Collectors are roots: no route
  * passes through one. Ties go to the lower next-hop index, so routes are deterministic. A gas /
  * water module takes its parent's layer and collector.

@@ -75,7 +75,8 @@ export const DEFAULT_AIRTIME_S = (160 * 8) / 38_400;
  * The default per-hop delay: a relay forwards after a jitter uniform on 1.5–2.5 s — a 2 s hop,
  * ±25 %, near-synchronous relaying as slotted meshes forward broadcasts, under which a node's
  * first copy travels its route and Maximum Hops = Max. Layer + 1 reaches the deepest layer, as
- * the guide says it does (docs/model.md "Per-hop delay"; decision 0015).
+ * the guide says it does (docs/model.md "Per-hop delay";
+ * docs/decisions/0014-layers-from-routes.md).
  */
 export const DEFAULT_DELAY: DelaySpec = { kind: 'uniform', minS: 1.5, maxS: 2.5 };
 

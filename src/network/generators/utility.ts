@@ -465,8 +465,8 @@ function deviceOf(c: UtilityColumns, i: number): Device {
  * success from the log-distance path-loss + shadowing model with per-device neighbour tables.
  *
  * Ids: collectors `C1…`, routers `R1…`, mesh extenders `X1…`, meters `M1…`, gas modules
- * `G1…`, water modules `W1…`; each meter is followed by its gas and water modules. Devices are
- * registered to the nearest collector by layer. For utility-scale studies that need no
+ * `G1…`, water modules `W1…`; each meter is followed by its gas and water modules. Devices
+ * register with the collector their route ends at. For utility-scale studies that need no
  * editing, {@link utilityMesh} builds the same network straight to a compiled mesh.
  */
 export function utility(options: UtilityOptions = {}): Network {
