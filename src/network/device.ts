@@ -64,6 +64,27 @@ export interface DeviceFlags {
   readonly encryptFwDownload: boolean;
 }
 
+/**
+ * The meter program an electric meter runs, as far as the head-end's upgrade rules need it: the
+ * firmware's PDU CRC covers the program (module firmware 7.xx) and from 9.5x also the tariff and
+ * misc ids, so endpoints sharing these share a CRC (docs/model.md, "The upgrade campaign").
+ */
+export interface MeterProgram {
+  /** Meter program id. */
+  readonly program: string;
+  /** Meter configuration. */
+  readonly configuration?: string;
+  /** Program factor. */
+  readonly factor?: string;
+  /** Tariff id. */
+  readonly tariff?: string;
+  /** Misc id. */
+  readonly misc?: string;
+}
+
+/** The fields of {@link MeterProgram}. */
+export const METER_PROGRAM_FIELDS = ['program', 'configuration', 'factor', 'tariff', 'misc'] as const;
+
 /** What a caller gives to create a device; everything but `id` and `kind` is optional. */
 export interface DeviceInput {
   /** Unique id, e.g. `"C1"` or a meter serial number. */
@@ -82,6 +103,8 @@ export interface DeviceInput {
   readonly flags?: Partial<DeviceFlags>;
   /** Firmware versions. */
   readonly firmware?: FirmwareVersions;
+  /** Meter program (electric meters). */
+  readonly program?: MeterProgram;
 }
 
 /** A device as stored in a {@link Network}: the input with defaults applied. */
@@ -102,6 +125,8 @@ export interface Device {
   readonly flags: DeviceFlags;
   /** Firmware versions. */
   readonly firmware: FirmwareVersions;
+  /** Meter program, if given (electric meters). */
+  readonly program?: MeterProgram;
 }
 
 /** Bit positions of {@link DeviceFlags} in the compiled mesh's `flags` array. */

@@ -1,7 +1,15 @@
 export { Network } from './network.js';
 export type { Link, LinkData, LinkInput } from './network.js';
 export { CHILD_KINDS, DEVICE_KINDS, FLAG_BITS, isChildKind, KIND } from './device.js';
-export type { Device, DeviceFlags, DeviceInput, DeviceKind, FirmwareVersions, Position } from './device.js';
+export type {
+  Device,
+  DeviceFlags,
+  DeviceInput,
+  DeviceKind,
+  FirmwareVersions,
+  MeterProgram,
+  Position,
+} from './device.js';
 export { checkMesh, compile } from './compile.js';
 export type { CompiledMesh } from './mesh.js';
 export { fromCSV, fromJSON, toJSON } from './io.js';

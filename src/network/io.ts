@@ -1,5 +1,5 @@
 import { ValidationError } from '../errors.js';
-import type { DeviceInput, DeviceKind } from './device.js';
+import type { DeviceInput, DeviceKind, MeterProgram } from './device.js';
 import { Network, type Link } from './network.js';
 
 /** The JSON form of a network: what {@link toJSON} writes and {@link fromJSON} reads. */
@@ -38,6 +38,7 @@ export function toJSON(network: Network): NetworkJSON {
         ...(d.parent === undefined ? {} : { parent: d.parent }),
         ...(Object.keys(flags).length === 0 ? {} : { flags }),
         ...(Object.keys(d.firmware).length === 0 ? {} : { firmware: d.firmware }),
+        ...(d.program === undefined ? {} : { program: d.program }),
       };
     }),
     links: network.links().map((l: Link) => ({
@@ -152,7 +153,8 @@ function csvBool(path: string, s: string | undefined): boolean | undefined {
  * Builds a network from CSV text, as exported from a head-end or a planning tool.
  *
  * Devices: header with `id,kind` and any of `model,x_m,y_m,collector,parent,zigbee_capable,
- * active_han,disable_broadcasts,encrypt_fw_download,module_fw,dcw,metrology_fw,han_fw`.
+ * active_han,disable_broadcasts,encrypt_fw_download,module_fw,dcw,metrology_fw,han_fw,program,configuration,
+ * program_factor,tariff_id,misc_id` (the last five: a meter's program).
  * Links: header with `from,to,success` and optionally `reverse_success`. Blank lines and
  * lines starting with `#` are ignored. Errors name the file and line (`devices.csv:7`).
  * @param devicesCsv - the devices table
@@ -179,6 +181,13 @@ export function fromCSV(devicesCsv: string, linksCsv: string): Network {
       metrology: r['metrology_fw'],
       han: r['han_fw'],
     };
+    const program = {
+      program: r['program'],
+      configuration: r['configuration'],
+      factor: r['program_factor'],
+      tariff: r['tariff_id'],
+      misc: r['misc_id'],
+    };
     const present = <T extends object>(o: T): { [K in keyof T]?: Exclude<T[K], undefined> } =>
       Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined && v !== '')) as {
         [K in keyof T]?: Exclude<T[K], undefined>;
@@ -193,6 +202,7 @@ export function fromCSV(devicesCsv: string, linksCsv: string): Network {
         ...(r['parent'] ? { parent: r['parent'] } : {}),
         flags: present(flags),
         firmware: present(firmware),
+        ...(Object.keys(present(program)).length === 0 ? {} : { program: present(program) as MeterProgram }),
       });
     } catch (e) {
       throw relocate(e, at);

@@ -5,6 +5,7 @@ import { ValidationError } from '../errors.js';
 import {
   DEVICE_KINDS,
   isChildKind,
+  METER_PROGRAM_FIELDS,
   type Device,
   type DeviceFlags,
   type DeviceInput,
@@ -274,6 +275,22 @@ function normaliseDevice(input: DeviceInput, path: string): Device {
       throw new ValidationError(`${path}.firmware.${key}`, v, 'module, dcw, metrology or han, each a version string');
     }
   }
+  const program = input.program ?? undefined;
+  if (program !== undefined) {
+    checkObject(`${path}.program`, program, METER_PROGRAM_FIELDS, 'a meter program');
+    if (kind !== 'meter')
+      throw new ValidationError(`${path}.program`, program, 'no meter program: only meters run one');
+    for (const key of METER_PROGRAM_FIELDS) {
+      const v = program[key];
+      if (key === 'program' ? typeof v !== 'string' || v.length === 0 : v !== undefined && typeof v !== 'string') {
+        throw new ValidationError(
+          `${path}.program.${key}`,
+          v,
+          key === 'program' ? 'a program id' : 'a string, or absent',
+        );
+      }
+    }
+  }
   for (const ref of ['collector', 'parent'] as const) {
     const v = input[ref];
     if (v !== undefined && (typeof v !== 'string' || v.length === 0)) {
@@ -289,5 +306,6 @@ function normaliseDevice(input: DeviceInput, path: string): Device {
     ...(input.parent === undefined ? {} : { parent: input.parent }),
     flags,
     firmware: { ...firmware },
+    ...(program === undefined ? {} : { program: { ...program } }),
   };
 }

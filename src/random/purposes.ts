@@ -54,7 +54,7 @@ export function cellPath(cellKey: string): StreamPath {
 }
 
 /** The random processes of the network generators. */
-export type GeneratorProcess = 'utility/placement' | 'utility/mix' | 'randomGeometric/placement';
+export type GeneratorProcess = 'utility/placement' | 'utility/mix' | 'utility/programs' | 'randomGeometric/placement';
 
 /** One process of a network generator. */
 export function generatorPath(process: GeneratorProcess): StreamPath {

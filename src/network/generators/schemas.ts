@@ -72,6 +72,8 @@ export const GENERATOR_SCHEMAS = {
       houseSpacingM: { ...positive, default: 30 },
       ruralShare: { ...probability, default: 0.05 },
       routersPerCollector: { ...count(0, 100_000), default: 6 },
+      concentratorShare: { ...probability, default: 0 },
+      routerKind: { enum: ['router', 'repeater920'], default: 'router' },
       meshExtendersPerThousand: { type: 'number', minimum: 0, maximum: 1000, default: 2 },
       gasShare: { ...probability, default: 0.3 },
       waterShare: { ...probability, default: 0.2 },
@@ -88,8 +90,34 @@ export const GENERATOR_SCHEMAS = {
             model: { type: 'string', minLength: 1 },
             share: nonNegative,
             moduleFirmware: { type: 'string' },
+            dcw: { type: 'string' },
+            metrology: { type: 'string' },
+            han: { type: 'string' },
+            programs: count(1, 10_000),
+            tariffs: count(1, 10_000),
           },
         },
+      },
+      firmware: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(
+          ['collector', 'router', 'meshExtender', 'gasModule', 'waterModule', 'concentrator', 'repeater920'].map(
+            (k) => [
+              k,
+              {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  module: { type: 'string' },
+                  dcw: { type: 'string' },
+                  metrology: { type: 'string' },
+                  han: { type: 'string' },
+                },
+              },
+            ],
+          ),
+        ),
       },
       radio: {
         type: 'object',

@@ -3,7 +3,7 @@ import { checkInteger, checkObject, checkPositive, checkProbability, join, check
 import { ValidationError } from '../../errors.js';
 import { createStream, type Rng, type Seed } from '../../random/stream.js';
 import { compileColumns, type CompiledMesh, type LinkList } from '../mesh.js';
-import { DEVICE_KINDS, FLAG_BITS, KIND, type Device, type DeviceKind } from '../device.js';
+import { DEVICE_KINDS, FLAG_BITS, KIND, type Device, type DeviceKind, type FirmwareVersions } from '../device.js';
 import { checkMemory } from '../../runtime/memory.js';
 import { isModule42x } from '../firmware.js';
 import { Network } from '../network.js';
@@ -18,7 +18,24 @@ export interface ModelShare {
   readonly share: number;
   /** Module firmware version these meters start with. @defaultValue '5.18' */
   readonly moduleFirmware?: string;
+  /** DCW version they start with. @defaultValue none recorded */
+  readonly dcw?: string;
+  /** Metrology firmware version they start with. @defaultValue none recorded */
+  readonly metrology?: string;
+  /** HAN / ZigBee firmware version the ZigBee-capable ones start with. @defaultValue none recorded */
+  readonly han?: string;
+  /**
+   * Distinct meter programs among them, each meter given one at random (`<model>-P1` …): the
+   * upgrade rules seed one meter per program. @defaultValue none recorded
+   */
+  readonly programs?: number;
+  /** Distinct tariff ids among them (`T1` …), each meter given one at random. @defaultValue 1 when programs are given */
+  readonly tariffs?: number;
 }
+
+/** Kinds of device whose firmware a utility's options may set. */
+export type UtilityFirmwareKind =
+  'collector' | 'router' | 'meshExtender' | 'gasModule' | 'waterModule' | 'concentrator' | 'repeater920';
 
 /** Radio budget of one kind of device. */
 export interface RadioBudget {
@@ -46,6 +63,13 @@ export interface UtilityOptions {
   readonly ruralShare?: number;
   /** Routers per collector cell, placed at random. @defaultValue 6 */
   readonly routersPerCollector?: number;
+  /**
+   * Share of the routers that are concentrators / MCCs (a dual head-end system's): they relay as
+   * routers do, with a router's radio. @defaultValue 0
+   */
+  readonly concentratorShare?: number;
+  /** What the other routers are: routers, or 920 MHz repeaters (the Japanese market). @defaultValue 'router' */
+  readonly routerKind?: 'router' | 'repeater920';
   /** Mesh extenders per 1,000 meters, placed at random. @defaultValue 2 */
   readonly meshExtendersPerThousand?: number;
   /** Share of meters with a gas module child. @defaultValue 0.3 */
@@ -58,6 +82,11 @@ export interface UtilityOptions {
   readonly activeHanShare?: number;
   /** Meter model mix. @defaultValue focus-ax-integrated 0.6, focus-al-modular 0.3, commercial-s4 0.1 */
   readonly models?: readonly ModelShare[];
+  /**
+   * Firmware the other kinds start with. @defaultValue module firmware 5.18 (collector radios,
+   * routers, mesh extenders), gas modules 2.1, water modules 2.0; no DCW recorded
+   */
+  readonly firmware?: Partial<Record<UtilityFirmwareKind, FirmwareVersions>>;
   /** Radio budgets per kind. @defaultValue {@link UTILITY_RADIO_DEFAULTS} (sources: docs/model.md, "Link model") */
   readonly radio?: Partial<Record<'collector' | 'router' | 'meshExtender' | 'meter', RadioBudget>>;
   /** Path-loss model. */
@@ -116,6 +145,12 @@ interface UtilityColumns {
   readonly parent: Int32Array;
   /** The number in the device's id (C7, M123, …). */
   readonly serial: Int32Array;
+  /** Meter program number (from 1; 0: none recorded). */
+  readonly program: Int32Array;
+  /** Tariff id number (from 1; 0: none recorded). */
+  readonly tariff: Int32Array;
+  /** Firmware of the other kinds. */
+  readonly firmware: Partial<Record<UtilityFirmwareKind, FirmwareVersions>>;
 }
 
 const K = KIND;
@@ -126,14 +161,21 @@ const PREFIX: Record<number, string> = {
   [K.meter]: 'M',
   [K.gasModule]: 'G',
   [K.waterModule]: 'W',
+  [K.concentrator]: 'N',
+  [K.repeater920]: 'J',
 };
-const STATIC_MODEL: Record<number, { model: string; module: string }> = {
-  [K.collector]: { model: 'collector', module: '5.18' },
-  [K.router]: { model: 'router', module: '5.18' },
-  [K.meshExtender]: { model: 'mesh-extender', module: '5.18' },
-  [K.gasModule]: { model: 'gas-module', module: '2.1' },
-  [K.waterModule]: { model: 'water-module', module: '2.0' },
+const STATIC_MODEL_BY_KIND: Record<UtilityFirmwareKind, { model: string; module: string }> = {
+  collector: { model: 'collector', module: '5.18' },
+  router: { model: 'router', module: '5.18' },
+  meshExtender: { model: 'mesh-extender', module: '5.18' },
+  gasModule: { model: 'gas-module', module: '2.1' },
+  waterModule: { model: 'water-module', module: '2.0' },
+  concentrator: { model: 'concentrator', module: '5.18' },
+  repeater920: { model: 'repeater-920', module: '5.18' },
 };
+const STATIC_MODEL: Record<number, { model: string; module: string }> = Object.fromEntries(
+  Object.entries(STATIC_MODEL_BY_KIND).map(([k, v]) => [K[k as UtilityFirmwareKind], v]),
+);
 
 /** {@link UtilityOptions} checked, with defaults applied. */
 export interface ResolvedUtility {
@@ -145,6 +187,8 @@ export interface ResolvedUtility {
   readonly houseSpacingM: number;
   readonly ruralShare: number;
   readonly routersPer: number;
+  readonly concentratorShare: number;
+  readonly routerKind: 'router' | 'repeater920';
   readonly extendersPerThousand: number;
   readonly gasShare: number;
   readonly waterShare: number;
@@ -152,6 +196,7 @@ export interface ResolvedUtility {
   readonly activeHanShare: number;
   readonly models: readonly ModelShare[];
   readonly totalShare: number;
+  readonly firmware: Partial<Record<UtilityFirmwareKind, FirmwareVersions>>;
   readonly radio: Record<'collector' | 'router' | 'meshExtender' | 'meter', RadioBudget>;
   readonly minSuccess: number;
   readonly neighbourTable: number;
@@ -177,12 +222,15 @@ export function checkUtility(options: UtilityOptions, at = ''): ResolvedUtility 
       'houseSpacingM',
       'ruralShare',
       'routersPerCollector',
+      'concentratorShare',
+      'routerKind',
       'meshExtendersPerThousand',
       'gasShare',
       'waterShare',
       'zigbeeShare',
       'activeHanShare',
       'models',
+      'firmware',
       'radio',
       'pathLoss',
       'minSuccess',
@@ -207,6 +255,11 @@ export function checkUtility(options: UtilityOptions, at = ''): ResolvedUtility 
   if (!(extendersPerThousand >= 0 && extendersPerThousand <= 1000)) {
     throw new ValidationError(join(at, 'meshExtendersPerThousand'), extendersPerThousand, 'a number in [0, 1000]');
   }
+  const concentratorShare = checkProbability(join(at, 'concentratorShare'), options.concentratorShare ?? 0, 'a share');
+  const routerKind = options.routerKind ?? 'router';
+  if (routerKind !== 'router' && routerKind !== 'repeater920') {
+    throw new ValidationError(join(at, 'routerKind'), routerKind, "'router' or 'repeater920'");
+  }
   const gasShare = checkProbability(join(at, 'gasShare'), options.gasShare ?? 0.3, 'a share');
   const waterShare = checkProbability(join(at, 'waterShare'), options.waterShare ?? 0.2, 'a share');
   const zigbeeShare = checkProbability(join(at, 'zigbeeShare'), options.zigbeeShare ?? 0.5, 'a share');
@@ -216,9 +269,22 @@ export function checkUtility(options: UtilityOptions, at = ''): ResolvedUtility 
     throw new ValidationError(join(at, 'models'), models, 'a non-empty list of { model, share }');
   let totalShare = 0;
   models.forEach((m, i) => {
-    checkObject(join(at, `models[${i}]`), m, ['model', 'share', 'moduleFirmware'], 'a model share');
-    if (m.moduleFirmware !== undefined && typeof m.moduleFirmware !== 'string')
-      throw new ValidationError(join(at, `models[${i}].moduleFirmware`), m.moduleFirmware, 'a version string');
+    checkObject(
+      join(at, `models[${i}]`),
+      m,
+      ['model', 'share', 'moduleFirmware', 'dcw', 'metrology', 'han', 'programs', 'tariffs'],
+      'a model share',
+    );
+    for (const f of ['moduleFirmware', 'dcw', 'metrology', 'han'] as const) {
+      if (m[f] !== undefined && typeof m[f] !== 'string')
+        throw new ValidationError(join(at, `models[${i}].${f}`), m[f], 'a version string');
+    }
+    if (m.programs !== undefined) checkInteger(join(at, `models[${i}].programs`), m.programs, 1, 10_000);
+    if (m.tariffs !== undefined) {
+      if (m.programs === undefined)
+        throw new ValidationError(join(at, `models[${i}].tariffs`), m.tariffs, 'absent unless programs are given');
+      checkInteger(join(at, `models[${i}].tariffs`), m.tariffs, 1, 10_000);
+    }
     if (typeof m.model !== 'string' || m.model.length === 0)
       throw new ValidationError(join(at, `models[${i}].model`), m.model, 'a model name');
     if (!(m.share >= 0) || !Number.isFinite(m.share))
@@ -226,6 +292,14 @@ export function checkUtility(options: UtilityOptions, at = ''): ResolvedUtility 
     totalShare += m.share;
   });
   if (!(totalShare > 0)) throw new ValidationError(join(at, 'models'), models, 'at least one model with a share > 0');
+  const firmware = options.firmware ?? {};
+  checkObject(join(at, 'firmware'), firmware, Object.keys(STATIC_MODEL_BY_KIND), 'firmware by kind');
+  for (const [kind, versions] of Object.entries(firmware)) {
+    checkObject(join(at, `firmware.${kind}`), versions, ['module', 'dcw', 'metrology', 'han'], 'firmware versions');
+    for (const [f, v] of Object.entries(versions as object)) {
+      if (typeof v !== 'string') throw new ValidationError(join(at, `firmware.${kind}.${f}`), v, 'a version string');
+    }
+  }
   if (options.radio !== undefined)
     checkObject(join(at, 'radio'), options.radio, Object.keys(UTILITY_RADIO_DEFAULTS), 'radio budgets');
   const radio = { ...UTILITY_RADIO_DEFAULTS, ...options.radio };
@@ -251,6 +325,8 @@ export function checkUtility(options: UtilityOptions, at = ''): ResolvedUtility 
     houseSpacingM,
     ruralShare,
     routersPer,
+    concentratorShare,
+    routerKind,
     extendersPerThousand,
     gasShare,
     waterShare,
@@ -258,6 +334,7 @@ export function checkUtility(options: UtilityOptions, at = ''): ResolvedUtility 
     activeHanShare,
     models,
     totalShare,
+    firmware,
     radio,
     minSuccess,
     neighbourTable,
@@ -318,8 +395,9 @@ function utilityColumns(r: ResolvedUtility): { columns: UtilityColumns; links: L
     xM[i] = ((c % cols) + 0.5) * cellSideM;
     yM[i] = (Math.floor(c / cols) + 0.5) * cellSideM;
   }
-  for (let r = 0; r < routers + extenders; r++, i++) {
-    kinds.push(r < routers ? 'router' : 'meshExtender');
+  const concentrators = Math.round(routers * r.concentratorShare);
+  for (let k = 0; k < routers + extenders; k++, i++) {
+    kinds.push(k < concentrators ? 'concentrator' : k < routers ? r.routerKind : 'meshExtender');
     xM[i] = place() * widthM;
     yM[i] = place() * heightM;
   }
@@ -350,7 +428,8 @@ function utilityColumns(r: ResolvedUtility): { columns: UtilityColumns; links: L
   const eirpDbm = new Float64Array(n);
   const rxGainDb = new Float64Array(n);
   for (let j = 0; j < n; j++) {
-    const budget = radio[kinds[j] as 'collector' | 'router' | 'meshExtender' | 'meter'];
+    const kind = kinds[j] === 'concentrator' || kinds[j] === 'repeater920' ? 'router' : kinds[j];
+    const budget = radio[kind as 'collector' | 'router' | 'meshExtender' | 'meter'];
     eirpDbm[j] = budget.eirpDbm;
     rxGainDb[j] = budget.rxGainDb;
   }
@@ -367,6 +446,12 @@ function utilityColumns(r: ResolvedUtility): { columns: UtilityColumns; links: L
     }
     return models.length - 1;
   };
+  // Kinds without a model mix: the 4.2x bit from the module firmware they start with.
+  const staticFlags = (kind: number): number => {
+    const name = DEVICE_KINDS[kind] as UtilityFirmwareKind;
+    const module = r.firmware[name]?.module ?? STATIC_MODEL[kind]!.module;
+    return isModule42x(module) ? FLAG_BITS.moduleFirmware42x : 0;
+  };
   const kindOut: number[] = [];
   const placedOf: number[] = [];
   const modelOut: number[] = [];
@@ -374,14 +459,14 @@ function utilityColumns(r: ResolvedUtility): { columns: UtilityColumns; links: L
   const parentOut: number[] = [];
   const finalOf = new Int32Array(n);
   for (let j = 0; j < n; j++) {
-    const kind = K[kinds[j] as 'collector' | 'router' | 'meshExtender' | 'meter'];
+    const kind = K[kinds[j]!];
     finalOf[j] = kindOut.length;
     kindOut.push(kind);
     placedOf.push(j);
     parentOut.push(-1);
     if (kind !== K.meter) {
       modelOut.push(-1);
-      flagsOut.push(0);
+      flagsOut.push(staticFlags(kind));
       continue;
     }
     const self = kindOut.length - 1;
@@ -402,7 +487,7 @@ function utilityColumns(r: ResolvedUtility): { columns: UtilityColumns; links: L
         kindOut.push(childKind);
         placedOf.push(j);
         modelOut.push(-1);
-        flagsOut.push(0);
+        flagsOut.push(staticFlags(childKind));
         parentOut.push(self);
       }
     }
@@ -417,8 +502,22 @@ function utilityColumns(r: ResolvedUtility): { columns: UtilityColumns; links: L
     x[i] = xM[placedOf[i]!]!;
     y[i] = yM[placedOf[i]!]!;
   }
+  // Programs from a stream of their own: the layout and the mix draw as they did before.
+  const programOut = new Int32Array(total);
+  const tariffOut = new Int32Array(total);
+  const drawProgram = createStream(seed, ...generatorPath('utility/programs'));
+  for (let i = 0; i < total; i++) {
+    const m = modelOut[i]!;
+    const share = m >= 0 ? models[m]! : undefined;
+    if (share?.programs === undefined) continue;
+    programOut[i] = 1 + Math.floor(drawProgram() * share.programs);
+    tariffOut[i] = 1 + Math.floor(drawProgram() * (share.tariffs ?? 1));
+  }
   const columns: UtilityColumns = {
     n: total,
+    program: programOut,
+    tariff: tariffOut,
+    firmware: r.firmware,
     kind: Uint8Array.from(kindOut),
     xM: x,
     yM: y,
@@ -442,6 +541,16 @@ function deviceOf(c: UtilityColumns, i: number): Device {
   const share = m >= 0 ? c.models[m]! : undefined;
   const f = c.flags[i]!;
   const p = c.parent[i]!;
+  const firmware: FirmwareVersions =
+    share === undefined
+      ? { module: fixed!.module, ...c.firmware[DEVICE_KINDS[kind] as UtilityFirmwareKind] }
+      : {
+          module: share.moduleFirmware ?? '5.18',
+          ...(share.dcw === undefined ? {} : { dcw: share.dcw }),
+          ...(share.metrology === undefined ? {} : { metrology: share.metrology }),
+          ...(share.han === undefined || (f & FLAG_BITS.zigbeeCapable) === 0 ? {} : { han: share.han }),
+        };
+  const program = c.program[i]!;
   return {
     id: idOf(c, i),
     kind: DEVICE_KINDS[kind]!,
@@ -454,7 +563,8 @@ function deviceOf(c: UtilityColumns, i: number): Device {
       disableBroadcasts: false,
       encryptFwDownload: false,
     },
-    firmware: { module: share === undefined ? fixed!.module : (share.moduleFirmware ?? '5.18') },
+    firmware,
+    ...(program === 0 ? {} : { program: { program: `${share!.model}-P${program}`, tariff: `T${c.tariff[i]}` } }),
   };
 }
 
