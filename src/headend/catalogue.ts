@@ -121,6 +121,19 @@ export class Catalogue {
    * @throws ValidationError naming the field when it is malformed, or when the same type and
    *   version were imported before
    */
+  /** The packages imported, in order, as inputs that import them again. */
+  inputs(): PackageInput[] {
+    return this.packages.map((p) => ({
+      type: p.type,
+      version: p.version,
+      ...(p.models === null ? {} : { models: [...p.models] }),
+      ...(p.imageBytes === null ? {} : { imageBytes: p.imageBytes }),
+      ...(p.packets === null ? {} : { packets: p.packets }),
+      ...(p.compatibleModuleFirmware === null ? {} : { compatibleModuleFirmware: [...p.compatibleModuleFirmware] }),
+      ...(p.compatibleDcw === null ? {} : { compatibleDcw: [...p.compatibleDcw] }),
+    }));
+  }
+
   add(input: PackageInput, at = 'package'): Package {
     const o = checkObject(at, input, PACKAGE_FIELDS, 'a firmware package');
     const type = checkOneOf<PackageType>(join(at, 'type'), o['type'], PACKAGE_TYPES);

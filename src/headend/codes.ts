@@ -33,6 +33,11 @@ export class Codes {
     return code === 0 ? undefined : this.names[code];
   }
 
+  /** Strings held, by code (code 0 excluded): a table that hands out the same codes when added in order. */
+  list(): string[] {
+    return this.names.slice(1);
+  }
+
   /** Strings held (code 0 excluded). */
   get size(): number {
     return this.names.length - 1;

@@ -94,6 +94,12 @@ export class FieldState {
     }
   }
 
+  /** Counts the pending images again (after the columns were set from a saved state). */
+  recount(): void {
+    this.pendingCount = 0;
+    for (let v = 0; v < this.pendingField.length; v++) if (this.pendingField[v] !== 0) this.pendingCount++;
+  }
+
   /** Whether device v is rebooting at t (it neither hears nor answers). */
   rebooting(v: number, t: number): boolean {
     return t >= this.activationS[v]! && t < this.runningS[v]!;

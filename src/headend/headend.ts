@@ -11,7 +11,7 @@ import type { Network } from '../network/network.js';
 import { delaySampler } from '../random/distributions.js';
 import { headendPath } from '../random/purposes.js';
 import { createStream, deriveSeed } from '../random/stream.js';
-import { Catalogue, checkVersion, type CatalogueManifest, type PackageType } from './catalogue.js';
+import { Catalogue, checkVersion, type CatalogueManifest, type PackageInput, type PackageType } from './catalogue.js';
 import { Codes } from './codes.js';
 import {
   BROADCAST_TYPES,
@@ -107,6 +107,48 @@ const HEADEND_FIELDS = [
   'payloadBytes',
   'timing',
 ] as const;
+
+/**
+ * A head-end's state as plain data ({@link HeadEnd.saveState}): clock, version and model tables,
+ * catalogue, records, the devices' firmware and what is on its way to the head-end.
+ */
+export interface HeadEndState {
+  readonly format: 'meshcast-headend-state';
+  readonly version: 1;
+  /** Devices of the network it belongs to. */
+  readonly devices: number;
+  readonly clock: number;
+  readonly versions: readonly string[];
+  readonly models: readonly string[];
+  readonly catalogue: readonly PackageInput[];
+  readonly groupNames: readonly string[];
+  readonly records: {
+    readonly status: readonly number[];
+    readonly flags: readonly number[];
+    readonly firmware: readonly (readonly number[])[];
+    readonly pendingField: readonly number[];
+    readonly pendingVersion: readonly number[];
+    readonly activationS: readonly number[];
+    readonly groups: readonly number[];
+  };
+  readonly field: {
+    readonly firmware: readonly (readonly number[])[];
+    readonly pendingField: readonly number[];
+    readonly pendingVersion: readonly number[];
+    readonly activationS: readonly number[];
+    /** -Infinity (never rebooted) is written as null in JSON. */
+    readonly runningS: readonly (number | null)[];
+    readonly state: readonly number[];
+    readonly flags: readonly number[];
+  };
+  readonly inbox: Readonly<
+    Record<
+      'atS' | 'node' | 'what' | 'command' | 'field' | 'version' | 'activationS' | 'snapshot' | 'bits',
+      readonly number[]
+    >
+  >;
+  readonly history: readonly Omit<HistoryEntry, 'outcome'>[];
+}
 
 /** A group or point-to-point command as the operator builds it. */
 export interface UnicastCommandInput {
@@ -226,6 +268,16 @@ export class HeadEnd {
     for (const [name, selector] of Object.entries(groups)) {
       this.defineGroup(name, selector as GroupSelector, `options.groups.${name}`);
     }
+  }
+
+  /** The network it manages, compiled (device indices of the records are this mesh's). */
+  get network(): CompiledMesh {
+    return this.base;
+  }
+
+  /** The version device index v really runs in a field (null: none), as it stands at the clock. */
+  deviceVersion(v: number, field: FirmwareField): string | null {
+    return this.versions.name(this.field.firmware[FIRMWARE_FIELDS.indexOf(field)]![v]!) ?? null;
   }
 
   /** The head-end's clock, seconds. */
@@ -494,6 +546,272 @@ export class HeadEnd {
   /** Command History entries, oldest first, as they stand at the clock. */
   history(): readonly Readonly<HistoryEntry>[] {
     return this.entries;
+  }
+
+  /**
+   * Sends collector radio firmware to collectors over the WAN (not over the mesh): the head-end
+   * upgrades `timing.collectorsAtOnce` collectors at a time, each taking
+   * `timing.collectorDownloadS` to download, activate and restart; the records follow each
+   * collector's answer. A collector already running the version is left alone.
+   * @returns the collectors upgraded and when the last was back
+   */
+  collectorDownload(
+    input: { readonly version: string; readonly collectors: readonly string[] | 'all' },
+    options: { readonly atS?: number } = {},
+  ): { readonly collectors: readonly string[]; readonly startS: number; readonly endS: number } {
+    const o = checkObject('input', input, ['version', 'collectors'], 'a collector download');
+    const version = checkVersion('input.version', o['version']);
+    if (!this.catalogue.has('collectorRadio', version, 'collector')) {
+      throw new ValidationError(
+        'input.version',
+        version,
+        `a collectorRadio version in the catalogue (${this.catalogue.versions('collectorRadio').join(', ') || 'none'})`,
+      );
+    }
+    const mesh = this.base;
+    const all = Array.from(mesh.collectors);
+    const list =
+      o['collectors'] === 'all'
+        ? all
+        : Array.isArray(o['collectors'])
+          ? o['collectors'].map((id: unknown, i) => {
+              const c = this.indexOf(id, `input.collectors[${i}]`);
+              if (mesh.kind[c] !== KIND.collector)
+                throw new ValidationError(`input.collectors[${i}]`, id, 'the id of a collector');
+              return c;
+            })
+          : (() => {
+              throw new ValidationError('input.collectors', o['collectors'], "'all' or a list of collector ids");
+            })();
+    const t0 = options.atS ?? this.clock;
+    if (typeof t0 !== 'number' || !(t0 >= this.clock) || !Number.isFinite(t0)) {
+      throw new ValidationError('options.atS', t0, `a clock time at or after the head-end's clock (${this.clock} s)`);
+    }
+    const code = this.versions.code(version);
+    const todo = list.filter((c) => this.field.firmware[0]![c] !== code);
+    const { collectorsAtOnce, collectorDownloadS } = this.timing;
+    todo.forEach((c) => {
+      this.field.install(c, 0, code);
+      this.records.firmware[0]![c] = code;
+    });
+    const endS = t0 + Math.ceil(todo.length / collectorsAtOnce) * collectorDownloadS;
+    this.advance(endS);
+    return { collectors: todo.map((c) => mesh.id(c)), startS: t0, endS };
+  }
+
+  /**
+   * RF reconfiguration of endpoints whose configuration the head-end no longer recognises (a new
+   * PDU CRC it has not learnt): each is put in status Configure and taken through
+   * `timing.reconfigureMessages` round trips point to point, at most
+   * `timing.reconfigurePerCollector` endpoints per collector at once; one whose exchange fails
+   * stays in Configure. Listed in Command History as "RF Reconfiguration".
+   * @returns endpoints reconfigured and not, the messages it cost (transmissions, hop by hop)
+   *   and when it ended
+   */
+  reconfigure(
+    endpoints: readonly string[],
+    options: Omit<HeadEndRunOptions, 'atS'> = {},
+  ): {
+    readonly reconfigured: number;
+    readonly failed: readonly string[];
+    readonly messages: number;
+    readonly endS: number;
+  } {
+    if (endpoints.length === 0) return { reconfigured: 0, failed: [], messages: 0, endS: this.clock };
+    const members = this.endpointList(endpoints, 'endpoints').sort((a, b) => a - b);
+    const { records, timing } = this;
+    const mesh = this.currentMesh();
+    const id = this.entries.length;
+    const t0 = this.clock;
+    const entry = this.addEntry({
+      delivery: 'point-to-point',
+      command: 'reconfiguration',
+      name: 'RF Reconfiguration',
+      issuedS: t0,
+      model: null,
+      group: null,
+      version: null,
+      collectors: [...new Set(members.map((v) => records.collector[v]!).filter((c) => c >= 0))]
+        .sort((a, b) => a - b)
+        .map((c) => mesh.id(c)),
+      expected: members.length,
+      total: members.length,
+      totalsApplicable: true,
+      outcome: null,
+    });
+    for (const v of members) records.status[v] = STATUS.Configure;
+    const seed = options.seed ?? 0;
+    const downRng = createStream(seed, ...headendPath('downlink', id));
+    const upRng = createStream(seed, ...headendPath('uplink', id));
+    const down = delaySampler(timing.hop, downRng);
+    const up = delaySampler(timing.hop, upRng);
+    // Each collector's queue works through its endpoints `reconfigurePerCollector` at a time.
+    const free = new Map<number, Float64Array>();
+    const failed: string[] = [];
+    let messages = 0;
+    let endS = t0;
+    for (const v of members) {
+      const c = records.collector[v]!;
+      let slots = free.get(c);
+      if (slots === undefined) {
+        slots = new Float64Array(timing.reconfigurePerCollector).fill(t0);
+        free.set(c, slots);
+      }
+      let k = 0;
+      for (let j = 1; j < slots.length; j++) if (slots[j]! < slots[k]!) k = j;
+      let t = slots[k]! + timing.headendS;
+      const hops = Math.max(1, mesh.layer[v]!) + (mesh.parent[v]! >= 0 ? 1 : 0);
+      let ok = mesh.layer[v]! >= 0;
+      for (let m = 0; m < timing.reconfigureMessages && ok; m++) {
+        const d = carry(mesh, v, false, timing.retries, downRng, down);
+        const a = Number.isNaN(d) ? NaN : carry(mesh, v, true, timing.retries, upRng, up);
+        messages += 2 * hops;
+        if (Number.isNaN(a)) {
+          ok = false;
+          t += timing.timeoutS;
+        } else t += d + timing.executeS + a;
+      }
+      t += timing.headendS;
+      slots[k] = t;
+      endS = Math.max(endS, t);
+      if (ok) {
+        records.status[v] = STATUS.Normal;
+        entry.successful++;
+        entry.latestResponseS = Math.max(entry.latestResponseS ?? -Infinity, t);
+      } else {
+        entry.unsuccessful++;
+        failed.push(mesh.id(v));
+      }
+    }
+    this.advance(endS);
+    return { reconfigured: members.length - failed.length, failed, messages, endS };
+  }
+
+  /**
+   * Waits for what is on its way to the head-end — completion and activation reports, responses,
+   * timeouts — at most until `untilS`: the clock moves to the last of them.
+   * @returns the clock
+   */
+  awaitReports(untilS = Infinity): number {
+    const last = Math.min(this.inbox.lastS, untilS);
+    if (last > this.clock) this.advance(last);
+    return this.clock;
+  }
+
+  /**
+   * Forgets the tanks of images broadcast so far: a later broadcast of the same image starts
+   * every target afresh. A campaign calls it between steps, so that a run resumed from a saved
+   * state (which keeps no tanks) is the run that was not interrupted.
+   */
+  forgetImages(): void {
+    this.images.clear();
+  }
+
+  /**
+   * Everything the head-end and the devices hold, as plain data (typed columns as arrays) that
+   * {@link HeadEnd.restoreState} takes back: a campaign's checkpoint. Command History keeps its
+   * counts but not the engine's results of past broadcasts, and the tanks of images in progress
+   * are not kept (take it between commands whose images are done with).
+   */
+  saveState(): HeadEndState {
+    const r = this.records;
+    const f = this.field;
+    const ib = this.inbox;
+    const cols = (a: ArrayLike<number>, n = a.length): number[] => Array.from({ length: n }, (_, i) => a[i]!);
+    return {
+      format: 'meshcast-headend-state',
+      version: 1,
+      devices: this.base.n,
+      clock: this.clock,
+      versions: this.versions.list(),
+      models: this.models.list(),
+      catalogue: this.catalogue.inputs(),
+      groupNames: [...r.groupNames],
+      records: {
+        status: cols(r.status),
+        flags: cols(r.flags),
+        firmware: r.firmware.map((c) => cols(c)),
+        pendingField: cols(r.pendingField),
+        pendingVersion: cols(r.pendingVersion),
+        activationS: cols(r.activationS),
+        groups: cols(r.groups),
+      },
+      field: {
+        firmware: f.firmware.map((c) => cols(c)),
+        pendingField: cols(f.pendingField),
+        pendingVersion: cols(f.pendingVersion),
+        activationS: cols(f.activationS),
+        runningS: cols(f.runningS),
+        state: cols(f.state),
+        flags: cols(f.flags),
+      },
+      inbox: {
+        atS: cols(ib.atS, ib.count),
+        node: cols(ib.node, ib.count),
+        what: cols(ib.what, ib.count),
+        command: cols(ib.command, ib.count),
+        field: cols(ib.field, ib.count),
+        version: cols(ib.version, ib.count),
+        activationS: cols(ib.activationS, ib.count),
+        snapshot: cols(ib.snapshot, 4 * ib.count),
+        bits: cols(ib.bits, ib.count),
+      },
+      history: this.entries.map(({ outcome: _outcome, ...e }) => ({ ...e, collectors: [...e.collectors] })),
+    };
+  }
+
+  /**
+   * Takes back a state from {@link HeadEnd.saveState} of a head-end on the same network.
+   * @throws ValidationError when it is not such a state
+   */
+  restoreState(state: HeadEndState): void {
+    if (!isPlainObject(state) || state.format !== 'meshcast-headend-state' || state.version !== 1) {
+      throw new ValidationError('state', state, 'a head-end state from saveState() (format meshcast-headend-state 1)');
+    }
+    if (state.devices !== this.base.n) {
+      throw new ValidationError('state.devices', state.devices, `a state of this network (${this.base.n} devices)`);
+    }
+    state.versions.forEach((name, i) => {
+      if (this.versions.code(name) !== i + 1) throw new ValidationError(`state.versions[${i}]`, name, 'codes in order');
+    });
+    state.models.forEach((name, i) => {
+      if (this.models.code(name) !== i + 1) throw new ValidationError(`state.models[${i}]`, name, 'codes in order');
+    });
+    for (const p of state.catalogue) {
+      if (!this.catalogue.has(p.type, p.version, p.models?.[0])) this.catalogue.add(p, 'state.catalogue');
+    }
+    const r = this.records;
+    const f = this.field;
+    r.groupNames.splice(0, r.groupNames.length, ...state.groupNames);
+    r.status.set(state.records.status);
+    r.flags.set(state.records.flags);
+    r.firmware.forEach((c, i) => c.set(state.records.firmware[i]!));
+    r.pendingField.set(state.records.pendingField);
+    r.pendingVersion.set(state.records.pendingVersion);
+    r.activationS.set(state.records.activationS);
+    r.groups.set(state.records.groups);
+    f.firmware.forEach((c, i) => c.set(state.field.firmware[i]!));
+    f.pendingField.set(state.field.pendingField);
+    f.pendingVersion.set(state.field.pendingVersion);
+    f.activationS.set(state.field.activationS);
+    f.runningS.set(state.field.runningS.map((x) => (x === null ? -Infinity : x)));
+    f.state.set(state.field.state);
+    f.flags.set(state.field.flags);
+    f.recount();
+    f.flagsRevision++;
+    const ib = this.inbox;
+    ib.count = 0;
+    state.inbox.atS.forEach((t, i) => {
+      const j = ib.add(t, state.inbox.node[i]!, state.inbox.what[i]!, state.inbox.command[i]!);
+      ib.field[j] = state.inbox.field[i]!;
+      ib.version[j] = state.inbox.version[i]!;
+      ib.activationS[j] = state.inbox.activationS[i]!;
+      ib.bits[j] = state.inbox.bits[i]!;
+      ib.snapshot.set(state.inbox.snapshot.slice(4 * i, 4 * i + 4), 4 * j);
+    });
+    this.entries.splice(0, this.entries.length, ...state.history.map((e) => ({ ...e, outcome: null })));
+    this.images.clear();
+    this.clock = state.clock;
   }
 
   // ---- internals -------------------------------------------------------------------------

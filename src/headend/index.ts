@@ -4,6 +4,7 @@ export type {
   GroupSelector,
   HeadEndOptions,
   HeadEndRunOptions,
+  HeadEndState,
   UnicastCommandInput,
 } from './headend.js';
 export type { BroadcastOutcome, HistoryEntry, UnicastCommand, UnicastOutcome, UnicastResponse } from './outcomes.js';

@@ -135,6 +135,21 @@ export class Records {
     return this.n * Records.BYTES_PER_ENDPOINT;
   }
 
+  /** The version the record of device index v shows in a field (null: unknown or none). */
+  version(v: number, field: FirmwareField): string | null {
+    return this.versions.name(this.firmware[FIRMWARE_FIELDS.indexOf(field)]![v]!) ?? null;
+  }
+
+  /** The model the record of device index v shows. */
+  modelOf(v: number): string {
+    return this.models.name(this.model[v]!) ?? '';
+  }
+
+  /** The code of a version in the records' table (-1: no record shows it). */
+  versionCode(version: string): number {
+    return this.versions.find(version);
+  }
+
   /** The record of device index v. */
   get(v: number): EndpointRecord {
     const { mesh, versions } = this;

@@ -31,6 +31,14 @@ export interface CommandTimingOptions {
   readonly hanPerCollector?: number;
   /** Further script runs for meters whose HAN Initialization failed. @defaultValue 2 */
   readonly hanRetries?: number;
+  /** Round trips of one endpoint's RF reconfiguration (status Configure back to Normal). @defaultValue 6 */
+  readonly reconfigureMessages?: number;
+  /** Endpoints per collector the head-end reconfigures at once. @defaultValue 20 */
+  readonly reconfigurePerCollector?: number;
+  /** Seconds a collector takes to take new collector radio firmware over the WAN and restart. @defaultValue 1800 */
+  readonly collectorDownloadS?: number;
+  /** Collectors the head-end upgrades over the WAN at once. @defaultValue 50 */
+  readonly collectorsAtOnce?: number;
 }
 
 /** {@link CommandTimingOptions} checked, with defaults applied. */
@@ -44,6 +52,10 @@ export interface CommandTiming {
   readonly rebootS: number;
   readonly hanPerCollector: number;
   readonly hanRetries: number;
+  readonly reconfigureMessages: number;
+  readonly reconfigurePerCollector: number;
+  readonly collectorDownloadS: number;
+  readonly collectorsAtOnce: number;
 }
 
 /** The fields of {@link CommandTimingOptions}. */
@@ -57,6 +69,10 @@ const TIMING_FIELDS = [
   'rebootS',
   'hanPerCollector',
   'hanRetries',
+  'reconfigureMessages',
+  'reconfigurePerCollector',
+  'collectorDownloadS',
+  'collectorsAtOnce',
 ] as const;
 
 /** Checks command timing and applies defaults. */
@@ -76,6 +92,15 @@ export function checkTiming(options: unknown, at = 'timing'): CommandTiming {
     rebootS: checkPositive(join(at, 'rebootS'), o['rebootS'] ?? 90, true),
     hanPerCollector: checkInteger(join(at, 'hanPerCollector'), o['hanPerCollector'] ?? 20, 1, 100_000),
     hanRetries: checkInteger(join(at, 'hanRetries'), o['hanRetries'] ?? 2, 0, 100),
+    reconfigureMessages: checkInteger(join(at, 'reconfigureMessages'), o['reconfigureMessages'] ?? 6, 1, 1000),
+    reconfigurePerCollector: checkInteger(
+      join(at, 'reconfigurePerCollector'),
+      o['reconfigurePerCollector'] ?? 20,
+      1,
+      100_000,
+    ),
+    collectorDownloadS: checkPositive(join(at, 'collectorDownloadS'), o['collectorDownloadS'] ?? 1800, true),
+    collectorsAtOnce: checkInteger(join(at, 'collectorsAtOnce'), o['collectorsAtOnce'] ?? 50, 1, 100_000),
   };
 }
 
