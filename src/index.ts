@@ -12,6 +12,7 @@ export * from './radio/index.js';
 export * from './traffic/index.js';
 export * from './broadcast/index.js';
 export * from './headend/index.js';
+export * from './workflow/index.js';
 export * from './scenario/index.js';
 export * from './report/index.js';
 export * from './sweep/index.js';

@@ -19,6 +19,11 @@ import {
   runBroadcast,
   runBroadcasts,
   runHeadendScenario,
+  campaignReport,
+  formatCampaignResult,
+  formatUpgradePlan,
+  planCampaignScenario,
+  runCampaignScenario,
   runScenario,
   sweep,
   type BroadcastResult,
@@ -66,7 +71,22 @@ const scenarioFiles = readdirSync(scenarioDir)
 const readScenario = (f: string): Scenario => JSON.parse(readFileSync(join(scenarioDir, f), 'utf8')) as Scenario;
 
 describe('golden outputs', () => {
-  it.each(scenarioFiles.filter((f) => readScenario(f).headend !== undefined))(
+  it.each(scenarioFiles.filter((f) => readScenario(f).campaign !== undefined))(
+    'bundled campaign scenario %s: the plan, the campaign and its timeline',
+    (f) => {
+      const loaded = loadScenario(readScenario(f), (p) => readFileSync(join(scenarioDir, p), 'utf8'));
+      const name = loaded.scenario.name ?? f;
+      const planned = planCampaignScenario(loaded);
+      const run = runCampaignScenario(loaded);
+      golden(`scenario/${f}`, {
+        plan: formatUpgradePlan(planned.plan, planned.problems, name),
+        report: formatCampaignResult(run.result, name),
+        data: campaignReport(run, run.result, name),
+      });
+    },
+  );
+
+  it.each(scenarioFiles.filter((f) => readScenario(f).headend !== undefined && readScenario(f).campaign === undefined))(
     'bundled head-end scenario %s: the screens and their data',
     (f) => {
       const loaded = loadScenario(readScenario(f), (p) => readFileSync(join(scenarioDir, p), 'utf8'));

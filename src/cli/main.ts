@@ -5,6 +5,7 @@ import { MeshcastError, ValidationError } from '../errors.js';
 import { SCENARIO_SCHEMA } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
 import { parse, UsageError } from './args.js';
+import { campaignCommand, planCommand } from './commands/campaign.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -23,6 +24,8 @@ Usage:
                  [--out results.ndjson] [--shard I/N | --shard-count N] [--csv FILE] [--json]
                  [--plan-shards [--target-minutes M]]
   meshcast report <results.ndjson>... [--csv] [--json]
+  meshcast plan <campaign.json> [--json]
+  meshcast campaign <campaign.json> [--seed S] [--out checkpoint.json] [--quiet] [--json]
   meshcast validate <scenario.json> [--allow-outside-files]
   meshcast schema
   meshcast --version | --help
@@ -30,12 +33,13 @@ Usage:
 Files a scenario names are read from its own directory; --allow-outside-files reads others too.
 Values: a list (60,120,300), a range (2..40) or a stepped range (60..600:60).
 Sweeps resume: run the same command again and finished lines in --out are skipped.
+Campaigns resume too: with --out, a checkpoint after each step; the same command continues it.
 Shards: --shard-count N takes the index from JOB_COMPLETION_INDEX (Kubernetes),
 SLURM_ARRAY_TASK_ID (SLURM) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch); {shard} in --out
 becomes the index. --plan-shards times a few tasks and suggests a shard count for
 --target-minutes (default 60); nothing is written.
 
-Exit codes: 0 done, 1 failure, 2 bad command line, 3 invalid scenario or results,
+Exit codes: 0 done, 1 failure, 2 bad command line, 3 invalid scenario or results (plan: problems found),
 4 report: results incomplete (the missing shards and tasks are named).`;
 
 /** Runs the command line; resolves to the exit code. Exported for tests. */
@@ -57,6 +61,8 @@ export async function main(
     const allowed: Record<string, readonly string[]> = {
       run: ['--seed', '--passes', '--workers', '--json', '--allow-outside-files'],
       validate: ['--allow-outside-files'],
+      plan: ['--json', '--allow-outside-files'],
+      campaign: ['--seed', '--out', '--quiet', '--json', '--allow-outside-files'],
       schema: [],
       report: ['--csv', '--json'],
       sweep: [
@@ -91,7 +97,9 @@ export async function main(
     }
     const file = positional[0];
     if (file === undefined) throw new UsageError(`${command} needs a scenario file`);
-    if (command === 'sweep') await sweepCommand(file, flags, params, out, err);
+    if (command === 'plan') return planCommand(file, flags, out) ? EXIT.ok : EXIT.invalid;
+    if (command === 'campaign') campaignCommand(file, flags, out, err);
+    else if (command === 'sweep') await sweepCommand(file, flags, params, out, err);
     else if (command === 'validate') validateCommand(file, flags, out);
     else await runCommand(file, flags, out, err);
     return EXIT.ok;

@@ -28,8 +28,8 @@ export interface ScenarioHeadendStep {
 export interface ScenarioHeadend extends Omit<HeadEndOptions, 'catalogue'> {
   /** Packages imported (a list, or `{ packages }`). */
   readonly catalogue?: HeadEndOptions['catalogue'];
-  /** The operator's steps, in order. */
-  readonly commands: readonly ScenarioHeadendStep[];
+  /** The operator's steps, in order (none in a campaign scenario, whose campaign runs the commands). */
+  readonly commands?: readonly ScenarioHeadendStep[];
   /** Endpoints whose per-endpoint screens the report shows. @defaultValue the first targets of the last broadcast */
   readonly show?: readonly string[];
 }
@@ -54,7 +54,7 @@ const MAX_STEPS = 1000;
  * kind). What needs the network — models, versions, collectors, the head-end's rules — is
  * checked when the scenario is bound to its network ({@link checkHeadendDay}).
  */
-export function checkHeadendSection(v: unknown): ResolvedHeadendSection {
+export function checkHeadendSection(v: unknown, campaign = false): ResolvedHeadendSection {
   const o = checkObject(
     'headend',
     v,
@@ -73,11 +73,19 @@ export function checkHeadendSection(v: unknown): ResolvedHeadendSection {
     ],
     'a head-end section',
   );
-  const commands = o['commands'];
-  if (!Array.isArray(commands) || commands.length === 0 || commands.length > MAX_STEPS) {
+  // A campaign scenario's head-end is its set-up: the campaign runs the commands.
+  const commands = campaign ? (o['commands'] ?? []) : o['commands'];
+  if (campaign && Array.isArray(commands) && commands.length > 0) {
+    throw new ValidationError(
+      'headend.commands',
+      commands,
+      'nothing in a campaign scenario: the campaign runs the commands',
+    );
+  }
+  if (!campaign && (!Array.isArray(commands) || commands.length === 0 || commands.length > MAX_STEPS)) {
     throw new ValidationError('headend.commands', commands, `a list of 1 to ${MAX_STEPS} steps`);
   }
-  commands.forEach((step: unknown, i) => {
+  (commands as unknown[]).forEach((step: unknown, i) => {
     const at = `headend.commands[${i}]`;
     const s = checkObject(
       at,
@@ -124,7 +132,7 @@ export interface HeadendDay {
 }
 
 /** A new head-end of a section on a mesh, option errors rooted at `headend`. */
-function newHeadEnd(section: ResolvedHeadendSection, mesh: CompiledMesh): HeadEnd {
+export function newHeadEnd(section: ResolvedHeadendSection, mesh: CompiledMesh): HeadEnd {
   return reroot('headend', /^options/, () => new HeadEnd(mesh, section.options));
 }
 

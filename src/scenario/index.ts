@@ -12,7 +12,14 @@ export { loadScenario } from './load.js';
 export type { LoadedScenario } from './load.js';
 export { networkSize, scenarioSize } from './network.js';
 export type { ReadText } from './network.js';
-export { runHeadendScenario, runScenario, runScenarioParallel } from './run.js';
+export {
+  planCampaignScenario,
+  runCampaignScenario,
+  runHeadendScenario,
+  runScenario,
+  runScenarioParallel,
+} from './run.js';
+export type { CampaignRun, PlannedCampaign, ResolvedCampaignSection, ScenarioCampaign } from './campaign.js';
 export type { HeadendDay, ResolvedHeadendSection, ScenarioHeadend, ScenarioHeadendStep } from './headend.js';
-export type { ScenarioParallelOptions, ScenarioResult } from './run.js';
+export type { CampaignScenarioOptions, ScenarioParallelOptions, ScenarioResult } from './run.js';
 export { SCENARIO_SCHEMA } from './schema.js';

@@ -3,6 +3,7 @@ import type { BroadcastSpec } from '../broadcast/spec.js';
 import { reroot } from '../check.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import { Network } from '../network/network.js';
+import { planCampaign } from './campaign.js';
 import { checkHeadendDay } from './headend.js';
 import { buildMesh, buildNetwork, noFiles, type ReadText } from './network.js';
 import { checkScenario, type ResolvedScenario, type Scenario } from './scenario.js';
@@ -53,7 +54,8 @@ export function bindScenario(
   const mesh = built instanceof Network ? reroot('network', /^/, () => built.compile()) : built;
   let network = built instanceof Network ? built : undefined;
   if (resolved.broadcast !== null) bindSpec(mesh, resolved.broadcast, 'broadcast');
-  if (resolved.headend !== null) checkHeadendDay(resolved.headend, mesh);
+  if (resolved.campaign !== null) planCampaign(resolved.campaign, resolved.headend!, mesh);
+  else if (resolved.headend !== null) checkHeadendDay(resolved.headend, mesh);
   resolved.concurrent.forEach((b, i) => bindSpec(mesh, b, `concurrent[${i}]`));
   const s = resolved.source;
   const input = (b: NonNullable<Scenario['broadcast']>): BroadcastSpec => ({

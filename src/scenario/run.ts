@@ -6,7 +6,15 @@ import type { Seed } from '../random/stream.js';
 import type { Workers } from '../runtime/workers.js';
 import { groupPlan, groupsOf, runGrouped, type GroupOutcome } from '../workflow/grouped.js';
 import { runRepeated, runRepeatedParallel, type RepeatPlan } from '../workflow/repeat.js';
-import { runHeadendDay, type HeadendDay } from './headend.js';
+import {
+  planCampaign,
+  runCampaignSection,
+  type CampaignRun,
+  type CampaignRunOptions,
+  type PlannedCampaign,
+  type ResolvedCampaignSection,
+} from './campaign.js';
+import { runHeadendDay, type HeadendDay, type ResolvedHeadendSection } from './headend.js';
 import type { LoadedScenario } from './load.js';
 
 /** The outcome of a scenario: its passes in order, by collector group. */
@@ -155,10 +163,59 @@ export function runHeadendScenario(loaded: LoadedScenario, seed?: Seed): Headend
   const r = loaded.resolved;
   if (r.headend === null)
     throw new ValidationError('headend', undefined, 'a head-end section (this scenario runs with runScenario)');
+  if (r.campaign !== null)
+    throw new ValidationError('campaign', 'a campaign', 'no campaign (this scenario runs with runCampaignScenario)');
   const { radio, traffic, handoff } = r.source;
   return runHeadendDay(r.headend, loaded.mesh, seed === undefined ? r.seed : checkSeed('seed', seed), {
     ...(radio === undefined ? {} : { radio }),
     ...(traffic === undefined ? {} : { traffic }),
     ...(handoff === undefined ? {} : { handoff }),
   });
+}
+
+/** The loaded scenario's campaign section, checked to be there. */
+function campaignOf(loaded: LoadedScenario): {
+  campaign: ResolvedCampaignSection;
+  headend: ResolvedHeadendSection;
+} {
+  if (typeof loaded !== 'object' || loaded === null || !('resolved' in loaded) || !('mesh' in loaded)) {
+    throw new ValidationError('loaded', loaded, 'a LoadedScenario (from loadScenario)');
+  }
+  const { campaign, headend } = loaded.resolved;
+  if (campaign === null || headend === null) {
+    throw new ValidationError('campaign', undefined, 'a campaign section (with the head-end it runs through)');
+  }
+  return { campaign, headend };
+}
+
+/**
+ * Plans a campaign scenario: its head-end set up, the plan in the scenario's installation order,
+ * and what the guide's rules find in it (`meshcast plan`).
+ */
+export function planCampaignScenario(loaded: LoadedScenario): PlannedCampaign {
+  const { campaign, headend } = campaignOf(loaded);
+  return planCampaign(campaign, headend, loaded.mesh);
+}
+
+/** Options of {@link runCampaignScenario}. */
+export type CampaignScenarioOptions = Partial<CampaignRunOptions>;
+
+/**
+ * Plans and runs a campaign scenario through its head-end, with the scenario's radio, traffic
+ * and hand-off (`meshcast campaign`). A plan the guide's rules find problems in is refused.
+ */
+export function runCampaignScenario(loaded: LoadedScenario, options: CampaignScenarioOptions = {}): CampaignRun {
+  const { campaign, headend } = campaignOf(loaded);
+  const { radio, traffic, handoff } = loaded.resolved.source;
+  return runCampaignSection(
+    campaign,
+    headend,
+    loaded.mesh,
+    {
+      ...(radio === undefined ? {} : { radio }),
+      ...(traffic === undefined ? {} : { traffic }),
+      ...(handoff === undefined ? {} : { handoff }),
+    },
+    { ...options, seed: options.seed === undefined ? loaded.resolved.seed : checkSeed('seed', options.seed) },
+  );
 }

@@ -9,6 +9,7 @@ import { generator, GENERATOR_NAMES, type GeneratorName } from '../network/gener
 import { checkRadio, type RadioOptions, type ResolvedRadio } from '../radio/radio.js';
 import { checkTraffic, type ResolvedTraffic, type TrafficOptions } from '../traffic/traffic.js';
 import type { Seed } from '../random/stream.js';
+import { checkCampaignSection, type ResolvedCampaignSection, type ScenarioCampaign } from './campaign.js';
 import { checkHeadendSection, type ResolvedHeadendSection, type ScenarioHeadend } from './headend.js';
 
 /** Generators a scenario may name. */
@@ -63,6 +64,12 @@ export interface Scenario {
    */
   readonly headend?: ScenarioHeadend;
   /**
+   * An upgrade campaign run through the head-end set up in `headend` (which then holds no
+   * commands): a release planned in one of the guide's installation orders (`meshcast plan`,
+   * `meshcast campaign`).
+   */
+  readonly campaign?: ScenarioCampaign;
+  /**
    * Further broadcasts run at the same time as the first pass of `broadcast`, sharing the air
    * (with contention on they defer to and collide with each other). Repeat passes run
    * `broadcast` alone. @defaultValue none
@@ -115,6 +122,8 @@ export interface ResolvedScenario {
   readonly broadcast: ResolvedSpec | null;
   /** The head-end section, or null. */
   readonly headend: ResolvedHeadendSection | null;
+  /** The campaign section, or null. */
+  readonly campaign: ResolvedCampaignSection | null;
   /** The concurrent broadcasts. */
   readonly concurrent: readonly ResolvedSpec[];
   /** Passes to run at most. */
@@ -139,6 +148,7 @@ export const SCENARIO_FIELDS = [
   'handoff',
   'broadcast',
   'headend',
+  'campaign',
   'concurrent',
   'passes',
   'stopAtCoverage',
@@ -173,7 +183,11 @@ export function checkScenario(data: unknown): ResolvedScenario {
   const passes = checkInteger('passes', s['passes'] ?? 1, 1, 100);
   const stopAtCoverage = checkProbability('stopAtCoverage', s['stopAtCoverage'] ?? 1, 'a share');
   const network = checkNetworkSection(s['network']);
-  const headend = s['headend'] === undefined ? null : checkHeadendSection(s['headend']);
+  if (s['campaign'] !== undefined && s['headend'] === undefined) {
+    throw new ValidationError('headend', undefined, 'a head-end section: the head-end a campaign runs through');
+  }
+  const headend = s['headend'] === undefined ? null : checkHeadendSection(s['headend'], s['campaign'] !== undefined);
+  const campaign = s['campaign'] === undefined ? null : checkCampaignSection(s['campaign']);
   if (headend !== null) {
     // A head-end scenario's broadcasts are its commands.
     for (const field of ['broadcast', 'concurrent', 'passes', 'stopAtCoverage', 'groups', 'sweep']) {
@@ -204,6 +218,7 @@ export function checkScenario(data: unknown): ResolvedScenario {
     handoff,
     broadcast,
     headend,
+    campaign,
     concurrent,
     passes,
     stopAtCoverage,

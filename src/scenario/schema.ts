@@ -225,8 +225,9 @@ const UNICAST = {
 const HEADEND = {
   type: 'object',
   additionalProperties: false,
-  required: ['commands'],
-  description: "An operator's day on the head-end: its set-up and the commands run in order.",
+  description:
+    "An operator's day on the head-end: its set-up and the commands run in order (required but in a campaign " +
+    'scenario, whose campaign runs the commands).',
   properties: {
     catalogue: {
       oneOf: [
@@ -272,11 +273,15 @@ const HEADEND = {
         rebootS: { ...nonNegative, default: 90 },
         hanPerCollector: { ...count(1, 100_000), default: 20 },
         hanRetries: { ...count(0, 100), default: 2 },
+        reconfigureMessages: { ...count(1, 1000), default: 6 },
+        reconfigurePerCollector: { ...count(1, 100_000), default: 20 },
+        collectorDownloadS: { ...nonNegative, default: 1800 },
+        collectorsAtOnce: { ...count(1, 100_000), default: 50 },
       },
     },
     commands: {
       type: 'array',
-      minItems: 1,
+      minItems: 0,
       maxItems: 1000,
       items: {
         type: 'object',
@@ -316,6 +321,75 @@ const HEADEND = {
       },
     },
     show: { type: 'array', maxItems: 100, items: { type: 'string' } },
+  },
+} as const;
+
+const RELEASE_TARGET = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['kind'],
+  minProperties: 2,
+  properties: {
+    kind: { enum: ['router', 'meshExtender', 'meter', 'gasModule', 'waterModule', 'concentrator', 'repeater920'] },
+    model: { type: 'string', minLength: 1 },
+    module: version,
+    dcw: version,
+    metrology: version,
+    han: version,
+  },
+};
+const CAMPAIGN = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['release'],
+  description:
+    "An upgrade campaign: a release planned in one of the guide's installation orders and run through the head-end.",
+  properties: {
+    order: { enum: ['single-headend', 'dual-headend', 'japan'], default: 'single-headend' },
+    release: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['targets'],
+      properties: {
+        headend: version,
+        collectorCode: version,
+        collectorRadio: version,
+        concentratorFirmware: version,
+        targets: { type: 'array', items: RELEASE_TARGET },
+        packages: HEADEND.properties.catalogue,
+      },
+    },
+    settings: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        maxHopsOverLayer: { ...count(1, 38), default: 1 },
+        ttlS: { type: 'number', minimum: 60, maximum: 600, default: 60 },
+        grouping: { enum: ['two-mile', 'all'], default: 'two-mile' },
+        passes: { ...count(1, 100), default: 4 },
+        remainderGoal: { ...probability, default: 0.02 },
+        spacingS: { ...positive, default: 70 },
+      },
+    },
+    childModules: { enum: ['after-meters', 'before-meters'], default: 'after-meters' },
+    seeding: { type: 'boolean', default: true },
+    concentratorFirmware: version,
+    timing: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        [
+          ['headendUpgradeS', 14_400],
+          ['uscUpgradeS', 14_400],
+          ['importS', 900],
+          ['collectorCodeS', 1800],
+          ['concentratorToolS', 600],
+          ['activateConcentratorsS', 900],
+          ['restartS', 1800],
+          ['settingS', 300],
+        ].map(([k, d]) => [k, { ...nonNegative, default: d }]),
+      ),
+    },
   },
 } as const;
 
@@ -429,6 +503,7 @@ export const SCENARIO_SCHEMA = {
     },
     broadcast: BROADCAST,
     headend: HEADEND,
+    campaign: CAMPAIGN,
     concurrent: {
       type: 'array',
       maxItems: 100,

@@ -1,0 +1,89 @@
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { checkSeed } from '../../check.js';
+import { MeshcastError, ValidationError } from '../../errors.js';
+import { parseJsonText } from '../../json-text.js';
+import { campaignReport, formatCampaignResult, formatUpgradePlan } from '../../report/campaign.js';
+import { planCampaignScenario, runCampaignScenario } from '../../scenario/run.js';
+import type { CampaignCheckpoint, CampaignCheckpointStore } from '../../workflow/campaign.js';
+import { flagValue, seedOf } from '../args.js';
+import { loadFile, writablePath } from '../files.js';
+
+/** `meshcast plan`: plans a campaign scenario and checks the plan; false when the guide's rules find problems. */
+export function planCommand(file: string, flags: Map<string, string | true>, out: (s: string) => void): boolean {
+  const loaded = loadFile(file, flags.has('--allow-outside-files'));
+  const planned = planCampaignScenario(loaded);
+  const name = loaded.scenario.name ?? file;
+  out(
+    flags.has('--json')
+      ? `${JSON.stringify({ scenario: name, plan: planned.plan, problems: planned.problems })}\n`
+      : `${formatUpgradePlan(planned.plan, planned.problems, name)}\n`,
+  );
+  return planned.problems.length === 0;
+}
+
+/**
+ * A checkpoint file: read if it is there, replaced whole by each write (a new file renamed over
+ * it, so a kill mid-write leaves the last checkpoint).
+ */
+export function fileCheckpoint(path: string): CampaignCheckpointStore {
+  return {
+    read(): CampaignCheckpoint | null {
+      if (!existsSync(path)) return null;
+      const data = parseJsonText(readFileSync(path, 'utf8'), path) as CampaignCheckpoint;
+      if (typeof data !== 'object' || data === null || data.format !== 'meshcast-campaign-checkpoint') {
+        throw new ValidationError('--out', path, 'a campaign checkpoint written by meshcast campaign (or no file)');
+      }
+      return data;
+    },
+    write(checkpoint: CampaignCheckpoint): void {
+      const tmp = `${path}.${process.pid}.tmp`;
+      writeFileSync(tmp, JSON.stringify(checkpoint));
+      renameSync(tmp, path);
+    },
+  };
+}
+
+/**
+ * `meshcast campaign`: plans and runs a campaign scenario, progress on standard error; with
+ * `--out` a checkpoint after each step, from which the same command resumes.
+ */
+export function campaignCommand(
+  file: string,
+  flags: Map<string, string | true>,
+  out: (s: string) => void,
+  err: (s: string) => void,
+): void {
+  const loaded = loadFile(file, flags.has('--allow-outside-files'));
+  const outFlag = flags.get('--out');
+  if (outFlag === true) throw new ValidationError('--out', true, 'a checkpoint file path');
+  if (outFlag !== undefined) writablePath('--out', outFlag);
+  const given = seedOf(flags);
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const run = runCampaignScenario(loaded, {
+      ...(given === undefined ? {} : { seed: flagValue('--seed', () => checkSeed('--seed', given)) }),
+      ...(outFlag === undefined ? {} : { checkpoint: fileCheckpoint(outFlag) }),
+      ...(flags.has('--quiet') ? {} : { onProgress: (p) => err(`[${p.step}/${p.steps}] ${p.id}: ${p.message}\n`) }),
+      signal: controller.signal,
+    });
+    const name = loaded.scenario.name ?? file;
+    out(
+      flags.has('--json')
+        ? `${JSON.stringify(campaignReport(run, run.result, name))}\n`
+        : `${formatCampaignResult(run.result, name)}\n`,
+    );
+  } catch (e) {
+    if (e instanceof MeshcastError && e.name === 'CampaignCancelled') {
+      throw new MeshcastError(
+        `${e.message}${outFlag === undefined ? '' : `; run the same command to resume from ${outFlag}`}`,
+      );
+    }
+    throw e;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

@@ -1,0 +1,23 @@
+export { INSTALLATION_ORDERS, ORDER_STEPS, CHILD_STEPS } from './orders.js';
+export type { InstallationOrder, OrderAction, OrderStep } from './orders.js';
+export { RELEASE_KINDS, checkRelease, releaseTarget } from './release.js';
+export type { Release, ReleaseKind, ReleaseTarget } from './release.js';
+export { PLAN_DEFAULTS, STEPPING_STONE, crcChange, planUpgrade } from './plan.js';
+export type { Delivery, Plan, PlanAction, PlanOptions, PlanSettings, PlanStep } from './plan.js';
+export { DEVIATION_RULES, checkPlan, fixPlan } from './rules.js';
+export type { FixedPlan, PlanProblem } from './rules.js';
+export { CampaignCancelled, campaignKey, packageType, runCampaign } from './campaign.js';
+export type {
+  BroadcastSeries,
+  CampaignCheckpoint,
+  CampaignCheckpointStore,
+  CampaignKpis,
+  CampaignOptions,
+  CampaignProgress,
+  CampaignResult,
+  CampaignTiming,
+  CampaignTimingOptions,
+  LeftEndpoint,
+  LeftReason,
+  StepOutcome,
+} from './campaign.js';
