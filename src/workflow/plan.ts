@@ -4,7 +4,7 @@ import { checkVersion, type PackageInput } from '../headend/catalogue.js';
 import type { HeadEnd } from '../headend/headend.js';
 import type { FirmwareField } from '../headend/records.js';
 import { FLAG_BITS, KIND, type DeviceKind } from '../network/device.js';
-import { compareVersions, isModule42x, versionParts } from '../network/firmware.js';
+import { compareVersions, isModule42x } from '../network/firmware.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import { CHILD_STEPS, INSTALLATION_ORDERS, ORDER_STEPS, type InstallationOrder, type OrderStep } from './orders.js';
 import { checkRelease, releaseTarget, type Release, type ReleaseKind } from './release.js';
@@ -143,15 +143,24 @@ export function steps42xThrough518(kind: DeviceKind, model: string): boolean {
 /** The stepping-stone version from 4.2x module firmware. */
 export const STEPPING_STONE = '5.18';
 
-/** Whether module firmware from → to changes the PDU CRC, and which rule: '7xx' or '95x'; null: it does not. */
+/** A version's release family: its major number and the first digit of its minor (`9.21` → 9.2x). */
+function family(version: string): [number, number] | null {
+  const m = /^(\d+)\.(\d)/.exec(version);
+  return m === null ? null : [Number(m[1]), Number(m[2])];
+}
+
+/**
+ * Whether module firmware from → to changes the PDU CRC the endpoint reports, and by which of
+ * the guide's rules: '7xx' (6.xx → 7.xx), '95x' (9.2x or older 9.xx → 9.5x and later); null when
+ * it does not. Families are read as the guide writes them: 9.21 and 9.25 are 9.2x.
+ */
 export function crcChange(from: string | null, to: string): '7xx' | '95x' | null {
   if (from === null) return null;
-  const f = versionParts(from);
-  const t = versionParts(to);
+  const f = family(from);
+  const t = family(to);
   if (f === null || t === null) return null;
   if (f[0] === 6 && t[0] === 7) return '7xx';
-  if (compareVersions(from, '9.3') < 0 && compareVersions(from, '9') >= 0 && compareVersions(to, '9.5') >= 0)
-    return '95x';
+  if (f[0] === 9 && f[1] <= 2 && t[0] === 9 && t[1] >= 5) return '95x';
   return null;
 }
 
@@ -253,19 +262,6 @@ export function stepsBefore(
         rule: '42x-no-broadcast',
       });
     }
-    if (bits.length > 0) {
-      out.push({
-        id: `${step.id}-no-broadcast`,
-        name: `${step.name}: endpoints with Disable Broadcasts or Encrypt FW Download, point to point`,
-        action: 'download',
-        delivery: 'point-to-point',
-        kind,
-        field: 'module',
-        endpoints: bits,
-        count: bits.length,
-        rule: 'broadcast-bits',
-      });
-    }
     if (seeding) {
       for (const rule of ['7xx', '95x'] as const) {
         const seeds = seedMeters(headEnd, release, kind, rule);
@@ -292,6 +288,20 @@ export function stepsBefore(
           });
         }
       }
+    }
+    // After the seeds: these change their CRC too, and the head-end must know it by then.
+    if (bits.length > 0) {
+      out.push({
+        id: `${step.id}-no-broadcast`,
+        name: `${step.name}: endpoints with Disable Broadcasts or Encrypt FW Download, point to point`,
+        action: 'download',
+        delivery: 'point-to-point',
+        kind,
+        field: 'module',
+        endpoints: bits,
+        count: bits.length,
+        rule: 'broadcast-bits',
+      });
     }
   }
   if (step.field === 'han' && kind === 'meter') {

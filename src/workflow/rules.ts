@@ -157,6 +157,28 @@ export function checkPlan(headEnd: HeadEnd, plan: Plan): PlanProblem[] {
       );
   }
 
+  // Point-to-point module downloads across a CRC change need their seeds before them too.
+  plan.steps.forEach((s, i) => {
+    if (s.action !== 'download' || s.delivery !== 'point-to-point' || s.field !== 'module') return;
+    const kind = s.kind!;
+    for (const rule of ['7xx', '95x'] as const) {
+      const seeded = seededKeys(ctx, i, kind, rule);
+      const unseeded = (s.endpoints ?? []).filter((id) => {
+        const v = mesh.index(id);
+        const model = records.modelOf(v);
+        const to = s.version ?? releaseTarget(release, kind, model, 'module');
+        return (
+          to !== undefined &&
+          crcChange(records.version(v, 'module'), to) === rule &&
+          !seeded.has(programKey(mesh, v, model, rule))
+        );
+      });
+      if (unseeded.length > 0) {
+        out.push(problem(`seed-${rule}`, s.id, unseeded, `seed meters point to point before ${s.id}`));
+      }
+    }
+  });
+
   // Per download step.
   plan.steps.forEach((s, i) => {
     if (s.action !== 'download' || s.delivery !== 'broadcast') return;
@@ -203,11 +225,7 @@ export function checkPlan(headEnd: HeadEnd, plan: Plan): PlanProblem[] {
           problem('broadcast-bits', s.id, bits, `clear the bits, or a point-to-point step for them before ${s.id}`),
         );
       for (const rule of ['7xx', '95x'] as const) {
-        const seeded = new Set<string>();
-        for (const id of addressedBefore(ctx, i, (x) => x.action === 'seed' && x.kind === kind)) {
-          const v = mesh.index(id);
-          seeded.add(programKey(mesh, v, records.modelOf(v), rule));
-        }
+        const seeded = seededKeys(ctx, i, kind, rule);
         const unseeded: string[] = [];
         for (const v of todo) {
           const model = records.modelOf(v);
@@ -335,6 +353,45 @@ export function checkPlan(headEnd: HeadEnd, plan: Plan): PlanProblem[] {
 }
 
 const KIND_OF: Readonly<Record<string, number>> = KIND;
+
+/**
+ * The plan's steps with its order steps in the installation order: each order step moves with the
+ * steps inserted for it (ids it prefixes: its seeds, 4.2x and HAN Initialization steps), and
+ * every other step stays after the order step it followed.
+ */
+function reorder(plan: Plan, swapped: ReadonlySet<string>): PlanStep[] {
+  const isOrder = (s: PlanStep): boolean => rank(plan, s.id, swapped) >= 0;
+  const orders = plan.steps.filter(isOrder);
+  const owner = (s: PlanStep): PlanStep | undefined =>
+    s.id.endsWith('-reinit') ? undefined : orders.find((o) => s.id.startsWith(`${o.id}-`));
+  const blocks = new Map<string, PlanStep[]>(orders.map((o) => [o.id, []]));
+  const after = new Map<string, PlanStep[]>(orders.map((o) => [o.id, []]));
+  const head: PlanStep[] = [];
+  let previous: PlanStep | undefined;
+  for (const s of plan.steps) {
+    const o = isOrder(s) ? s : owner(s);
+    if (o !== undefined) {
+      blocks.get(o.id)!.push(s);
+      if (o === s) previous = s;
+    } else if (previous === undefined) head.push(s);
+    else after.get(previous.id)!.push(s);
+  }
+  const sorted = [...orders].sort((a, b) => rank(plan, a.id, swapped) - rank(plan, b.id, swapped));
+  // In a block, the steps inserted for an order step come before it.
+  const block = (o: PlanStep): PlanStep[] => [...blocks.get(o.id)!.filter((s) => s !== o), o];
+  return [...head, ...sorted.flatMap((o) => [...block(o), ...after.get(o.id)!])];
+}
+
+/** Program keys of the seed meters of steps before index i. */
+function seededKeys(ctx: Ctx, i: number, kind: string, rule: '7xx' | '95x'): Set<string> {
+  const mesh = ctx.he.network;
+  const seeded = new Set<string>();
+  for (const id of addressedBefore(ctx, i, (x) => x.action === 'seed' && x.kind === kind)) {
+    const v = mesh.index(id);
+    seeded.add(programKey(mesh, v, ctx.he.records.modelOf(v), rule));
+  }
+  return seeded;
+}
 
 /**
  * Position of a step id in the plan's order. A kind going 6.xx → 7.xx takes its DCW before its
@@ -478,15 +535,8 @@ function applyFix(headEnd: HeadEnd, plan: Plan, p: PlanProblem): Plan {
         },
       ]);
       break;
-    case 'installation-order': {
-      const swapped = crossing7xx(headEnd, plan);
-      const ids = steps.map((s) => s.id).filter((id) => rank(plan, id, swapped) >= 0);
-      const sorted = [...ids].sort((a, b) => rank(plan, a, swapped) - rank(plan, b, swapped));
-      const slots = steps.map((s, i) => (rank(plan, s.id, swapped) >= 0 ? i : -1)).filter((i) => i >= 0);
-      const byId = new Map(steps.map((s) => [s.id, s]));
-      slots.forEach((slot, k) => (steps[slot] = byId.get(sorted[k]!)!));
-      break;
-    }
+    case 'installation-order':
+      return { ...plan, steps: reorder(plan, crossing7xx(headEnd, plan)) };
     case 'synchronise-unknown': {
       const first = steps.findIndex((s) => s.action === 'download' || s.action === 'seed');
       const old = at('synchronise');
