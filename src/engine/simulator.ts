@@ -16,6 +16,10 @@ export type EventHandler = (sim: Simulator, a: number, b: number) => void;
  * Events are `(type, a, b)` integer triples stored in typed arrays (no object per event);
  * `type` selects a handler registered with {@link Simulator.on}. Events with equal times run
  * in the order they were scheduled. Time is a float64 count of seconds.
+ *
+ * It is the kernel for users' own models on meshcast's queues. meshcast's floods and its
+ * shared-air engine run their own loops over the same queues, in the same (time, insertion)
+ * order: a handler call per event cost the shared air 8–12 % (docs/decisions/0013-shared-air-event-loop.md).
  */
 export class Simulator {
   /** Current simulation time in seconds (time of the event being or last handled). */
