@@ -19,7 +19,7 @@ export type EventHandler = (sim: Simulator, a: number, b: number) => void;
  *
  * It is the kernel for users' own models on meshcast's queues. meshcast's floods and its
  * shared-air engine run their own loops over the same queues, in the same (time, insertion)
- * order: a handler call per event cost the shared air 8–12 % (docs/decisions/0013-shared-air-event-loop.md).
+ * order: a handler call per event cost the shared air 7–11 % (docs/decisions/0013-shared-air-event-loop.md).
  */
 export class Simulator {
   /** Current simulation time in seconds (time of the event being or last handled). */
