@@ -19,7 +19,6 @@ import {
   type Plan,
   type PlanStep,
   type Release,
-  type UtilityOptions,
 } from '../src/index.js';
 import { TWO_MILES_M } from '../src/broadcast/warnings.js';
 
@@ -29,7 +28,7 @@ const pk = (type: string, version: string, models?: string[], packets = 6) =>
   ({ type, version, ...(models === undefined ? {} : { models }), packets }) as never;
 
 /** A utility whose classes all need something of the release, the guide's hard cases included. */
-function utilityOptions(seed: number, endpointsPerCollector = 150): UtilityOptions {
+function utilityOptions(seed: number, endpointsPerCollector = 150): generators.UtilityOptions {
   return {
     collectors: 4,
     endpointsPerCollector,
@@ -64,7 +63,7 @@ function utilityOptions(seed: number, endpointsPerCollector = 150): UtilityOptio
 function network(seed: number, endpointsPerCollector = 150) {
   const data = toJSON(generators.utility(utilityOptions(seed, endpointsPerCollector)));
   let flagged = 0;
-  for (const d of data.devices as { kind: string; flags?: Record<string, boolean> }[]) {
+  for (const d of data.devices as unknown as { kind: string; flags?: Record<string, boolean> }[]) {
     if (d.kind === 'meter' && flagged < 3) {
       d.flags = { ...d.flags, disableBroadcasts: true };
       flagged++;
@@ -491,7 +490,7 @@ describe('the command line', () => {
     expect(ok.out).toMatch(/japan order: 7 steps/);
     expect(ok.out).toMatch(/no problems/);
     const bad = join(dir, 'bad.json');
-    const s = structuredClone(scenario) as { campaign: { release: { packages: unknown[] } } };
+    const s = structuredClone(scenario) as unknown as { campaign: { release: { packages: unknown[] } } };
     s.campaign.release.packages = [];
     writeFileSync(bad, JSON.stringify(s));
     const refused = await run(['plan', bad]);
@@ -520,6 +519,11 @@ describe('the command line', () => {
     const wrongSeed = await run(['campaign', file, '--out', checkpoint, '--seed', '9', '--quiet']);
     expect(wrongSeed.code).toBe(EXIT.invalid);
     expect(wrongSeed.err).toMatch(/checkpoint of this campaign/);
-    expect((await run(['run', file])).code).not.toBe(EXIT.ok);
+    const runIt = await run(['run', file]);
+    expect(runIt.code).toBe(EXIT.invalid);
+    expect(runIt.err).toMatch(/this is a campaign \(meshcast plan, meshcast campaign\)/);
+    const sweepIt = await run(['sweep', file, '--ttl', '60,120']);
+    expect(sweepIt.code).toBe(EXIT.invalid);
+    expect(sweepIt.err).toMatch(/a scenario with a broadcast to sweep/);
   });
 });

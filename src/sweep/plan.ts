@@ -178,6 +178,13 @@ function readFiles(
  */
 export function planSweep(scenario: Scenario, grid: SweepGrid | undefined, options: SweepOptions = {}): SweepPlan {
   const base = checkScenario(scenario);
+  if (base.broadcast === null) {
+    throw new ValidationError(
+      base.campaign !== null ? 'campaign' : 'headend',
+      base.campaign !== null ? 'a campaign scenario' : 'a head-end scenario',
+      'a scenario with a broadcast to sweep (a head-end or campaign scenario has none; see meshcast plan and campaign)',
+    );
+  }
   const size = canonicalJSON(scenario).length;
   if (size > MAX_SCENARIO_CHARS) {
     throw new ValidationError(

@@ -15,6 +15,13 @@ export async function runCommand(
   err: (s: string) => void,
 ): Promise<void> {
   const loaded = loadFile(file, flags.has('--allow-outside-files'));
+  if (loaded.resolved.campaign !== null) {
+    throw new ValidationError(
+      'campaign',
+      file,
+      'a scenario to run: this is a campaign (meshcast plan, meshcast campaign)',
+    );
+  }
   if (loaded.resolved.headend !== null) {
     // An operator's day on the head-end: its screens, or their data.
     for (const flag of ['--passes', '--workers']) {
