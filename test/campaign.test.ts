@@ -450,6 +450,30 @@ describe('campaigns', () => {
     expect(() => runCampaign(headEnd(3, 200), plan, { seed: 8, checkpoint: store })).toThrow(/checkpoint/);
   });
 
+  it('on shared air with interval reads: read success before and during its broadcasts', () => {
+    const he = new HeadEnd(generators.utility({ collectors: 1, endpointsPerCollector: 120, seed: 6 }), {
+      catalogue: [pk('moduleFirmware', '5.18', [...METERS, 'router', 'mesh-extender']), ...BASE.slice(1)],
+    });
+    const plan = planUpgrade(he, {
+      targets: [{ kind: 'meter', module: '5.22' }],
+      packages: [pk('moduleFirmware', '5.22', METERS)],
+    });
+    const r = runCampaign(he, plan, {
+      seed: 2,
+      radio: { contention: 'csma' },
+      traffic: { reads: { intervalS: 300 } },
+    });
+    expect(r.kpis).not.toBeNull();
+    for (const w of [r.kpis!.before, r.kpis!.during]) {
+      expect(w.sent).toBeGreaterThan(0);
+      expect(w.delivered).toBeLessThanOrEqual(w.sent);
+      expect(w.successRate).toBeCloseTo(w.delivered / w.sent, 12);
+    }
+    expect(
+      runCampaign(headEnd(1), planUpgrade(headEnd(1), RELEASE), { seed: 1, timing: { headendUpgradeS: 0 } }).kpis,
+    ).toBeNull();
+  });
+
   it('a head-end state saved and restored runs on as the original', () => {
     const a = headEnd(2);
     const plan = planUpgrade(a, RELEASE);
