@@ -198,15 +198,29 @@ describe('contention: background reads and uplink reports', () => {
     expect(Math.abs(after.successRate - before.successRate)).toBeLessThan(Z * se(after, before));
   });
 
-  it.each(SEEDS)('two broadcasts at once lower read success more than one (seed %i)', (seed) => {
+  it('two broadcasts at once lower read success more than one (seeds pooled)', () => {
+    // The effect is 3–7 standard errors per seed: pooled over the seeds it is far beyond Z, so
+    // no single seed's draw decides the verdict.
     const traffic = { reads: { intervalS: 300 } };
-    const one = runBroadcast(net, heavy, { seed, radio: csma, traffic }).air!.reads!.during;
-    const [both] = runBroadcasts(
-      net,
-      [heavy, { ...heavy, origins: ['C2', 'C1'], startS: 7, targets: { kinds: ['gasModule' as const] } }],
-      { seed, radio: csma, traffic },
-    );
-    const two = both!.air!.reads!.during;
+    const pool = { one: { ok: 0, sent: 0 }, two: { ok: 0, sent: 0 } };
+    for (const seed of SEEDS) {
+      const one = runBroadcast(net, heavy, { seed, radio: csma, traffic }).air!.reads!.during;
+      const [both] = runBroadcasts(
+        net,
+        [heavy, { ...heavy, origins: ['C2', 'C1'], startS: 7, targets: { kinds: ['gasModule' as const] } }],
+        { seed, radio: csma, traffic },
+      );
+      const two = both!.air!.reads!.during;
+      for (const [key, reads] of [
+        ['one', one],
+        ['two', two],
+      ] as const) {
+        pool[key].ok += reads.successRate * reads.sent;
+        pool[key].sent += reads.sent;
+      }
+    }
+    const one = { successRate: pool.one.ok / pool.one.sent, sent: pool.one.sent };
+    const two = { successRate: pool.two.ok / pool.two.sent, sent: pool.two.sent };
     expect(one.successRate - two.successRate).toBeGreaterThan(Z * se(one, two));
   });
 

@@ -23,8 +23,17 @@ describe('random streams', () => {
     const xs = Array.from({ length: 5 }, () => a());
     expect(Array.from({ length: 5 }, () => b())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c())).not.toEqual(xs);
-    expect(deriveSeed(42, 'rep', 0, 'packet', 1)).toBe('42/rep/0/packet/1');
-    expect(deriveSeed('s')).toBe('s');
+    expect(deriveSeed(42, 'rep', 0, 'packet', 1)).toBe('2:42/3:rep/1:0/6:packet/1:1');
+    expect(deriveSeed('s')).toBe('1:s');
+  });
+  it('never read one part as two: a seed holding the separator is its own seed', () => {
+    const draws = (r: () => number): number[] => Array.from({ length: 4 }, () => r());
+    expect(deriveSeed('1/rep', 0)).not.toBe(deriveSeed(1, 'rep', 0));
+    expect(draws(createStream('1/rep', 0))).not.toEqual(draws(createStream(1, 'rep', 0)));
+    expect(deriveSeed('a', 'b/c')).not.toBe(deriveSeed('a/b', 'c'));
+    expect(deriveSeed('', 'x')).not.toBe(deriveSeed('x'));
+    // A part is its decimal text: the seeds 42 and '42' are one seed.
+    expect(deriveSeed('42', 'rep')).toBe(deriveSeed(42, 'rep'));
   });
   it('give uniform draws in [0, 1) with the right mean', () => {
     const r = createStream(1, 'uniform');
