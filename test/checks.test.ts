@@ -29,7 +29,7 @@ const scenario: Scenario = {
   broadcast: spec,
 };
 
-/** The checking kit's field-kind checks: they know kinds of value, not the rule of any field. */
+/** The checking kit's field-kind checks: they know kinds of value, not the rule of any field (its CheckContext only routes errors). */
 const GENERIC =
   /^(checkObject|checkInteger|checkFinite|checkPositive|checkProbability|checkOneOf|checkString|checkBoolean|checkFunction|new ValidationError|ValidationError)$/;
 
@@ -43,7 +43,10 @@ function owner(e: ValidationError): string {
   while (inner instanceof ValidationError && inner.cause instanceof ValidationError) inner = inner.cause;
   const frames = ((inner as Error).stack ?? '').split('\n').filter((l) => l.trim().startsWith('at '));
   for (const frame of frames) {
-    const name = /at (?:async )?(new \w+|[\w.$<>]+)/.exec(frame)?.[1] ?? '?';
+    // A frame with no function name (`at file:line:col`) is a field's check passed to the kit's
+    // CheckContext.field, as are the context's own frames: the owner is the function around them.
+    const name = /^\s*at (?:async )?(new \w+|[\w.$<>]+) \(/.exec(frame)?.[1];
+    if (name === undefined || name.startsWith('CheckContext.') || name === 'field') continue;
     if (!GENERIC.test(name)) return name;
   }
   return '?';

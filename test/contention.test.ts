@@ -518,8 +518,11 @@ describe('contention: two collectors in one broadcast, nearby vs far apart', () 
   const scenario = JSON.parse(
     readFileSync(new URL('../scenarios/nearby-collectors.json', import.meta.url), 'utf8'),
   ) as Scenario;
+  // The sweep varies the whole broadcast (each targets its own collectors' meters).
   const cellOf = (origins: string[]): number =>
-    scenario.sweep!.grid!['broadcast.origins']!.findIndex((o) => JSON.stringify(o) === JSON.stringify(origins));
+    scenario.sweep!.grid!['broadcast']!.findIndex(
+      (b) => JSON.stringify((b as { origins: string[] }).origins) === JSON.stringify(origins),
+    );
   const metrics = ['duplicates', 'airtimeS', 'collisions'] as const;
   const perDelivered = (rs: SweepRecord[], m: (typeof metrics)[number]): number =>
     rs.reduce((a, r) => a + r[m]!, 0) / rs.reduce((a, r) => a + r.reached, 0);

@@ -119,17 +119,15 @@ export function resolveShard(
 /**
  * The shard of this process (see {@link resolveShard}); a bad index or count is a command-line
  * (or job script) mistake: a {@link UsageError}, exit 2, naming where it came from.
- * @param flags - the parsed flags
+ * @param flags - the values of `--shard` and `--shard-count`
  * @param env - the environment (`process.env`)
  */
-export function shardOf(flags: ReadonlyMap<string, string | true>, env: Environment): Shard | undefined {
-  const value = (flag: string): string | undefined => {
-    const v = flags.get(flag);
-    if (v === true) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
+export function shardOf(
+  flags: { readonly shard?: string; readonly 'shard-count'?: string },
+  env: Environment,
+): Shard | undefined {
   try {
-    return resolveShard(value('--shard'), value('--shard-count'), env);
+    return resolveShard(flags.shard, flags['shard-count'], env);
   } catch (e) {
     if (e instanceof ValidationError) throw new UsageError(e.message);
     throw e;

@@ -3,6 +3,8 @@ import { formatSummaries, summariesToCsv } from '../../report/sweep.js';
 import { mergeRecords, parseResults, type SweepRecord } from '../../sweep/record.js';
 import { summarise } from '../../sweep/summary.js';
 import { UsageError } from '../args.js';
+import type { OptionValues, Output } from '../command.js';
+import type { REPORT_OPTIONS } from '../options/report.js';
 import { completenessOf, formatMissing } from '../missing.js';
 import { readResults } from '../results-file.js';
 
@@ -13,9 +15,8 @@ import { readResults } from '../results-file.js';
  */
 export function reportCommand(
   files: readonly string[],
-  flags: Map<string, string | true>,
-  out: (s: string) => void,
-  err: (s: string) => void,
+  values: OptionValues<typeof REPORT_OPTIONS>,
+  { out, err }: Output,
 ): boolean {
   const read = files.map((f) => {
     let text: string;
@@ -56,11 +57,11 @@ export function reportCommand(
   }
   const completeness = completenessOf(read);
   const summaries = summarise(all);
-  if (flags.has('--json')) {
+  if (values.json === true) {
     const { tasks, missing, shards } = completeness;
     const missingShards = shards.map((s) => s.index);
     out(`${JSON.stringify({ records: all.length, tasks, missing: missing.length, missingShards, summaries })}\n`);
-  } else if (flags.has('--csv')) out(summariesToCsv(summaries));
+  } else if (values.csv === true) out(summariesToCsv(summaries));
   else out(`${all.length} results\n\n${formatSummaries(summaries)}\n`);
   if (completeness.tasks === null) {
     err('meshcast: these files have no header (an earlier meshcast wrote them): not checked for missing tasks\n');

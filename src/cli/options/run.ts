@@ -1,0 +1,43 @@
+import type { CommandSpec } from '../command.js';
+
+/** `meshcast run`: its options. */
+export const RUN_OPTIONS = {
+  seed: { type: 'string', value: 'S', help: "root seed (an integer or a string); default: the scenario's" },
+  passes: { type: 'string', value: 'N', help: "passes to run at most, 1..100; default: the scenario's" },
+  workers: {
+    type: 'string',
+    value: 'auto|N',
+    help: "flood each pass's packets on N worker threads (auto: one per core); default: this thread",
+  },
+  json: { type: 'boolean', help: 'print the passes as JSON (one line) instead of the report' },
+  'allow-outside-files': {
+    type: 'boolean',
+    help: 'read files the scenario names outside its own directory too',
+  },
+} as const;
+
+/** `meshcast run`: a scenario's passes and their report. */
+export const RUN: CommandSpec<typeof RUN_OPTIONS> = {
+  name: 'run',
+  summary: "Runs a scenario's broadcast passes and prints their report.",
+  args: '<scenario.json>',
+  positionals: { min: 1, max: 1 },
+  options: RUN_OPTIONS,
+  details: `
+Prints a report: the network, the broadcast's settings and targets (with how many no collector
+can reach); per pass its start, packets sent, duration (first to last packet), targets completed,
+coverage, and the p50 / p90 completion times counted from that pass's first packet; coverage by
+layer after the last pass; traffic per pass (transmissions, receptions, duplicates, lost,
+expired, hop-limited drops, redundancy = duplicates per delivered copy). With contention on:
+the shared air (frames, airtime, collisions, deferrals, queue delays, utilisation), read success
+before / during / after the broadcast, completion reports missed, and each concurrent
+broadcast's outcome. Grouped broadcasts print a section per group and the campaign's totals.
+
+--json prints {"scenario", "passes": [pass summary…], "groups": [{"origins", "passes"}],
+"concurrent": [pass summary…]}; a pass summary holds the same fields (times in seconds,
+shares in 0..1).
+
+Progress goes to standard error: a redrawn line on a terminal, a line per 10 % otherwise.
+Exit codes: 0 done, 1 the simulation failed, 2 bad command line or unreadable file,
+3 invalid scenario.`,
+};
