@@ -22,6 +22,12 @@ export default tseslint.config(
       ],
     },
   },
+  // Type-aware rules on the library and the command (recommendedTypeChecked; decision 0005).
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['src/**/*.ts'] })),
+  {
+    files: ['src/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+  },
   {
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**'],

@@ -212,7 +212,8 @@ function takeLock(path: string): { release(): void } {
       continue;
     }
     throw new MeshcastError(
-      `${path} is being written by another sweep (${String(holder.host ?? '?')}, process ${String(holder.pid ?? '?')}); ` +
+      `${path} is being written by another sweep (${typeof holder.host === 'string' ? holder.host : '?'}, ` +
+        `process ${typeof holder.pid === 'number' ? holder.pid : '?'}); ` +
         `wait for it, or delete ${lockPath} if that sweep is gone`,
     );
   }

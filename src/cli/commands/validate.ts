@@ -1,4 +1,3 @@
-import type { Scenario } from '../../scenario/scenario.js';
 import { planSweep } from '../../sweep/plan.js';
 import type { OptionValues, Output } from '../command.js';
 import { loadFile } from '../files.js';
@@ -10,7 +9,7 @@ import type { VALIDATE_OPTIONS } from '../options/validate.js';
  */
 export function validateCommand(file: string, values: OptionValues<typeof VALIDATE_OPTIONS>, { out }: Output): void {
   const loaded = loadFile(file, values['allow-outside-files'] === true);
-  if (loaded.resolved.sweep !== null) planSweep(loaded.scenario as Scenario, undefined, { workers: 0 });
+  if (loaded.resolved.sweep !== null) planSweep(loaded.scenario, undefined, { workers: 0 });
   const { n, collectors } = loaded.mesh;
   out(`${file}: valid (${n} devices, ${collectors.length} collector${collectors.length === 1 ? '' : 's'})\n`);
 }
