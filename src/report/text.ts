@@ -345,7 +345,8 @@ function goalText(result: ScenarioResult): string {
   const head = `Goal: ${pct(goal)} of all ${int(targets)} targets (stopAtCoverage) ${met ? 'met' : 'not met'}`;
   if (!met && best < goal)
     return (
-      `${head}: out of reach, ${int(unreachable)} targets have no radio path from a collector, ` +
+      `${head}: out of reach, ${unreachable === 1 ? '1 target has' : `${int(unreachable)} targets have`} ` +
+      'no radio path from a collector, ' +
       `so at most ${pct(best)} can complete.`
     );
   return `${head}.`;
