@@ -224,15 +224,20 @@ const child = JSON.parse(
 ) as { floorMs: number; floodMs: number };
 const receptions = replay(mesh, o.node, o.earliest, o.hops, times, seed);
 console.log(
-  `Grid flood anatomy — ${side}×${side}, one packet, exponential delay (mean 2 s); ${o.node.length.toLocaleString('en-US')} nodes settled, ${receptions.toLocaleString('en-US')} receptions; Node ${process.version}, min of ${rounds} alternating rounds`,
+  `Grid flood anatomy — ${side}×${side}, one packet, exponential delay (mean 2 s); ` +
+    `${o.node.length.toLocaleString('en-US')} nodes settled, ${receptions.toLocaleString('en-US')} receptions; ` +
+    `Node ${process.version}, min of ${rounds} alternating rounds`,
 );
 console.log('| task | min ms | ÷ floor | ns/reception |');
 console.log('|---|---:|---:|---:|');
 tasks.forEach(([name], i) =>
   console.log(
-    `| ${name} | ${best[i]!.toFixed(0)} | ${(best[i]! / best[0]!).toFixed(2)} | ${((best[i]! * 1e6) / receptions).toFixed(0)} |`,
+    `| ${name} | ${best[i]!.toFixed(0)} | ${(best[i]! / best[0]!).toFixed(2)} | ` +
+      `${((best[i]! * 1e6) / receptions).toFixed(0)} |`,
   ),
 );
 console.log(
-  `| flood whose queue replays the ladder queue's pops (own process; its floor ${child.floorMs.toFixed(0)} ms) | ${child.floodMs.toFixed(0)} | ${(child.floodMs / child.floorMs).toFixed(2)} | ${((child.floodMs * 1e6) / receptions).toFixed(0)} |`,
+  `| flood whose queue replays the ladder queue's pops (own process; its floor ${child.floorMs.toFixed(0)} ms) ` +
+    `| ${child.floodMs.toFixed(0)} | ${(child.floodMs / child.floorMs).toFixed(2)} | ` +
+    `${((child.floodMs * 1e6) / receptions).toFixed(0)} |`,
 );

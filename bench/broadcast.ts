@@ -11,7 +11,8 @@
  *
  * Every figure is a ratio to a baseline measured in the same process (these machines are
  * shared and noisy): floods against a breadth-first walk making the same draws, the two timed
- * alternately, round by round. Times are the minimum over the rounds (the least disturbed run). Each queue implementation is measured
+ * alternately, round by round. Times are the minimum over the rounds (the least disturbed run). Each queue
+ * implementation is measured
  * in a process of its own (`--queue K`), as a user's process runs one: timing them all in one
  * process would make the flood's queue calls polymorphic and slow every one of them down. Answers
  * are checked first: every queue implementation must give the same result.
@@ -48,6 +49,8 @@ const only = onlyArg > 0 ? new Set(process.argv[onlyArg + 1]!.split(',')) : null
  */
 const CHECK_TOLERANCE = 0.2;
 const CHECK_REPEATS = 2;
+/** What bench/baseline.json holds, said in the file. */
+const BASELINE_NOTE = 'quick-size ratios (min time ÷ BFS min time); npm run bench:check compares against these';
 const QUEUES: QueueKind[] = ['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'];
 /** The queue floods use unless told otherwise: it measures the rows that do not compare queues. */
 const DEFAULT_QUEUE: QueueKind = 'ladder';
@@ -259,7 +262,10 @@ function measureIn(queue: QueueKind, workloads?: readonly string[]): ChildReport
   ) as ChildReport;
 }
 
-/** Measures each queue in a process of its own, checks their answers agree, prints the tables and checks the baseline. */
+/**
+ * Measures each queue in a process of its own, checks their answers agree, prints the tables and
+ * checks the baseline.
+ */
 function main(): void {
   const reports = QUEUES.map((queue) => measureIn(queue));
   const byDefault = reports[QUEUES.indexOf(DEFAULT_QUEUE)]!;
@@ -280,48 +286,52 @@ function main(): void {
   const meters = (quick ? 4 : 40) * 2500;
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `\nmeshcast broadcast benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${cpus().length} cores)${quick ? ', quick sizes' : ''}`,
+    `\nmeshcast broadcast benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ` +
+      `${cpu} (${cpus().length} cores)${quick ? ', quick sizes' : ''}`,
   );
   console.log(
-    `Mesh build (gridMesh ${side}×${side}): ${byDefault.gridBuildS.toFixed(1)} s; utilityMesh ${meters.toLocaleString('en-US')} meters: ${byDefault.utilityBuildS.toFixed(1)} s`,
+    `Mesh build (gridMesh ${side}×${side}): ${byDefault.gridBuildS.toFixed(1)} s; utilityMesh ` +
+      `${meters.toLocaleString('en-US')} meters: ${byDefault.utilityBuildS.toFixed(1)} s`,
   );
   console.log('Each queue in a process of its own; ÷ BFS against the breadth-first floor timed in the same process.\n');
   console.log('| workload | task | min ms | BFS min ms | ÷ BFS | receptions/s | ns/reception |');
   console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.bfsMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`,
+      `| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.bfsMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ` +
+        `${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`,
     );
   }
   const sharedAir = byDefault.sharedAir;
   if (sharedAir !== null) {
     const { offMs, onMs, air } = sharedAir;
     console.log(
-      `\nShared air (contention on), utility ${meters.toLocaleString('en-US')} meters, ${quick ? 10 : 100} packets from every collector:`,
+      `\nShared air (contention on), utility ${meters.toLocaleString('en-US')} meters, ${quick ? 10 : 100} ` +
+        `packets from every collector:`,
     );
     console.log('| run | min ms | queue events/s | reception events/s | ÷ contention off |');
     console.log('|---|---:|---:|---:|---:|');
     console.log(`| contention off | ${offMs.toFixed(0)} | | | 1.00 |`);
     console.log(
-      `| contention on | ${onMs.toFixed(0)} | ${(air.events / (onMs / 1000) / 1e6).toFixed(2)} M | ${((air.events + air.receptionEvents) / (onMs / 1000) / 1e6).toFixed(2)} M | ${(onMs / offMs).toFixed(2)} |`,
+      `| contention on | ${onMs.toFixed(0)} | ${(air.events / (onMs / 1000) / 1e6).toFixed(2)} M | ` +
+        `${((air.events + air.receptionEvents) / (onMs / 1000) / 1e6).toFixed(2)} M | ${(onMs / offMs).toFixed(2)} |`,
     );
     console.log(
-      'Queue events: frame sends, tries and frame ends handled by the engine. Reception events: those plus one per receiver per frame (what a per-receiver simulator such as ns-3 schedules).',
+      'Queue events: frame sends, tries and frame ends handled by the engine. Reception events: those plus one ' +
+        'per receiver per frame (what a per-receiver simulator such as ns-3 schedules).',
     );
   }
   const scaling = rows.filter((r) => r.key.startsWith('scaling-')).map((r) => r.nsPerReception);
   if (scaling.length > 0)
     console.log(
-      `\nScaling: ns per reception from ${Math.min(...scaling).toFixed(0)} to ${Math.max(...scaling).toFixed(0)} (spread ${(Math.max(...scaling) / Math.min(...scaling)).toFixed(2)}×)`,
+      `\nScaling: ns per reception from ${Math.min(...scaling).toFixed(0)} to ` +
+        `${Math.max(...scaling).toFixed(0)} (spread ${(Math.max(...scaling) / Math.min(...scaling)).toFixed(2)}×)`,
     );
 
   const baselinePath = join(import.meta.dirname, 'baseline.json');
   const ratios = Object.fromEntries(rows.map((r) => [r.key, Number(r.ratio.toFixed(3))]));
   if (writeBaseline) {
-    writeFileSync(
-      baselinePath,
-      `${JSON.stringify({ note: 'quick-size ratios (min time ÷ BFS min time); npm run bench:check compares against these', node: process.version, ratios }, null, 2)}\n`,
-    );
+    writeFileSync(baselinePath, `${JSON.stringify({ note: BASELINE_NOTE, node: process.version, ratios }, null, 2)}\n`);
     console.log(`\nbaseline written to ${baselinePath}`);
   }
   if (check) {
@@ -358,7 +368,8 @@ function main(): void {
     }
     if (failed > 0) {
       console.log(
-        `\n${failed} ratio(s) more than ${CHECK_TOLERANCE * 100} % above the baseline after ${CHECK_REPEATS} re-measurements`,
+        `\n${failed} ratio(s) more than ${CHECK_TOLERANCE * 100} % above the baseline after ${CHECK_REPEATS} ` +
+          `re-measurements`,
       );
       process.exitCode = 1;
     }

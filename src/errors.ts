@@ -57,7 +57,8 @@ export class ValidationErrors extends ValidationError {
     const first = errors[0];
     if (first === undefined) throw new RangeError('ValidationErrors needs at least one error');
     super(first.path, first.value, first.allowed, { cause: first });
-    this.message = `${errors.length}${truncated ? ' (or more)' : ''} errors: ${errors.map((e) => e.message).join('; ')}`;
+    const count = `${errors.length}${truncated ? ' (or more)' : ''}`;
+    this.message = `${count} errors: ${errors.map((e) => e.message).join('; ')}`;
     this.errors = errors;
     this.truncated = truncated;
   }

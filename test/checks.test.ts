@@ -29,9 +29,14 @@ const scenario: Scenario = {
   broadcast: spec,
 };
 
-/** The checking kit's field-kind checks: they know kinds of value, not the rule of any field (its CheckContext only routes errors). */
-const GENERIC =
-  /^(checkObject|checkInteger|checkFinite|checkPositive|checkProbability|checkOneOf|checkString|checkBoolean|checkFunction|new ValidationError|ValidationError)$/;
+/**
+ * The checking kit's field-kind checks: they know kinds of value, not the rule of any field (its
+ * CheckContext only routes errors).
+ */
+const GENERIC = new RegExp(
+  '^(checkObject|checkInteger|checkFinite|checkPositive|checkProbability|checkOneOf|checkString|checkBoolean|' +
+    'checkFunction|new ValidationError|ValidationError)$',
+);
 
 /**
  * The function that owns a check: the first function on the stack of the innermost error (an

@@ -80,7 +80,8 @@ describe('the package', () => {
         "import { generators, runBroadcast, ValidationError, VERSION } from 'meshcast';",
         "const r = runBroadcast(generators.line({ meters: 3 }), { origins: ['C1'], packets: 4 });",
         'let code = "none";',
-        "try { runBroadcast(generators.line({ meters: 3 }), { origins: ['C1'], packets: 4, maxHops: 99 }); } catch (e) { code = e instanceof ValidationError ? e.path : 'other'; }",
+        "try { runBroadcast(generators.line({ meters: 3 }), { origins: ['C1'], packets: 4, maxHops: 99 }); }",
+        "catch (e) { code = e instanceof ValidationError ? e.path : 'other'; }",
         'console.log(JSON.stringify({ coverage: r.coverage, code, VERSION }));',
       ].join('\n'),
     );

@@ -90,23 +90,27 @@ describe('counter-based streams (flood link trials and delays)', () => {
       for (let b = 0; b < 32; b++) expect(Math.abs(ones[b]! - N / 2)).toBeLessThan(Z * Math.sqrt(N / 4));
     }
   });
-  it('draw neighbouring counters, and the same counter of neighbouring packets, independently (χ² on 32 × 32 pairs)', () => {
-    for (const seed of SEEDS) {
-      const a = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', 5);
-      const b = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', 6);
-      const serial = new Int32Array(1024);
-      const across = new Int32Array(1024);
-      for (let e = 0; e < N; e++) {
-        const u = counterUniform(a.k0, a.k1, e);
-        serial[32 * Math.floor(u * 32) + Math.floor(counterUniform(a.k0, a.k1, e + 1) * 32)]!++;
-        across[32 * Math.floor(u * 32) + Math.floor(counterUniform(b.k0, b.k1, e) * 32)]!++;
+  it(
+    'draw neighbouring counters, and the same counter of neighbouring packets, independently (χ² on 32 × 32 ' +
+      'pairs)',
+    () => {
+      for (const seed of SEEDS) {
+        const a = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', 5);
+        const b = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', 6);
+        const serial = new Int32Array(1024);
+        const across = new Int32Array(1024);
+        for (let e = 0; e < N; e++) {
+          const u = counterUniform(a.k0, a.k1, e);
+          serial[32 * Math.floor(u * 32) + Math.floor(counterUniform(a.k0, a.k1, e + 1) * 32)]!++;
+          across[32 * Math.floor(u * 32) + Math.floor(counterUniform(b.k0, b.k1, e) * 32)]!++;
+        }
+        for (const counts of [serial, across]) {
+          const { stat, bound } = chiSquare(counts, N);
+          expect(stat).toBeLessThan(bound);
+        }
       }
-      for (const counts of [serial, across]) {
-        const { stat, bound } = chiSquare(counts, N);
-        expect(stat).toBeLessThan(bound);
-      }
-    }
-  });
+    },
+  );
   it('give a link trial the frequency of its probability, over links and packets', () => {
     // What a flood does with them: draw e < p for each link e of each packet.
     for (const seed of SEEDS) {

@@ -83,29 +83,35 @@ describe('scenarios', () => {
     expect(lossy.passes[1]!.firstPacketS).toBe(lossy.passes[0]!.endS);
   });
 
-  it('builds utility and grid networks straight to their compiled mesh, the Network only when asked, with the same results', () => {
-    for (const network of [small.network, { generator: 'grid', options: { width: 12, height: 7, success: 0.8 } }]) {
-      const loaded = loadScenario({ ...small, network });
-      const make = generators[network.generator as 'utility' | 'grid'] as (o: unknown) => Network;
-      const viaNetwork = compile(make(network.options));
-      // The mesh came from the direct builder (ids computed on demand), not from compiling a Network.
-      expect(loaded.mesh).not.toBe(viaNetwork);
-      expect(Array.from(loaded.mesh.neighbours)).toEqual(Array.from(viaNetwork.neighbours));
-      expect(Array.from(loaded.mesh.linkSuccess)).toEqual(Array.from(viaNetwork.linkSuccess));
-      const direct = runScenario(loaded, 5);
-      const built = runScenario(
-        loadScenario({ ...small, network: { file: 'net.json' } }, () => JSON.stringify(toJSON(make(network.options)))),
-        5,
-      );
-      expect(direct.passes.map((r) => r.summary())).toEqual(built.passes.map((r) => r.summary()));
-      // The Network, built on first access, is the same network, once.
-      const net = loaded.network;
-      expect(net).toBeInstanceOf(Network);
-      expect(loaded.network).toBe(net);
-      expect(net.deviceCount).toBe(loaded.mesh.n);
-      expect(Array.from(compile(net).offsets)).toEqual(Array.from(loaded.mesh.offsets));
-    }
-  });
+  it(
+    'builds utility and grid networks straight to their compiled mesh, the Network only when asked, with the ' +
+      'same results',
+    () => {
+      for (const network of [small.network, { generator: 'grid', options: { width: 12, height: 7, success: 0.8 } }]) {
+        const loaded = loadScenario({ ...small, network });
+        const make = generators[network.generator as 'utility' | 'grid'] as (o: unknown) => Network;
+        const viaNetwork = compile(make(network.options));
+        // The mesh came from the direct builder (ids computed on demand), not from compiling a Network.
+        expect(loaded.mesh).not.toBe(viaNetwork);
+        expect(Array.from(loaded.mesh.neighbours)).toEqual(Array.from(viaNetwork.neighbours));
+        expect(Array.from(loaded.mesh.linkSuccess)).toEqual(Array.from(viaNetwork.linkSuccess));
+        const direct = runScenario(loaded, 5);
+        const built = runScenario(
+          loadScenario({ ...small, network: { file: 'net.json' } }, () =>
+            JSON.stringify(toJSON(make(network.options))),
+          ),
+          5,
+        );
+        expect(direct.passes.map((r) => r.summary())).toEqual(built.passes.map((r) => r.summary()));
+        // The Network, built on first access, is the same network, once.
+        const net = loaded.network;
+        expect(net).toBeInstanceOf(Network);
+        expect(loaded.network).toBe(net);
+        expect(net.deviceCount).toBe(loaded.mesh.n);
+        expect(Array.from(compile(net).offsets)).toEqual(Array.from(loaded.mesh.offsets));
+      }
+    },
+  );
 
   it('runners check what they are given', async () => {
     const loaded = loadScenario(small);

@@ -319,7 +319,8 @@ export function resolveMaxHops(spec: ResolvedSpec, maxLayers: readonly number[],
     throw new ValidationError(
       join(at, 'maxHops'),
       spec.maxHops,
-      `a setting within the head-end's ${HEADEND.maxHops[1]} hops (the origins' deepest Max. Layer is ${Math.max(...maxLayers)})`,
+      `a setting within the head-end's ${HEADEND.maxHops[1]} hops (the origins' deepest Max. Layer is ` +
+        `${Math.max(...maxLayers)})`,
     );
   }
   return hops;

@@ -129,11 +129,15 @@ function parseArgsMessage(e: unknown): string {
  */
 export function formatHelp(spec: CommandSpec): string {
   const rows = Object.entries({ ...spec.options, help: HELP_OPTION }).map(([name, o]: [string, OptionSpec]) => {
-    const flag = `${o.short === undefined ? '    ' : `-${o.short}, `}--${name}${o.value === undefined ? '' : ` ${o.value}`}`;
+    const short = o.short === undefined ? '    ' : `-${o.short}, `;
+    const flag = `${short}--${name}${o.value === undefined ? '' : ` ${o.value}`}`;
     return [flag, o.help + (o.multiple === true ? ' (may be repeated)' : '')] as const;
   });
   const width = Math.max(...rows.map(([f]) => f.length));
   const options = rows.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`).join('\n');
   const args = spec.args === '' ? '' : ` ${spec.args}`;
-  return `Usage: meshcast ${spec.name}${args} [options]\n\n${spec.summary}\n\nOptions:\n${options}\n\n${spec.details.trim()}\n`;
+  return (
+    `Usage: meshcast ${spec.name}${args} [options]\n\n${spec.summary}\n\nOptions:\n${options}\n\n` +
+    `${spec.details.trim()}\n`
+  );
 }

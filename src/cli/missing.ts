@@ -118,14 +118,16 @@ export function formatMissing(c: Completeness): string {
   for (const s of c.shards) {
     const where = s.files.length === 0 ? 'no results file' : s.files.join(', ');
     lines.push(
-      `  shard ${s.index}/${s.count}: ${s.missing.length} of ${s.tasks} tasks missing (${where}): ${someTasks(s.missing, 3)}`,
+      `  shard ${s.index}/${s.count}: ${s.missing.length} of ${s.tasks} tasks missing (${where}): ` +
+        `${someTasks(s.missing, 3)}`,
     );
   }
   const first = c.shards[0];
   lines.push(
     first === undefined
       ? 'run the same sweep command again: it resumes its file'
-      : `rerun each of these shards (e.g. array index ${first.index}, or --shard ${first.index}/${first.count}): it resumes its own file`,
+      : `rerun each of these shards (e.g. array index ${first.index}, or --shard ${first.index}/` +
+          `${first.count}): it resumes its own file`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -139,22 +139,29 @@ export async function planShards(input: PlanInput): Promise<ShardPlan> {
 export function formatPlan(plan: ShardPlan, name: string): string {
   const s = (x: number): string => (x < 10 ? `${x.toFixed(2)}s` : formatDuration(x));
   const lines = [
-    `${name}: ${plural(plan.cells, 'cell')} × ${plural(plan.replications, 'replication')} = ${plural(plan.tasks, 'task')}`,
+    `${name}: ${plural(plan.cells, 'cell')} × ${plural(plan.replications, 'replication')} = ` +
+      `${plural(plan.tasks, 'task')}`,
     `pilot on this machine, one task at a time (${plan.pilot.length} cells spread over the grid):`,
     ...plan.pilot.map(
       (p) =>
-        `  cell ${p.cell} ${JSON.stringify(p.params)}: ${p.taskS === null ? `${s(p.firstS)} (network build included)` : `${s(p.taskS)} per task, ${s(p.firstS)} for the first (network build included)`}`,
+        `  cell ${p.cell} ${JSON.stringify(p.params)}: ` +
+        (p.taskS === null
+          ? `${s(p.firstS)} (network build included)`
+          : `${s(p.taskS)} per task, ${s(p.firstS)} for the first (network build included)`),
     ),
     `estimate: ${s(plan.taskS)} per task (slowest ${s(plan.slowestTaskS)}), ${s(plan.workS)} of work on one core`,
-    `target: ${plan.targetMinutes} min per shard with ${plan.workersPerShard} worker${plan.workersPerShard === 1 ? '' : 's'} each`,
+    `target: ${plan.targetMinutes} min per shard with ${plan.workersPerShard} worker` +
+      `${plan.workersPerShard === 1 ? '' : 's'} each`,
     plan.shards === 1
       ? `suggested: 1 shard, one machine (about ${s(plan.shardWallS)}; no --shard-count needed)`
-      : `suggested: --shard-count ${plan.shards} (busiest shard about ${s(plan.shardWallS)}): SLURM --array=0-${plan.shards - 1}, Kubernetes completions: ${plan.shards}, AWS Batch arrayProperties.size ${plan.shards}`,
+      : `suggested: --shard-count ${plan.shards} (busiest shard about ${s(plan.shardWallS)}): SLURM --array=0-` +
+        `${plan.shards - 1}, Kubernetes completions: ${plan.shards}, AWS Batch arrayProperties.size ${plan.shards}`,
   ];
   if (plan.shardWallS > plan.targetMinutes * 60)
     lines.push('note: a shard cannot meet the target (one task per shard or the start-up already exceeds it)');
   lines.push(
-    'tasks vary with their parameters, and cluster cores may be slower or faster than this one: leave a margin in the time limit',
+    'tasks vary with their parameters, and cluster cores may be slower or faster than this one: leave a margin ' +
+      'in the time limit',
   );
   return `${lines.join('\n')}\n`;
 }

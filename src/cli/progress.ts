@@ -63,7 +63,8 @@ export function passProgress(
       if (flooded < packets && now - shown.drawnMs < REDRAW_MS) return;
       shown.drawnMs = now;
       err(
-        `\rpass ${pass}: ${bar(flooded, packets)} ${flooded}/${packets} packets flooded${flooded === packets ? '\n' : ''}`,
+        `\rpass ${pass}: ${bar(flooded, packets)} ${flooded}/${packets} packets flooded` +
+          `${flooded === packets ? '\n' : ''}`,
       );
       return;
     }

@@ -77,7 +77,8 @@ export function shardFromEnvironment(env: Environment, count: number): Shard {
     throw new ValidationError(
       '--shard-count',
       count,
-      `a count with the shard index in ${SHARD_INDEX_VARIABLES.join(', ')} (none is set: run as an array job), or --shard I/N`,
+      `a count with the shard index in ${SHARD_INDEX_VARIABLES.join(', ')} (none is set: run as an array job), ` +
+        `or --shard I/N`,
     );
   const indices = set.map((name) => checkIndex(name, env[name]!, count));
   if (indices.some((i) => i !== indices[0]))
@@ -189,13 +190,15 @@ export function checkShardFile(
     throw new ValidationError(
       '--out',
       path,
-      `${what} (it holds shard ${header.shard.index}/${header.shard.count}; check the shard index and count, or choose another file)`,
+      `${what} (it holds shard ${header.shard.index}/${header.shard.count}; check the shard index and count, ` +
+        `or choose another file)`,
     );
   const foreign = records.find((r) => shardOfTask(r, replications, shard.count) !== shard.index);
   if (foreign !== undefined)
     throw new ValidationError(
       '--out',
       path,
-      `${what} (it holds cell ${foreign.cell}, replication ${foreign.replication}, a task of shard ${shardOfTask(foreign, replications, shard.count)}/${shard.count}; choose another file)`,
+      `${what} (it holds cell ${foreign.cell}, replication ${foreign.replication}, a task of shard ` +
+        `${shardOfTask(foreign, replications, shard.count)}/${shard.count}; choose another file)`,
     );
 }

@@ -124,8 +124,10 @@ export function formatCampaign(passes: readonly BroadcastResult[], title = 'mesh
     origins.length < 2 ? '' : s.duplicates === 'per-origin' ? ' (each its own copy)' : ' (one shared flood)';
   out.push(
     `Network     ${int(first.mesh.n)} devices, ${int(first.mesh.neighbours.length / 2)} links; Max. Layer ${maxLayers}`,
-    `Broadcast   ${plural(s.packets, 'packet')} every ${s.spacingS}s from ${plural(origins.length, 'collector')}${sharing}; Maximum Hops ${s.maxHops}, Maximum TTL ${s.ttlS}s`,
-    `Targets     ${int(first.targets)} (${int(first.refused)} refuse broadcasts, ${int(first.unreachable)} unreachable: no radio path from these collectors)`,
+    `Broadcast   ${plural(s.packets, 'packet')} every ${s.spacingS}s from ` +
+      `${plural(origins.length, 'collector')}${sharing}; Maximum Hops ${s.maxHops}, Maximum TTL ${s.ttlS}s`,
+    `Targets     ${int(first.targets)} (${int(first.refused)} refuse broadcasts, ${int(first.unreachable)} ` +
+      `unreachable: no radio path from these collectors)`,
     `Seed        ${String(first.meta.seed)} (meshcast ${first.meta.version})`,
     '',
   );
@@ -190,7 +192,8 @@ export function formatCampaign(passes: readonly BroadcastResult[], title = 'mesh
     const attempts = passes.reduce((a, p) => a + p.stats.handoffAttempts, 0);
     out.push(
       '',
-      `Child-module hand-offs: ${int(attempts)} attempts, ${int(last.stats.handoffFailures)} modules still waiting after the last pass`,
+      `Child-module hand-offs: ${int(attempts)} attempts, ${int(last.stats.handoffFailures)} modules still ` +
+        `waiting after the last pass`,
     );
   }
   out.push(...airSection(passes));
@@ -235,7 +238,8 @@ function airSection(passes: readonly BroadcastResult[]): string[] {
         ];
       }),
     ),
-    'collisions: receptions lost to overlapping frames; utilisation: mean share of the time relays transmit (busiest: the largest).',
+    'collisions: receptions lost to overlapping frames; utilisation: mean share of the time relays transmit ' +
+      '(busiest: the largest).',
   );
   const reads = withAir.filter((p) => p.air!.reads !== null);
   if (reads.length > 0) {
@@ -306,7 +310,8 @@ export function formatScenario(result: ScenarioResult, title = 'meshcast broadca
     const last = result.passes[result.passes.length - 1]!;
     const { targets, completed } = totals(result);
     out.push(
-      `Campaign: ${int(completed)} of ${int(targets)} targets complete (${pct(targets === 0 ? 1 : completed / targets)}) ` +
+      `Campaign: ${int(completed)} of ${int(targets)} targets complete (` +
+        `${pct(targets === 0 ? 1 : completed / targets)}) ` +
         `after ${plural(result.passes.length, 'pass', 'passes')} in ${groups.length} groups, ` +
         `${formatDuration(last.endS - first.firstPacketS)} from the first packet to the last traffic.`,
     );

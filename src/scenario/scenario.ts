@@ -330,7 +330,10 @@ function rejectNulls(data: unknown, root: string): void {
   }
 }
 
-/** The network section: exactly one of a generator (options checked by its registry entry), a JSON file or CSV files. */
+/**
+ * The network section: exactly one of a generator (options checked by its registry entry), a JSON file
+ * or CSV files.
+ */
 function checkNetworkSection(n: unknown): ResolvedNetworkSection {
   if (!isPlainObject(n)) throw new ValidationError('network', n, 'an object with generator, file or csv');
   const kinds = ['generator', 'file', 'csv'].filter((k) => k in n);

@@ -6,7 +6,10 @@ import { isResultsHeader, type ResultsHeader } from './header.js';
 
 /** The outcome of one (cell, replication) of a sweep: one NDJSON line. */
 export interface SweepRecord {
-  /** Identity of the sweep (scenario, grid, seed, replications, version): lines of another sweep are refused on resume. */
+  /**
+   * Identity of the sweep (scenario, grid, seed, replications, version): lines of another sweep are
+   * refused on resume.
+   */
   readonly sweepId: string;
   /** Cell index in grid order. */
   readonly cell: number;
