@@ -49,7 +49,7 @@ describe('sweep', () => {
     expect(strip(one.records)).toBe(strip(inline.records));
     expect(strip(two.records)).toBe(strip(inline.records));
     expect(JSON.stringify(two.summaries)).toBe(JSON.stringify(inline.summaries));
-  }, 60_000);
+  });
 
   it('3 shards merged equal the single-machine result, in any order', async () => {
     const whole = await sweep(small, grid, { replications: 2, workers: 0 });
@@ -142,17 +142,13 @@ describe('bundled sweep scenarios', () => {
     (f) => f.endsWith('.json') && 'sweep' in JSON.parse(readFileSync(join(root, 'scenarios', f), 'utf8')),
   );
   it('there are sweep scenarios', () => expect(withSweeps.length).toBeGreaterThanOrEqual(3));
-  it.each(withSweeps)(
-    '%s sweeps (one replication per cell)',
-    async (file) => {
-      const scenario = JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')) as Scenario;
-      expect(checkScenario(scenario).sweep?.grid).toBeDefined();
-      const outcome = await sweep(scenario, scenario.sweep!.grid, { replications: 1, workers: 2 });
-      expect(outcome.records.length).toBe(outcome.cells.length);
-      for (const s of outcome.summaries) expect(s.coverage.mean).toBeGreaterThan(0);
-    },
-    120_000,
-  );
+  it.each(withSweeps)('%s sweeps (one replication per cell)', async (file) => {
+    const scenario = JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')) as Scenario;
+    expect(checkScenario(scenario).sweep?.grid).toBeDefined();
+    const outcome = await sweep(scenario, scenario.sweep!.grid, { replications: 1, workers: 2 });
+    expect(outcome.records.length).toBe(outcome.cells.length);
+    for (const s of outcome.summaries) expect(s.coverage.mean).toBeGreaterThan(0);
+  });
 });
 
 describe('summaries', () => {
@@ -229,7 +225,7 @@ describe('summaries', () => {
     // sample size is close to nominal.
     expect(misses).toBeGreaterThanOrEqual(1);
     expect(misses).toBeLessThanOrEqual(10 + 4 * 3.1);
-  }, 60_000);
+  });
 });
 
 describe('results files', () => {
@@ -353,7 +349,7 @@ describe('meshcast sweep / report / schema', () => {
     const single = await cli(['report', out, '--json']);
     expect(merged.out).toBe(single.out);
     expect((await cli(['report', out, '--csv'])).out).toBe(readFileSync(csv, 'utf8'));
-  }, 60_000);
+  });
 
   it('refuses a results file of another sweep, bad values and unknown options', async () => {
     const file = temp('s.json', small);
@@ -422,7 +418,7 @@ describe('meshcast sweep / report / schema', () => {
     const resume = await cli(['sweep', file, '--hops', '3,6', '--replications', '2', '--workers', '0', '--out', out]);
     expect(resume.code).toBe(3);
     expect(resume.err).toMatch(/--out: .*line 2 is not a sweep record/);
-  }, 60_000);
+  });
 
   it('schema prints the published JSON Schema', async () => {
     const r = await cli(['schema']);
@@ -478,7 +474,7 @@ describe('meshcast sweep / report / schema', () => {
     expect(strip(mergeRecords(resumed.records))).toBe(
       strip(mergeRecords(parseResults(readFileSync(fresh, 'utf8')).records)),
     );
-  }, 120_000);
+  });
 });
 
 describe('scenario loader under fuzzing', () => {
