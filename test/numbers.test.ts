@@ -179,4 +179,69 @@ describe('the run report', () => {
         `path from a collector, so at most ${formatPercent(best)} can complete.`,
     );
   });
+  it('with contention on: the shared air, AMI reads and completion reports are each pass’s', () => {
+    const airPath = join(dir, 'air.json');
+    writeFileSync(
+      airPath,
+      JSON.stringify({
+        name: 'air',
+        seed: 2,
+        network: { generator: 'grid', options: { width: 6, success: 0.8 } },
+        broadcast: { origins: ['C1'], packets: 6, maxHops: 40, ttlS: 300 },
+        radio: { contention: 'csma' },
+        traffic: { reads: { intervalS: 300 }, reports: {} },
+        passes: 2,
+      }),
+    );
+    const air = runScenario(loadFile(airPath));
+    const airText = formatScenario(air, 'air').split('\n');
+    const section = (heading: string): string[][] => {
+      const at = airText.indexOf(heading);
+      expect(at, heading).toBeGreaterThan(0);
+      const out: string[][] = [];
+      for (let i = at + 3; i < airText.length && /^\d/.test(airText[i]!); i++) out.push(airText[i]!.split(/\s{2,}/));
+      return out;
+    };
+    const shared = section('Shared air (contention on; broadcasts run together share one air)');
+    const reads = section('AMI reads: delivered in time, by when they were made');
+    const reports = section('Completion reports');
+    expect(shared.length).toBe(air.passes.length);
+    expect(reports.length).toBe(air.passes.length);
+    air.passes.forEach((p, i) => {
+      const a = p.air!;
+      expect(shared[i]).toEqual([
+        String(i + 1),
+        a.frames.toLocaleString('en-US'),
+        formatDuration(a.airtimeS),
+        a.collisions.toLocaleString('en-US'),
+        a.deferrals.toLocaleString('en-US'),
+        formatDuration(a.meanQueueDelayS),
+        formatDuration(a.maxQueueDelayS),
+        formatPercent(a.meanUtilisation),
+        formatPercent(a.maxUtilisation),
+      ]);
+      const window = (w: { sent: number; delivered: number; successRate: number }): string =>
+        w.sent === 0
+          ? '-'
+          : `${formatPercent(w.successRate)} (${w.delivered.toLocaleString('en-US')} of ` +
+            `${w.sent.toLocaleString('en-US')})`;
+      const r = a.reads!;
+      expect(reads.find((row) => row[0] === String(i + 1) && row[1] === 'interval reads')).toEqual([
+        String(i + 1),
+        'interval reads',
+        window(r.before),
+        window(r.during),
+        window(r.after),
+      ]);
+      const rep = a.reports!;
+      expect(reports[i]).toEqual([
+        String(i + 1),
+        String(rep.sent),
+        String(rep.delivered),
+        String(rep.missed),
+        formatPercent(rep.sent === 0 ? 0 : rep.missed / rep.sent),
+      ]);
+    });
+    expect(air.passes[0]!.air!.reports!.sent).toBeGreaterThan(0);
+  });
 });
