@@ -29,7 +29,10 @@ export interface ModelShare {
    * upgrade rules seed one meter per program. @defaultValue none recorded
    */
   readonly programs?: number;
-  /** Distinct tariff ids among them (`T1` …), each meter given one at random. @defaultValue 1 when programs are given */
+  /**
+   * Distinct tariff ids among them (`T1` …), each meter given one at random.
+   * @defaultValue 1 when programs are given
+   */
   readonly tariffs?: number;
 }
 
