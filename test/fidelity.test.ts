@@ -21,47 +21,98 @@ import { collectorGroups } from '../src/workflow/groups.js';
 
 const seeds = [1, 2, 3, 4];
 
+/** One collector's broadcast to its own meters: one pass at 40 hops, passes at Max. Layer + 1. */
+interface GuideRuns {
+  readonly label: string;
+  /** Coverage at 40 hops, one pass. */
+  readonly forty: number;
+  /** Coverage at Max. Layer + 1 after one, two and three passes (each repeat fills the gaps). */
+  readonly passes: readonly [number, number, number];
+  readonly targets: number;
+  readonly completedOnePass: number;
+  readonly completedForty: number;
+  readonly deepestTargets: number;
+  readonly deepestCompleted: number;
+}
+
+/**
+ * Every collector of utilities 1–8 (10,000 meters each) broadcasting 20 packets to its own
+ * meters at TTL 60 s, run seed 7: one pass at 40 hops, three at Max. Layer + 1.
+ */
+function measureGuideRuns(): GuideRuns[] {
+  const runs: GuideRuns[] = [];
+  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const mesh = generators.utilityMesh({ collectors: 4, endpointsPerCollector: 2500, seed });
+    for (const c of mesh.collectors) {
+      const id = mesh.id(c);
+      const spec: BroadcastSpec = {
+        origins: [id],
+        packets: 20,
+        ttlS: 60,
+        targets: { kinds: ['meter'], collectors: [id] },
+      };
+      const guide = { ...spec, maxHops: { maxLayerPlus: 1 } };
+      const first = runBroadcast(mesh, guide, { seed: 7 });
+      const second = runBroadcast(mesh, guide, { seed: 7, previous: first });
+      const third = runBroadcast(mesh, guide, { seed: 7, previous: second });
+      const forty = runBroadcast(mesh, { ...spec, maxHops: 40 }, { seed: 7 });
+      expect(first.spec.maxHops).toBe(mesh.maxLayer.get(id)! + 1);
+      // The deepest layer holding this collector's meters.
+      const deepest = first.layers[first.layers.length - 1]!;
+      runs.push({
+        label: `utility ${seed} ${id}`,
+        forty: forty.coverage,
+        passes: [first.coverage, second.coverage, third.coverage],
+        targets: first.targets,
+        completedOnePass: first.completed,
+        completedForty: forty.completed,
+        deepestTargets: deepest.targets,
+        deepestCompleted: deepest.completed,
+      });
+    }
+  }
+  return runs;
+}
+
 describe('Maximum Hops = Max. Layer + 1 with Maximum TTL 60 s (the guide’s central advice)', () => {
+  // Measured once for the two tests that read it (32 collectors × 4 runs).
+  let measured: readonly GuideRuns[] | undefined;
+  const guideRuns = (): readonly GuideRuns[] => (measured ??= measureGuideRuns());
+
   it(
     'reaches, for each collector’s own meters, what 40 hops reaches — within 2 points overall, the deepest ' +
       'layer included (utility seeds 1–8 pooled)',
     () => {
-      // Pooled over eight utilities: on one utility a deepest layer of one or two meters can miss
-      // the image by chance (seed 4: C1's layer 10 holds one meter), which says nothing of the law.
-      let targets = 0;
-      let atLayerPlusOne = 0;
-      let atForty = 0;
-      let deepestTargets = 0;
-      let deepestCompleted = 0;
+      // Pooled over eight utilities: in one pass a collector can fall well short (utility 4's C3
+      // by 13.7 points, with a constant hop delay too: link loss at its two deepest layers, which
+      // have one hop or none to spare), which is what the next test's repeat passes are for.
+      const runs = guideRuns();
       for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
-        const mesh = generators.utilityMesh({ collectors: 4, endpointsPerCollector: 2500, seed });
-        let seedTargets = 0;
-        let seedGap = 0;
-        for (const c of mesh.collectors) {
-          const id = mesh.id(c);
-          const spec: BroadcastSpec = {
-            origins: [id],
-            packets: 20,
-            ttlS: 60,
-            targets: { kinds: ['meter'], collectors: [id] },
-          };
-          const guide = runBroadcast(mesh, { ...spec, maxHops: { maxLayerPlus: 1 } }, { seed: 7 });
-          const unlimited = runBroadcast(mesh, { ...spec, maxHops: 40 }, { seed: 7 });
-          expect(guide.spec.maxHops).toBe(mesh.maxLayer.get(id)! + 1);
-          seedTargets += guide.targets;
-          seedGap += unlimited.completed - guide.completed;
-          atLayerPlusOne += guide.completed;
-          atForty += unlimited.completed;
-          // The deepest layer holding this collector's meters.
-          const deepest = guide.layers[guide.layers.length - 1]!;
-          deepestTargets += deepest.targets;
-          deepestCompleted += deepest.completed;
-        }
-        targets += seedTargets;
-        expect(seedGap / seedTargets, `utility seed ${seed}`).toBeLessThan(0.05);
+        const own = runs.filter((r) => r.label.startsWith(`utility ${seed} `));
+        const targets = own.reduce((a, r) => a + r.targets, 0);
+        const gap = own.reduce((a, r) => a + r.completedForty - r.completedOnePass, 0);
+        expect(gap / targets, `utility seed ${seed}`).toBeLessThan(0.05);
       }
-      expect((atForty - atLayerPlusOne) / targets).toBeLessThan(0.02);
-      expect(deepestCompleted / deepestTargets).toBeGreaterThan(2 / 3);
+      const sum = (f: (r: GuideRuns) => number): number => runs.reduce((a, r) => a + f(r), 0);
+      expect(sum((r) => r.completedForty - r.completedOnePass) / sum((r) => r.targets)).toBeLessThan(0.02);
+      expect(sum((r) => r.deepestCompleted) / sum((r) => r.deepestTargets)).toBeGreaterThan(2 / 3);
+    },
+  );
+
+  it(
+    'repeated, reaches for every collector what 40 hops reaches in one pass: within 1 point overall after ' +
+      'one repeat pass, and for each collector after two (utility seeds 1–8)',
+    () => {
+      // The guide repeats passes until a manageable remainder is left; the default scenario
+      // allows three. A repeat pass draws its link trials anew and fills only the gaps.
+      const runs = guideRuns();
+      const targets = runs.reduce((a, r) => a + r.targets, 0);
+      const afterTwoPasses = runs.reduce((a, r) => a + r.targets * (r.forty - r.passes[1]), 0) / targets;
+      expect(afterTwoPasses).toBeLessThan(0.01);
+      for (const r of runs) {
+        expect(r.passes[1], r.label).toBeGreaterThanOrEqual(r.passes[0]);
+        expect(r.forty - r.passes[2], r.label).toBeLessThan(0.01);
+      }
     },
   );
 
