@@ -1,7 +1,7 @@
 import { generators, runBroadcast } from 'meshcast';
 
 // Maximum TTL 60 s or 300 s on the default utility (docs/model.md, "Maximum TTL"): a packet from
-// all four collectors reaches its last meter about 16 s after it is sent, so at 70 s pacing the
+// all four collectors reaches its last meter within about 20 s of being sent, so at 70 s pacing the
 // two give the same run.
 const mesh = generators.utilityMesh({ seed: 1 });
 const spec = { origins: 'all', packets: 20, maxHops: 40, targets: { kinds: ['meter'] } } as const;
