@@ -7,6 +7,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
+import { loadScenario } from '../src/scenario/load.js';
+import { runScenario } from '../src/scenario/run.js';
+import { applyCell } from '../src/sweep/grid.js';
+import { toRecord } from '../src/sweep/record.js';
+import { cellSeed } from '../src/sweep/task.js';
 import {
   checkScenario,
   coverageEstimate,
@@ -68,6 +73,47 @@ describe('sweep', () => {
     expect(pick(wide.records)).toBe(pick(narrow.records));
     const reseeded = await sweep(small, { maxHops: [6] }, { replications: 2, workers: 0, seed: 99 });
     expect(pick(reseeded.records)).not.toBe(pick(narrow.records));
+  });
+
+  it('records of a reduced grid equal per-cell runs: same seeds, same numbers, any worker count', async () => {
+    // The default scenario's shape (two-mile groups one after another, repeat passes per group,
+    // Maximum Hops and TTL swept) on a smaller utility: every record must be the one a plain run
+    // of its cell's scenario, with the cell's seed and the replication, gives.
+    const grouped: Scenario = {
+      seed: 3,
+      network: { generator: 'utility', options: { collectors: 4, endpointsPerCollector: 150, seed: 3 } },
+      broadcast: {
+        origins: 'all',
+        packets: 4,
+        spacingS: 70,
+        maxHops: { maxLayerPlus: 1 },
+        ttlS: 60,
+        targets: { kinds: ['meter'] },
+      },
+      groups: 'two-mile',
+      passes: 3,
+    };
+    const cells = { maxHops: [2, 5, 40], ttlS: [60, 120, 600] };
+    const inline = await sweep(grouped, cells, { replications: 2, workers: 0 });
+    const two = await sweep(grouped, cells, { replications: 2, workers: 2 });
+    const perCell = inline.records.map((r) => {
+      const cell = inline.cells[r.cell]!;
+      const seed = cellSeed(grouped.seed!, cell.key);
+      const result = runScenario(loadScenario(applyCell(grouped, cell.params)), seed, r.replication);
+      return toRecord(result, {
+        sweepId: inline.sweepId,
+        cell: cell.index,
+        params: cell.params,
+        replication: r.replication,
+        seed,
+      });
+    });
+    expect(inline.records).toHaveLength(18);
+    // Not a degenerate grid: TTL and Maximum Hops change results, and some cells need repeat passes.
+    expect(new Set(inline.records.map((r) => r.reached)).size).toBeGreaterThan(6);
+    expect(inline.records.some((r) => r.coverageByPass.length > 2)).toBe(true);
+    expect(strip(inline.records)).toBe(strip(perCell));
+    expect(strip(two.records)).toBe(strip(perCell));
   });
 
   it('skips finished tasks and reports progress', async () => {
