@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   generators,
   HeadEnd,
@@ -6,8 +6,11 @@ import {
   planUpgrade,
   runCampaign,
   ValidationError,
+  type CandidateResult,
   type OptimiseOptions,
   type OptimiseResult,
+  type PairedDifference,
+  type PlanSettings,
   type Release,
 } from '../src/index.js';
 import { missingStretches, sampleEvenly } from '../src/workflow/selective.js';
@@ -96,6 +99,13 @@ describe('campaign optimiser', () => {
     const keys = r.candidates.map((c) => JSON.stringify(c.settings));
     expect(new Set(keys).size).toBe(keys.length);
     expect(r.candidates.filter((c) => c.guide)).toHaveLength(1);
+    // Ties (the same runs seed by seed) are named, and the runner-up is not one of them.
+    const w = r.winner!;
+    const same = (c: (typeof r.candidates)[0]) =>
+      c.runs.length > 0 && c.runs.every((x, i) => JSON.stringify({ ...x }) === JSON.stringify({ ...w.runs[i] }));
+    const tied = r.candidates.filter((c) => c !== w && same(c)).map((c) => c.settings);
+    expect(r.ties).toEqual(tied);
+    if (r.runnerUp !== null) expect(same(r.runnerUp)).toBe(false);
   });
 
   it('is deterministic: the same seed gives the same winner and numbers, another seed other runs', () => {
@@ -166,6 +176,14 @@ describe('campaign optimiser', () => {
     const strip = (s: string) => ({ ...JSON.parse(s), catalogue: null });
     expect(strip(JSON.stringify(he.saveState()))).toEqual(strip(before));
     expect(he.saveState().catalogue).toEqual(expect.arrayContaining(JSON.parse(before).catalogue));
+  });
+
+  it('has typed public signatures', () => {
+    expectTypeOf(optimiseCampaign).returns.toEqualTypeOf<OptimiseResult>();
+    expectTypeOf(optimiseCampaign).parameter(2).toEqualTypeOf<OptimiseOptions | undefined>();
+    expectTypeOf<OptimiseResult['winner']>().toEqualTypeOf<CandidateResult | null>();
+    expectTypeOf<OptimiseResult['versusGuide']>().toEqualTypeOf<PairedDifference | null>();
+    expectTypeOf<PlanSettings['repeat']>().toEqualTypeOf<'full' | 'selective' | undefined>();
   });
 
   it('bad options: a ValidationError naming the field', () => {

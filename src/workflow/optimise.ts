@@ -147,8 +147,13 @@ export interface OptimiseResult {
   readonly candidates: readonly CandidateResult[];
   /** The fastest feasible candidate among those run the most (null: none met the goal). */
   readonly winner: CandidateResult | null;
-  /** The next one of those, if any. */
+  /** The next one of those whose runs differ from the winner's, if any. */
   readonly runnerUp: CandidateResult | null;
+  /**
+   * Settings whose runs equal the winner's seed by seed, on every seed they ran (with common random
+   * numbers: settings that made no difference here, such as a second pass never needed).
+   */
+  readonly ties: readonly PlanSettings[];
   /** The guide's defaults. */
   readonly guide: CandidateResult;
   /** Winner against runner-up and against the guide's defaults (null: no winner, or the guide won). */
@@ -266,25 +271,29 @@ export function optimiseCampaign(headEnd: HeadEnd, release: Release, options: Op
 
   try {
     // Successive halving: all once, then the better half with twice the replications (fewer
-    // than half when the budget cannot carry half; the guide's defaults always run along).
+    // than half when the budget cannot carry half; the guide's defaults always run along). A
+    // candidate whose runs so far equal a better one's, seed by seed, is its tie: it is set
+    // aside rather than spend the budget on the same campaign twice.
     let k = 1;
     bringTo(alive, k);
-    while (alive.length > 2) {
+    for (;;) {
+      const distinct = withoutTies(rank(alive, coverageGoal));
+      if (distinct.length <= 2) break;
       const want = Math.min(2 * k, maxReplications);
       if (want <= k) break;
       const room = Math.floor((budget - runs) / (want - k));
-      const ranked = rank(alive, coverageGoal);
-      let keep = ranked.slice(0, Math.min(Math.ceil(alive.length / 2), room));
+      let keep = distinct.slice(0, Math.min(Math.ceil(distinct.length / 2), room));
       if (!keep.includes(guide)) keep = [...keep.slice(0, room - 1), guide];
       if (keep.length < 2) break;
       alive = keep;
       round++;
       k = bringTo(alive, want);
     }
-    // The close ones: more replications while the winner's interval against a rival holds zero.
+    // The close ones: more replications while the winner's interval against its runner-up or
+    // the guide's defaults holds zero.
     round++;
     for (;;) {
-      const [w, r] = rank(alive, coverageGoal);
+      const [w, r] = withoutTies(rank(alive, coverageGoal));
       if (w === undefined || r === undefined || !feasible(w, coverageGoal)) break;
       if (![r, guide].some((x) => x !== w && straddles(paired(w, x)))) break;
       const group = [...new Set([w, r, guide])];
@@ -304,7 +313,7 @@ export function optimiseCampaign(headEnd: HeadEnd, release: Release, options: Op
     coverageGoal,
   ).filter((r) => feasible(r, coverageGoal));
   const winner = finalists[0] ?? null;
-  const runnerUp = finalists[1] ?? null;
+  const runnerUp = winner === null ? null : (finalists.find((r) => r !== winner && !tied(winner, r)) ?? null);
   const results = new Map(racers.map((r) => [r, resultOf(r, coverageGoal)]));
   return {
     seeds: seeds.slice(0, most),
@@ -316,6 +325,7 @@ export function optimiseCampaign(headEnd: HeadEnd, release: Release, options: Op
     winner: winner === null ? null : results.get(winner)!,
     runnerUp: runnerUp === null ? null : results.get(runnerUp)!,
     guide: results.get(guide)!,
+    ties: winner === null ? [] : racers.filter((r) => r !== winner && tied(winner, r)).map((r) => r.settings),
     versusRunnerUp: winner === null || runnerUp === null ? null : paired(winner, runnerUp),
     versusGuide: winner === null || winner === guide ? null : paired(winner, guide),
   };
@@ -450,6 +460,22 @@ function paired(a: Racer, b: Racer): PairedDifference {
   const sd = n > 1 ? Math.sqrt(d.reduce((s, x) => s + (x - m) ** 2, 0) / (n - 1)) : 0;
   const half = n > 1 ? (t975(n - 1) * sd) / Math.sqrt(n) : NaN;
   return { against: b.settings, n, meanS: m, sdS: sd, ci95: n > 1 ? [m - half, m + half] : null };
+}
+
+/** Whether b's runs equal a's on every seed b ran (b ran at least one, and no more than a). */
+function tied(a: Racer, b: Racer): boolean {
+  if (b.runs.length === 0 || b.runs.length > a.runs.length) return false;
+  return b.runs.every((x, i) => {
+    const y = a.runs[i]!;
+    return x.durationS === y.durationS && x.transmissions === y.transmissions && x.coverage === y.coverage;
+  });
+}
+
+/** Ranked racers without the ties of better ones (the guide's defaults always kept). */
+function withoutTies(ranked: readonly Racer[]): Racer[] {
+  const out: Racer[] = [];
+  for (const r of ranked) if (r.guide || !out.some((d) => tied(d, r) || tied(r, d))) out.push(r);
+  return out;
 }
 
 /** Whether a paired interval holds zero (or is not yet known). */
