@@ -2,6 +2,7 @@ import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   generators,
   HeadEnd,
+  OptimiseCancelled,
   optimiseCampaign,
   planUpgrade,
   runCampaign,
@@ -166,6 +167,25 @@ describe('campaign optimiser', () => {
       expect(r.candidates.reduce((a, c) => a + c.runs.length, 0)).toBe(r.runs);
       expect(seen).toEqual(Array.from({ length: r.runs }, (_, i) => i + 1));
     }
+  });
+
+  it('stops between runs through its signal, the head-end restored', () => {
+    const he = headEnd(1);
+    const before = JSON.stringify(he.saveState().field);
+    const stop = new AbortController();
+    let seen = 0;
+    const run = () =>
+      optimiseCampaign(he, release(), {
+        ...OPTIONS,
+        signal: stop.signal,
+        onProgress: (p) => {
+          seen = p.runs;
+          if (p.runs === 3) stop.abort();
+        },
+      });
+    expect(run).toThrow(OptimiseCancelled);
+    expect(seen).toBe(3);
+    expect(JSON.stringify(he.saveState().field)).toBe(before);
   });
 
   it('leaves the head-end as it was given', () => {
