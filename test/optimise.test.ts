@@ -21,11 +21,13 @@ const pk = (type: string, version: string, packets: number, models?: string[]) =
   ({ type, version, ...(models === undefined ? {} : { models }), packets }) as never;
 
 /** A small utility whose meters all run DCW 1.0 (one download step: cheap campaigns). */
-function headEnd(seed: number, collectors = 2, endpointsPerCollector = 30, packets = 8): HeadEnd {
+function headEnd(seed: number, collectors = 2, endpointsPerCollector = 30, packets = 8, lossy = false): HeadEnd {
   const mesh = generators.utility({
     collectors,
     endpointsPerCollector,
     seed,
+    // Steeper path loss and deeper fading: weaker links, so that a first pass leaves a remainder.
+    ...(lossy ? { pathLoss: { exponent: 3.6, fadingSigmaDb: 8 } } : {}),
     models: [{ model: 'focus-ax-integrated', share: 1, moduleFirmware: '7.08', dcw: '1.0' }],
     firmware: {
       collector: { module: '7.08' },
@@ -258,34 +260,35 @@ describe('selective repeat', () => {
   it('sends fewer packets than a full repeat for the same remainder', () => {
     const packets = 16;
     let compared = 0;
-    for (const seed of [3, 4, 5]) {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
       const runs = (['full', 'selective'] as const).map((repeat) => {
-        const he = headEnd(seed, 1, 60, packets);
+        const he = headEnd(seed, 2, 40, packets, true);
         const plan = planUpgrade(he, release(packets), { repeat, passes: 2, remainderGoal: 0 });
         const result = runCampaign(he, plan, { seed });
         return { he, result, history: he.history() };
       });
       const [full, selective] = runs as [(typeof runs)[0], (typeof runs)[0]];
-      // The first repeat: the first slice (Maximum Segments > 0) of the selective campaign.
+      // The two campaigns run the same commands with the same outcomes until the first repeat
+      // pass, where the selective one asks a sample for their tanks (Get Endpoint Info).
       const h = selective.history;
-      const first = h.findIndex((e) => e.delivery === 'broadcast' && e.outcome!.command.maxSegments > 0);
-      if (first < 0) continue;
-      // Up to the Get Endpoint Info before it, both campaigns ran the same commands and outcomes.
-      const gei = first - 1;
-      expect(h[gei]!.command).toBe('getEndpointInfo');
-      const same = (e: (typeof h)[0]) => [e.command, e.total, e.outcome?.completed, e.outcome?.result.packetsSent];
-      expect(h.slice(0, gei).map(same)).toEqual(full.history.slice(0, gei).map(same));
-      // The full repeat resends the image; the selective one its missing stretches.
-      const fullRepeat = full.history[gei]!;
+      const same = (e: (typeof h)[0]) =>
+        JSON.stringify([e.command, e.total, e.outcome?.completed, e.outcome?.result.packetsSent]);
+      let d = 0;
+      while (d < h.length && d < full.history.length && same(h[d]!) === same(full.history[d]!)) d++;
+      if (d === h.length) continue; // no repeat pass: the same campaign
+      expect(h[d]!.command).toBe('getEndpointInfo');
+      // The full repeat resends the image; the selective one the stretches the sample misses.
+      const fullRepeat = full.history[d]!;
       expect(fullRepeat.delivery).toBe('broadcast');
       expect(fullRepeat.outcome!.result.packetsSent).toBe(packets);
       let sent = 0;
-      for (let i = first; i < h.length && h[i]!.delivery === 'broadcast' && h[i]!.outcome!.command.maxSegments > 0; i++)
+      for (let i = d + 1; i < h.length && h[i]!.outcome?.command.maxSegments; i++) {
         sent += h[i]!.outcome!.result.packetsSent;
-      expect(sent).toBeGreaterThan(0);
+      }
+      if (sent === 0) continue; // no sampled endpoint answered: the whole image again
       expect(sent).toBeLessThan(packets);
       compared++;
     }
-    expect(compared).toBeGreaterThanOrEqual(2);
+    expect(compared).toBeGreaterThanOrEqual(3);
   });
 });

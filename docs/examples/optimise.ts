@@ -41,8 +41,8 @@ const show = (name: string, c: CandidateResult | null): void => {
   const ci = c.ci95 === null ? '' : ` [${c.ci95[0].toFixed(0)}, ${c.ci95[1].toFixed(0)}]`;
   console.log(
     `${name}: Max. Layer + ${s.maxHopsOverLayer}, TTL ${s.ttlS} s, ${s.spacingS} s pacing, ${s.grouping}, ` +
-      `${s.passes} pass(es) to ${s.remainderGoal * 100} %: ${c.meanDurationS.toFixed(0)} s${ci} over ${c.runs.length} ` +
-      `run(s), coverage ≥ ${(c.minCoverage * 100).toFixed(1)} %`,
+      `${s.passes} pass(es) to ${s.remainderGoal * 100} %: ${c.meanDurationS.toFixed(0)} s${ci} ` +
+      `over ${c.runs.length} run(s), coverage ≥ ${(c.minCoverage * 100).toFixed(1)} %`,
   );
 };
 console.log(`${best.runs} runs of ${best.budget}, ${best.candidates.length} candidates, ${best.changedFields} fields`);
@@ -54,7 +54,7 @@ for (const [name, d] of [
   ['winner − guide', best.versusGuide],
 ] as const) {
   if (d === null) continue;
-  const ci = d.ci95 === null ? 'no interval' : `95 % CI [${d.ci95[0].toFixed(0)}, ${d.ci95[1].toFixed(0)}] s`;
-  console.log(`${name}: ${d.meanS.toFixed(0)} s over ${d.n} paired runs, ${ci}`);
+  const ci = d.ci95 === null ? 'no interval' : `95 % CI [${d.ci95[0].toFixed(1)}, ${d.ci95[1].toFixed(1)}] s`;
+  console.log(`${name}: ${d.meanS.toFixed(1)} s over ${d.n} paired runs, ${ci}`);
 }
 if (best.winner === null || best.winner.meanDurationS > best.guide.meanDurationS) throw new Error('no faster winner');

@@ -39,6 +39,9 @@ function headEnd(seed: number): HeadEnd {
   });
 }
 
+const WIDTHS = [4, 9, 10, 9, 12, 10, 8, 4];
+const line = (cells: string[]): string =>
+  cells.map((c, i) => (i === 1 ? c.padEnd(WIDTHS[i]!) : c.padStart(WIDTHS[i]!))).join('  ');
 const totals = { full: [0, 0, 0, 0, 0, 0], selective: [0, 0, 0, 0, 0, 0] };
 console.log('seed  repeat     duration s  RF frames  packets sent  in repeats  messages  left');
 for (let seed = 1; seed <= 10; seed++) {
@@ -54,17 +57,11 @@ for (let seed = 1; seed <= 10; seed++) {
     const row = [r.durationS, r.transmissions, sent.reduce((a, b) => a + b, 0), 0, r.messages, r.left.total];
     row[3] = row[2]! - firstPasses;
     row.forEach((x, i) => (totals[repeat][i]! += x));
-    console.log(
-      `${String(seed).padStart(4)}  ${repeat.padEnd(9)}  ${row[0]!.toFixed(0).padStart(10)}  ${String(row[1]).padStart(9)}` +
-        `  ${String(row[2]).padStart(12)}  ${String(row[3]).padStart(10)}  ${String(row[4]).padStart(8)}  ${String(row[5]).padStart(4)}`,
-    );
+    console.log(line([String(seed), repeat, row[0]!.toFixed(0), ...row.slice(1).map(String)]));
   }
 }
 for (const repeat of ['full', 'selective'] as const) {
   const t = totals[repeat].map((x) => x / 10);
-  console.log(
-    `mean  ${repeat.padEnd(9)}  ${t[0]!.toFixed(0).padStart(10)}  ${t[1]!.toFixed(0).padStart(9)}  ${t[2]!.toFixed(1).padStart(12)}` +
-      `  ${t[3]!.toFixed(1).padStart(10)}  ${t[4]!.toFixed(1).padStart(8)}  ${t[5]!.toFixed(1).padStart(4)}`,
-  );
+  console.log(line(['mean', repeat, t[0]!.toFixed(0), t[1]!.toFixed(0), ...t.slice(2).map((x) => x.toFixed(1))]));
 }
 if (totals.selective[3]! >= totals.full[3]!) throw new Error('selective repeats send fewer packets than full ones');
