@@ -2,7 +2,7 @@ import { checkFunction, checkObject, checkPositive, checkSeed, isPlainObject, jo
 import { MeshcastError, ValidationError } from '../errors.js';
 import type { RunOptions } from '../broadcast/options.js';
 import { compareVersions, isModule42x } from '../network/firmware.js';
-import type { BroadcastType } from '../headend/commands.js';
+import type { BroadcastCommandInput, BroadcastType } from '../headend/commands.js';
 import { onHanPlatform } from '../headend/commands.js';
 import type { HeadEnd, HeadEndState } from '../headend/headend.js';
 import type { BroadcastOutcome, UnicastOutcome } from '../headend/outcomes.js';
@@ -690,7 +690,7 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
       let updated = 0;
       let last: BroadcastOutcome | null = null;
       for (let p = 0; p < settings.passes; p++) {
-        const input = {
+        const input: BroadcastCommandInput = {
           type,
           version: c.to,
           ...(c.model === null ? {} : { model: c.model }),
@@ -711,7 +711,7 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
         let completed = 0;
         for (const s of stretches) {
           const slice = s === null ? {} : { firstSegment: s.firstSegment, maxSegments: s.segments };
-          const out: BroadcastOutcome = he.run(he.broadcast({ ...input, ...slice } as never), ctx.engine);
+          const out: BroadcastOutcome = he.run(he.broadcast({ ...input, ...slice }), ctx.engine);
           if (total < 0) total = out.total;
           completed += out.completed;
           tally.transmissions += out.result.stats.transmissions;

@@ -236,7 +236,7 @@ export function optimiseCampaign(headEnd: HeadEnd, release: Release, options: Op
       `at least ${racers.length}: one run per candidate of the space (${racers.length} candidates)`,
     );
   }
-  const base: Plan = planUpgrade(headEnd, checked, planOptions as PlanOptions);
+  const base: Plan = planUpgrade(headEnd, checked, planOptions);
   const start = headEnd.saveState();
   const changedFields = changedFieldsOf(headEnd, checked);
   const engine = pick(options, ['radio', 'traffic', 'handoff', 'timing']);
