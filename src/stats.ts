@@ -39,3 +39,18 @@ export function wilsonInterval(successes: number, trials: number, z = Z975): [nu
   // At p = 0 or 1 one bound is exact; floating point must not move it off.
   return [p === 0 ? 0 : Math.max(0, centre - half), p === 1 ? 1 : Math.min(1, centre + half)];
 }
+
+// Two-sided 95 % Student t quantiles for df = 1..30.
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,
+  2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** The 0.975 quantile of Student's t with `df` degrees of freedom (table to 30, then a 1/df expansion). */
+export function t975(df: number): number {
+  if (df < 1) return NaN;
+  if (df <= 30) return T975[df - 1]!;
+  // Cornish–Fisher expansion around the normal quantile; error < 0.001 for df > 30.
+  const z = 1.959964;
+  return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
+}

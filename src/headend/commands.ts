@@ -92,6 +92,12 @@ export interface BroadcastCommandInput {
   readonly ttlS?: number;
   /** Maximum Segments: 0 for the whole image, else at most that many segments. @defaultValue 0 */
   readonly maxSegments?: number;
+  /**
+   * First image segment sent (**model choice**: the guide names only Maximum Segments; with it, a
+   * repeat pass can resend just the stretch of the image that endpoints' tanks still miss).
+   * @defaultValue 0
+   */
+  readonly firstSegment?: number;
   /** Seconds between packets (the download spread). @defaultValue 70 */
   readonly spacingS?: number;
   /** Activation: 'now', or at an ISO date-time. @defaultValue 'now' */
@@ -111,6 +117,7 @@ export const BROADCAST_COMMAND_FIELDS = [
   'maxHops',
   'ttlS',
   'maxSegments',
+  'firstSegment',
   'spacingS',
   'activation',
 ] as const;
@@ -196,6 +203,8 @@ export interface BroadcastCommand {
   readonly ttlS: number;
   /** Maximum Segments. */
   readonly maxSegments: number;
+  /** First image segment sent. */
+  readonly firstSegment: number;
   /** Seconds between packets. */
   readonly spacingS: number;
   /** Activation. */
@@ -383,6 +392,7 @@ export function checkBroadcastCommand(ctx: CommandContext, input: unknown, at: s
   }
   const packets = pkg.packets ?? Math.ceil(pkg.imageBytes! / ctx.payloadBytes);
   const maxSegments = checkInteger(join(at, 'maxSegments'), o['maxSegments'] ?? 0, 0, packets);
+  const firstSegment = checkInteger(join(at, 'firstSegment'), o['firstSegment'] ?? 0, 0, packets - 1);
   const spacingS = o['spacingS'] ?? 70;
   if (typeof spacingS !== 'number' || !(spacingS > 0 && spacingS <= 86_400)) {
     throw new ValidationError(join(at, 'spacingS'), spacingS, 'seconds between packets, > 0 and at most a day');
@@ -405,6 +415,7 @@ export function checkBroadcastCommand(ctx: CommandContext, input: unknown, at: s
     maxHops,
     ttlS,
     maxSegments,
+    firstSegment,
     spacingS,
     activation,
     activationS,

@@ -998,6 +998,7 @@ export class HeadEnd {
       maxHops: cmd.maxHops,
       ttlS: cmd.ttlS,
       maxSegments: cmd.maxSegments,
+      firstSegment: cmd.firstSegment,
       targets: (d) => targets[mesh.index(d.id)] === 1,
       activation: cmd.activationS === -Infinity ? 'immediate' : { atS: cmd.activationS },
       rebootS: reboots,

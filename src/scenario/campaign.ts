@@ -14,7 +14,7 @@ import {
   type CampaignTimingOptions,
 } from '../workflow/campaign.js';
 import { INSTALLATION_ORDERS, type InstallationOrder } from '../workflow/orders.js';
-import { checkPlanSettings, planUpgrade, PLAN_DEFAULTS, type Plan, type PlanSettings } from '../workflow/plan.js';
+import { checkPlanSettings, planUpgrade, PLAN_SETTING_KEYS, type Plan, type PlanSettings } from '../workflow/plan.js';
 import { checkRelease, type Release } from '../workflow/release.js';
 import { checkPlan, type PlanProblem } from '../workflow/rules.js';
 import { newHeadEnd, type ResolvedHeadendSection } from './headend.js';
@@ -59,7 +59,7 @@ export function checkCampaignSection(v: unknown): ResolvedCampaignSection {
     ['order', 'release', 'settings', 'childModules', 'seeding', 'timing', 'concentratorFirmware'],
     'a campaign',
   );
-  const settings = checkObject('campaign.settings', o['settings'] ?? {}, Object.keys(PLAN_DEFAULTS), 'plan settings');
+  const settings = checkObject('campaign.settings', o['settings'] ?? {}, PLAN_SETTING_KEYS, 'plan settings');
   const seeding = o['seeding'] ?? true;
   if (typeof seeding !== 'boolean') throw new ValidationError('campaign.seeding', seeding, 'true or false');
   const timing = (o['timing'] ?? {}) as CampaignTimingOptions;

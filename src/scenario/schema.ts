@@ -369,6 +369,8 @@ const CAMPAIGN = {
         passes: { ...count(1, 100), default: 4 },
         remainderGoal: { ...probability, default: 0.02 },
         spacingS: { ...positive, default: 70 },
+        repeat: { enum: ['full', 'selective'], default: 'full' },
+        repeatSample: { ...count(1, 10_000), default: 20 },
       },
     },
     childModules: { enum: ['after-meters', 'before-meters'], default: 'after-meters' },

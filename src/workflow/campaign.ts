@@ -2,7 +2,7 @@ import { checkFunction, checkObject, checkPositive, checkSeed, isPlainObject, jo
 import { MeshcastError, ValidationError } from '../errors.js';
 import type { RunOptions } from '../broadcast/options.js';
 import { compareVersions, isModule42x } from '../network/firmware.js';
-import type { BroadcastType } from '../headend/commands.js';
+import type { BroadcastCommandInput, BroadcastType } from '../headend/commands.js';
 import { onHanPlatform } from '../headend/commands.js';
 import type { HeadEnd, HeadEndState } from '../headend/headend.js';
 import type { BroadcastOutcome, UnicastOutcome } from '../headend/outcomes.js';
@@ -21,6 +21,7 @@ import {
   type PlanStep,
 } from './plan.js';
 import { releaseTarget, type ReleaseKind } from './release.js';
+import { incompleteTargets, missingStretches, sampleEvenly, type SegmentStretch } from './selective.js';
 
 /** How long the operator's own steps take (docs/model.md, "The upgrade campaign"). */
 export interface CampaignTimingOptions {
@@ -214,6 +215,9 @@ export interface CampaignResult {
   /** Collector code version at the end (null: not changed). */
   readonly collectorCode: string | null;
 }
+
+/** Endpoints whose tanks a selective repeat reads by default ({@link PlanSettings.repeatSample}). */
+const REPEAT_SAMPLE = 20;
 
 /** The longest a step waits for reports still on their way (an activation date further off is not waited for). */
 const DAY_S = 86_400;
@@ -684,8 +688,9 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
       const passes: { targeted: number; updated: number; failed: number }[] = [];
       let first = -1;
       let updated = 0;
+      let last: BroadcastOutcome | null = null;
       for (let p = 0; p < settings.passes; p++) {
-        const cmd = he.broadcast({
+        const input: BroadcastCommandInput = {
           type,
           version: c.to,
           ...(c.model === null ? {} : { model: c.model }),
@@ -696,25 +701,61 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
           maxHops: { maxLayerPlus: settings.maxHopsOverLayer },
           ttlS: settings.ttlS,
           spacingS: settings.spacingS,
-        } as never);
-        const out: BroadcastOutcome = he.run(cmd, ctx.engine);
-        if (first < 0) first = out.total;
-        updated += out.completed;
-        passes.push({ targeted: out.total, updated: out.completed, failed: out.total - out.completed });
-        tally.transmissions += out.result.stats.transmissions;
-        addKpis(ctx.running, out);
+        };
+        // A selective repeat sends only what a sample's tanks miss, a command per stretch.
+        const stretches: (SegmentStretch | null)[] =
+          p > 0 && settings.repeat === 'selective' && last !== null
+            ? selectiveStretches(ctx, tally, step, last)
+            : [null];
+        let total = -1;
+        let completed = 0;
+        for (const s of stretches) {
+          const slice = s === null ? {} : { firstSegment: s.firstSegment, maxSegments: s.segments };
+          const out: BroadcastOutcome = he.run(he.broadcast({ ...input, ...slice }), ctx.engine);
+          if (total < 0) total = out.total;
+          completed += out.completed;
+          tally.transmissions += out.result.stats.transmissions;
+          addKpis(ctx.running, out);
+          last = out;
+        }
+        if (first < 0) first = total;
+        updated += completed;
+        passes.push({ targeted: total, updated: completed, failed: total - completed });
         progress(
           ctx,
           step,
           `broadcast ${c.model ?? type} ${c.from} → ${c.to}${c.zigbee ? ' (ZigBee)' : ''} ` +
             `from ${collectors.join(',')}, ` +
-            `pass ${p + 1}: ${out.completed.toLocaleString('en-US')} of ${out.total.toLocaleString('en-US')} updated`,
+            `pass ${p + 1}: ${completed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} updated`,
         );
-        if (out.total === 0 || first - updated <= settings.remainderGoal * first) break;
+        if (total === 0 || first - updated <= settings.remainderGoal * first) break;
       }
       tally.broadcasts.push({ model: c.model, from: c.from, to: c.to, zigbee: c.zigbee, collectors, passes });
     }
   }
+}
+
+/**
+ * The stretches a selective repeat pass sends after a pass: Get Endpoint Info to an even sample
+ * of the targets still missing the image, then the union of what the tanks of those that
+ * answered lack (Flash Download Progress). The whole image again when none answered.
+ */
+function selectiveStretches(
+  ctx: StepContext,
+  tally: Tally,
+  step: PlanStep,
+  last: BroadcastOutcome,
+): (SegmentStretch | null)[] {
+  const { he, plan } = ctx;
+  const sample = sampleEvenly(incompleteTargets(last), plan.settings.repeatSample ?? REPEAT_SAMPLE);
+  if (sample.length === 0) return [null];
+  const info = unicast(ctx, tally, step, he.pointToPoint({ command: 'getEndpointInfo', endpoints: sample }));
+  const answered = info.responses.filter((r) => r.successful).map((r) => r.id);
+  if (answered.length === 0) return [null];
+  const tanks = he.reports.flashDownloadProgress(last, answered).map((r) => r.tank);
+  const gap = Math.floor(plan.settings.ttlS / plan.settings.spacingS);
+  const stretches = missingStretches(tanks, last.command.packets, gap);
+  return stretches.length === 0 ? [null] : stretches;
 }
 
 /**

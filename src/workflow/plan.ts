@@ -72,6 +72,14 @@ export interface PlanSettings {
   readonly remainderGoal: number;
   /** Seconds between packets. @defaultValue 70 */
   readonly spacingS: number;
+  /**
+   * What a repeat pass sends: the whole image again ('full'), or only the stretches of it that
+   * the tanks of a sample of the endpoints still missing it lack ('selective', read through Get
+   * Endpoint Info and Flash Download Progress; docs/optimiser.md). @defaultValue 'full'
+   */
+  readonly repeat?: 'full' | 'selective';
+  /** Endpoints whose tanks a selective repeat reads (all of them when fewer miss the image). @defaultValue 20 */
+  readonly repeatSample?: number;
 }
 
 /** An upgrade plan: the steps in order, for a release, on a head-end. */
@@ -119,6 +127,17 @@ export const PLAN_DEFAULTS: PlanSettings = {
   spacingS: 70,
 };
 
+/**
+ * Every field of {@link PlanSettings}: the guide's (in {@link PLAN_DEFAULTS}) and the repeat
+ * fields, which a plan carries only when they are given (a plan with full repeats reads as before
+ * they existed, and keeps its campaign key).
+ */
+export const PLAN_SETTING_KEYS: readonly (keyof PlanSettings)[] = [
+  ...(Object.keys(PLAN_DEFAULTS) as (keyof PlanSettings)[]),
+  'repeat',
+  'repeatSample',
+];
+
 /** Checks plan settings and applies defaults. */
 export function checkPlanSettings(o: Record<string, unknown>, at: string): PlanSettings {
   const ttlS = o['ttlS'] ?? PLAN_DEFAULTS.ttlS;
@@ -132,6 +151,12 @@ export function checkPlanSettings(o: Record<string, unknown>, at: string): PlanS
     passes: checkInteger(join(at, 'passes'), o['passes'] ?? PLAN_DEFAULTS.passes, 1, 100),
     remainderGoal: checkProbability(join(at, 'remainderGoal'), o['remainderGoal'] ?? PLAN_DEFAULTS.remainderGoal),
     spacingS: checkPositive(join(at, 'spacingS'), o['spacingS'] ?? PLAN_DEFAULTS.spacingS),
+    ...(o['repeat'] === undefined
+      ? {}
+      : { repeat: checkOneOf(join(at, 'repeat'), o['repeat'], ['full', 'selective'] as const) }),
+    ...(o['repeatSample'] === undefined
+      ? {}
+      : { repeatSample: checkInteger(join(at, 'repeatSample'), o['repeatSample'], 1, 10_000) }),
   };
 }
 
@@ -357,7 +382,7 @@ export function planUpgrade(headEnd: HeadEnd, release: Release, options: PlanOpt
   const o = checkObject(
     'options',
     options,
-    ['order', 'childModules', 'seeding', 'concentratorFirmware', ...Object.keys(PLAN_DEFAULTS)],
+    ['order', 'childModules', 'seeding', 'concentratorFirmware', ...PLAN_SETTING_KEYS],
     'plan options',
   );
   const order = checkOneOf<InstallationOrder>('options.order', o['order'] ?? 'single-headend', INSTALLATION_ORDERS);
