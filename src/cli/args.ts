@@ -29,6 +29,13 @@ const VALUED = new Set([
   '--shard-count',
   '--target-minutes',
   '--csv',
+  '--html',
+  '--svg-dir',
+  '--endpoints',
+  '--failed',
+  '--trace',
+  '--records',
+  '--out-records',
 ]);
 
 /** Splits a command line into its parts. */

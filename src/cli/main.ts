@@ -6,6 +6,7 @@ import { SCENARIO_SCHEMA } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
 import { parse, UsageError } from './args.js';
 import { campaignCommand, planCommand } from './commands/campaign.js';
+import { REPORT_OUTPUT_FLAGS, RUN_OUTPUT_FLAGS } from './commands/outputs.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -18,12 +19,15 @@ const USAGE = `meshcast ${VERSION}: simulate firmware broadcast campaigns over a
 
 Usage:
   meshcast run <scenario.json> [--seed S] [--passes N] [--workers auto|N] [--json]
+               [--html report.html] [--svg-dir DIR] [--endpoints FILE.csv|FILE.geojson]
+               [--failed failed.csv] [--trace trace.ndjson]
   meshcast sweep <scenario.json> [--hops 2..40 | --hops-over-layer 0..6] [--ttl 60,120,300,600]
                  [--spacing 35,70]
                  [--param PATH=V1,V2,...] [--replications N] [--workers auto|N] [--seed S]
                  [--out results.ndjson] [--shard I/N | --shard-count N] [--csv FILE] [--json]
                  [--plan-shards [--target-minutes M]]
-  meshcast report <results.ndjson>... [--csv] [--json]
+  meshcast report <results.ndjson>... [--csv] [--json] [--html report.html] [--svg-dir DIR]
+                  [--records csv|parquet [--out-records FILE]]
   meshcast plan <campaign.json> [--json]
   meshcast campaign <campaign.json> [--seed S] [--out checkpoint.json] [--quiet] [--json]
   meshcast validate <scenario.json> [--allow-outside-files]
@@ -34,6 +38,9 @@ Files a scenario names are read from its own directory; --allow-outside-files re
 Values: a list (60,120,300), a range (2..40) or a stepped range (60..600:60).
 Sweeps resume: run the same command again and finished lines in --out are skipped.
 Campaigns resume too: with --out, a checkpoint after each step; the same command continues it.
+--html writes a self-contained report page (map, charts); --svg-dir each chart as .svg and
+.vl.json; --records one row per cell and replication (csv to standard output, or parquet
+into --out-records); --trace every copy of every packet (networks of at most 2,000 devices).
 Shards: --shard-count N takes the index from JOB_COMPLETION_INDEX (Kubernetes),
 SLURM_ARRAY_TASK_ID (SLURM) or AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch); {shard} in --out
 becomes the index. --plan-shards times a few tasks and suggests a shard count for
@@ -59,12 +66,12 @@ export async function main(
       return command === undefined && !flags.has('--help') ? EXIT.usage : EXIT.ok;
     }
     const allowed: Record<string, readonly string[]> = {
-      run: ['--seed', '--passes', '--workers', '--json', '--allow-outside-files'],
+      run: ['--seed', '--passes', '--workers', '--json', '--allow-outside-files', ...RUN_OUTPUT_FLAGS],
       validate: ['--allow-outside-files'],
       plan: ['--json', '--allow-outside-files'],
       campaign: ['--seed', '--out', '--quiet', '--json', '--allow-outside-files'],
       schema: [],
-      report: ['--csv', '--json'],
+      report: ['--csv', '--json', ...REPORT_OUTPUT_FLAGS],
       sweep: [
         '--hops',
         '--hops-over-layer',
@@ -93,7 +100,7 @@ export async function main(
     }
     if (command === 'report') {
       if (positional.length === 0) throw new UsageError('report needs one or more results files');
-      return reportCommand(positional, flags, out, err) ? EXIT.ok : EXIT.incomplete;
+      return (await reportCommand(positional, flags, out, err)) ? EXIT.ok : EXIT.incomplete;
     }
     const file = positional[0];
     if (file === undefined) throw new UsageError(`${command} needs a scenario file`);

@@ -1,12 +1,10 @@
 import type { CellSummary } from '../sweep/summary.js';
+import { csvLine } from './csv.js';
 import { table } from './text.js';
 
-function paramText(v: unknown): string {
+/** A parameter value as text: a string as it is, anything else as JSON. @internal */
+export function paramText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-function csvCell(v: string): string {
-  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 /**
@@ -69,7 +67,7 @@ export function summariesToCsv(summaries: readonly CellSummary[]): string {
     s.airtimeS === null ? '' : String(s.airtimeS.mean),
     s.collisions === null ? '' : String(s.collisions.mean),
   ]);
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  return [header, ...rows].map(csvLine).join('\n') + '\n';
 }
 
 /** A parameter value for a table cell: long values (lists of broadcasts, say) are shortened. */

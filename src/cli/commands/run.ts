@@ -5,6 +5,7 @@ import { runHeadendScenario, runScenario, runScenarioParallel, type ScenarioResu
 import { countOf, flagValue, seedOf, workersOf } from '../args.js';
 import { loadFile } from '../files.js';
 import { passProgress } from '../progress.js';
+import { checkRunOutputs, RUN_OUTPUT_FLAGS, writeRunOutputs } from './outputs.js';
 import { checkInteger, checkSeed } from '../../check.js';
 
 /** `meshcast run`: runs a scenario's passes and prints its report (or its summaries as JSON). */
@@ -24,7 +25,7 @@ export async function runCommand(
   }
   if (loaded.resolved.headend !== null) {
     // An operator's day on the head-end: its screens, or their data.
-    for (const flag of ['--passes', '--workers']) {
+    for (const flag of ['--passes', '--workers', ...RUN_OUTPUT_FLAGS]) {
       if (flags.has(flag)) throw new ValidationError(flag, flags.get(flag), 'nothing for a head-end scenario');
     }
     const given = seedOf(flags);
@@ -36,6 +37,7 @@ export async function runCommand(
     out(flags.has('--json') ? `${JSON.stringify(headendDayReport(day, name))}\n` : `${formatHeadendDay(day, name)}\n`);
     return;
   }
+  checkRunOutputs(flags, file, loaded.mesh, loaded.resolved.radio);
   const passesFlag = flags.get('--passes');
   const scenario =
     passesFlag === undefined
@@ -69,4 +71,5 @@ export async function runCommand(
     const groups = result.groups.map((g) => ({ origins: g.origins, passes: g.passes.map((p) => p.summary()) }));
     out(`${JSON.stringify({ scenario: name, passes: result.passes.map((p) => p.summary()), groups })}\n`);
   } else out(`${formatScenario(result, name)}\n`);
+  await writeRunOutputs(flags, result, name, err);
 }
