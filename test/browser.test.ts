@@ -6,7 +6,7 @@
  * MESHCAST_BROWSER_TESTS=required is set: CI runs with CI=true, and `.ci/run` installs Chromium
  * and sets MESHCAST_BROWSER_TESTS=required, so there a missing browser fails the tests.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -14,9 +14,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadScenario,
   Network,
+  renderHeadendReport,
   renderRunReport,
   renderSweepReport,
   runBroadcast,
+  runHeadendScenario,
   runScenario,
   sweep,
   type ScenarioResult,
@@ -32,7 +34,8 @@ if (skip) {
   );
 }
 
-const dir = join(fileURLToPath(new URL('..', import.meta.url)), '.meshcast-tmp', 'browser');
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dir = join(root, '.meshcast-tmp', 'browser');
 mkdirSync(dir, { recursive: true });
 
 /** A page opened on a report file: what it logged as errors and the requests it tried beyond the file. */
@@ -163,6 +166,44 @@ describe.skipIf(skip)('HTML reports in headless Chromium', () => {
     await page.waitForSelector('#map[data-ready="true"]');
     expect(await page.getAttribute('#map', 'data-drawn')).toBe('31');
     expect(await page.textContent('#map .note')).toContain('positions are not known');
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+  });
+
+  it('a head-end day: command history, every device drawn, a tank of a broadcast target on hover', async () => {
+    const scenario = JSON.parse(readFileSync(join(root, 'scenarios', 'headend-operator.json'), 'utf8')) as {
+      network: { options: Record<string, unknown> };
+    };
+    scenario.network.options['endpointsPerCollector'] = 300;
+    const day = runHeadendScenario(loadScenario(scenario));
+    const { html } = await renderHeadendReport(day, { title: 'browser head-end day' });
+    const { page, errors } = await open(html, 'headend');
+    await page.waitForSelector('#map[data-ready="true"]');
+    const n = day.outcomes.find((o) => o.delivery === 'broadcast')!.result.mesh.n;
+    expect(await page.getAttribute('#map', 'data-drawn')).toBe(String(n));
+    const history = day.headEnd.reports.commandHistory();
+    expect(history.length).toBeGreaterThan(1);
+    const rows = page.locator('h2:text("Command History") + .table-wrap tbody tr');
+    expect(await rows.count()).toBe(history.length);
+    const broadcasts = day.outcomes.filter((o) => o.delivery === 'broadcast');
+    const last = broadcasts[broadcasts.length - 1]!.result;
+    const id = last.targetIds()[0]!;
+    await page.fill('input.map-find', id);
+    await page.press('input.map-find', 'Enter');
+    const at = await page.evaluate(
+      (target) =>
+        (
+          globalThis as unknown as { meshcastMap: { screenOf(id: string): { x: number; y: number } } }
+        ).meshcastMap.screenOf(target),
+      id,
+    );
+    await page.mouse.move(at.x, at.y);
+    await page.waitForSelector(`.map-tip[data-id="${id}"]`);
+    expect(await page.textContent('.map-tip-tank')).toContain(last.tankHex(id));
+    for (const name of ['coverage-by-layer', 'completion-cdf', 'packets-sent', 'traffic']) {
+      expect(await page.locator(`figure[data-chart="${name}"] svg`).count()).toBe(1);
+    }
+    await page.screenshot({ path: join(dir, 'headend.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(outside).toEqual([]);
   });

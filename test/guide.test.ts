@@ -63,6 +63,7 @@ describe('docs/guide.md', () => {
     }
     for (const f of [
       'study.html',
+      'day.html',
       'campaign.html',
       'hops-ttl.csv',
       'charts/coverage-heatmap.vl.json',

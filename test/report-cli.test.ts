@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/cli/main.js';
@@ -18,6 +19,7 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   return { code, out, err };
 }
 
+const root = fileURLToPath(new URL('..', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'meshcast-report-cli-'));
 const scenario = join(dir, 'small.json');
 writeFileSync(
@@ -101,6 +103,45 @@ describe('meshcast run: pictures and files', () => {
     expect(r.code).toBe(EXIT.usage);
     expect(r.err).toContain('at most 2,000');
     expect(existsSync(join(dir, 'big.ndjson'))).toBe(false);
+  });
+});
+
+describe('meshcast run: the page and files of a head-end day', () => {
+  const day = join(dir, 'headend.json');
+  const source = JSON.parse(readFileSync(join(root, 'scenarios', 'headend-operator.json'), 'utf8')) as {
+    $schema?: string;
+    network: { options: Record<string, unknown> };
+  };
+  delete source.$schema;
+  source.network.options['endpointsPerCollector'] = 200;
+  writeFileSync(day, JSON.stringify(source));
+
+  it('writes the page, its charts and every endpoint after the screens', async () => {
+    const html = join(dir, 'day.html');
+    const r = await run([
+      'run',
+      day,
+      '--html',
+      html,
+      '--svg-dir',
+      join(dir, 'day-charts'),
+      '--endpoints',
+      join(dir, 'day.csv'),
+    ]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.out).toContain('Command History');
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('<h2>Command History</h2>');
+    expect(page).toContain('id="map-data"');
+    expect(readdirSync(join(dir, 'day-charts'))).toContain('packets-sent.vl.json');
+    expect(parseCsv(readFileSync(join(dir, 'day.csv'), 'utf8')).length).toBeGreaterThan(100);
+  });
+
+  it('refuses a trace, and outputs it must not write, before the day runs', async () => {
+    expect((await run(['run', day, '--trace', join(dir, 'day.ndjson')])).code).toBe(EXIT.usage);
+    expect((await run(['run', day, '--html', day])).code).toBe(EXIT.usage);
+    expect((await run(['run', day, '--endpoints', join(dir, 'day.txt')])).code).toBe(EXIT.usage);
+    expect(existsSync(join(dir, 'day.ndjson'))).toBe(false);
   });
 });
 

@@ -11,6 +11,9 @@ export function passLabel(groups: readonly GroupOutcome[], g: number, p: number)
   return groups.length > 1 ? `group ${g + 1} pass ${p + 1}` : `pass ${p + 1}`;
 }
 
+/** Names a run's pass in its charts: from its group's index and its own (both from 0). */
+export type PassLabel = (group: number, pass: number) => string;
+
 /** The run's first packet: where every chart's time axis starts. */
 function startOf(groups: readonly GroupOutcome[]): number {
   return Math.min(...groups.map((g) => g.passes[0]!.firstPacketS));
@@ -122,13 +125,13 @@ function completionCdf(groups: readonly GroupOutcome[]): Chart {
 }
 
 /** The head-end's packets over the run: one step per packet sent, a colour per pass. */
-function packetsSent(groups: readonly GroupOutcome[]): Chart {
+function packetsSent(groups: readonly GroupOutcome[], label: PassLabel): Chart {
   const startS = startOf(groups);
   const rows: Record<string, unknown>[] = [];
   let sent = 0;
   groups.forEach((g, gi) =>
     g.passes.forEach((r, pi) => {
-      const pass = passLabel(groups, gi, pi);
+      const pass = label(gi, pi);
       for (let j = 0; j < r.packetsSent; j++) {
         sent++;
         rows.push({ hours: (r.firstPacketS + j * r.spec.spacingS - startS) / 3600, sent, pass });
@@ -167,7 +170,7 @@ function packetsSent(groups: readonly GroupOutcome[]): Chart {
 }
 
 /** Traffic counters of each pass, side by side. */
-function traffic(groups: readonly GroupOutcome[]): Chart {
+function traffic(groups: readonly GroupOutcome[], label: PassLabel): Chart {
   const measures: [string, (r: BroadcastResult) => number][] = [
     ['transmissions', (r) => r.stats.transmissions],
     ['receptions', (r) => r.stats.receptions],
@@ -179,7 +182,7 @@ function traffic(groups: readonly GroupOutcome[]): Chart {
   const rows: Record<string, unknown>[] = [];
   groups.forEach((g, gi) =>
     g.passes.forEach((r, pi) => {
-      for (const [measure, read] of measures) rows.push({ measure, pass: passLabel(groups, gi, pi), count: read(r) });
+      for (const [measure, read] of measures) rows.push({ measure, pass: label(gi, pi), count: read(r) });
     }),
   );
   const passes = [...new Set(rows.map((r) => r['pass'] as string))];
@@ -221,8 +224,10 @@ function traffic(groups: readonly GroupOutcome[]): Chart {
  * distribution, packets sent over time and the traffic of each pass — Vega-Lite specs with
  * their data inline (draw them with {@link renderCharts}).
  * @param run - a scenario's result or a campaign's passes
+ * @param label - names each pass in the charts' legends @defaultValue `pass 2`, or `group 3 pass 2` in a grouped run
  */
-export function runCharts(run: RunInput): Chart[] {
+export function runCharts(run: RunInput, label?: PassLabel): Chart[] {
   const groups = runGroups(run);
-  return [coverageByLayer(groups), completionCdf(groups), packetsSent(groups), traffic(groups)];
+  const name = label ?? ((g: number, p: number): string => passLabel(groups, g, p));
+  return [coverageByLayer(groups), completionCdf(groups), packetsSent(groups, name), traffic(groups, name)];
 }

@@ -4,10 +4,11 @@ import type { ScenarioResult } from '../scenario/run.js';
 import type { GroupOutcome } from '../workflow/grouped.js';
 
 /**
- * What the run reports read: a scenario's run (`runScenario`), or the passes of one campaign in
- * order (`runBroadcast` results, each continuing the one before).
+ * What the run reports read: a scenario's run (`runScenario`), the passes of one campaign in
+ * order (`runBroadcast` results, each continuing the one before), or passes by group (`{ groups }`:
+ * broadcasts one after another on one network, each with its passes — a head-end's day, say).
  */
-export type RunInput = ScenarioResult | readonly BroadcastResult[];
+export type RunInput = Pick<ScenarioResult, 'groups'> | readonly BroadcastResult[];
 
 /**
  * A run's passes by collector group (one group for a run that is not grouped), checked: at least

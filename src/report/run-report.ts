@@ -1,8 +1,9 @@
 import type { BroadcastResult } from '../broadcast/result.js';
-import { ENDPOINT_STATUSES, endpointTable, type EndpointTable } from './endpoints.js';
-import { mapPayload, MAP_MAX_LINKS, type MapPayload } from './map-data.js';
+import { endpointTable } from './endpoints.js';
+import { mapSection } from './page/map-section.js';
 import { MAP_SCRIPT } from './page/map-script.js';
-import { chartFigure, escapeHtml, facts, htmlTable, page, scriptJson } from './page/shell.js';
+import { chartFigure, escapeHtml, facts, htmlTable, page } from './page/shell.js';
+import { statusTable } from './page/status-table.js';
 import { passLabel, runCharts } from './run-charts.js';
 import { runGroups, type RunInput } from './run-input.js';
 import { formatDuration } from './text.js';
@@ -25,39 +26,6 @@ export interface RunReportOptions {
 const int = (x: number): string => Math.round(x).toLocaleString('en-US');
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const time = (s: number | null): string => (s === null ? '-' : formatDuration(s));
-
-/** The map: controls, the canvas stage with its tooltip, the legend, and the payload. */
-function mapSection(table: EndpointTable, payload: MapPayload): string {
-  const linksNote =
-    payload.links === null
-      ? `The network has ${int(payload.linkCount)} RF links (more than ${int(MAP_MAX_LINKS)}): the map draws each ` +
-        'device\u2019s route to its collector instead.'
-      : '';
-  const layoutNote =
-    payload.positions === 'layout'
-      ? 'Device positions are not known: devices are drawn on rings by layer around their collector.'
-      : '';
-  return `<h2>Network map</h2>
-<section id="map" data-devices="${table.mesh.n}">
-<div class="map-controls">
-<label>Colour by <select class="map-colour">
-<option value="status" selected>status</option><option value="layer">layer</option>
-<option value="tank">tank %</option><option value="completion">completion time</option>
-</select></label>
-<label>Links <select class="map-links">
-<option value="routes">routes to collectors</option><option value="all">all RF links</option><option value="none">none</option>
-</select></label>
-<label>Find <input class="map-find" type="search" placeholder="device id" size="14"></label>
-<button class="map-reset" type="button">Whole network</button>
-</div>
-<div class="map-stage"><canvas class="map-canvas"></canvas><canvas class="map-overlay"></canvas>
-<div class="map-tip" hidden></div></div>
-<div class="map-legend"></div>
-<p class="note">Every device at its position (collectors: dark diamonds). Hover a device for its id, model, layer,
-firmware versions, tank and completion; drag to pan, scroll to zoom. ${escapeHtml(linksNote)} ${escapeHtml(layoutNote)}</p>
-</section>
-<script type="application/json" id="map-data">${scriptJson(payload)}</script>`;
-}
 
 /** Pass table: start, packets, duration, completions and coverage, completion percentiles. */
 function passTable(groups: ReturnType<typeof runGroups>): string {
@@ -138,21 +106,6 @@ function trafficTables(groups: ReturnType<typeof runGroups>): string {
   return `${traffic}\n<h3>Shared air</h3>\n${air}`;
 }
 
-/** Targets by status at the end of the run. */
-function statusTable(table: EndpointTable): string {
-  const counts = new Array<number>(ENDPOINT_STATUSES.length).fill(0);
-  for (let v = 0; v < table.mesh.n; v++) counts[table.status[v]!]!++;
-  const targets = counts.reduce((a, c, i) => (ENDPOINT_STATUSES[i] === 'not-target' ? a : a + c), 0);
-  return htmlTable(
-    ['status', 'devices', 'share of targets'],
-    ENDPOINT_STATUSES.map((s, i) => [
-      s,
-      int(counts[i]!),
-      s === 'not-target' || targets === 0 ? '' : pct(counts[i]! / targets),
-    ]),
-  );
-}
-
 /**
  * A run's report as one self-contained HTML page: key figures; a map of every device at its
  * position, coloured by status, layer, tank percentage or completion time, collectors marked,
@@ -191,7 +144,7 @@ ${facts([
   [int(groups.reduce((a, g) => a + g.passes.reduce((b, p) => b + p.stats.transmissions, 0), 0)), 'RF frames'],
 ])}
 ${warnings.map((w) => `<p class="warning">${escapeHtml(w)}</p>`).join('\n')}
-${mapSection(table, mapPayload(table))}
+${mapSection(table)}
 <h2>Passes</h2>
 ${passTable(groups)}
 <h2>Coverage</h2>

@@ -5,6 +5,7 @@ import type { CompiledMesh } from '../../network/mesh.js';
 import type { ResolvedRadio } from '../../radio/radio.js';
 import { endpointsCsv, endpointsGeoJson, failedEndpointsCsv } from '../../report/endpoint-files.js';
 import { endpointTable } from '../../report/endpoints.js';
+import { headendCharts, headendRun, renderHeadendReport } from '../../report/headend-report.js';
 import { tidyParquet } from '../../report/parquet.js';
 import { tidyCsv, tidyRecords } from '../../report/records.js';
 import { runCharts } from '../../report/run-charts.js';
@@ -13,6 +14,7 @@ import { sweepCharts } from '../../report/sweep-charts.js';
 import { renderSweepReport } from '../../report/sweep-report.js';
 import { traceScenario } from '../../report/trace.js';
 import { chartFiles, renderCharts, type RenderedChart } from '../../report/vega.js';
+import type { HeadendDay } from '../../scenario/headend.js';
 import type { ScenarioResult } from '../../scenario/run.js';
 import type { SweepRecord } from '../../sweep/record.js';
 import { UsageError } from '../args.js';
@@ -23,6 +25,9 @@ type Flags = Map<string, string | true>;
 
 /** Flags of `meshcast run` that write pictures and files beside the report. */
 export const RUN_OUTPUT_FLAGS = ['--html', '--svg-dir', '--endpoints', '--failed', '--trace'] as const;
+
+/** Flags of `meshcast run` that write pictures and files for a head-end scenario's day. */
+export const HEADEND_OUTPUT_FLAGS = ['--html', '--svg-dir', '--endpoints', '--failed'] as const;
 
 /** Flags of `meshcast report` that write pictures and tidy records. */
 export const REPORT_OUTPUT_FLAGS = ['--html', '--svg-dir', '--records', '--out-records'] as const;
@@ -97,6 +102,54 @@ export function checkRunOutputs(flags: Flags, scenarioPath: string, mesh: Compil
       throw new UsageError('--trace: the scenario runs with contention on; a trace follows floods without shared air');
     }
   }
+}
+
+/**
+ * Checks `meshcast run`'s output flags for a head-end scenario before its day runs: paths
+ * writable and distinct from the scenario, `--endpoints` a .csv or .geojson file; `--trace`
+ * refused (a day's commands are not traced).
+ */
+export function checkHeadendOutputs(flags: Flags, scenarioPath: string): void {
+  if (flags.has('--trace'))
+    throw new UsageError('--trace: a head-end scenario is not traced; trace a broadcast scenario');
+  checkOutputs(
+    HEADEND_OUTPUT_FLAGS.map((f): [string, string | undefined] => [f, pathOf(flags, f)]),
+    [scenarioPath],
+  );
+  const endpoints = pathOf(flags, '--endpoints');
+  if (endpoints !== undefined) endpointsFormat(endpoints);
+}
+
+/**
+ * Writes what `meshcast run`'s output flags ask for after a head-end day: its page, its charts,
+ * and the devices as the day's broadcasts left them.
+ */
+export async function writeHeadendOutputs(
+  flags: Flags,
+  day: HeadendDay,
+  title: string,
+  err: (s: string) => void,
+): Promise<void> {
+  const html = pathOf(flags, '--html');
+  const svgDir = pathOf(flags, '--svg-dir');
+  const endpoints = pathOf(flags, '--endpoints');
+  const failed = pathOf(flags, '--failed');
+  if (html !== undefined) {
+    const report = await renderHeadendReport(day, { title });
+    write(html, report.html, err);
+    if (svgDir !== undefined) writeChartFiles(svgDir, report.charts, err);
+  } else if (svgDir !== undefined) writeChartFiles(svgDir, await renderCharts(headendCharts(day)), err);
+  if (endpoints === undefined && failed === undefined) return;
+  const run = headendRun(day);
+  if (run === null) {
+    err('meshcast: no broadcast command ran: no endpoint files written\n');
+    return;
+  }
+  const table = endpointTable(run);
+  if (endpoints !== undefined) {
+    write(endpoints, endpointsFormat(endpoints) === 'csv' ? endpointsCsv(table) : endpointsGeoJson(table), err);
+  }
+  if (failed !== undefined) write(failed, failedEndpointsCsv(table), err);
 }
 
 /** Writes what `meshcast run`'s output flags ask for, from the run's result. */

@@ -5,7 +5,7 @@ import { runHeadendScenario, runScenario, runScenarioParallel, type ScenarioResu
 import { countOf, flagValue, seedOf, workersOf } from '../args.js';
 import { loadFile } from '../files.js';
 import { passProgress } from '../progress.js';
-import { checkRunOutputs, RUN_OUTPUT_FLAGS, writeRunOutputs } from './outputs.js';
+import { checkHeadendOutputs, checkRunOutputs, writeHeadendOutputs, writeRunOutputs } from './outputs.js';
 import { checkInteger, checkSeed } from '../../check.js';
 
 /** `meshcast run`: runs a scenario's passes and prints its report (or its summaries as JSON). */
@@ -25,9 +25,10 @@ export async function runCommand(
   }
   if (loaded.resolved.headend !== null) {
     // An operator's day on the head-end: its screens, or their data.
-    for (const flag of ['--passes', '--workers', ...RUN_OUTPUT_FLAGS]) {
+    for (const flag of ['--passes', '--workers']) {
       if (flags.has(flag)) throw new ValidationError(flag, flags.get(flag), 'nothing for a head-end scenario');
     }
+    checkHeadendOutputs(flags, file);
     const given = seedOf(flags);
     const day = runHeadendScenario(
       loaded,
@@ -35,6 +36,7 @@ export async function runCommand(
     );
     const name = loaded.scenario.name ?? file;
     out(flags.has('--json') ? `${JSON.stringify(headendDayReport(day, name))}\n` : `${formatHeadendDay(day, name)}\n`);
+    await writeHeadendOutputs(flags, day, name, err);
     return;
   }
   checkRunOutputs(flags, file, loaded.mesh, loaded.resolved.radio);
