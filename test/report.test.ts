@@ -206,6 +206,34 @@ describe('tidy records', () => {
     });
     expect(seen.size).toBe(records.length); // one row per (cell, replication)
   });
+
+  it('DuckDB, a Parquet reader written apart from the writer, reads every column, type and value', async () => {
+    const records = await smallSweep();
+    const table = tidyRecords(records);
+    const file = join(mkdtempSync(join(tmpdir(), 'meshcast-parquet-')), 'records.parquet');
+    writeFileSync(file, await tidyParquet(table));
+    const { DuckDBInstance } = await import('@duckdb/node-api');
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    try {
+      const reader = await connection.runAndReadAll(`SELECT * FROM read_parquet('${file.replace(/'/g, "''")}')`);
+      expect(reader.columnNames()).toEqual(table.columns.map((c) => c.name));
+      const duckType = { int: 'BIGINT', double: 'DOUBLE', string: 'VARCHAR', boolean: 'BOOLEAN' } as const;
+      expect(reader.columnTypes().map(String)).toEqual(table.columns.map((c) => duckType[c.type]));
+      const rows = reader.getRowObjectsJS();
+      expect(rows).toHaveLength(table.rows);
+      for (const column of table.columns) {
+        const back = rows.map((row) => {
+          const v = row[column.name];
+          return typeof v === 'bigint' ? Number(v) : (v ?? null);
+        });
+        expect(back, column.name).toEqual(column.values);
+      }
+    } finally {
+      connection.closeSync();
+      db.closeSync();
+    }
+  });
 });
 
 describe('convergence of a Monte Carlo estimate', () => {
