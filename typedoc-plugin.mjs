@@ -4,17 +4,19 @@
  * - The published JSON Schemas (`SCENARIO_SCHEMA`, `GENERATOR_SCHEMAS`) appear as `object`: their
  *   contents are JSON Schema — documented by the schemas' own `description`s and published as
  *   docs/scenario.schema.json — not TypeScript members to list one keyword at a time.
- * - The head-end layer (src/headend/) is documented by the engineers who own it; until its
- *   members and links are complete, their warnings are counted and printed as one note instead
- *   of failing `npm run docs`. Every other gap fails it.
+ * - The head-end and workflow layers (src/headend/, src/workflow/) and the campaign's scenario and
+ *   report files are being written by the engineers who own them; until their members and links
+ *   are documented, their warnings are counted and printed as one note instead of failing
+ *   `npm run docs`. Every other gap fails it.
  */
 import { Application, Converter, IntrinsicType, ReflectionType } from 'typedoc';
 
 const SCHEMAS = ['SCENARIO_SCHEMA', 'GENERATOR_SCHEMAS'];
 
-/** Warnings about the head-end layer: members of its files, and links in its comments. */
-const HEADEND = [
-  /defined in meshcast\/src\/headend\//,
+/** Warnings about files documented by their owners: members of those files, and links in their comments. */
+const OWNED_ELSEWHERE = [
+  /defined in meshcast\/src\/(headend|workflow)\//,
+  /defined in meshcast\/src\/(scenario|report)\/campaign\.ts/,
   /link to "Catalogue\.missing" in comment for Catalogue$/,
   /comment for Records\.(status|flags) links to "(STATUS|RECORD_FLAGS)"/,
 ];
@@ -32,18 +34,21 @@ export function load(app) {
   });
 
   const logger = app.logger;
-  let headend = 0;
-  const isHeadend = (message) => HEADEND.some((pattern) => pattern.test(String(message)));
+  let owned = 0;
+  const isOwnedElsewhere = (message) => OWNED_ELSEWHERE.some((pattern) => pattern.test(String(message)));
   for (const method of ['warn', 'validationWarning']) {
     const original = logger[method].bind(logger);
     logger[method] = (message, ...rest) => {
-      // A head-end warning is counted, not logged (validationWarning logs through warn: no double count).
-      if (isHeadend(message)) headend++;
+      // Such a warning is counted, not logged (validationWarning logs through warn: no double count).
+      if (isOwnedElsewhere(message)) owned++;
       else original(message, ...rest);
     };
   }
   app.on(Application.EVENT_VALIDATE_PROJECT, () => {
-    if (headend > 0)
-      logger.info(`${headend} warnings about src/headend/, not counted: members without documentation, links`);
+    if (owned > 0)
+      logger.info(
+        `${owned} warnings not counted, in files their owners are documenting ` +
+          '(src/headend/, src/workflow/, the campaign files): members without documentation, links',
+      );
   });
 }
