@@ -11,8 +11,10 @@ export const CHART_SCRIPT = String.raw`(function () {
   function markOf(target) {
     var el = target && target.closest ? target.closest('figure.chart [aria-label][aria-roledescription]') : null;
     if (!el) return null;
+    // Data marks only: Vega labels bars 'bar', cells 'rect mark', lines 'line mark'; axes, legends,
+    // titles and mark containers carry labels too, and are not data.
     var role = el.getAttribute('aria-roledescription') || '';
-    return / mark$/.test(role) ? el : null;
+    return /^(axis|legend|title)$| container$/.test(role) ? null : el;
   }
   document.addEventListener('mousemove', function (e) {
     var el = markOf(e.target);
