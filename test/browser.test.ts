@@ -14,10 +14,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadScenario,
   Network,
+  renderCampaignReport,
   renderHeadendReport,
   renderRunReport,
   renderSweepReport,
   runBroadcast,
+  runCampaignScenario,
   runHeadendScenario,
   runScenario,
   sweep,
@@ -204,6 +206,24 @@ describe.skipIf(skip)('HTML reports in headless Chromium', () => {
       expect(await page.locator(`figure[data-chart="${name}"] svg`).count()).toBe(1);
     }
     await page.screenshot({ path: join(dir, 'headend.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+  });
+
+  it('a campaign: a timeline bar per step, what a step did on hover', async () => {
+    const scenario = JSON.parse(readFileSync(join(root, 'scenarios', 'campaign-single-headend.json'), 'utf8')) as {
+      network: { options: Record<string, unknown> };
+    };
+    scenario.network.options['endpointsPerCollector'] = 150;
+    const { result } = runCampaignScenario(loadScenario(scenario));
+    const { html } = await renderCampaignReport(result, { title: 'browser campaign' });
+    const { page, errors } = await open(html, 'campaign');
+    const bars = page.locator('figure[data-chart="campaign-timeline"] [aria-roledescription="bar"]');
+    expect(await bars.count()).toBe(result.timeline.length);
+    await bars.last().hover();
+    await page.waitForSelector('#chart-tip:not([hidden])');
+    expect(await page.textContent('#chart-tip')).toContain('targeted');
+    await page.screenshot({ path: join(dir, 'campaign.png'), fullPage: true });
     expect(errors).toEqual([]);
     expect(outside).toEqual([]);
   });

@@ -33,7 +33,7 @@ function words(line: string): string[] {
 
 describe('docs/guide.md', () => {
   it('has the blocks it promises: command lines and five programs', () => {
-    expect(blocks.filter((b) => b.lang === 'sh')).toHaveLength(1);
+    expect(blocks.filter((b) => b.lang === 'sh')).toHaveLength(2);
     expect(blocks.filter((b) => b.lang === 'ts')).toHaveLength(5);
   });
 
@@ -65,6 +65,7 @@ describe('docs/guide.md', () => {
       'study.html',
       'day.html',
       'campaign.html',
+      'upgrade.html',
       'hops-ttl.csv',
       'charts/coverage-heatmap.vl.json',
       'charts/coverage-heatmap.svg',

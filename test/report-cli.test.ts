@@ -145,6 +145,35 @@ describe('meshcast run: the page and files of a head-end day', () => {
   });
 });
 
+describe('meshcast campaign: the page and charts of a campaign', () => {
+  it('writes the page after the text report, and refuses a page over its own checkpoint', async () => {
+    const file = join(dir, 'campaign.json');
+    const source = JSON.parse(readFileSync(join(root, 'scenarios', 'campaign-single-headend.json'), 'utf8')) as {
+      $schema?: string;
+      network: { options: Record<string, unknown> };
+    };
+    delete source.$schema;
+    source.network.options['endpointsPerCollector'] = 150;
+    writeFileSync(file, JSON.stringify(source));
+    const html = join(dir, 'campaign.html');
+    const r = await run(['campaign', file, '--quiet', '--html', html, '--svg-dir', join(dir, 'campaign-charts')]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    expect(r.out).toContain('Campaign,');
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('data-chart="campaign-timeline"');
+    expect(page).toContain('<h2>Endpoints left, and why</h2>');
+    expect(readdirSync(join(dir, 'campaign-charts')).sort()).toEqual([
+      'campaign-passes.svg',
+      'campaign-passes.vl.json',
+      'campaign-timeline.svg',
+      'campaign-timeline.vl.json',
+    ]);
+    const checkpoint = join(dir, 'checkpoint.json');
+    expect((await run(['campaign', file, '--out', checkpoint, '--html', checkpoint])).code).toBe(EXIT.usage);
+    expect(existsSync(checkpoint)).toBe(false);
+  });
+});
+
 describe('meshcast report: pictures and tidy records', () => {
   const results = join(dir, 'results.ndjson');
 

@@ -6,7 +6,7 @@ import { SCENARIO_SCHEMA } from '../scenario/schema.js';
 import { VERSION } from '../version.js';
 import { parse, UsageError } from './args.js';
 import { campaignCommand, planCommand } from './commands/campaign.js';
-import { REPORT_OUTPUT_FLAGS, RUN_OUTPUT_FLAGS } from './commands/outputs.js';
+import { CAMPAIGN_OUTPUT_FLAGS, REPORT_OUTPUT_FLAGS, RUN_OUTPUT_FLAGS } from './commands/outputs.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand } from './commands/sweep.js';
@@ -30,6 +30,7 @@ Usage:
                   [--records csv|parquet [--out-records FILE]]
   meshcast plan <campaign.json> [--json]
   meshcast campaign <campaign.json> [--seed S] [--out checkpoint.json] [--quiet] [--json]
+                    [--html campaign.html] [--svg-dir DIR]
   meshcast validate <scenario.json> [--allow-outside-files]
   meshcast schema
   meshcast --version | --help
@@ -69,7 +70,7 @@ export async function main(
       run: ['--seed', '--passes', '--workers', '--json', '--allow-outside-files', ...RUN_OUTPUT_FLAGS],
       validate: ['--allow-outside-files'],
       plan: ['--json', '--allow-outside-files'],
-      campaign: ['--seed', '--out', '--quiet', '--json', '--allow-outside-files'],
+      campaign: ['--seed', '--out', '--quiet', '--json', '--allow-outside-files', ...CAMPAIGN_OUTPUT_FLAGS],
       schema: [],
       report: ['--csv', '--json', ...REPORT_OUTPUT_FLAGS],
       sweep: [
@@ -105,7 +106,7 @@ export async function main(
     const file = positional[0];
     if (file === undefined) throw new UsageError(`${command} needs a scenario file`);
     if (command === 'plan') return planCommand(file, flags, out) ? EXIT.ok : EXIT.invalid;
-    if (command === 'campaign') campaignCommand(file, flags, out, err);
+    if (command === 'campaign') await campaignCommand(file, flags, out, err);
     else if (command === 'sweep') await sweepCommand(file, flags, params, out, err);
     else if (command === 'validate') validateCommand(file, flags, out);
     else await runCommand(file, flags, out, err);

@@ -11,6 +11,8 @@ export { sweepCharts, sweepLayout } from './sweep-charts.js';
 export type { SweepLayout } from './sweep-charts.js';
 export { renderRunReport } from './run-report.js';
 export type { HtmlReport, RunReportOptions } from './run-report.js';
+export { campaignCharts, renderCampaignReport } from './campaign-report.js';
+export type { CampaignReportOptions } from './campaign-report.js';
 export { renderHeadendReport } from './headend-report.js';
 export type { HeadendReportOptions } from './headend-report.js';
 export { renderSweepReport } from './sweep-report.js';

@@ -7,6 +7,7 @@ import { planCampaignScenario, runCampaignScenario } from '../../scenario/run.js
 import type { CampaignCheckpoint, CampaignCheckpointStore } from '../../workflow/campaign.js';
 import { flagValue, seedOf } from '../args.js';
 import { loadFile, writablePath } from '../files.js';
+import { checkCampaignOutputs, writeCampaignOutputs } from './outputs.js';
 
 /** `meshcast plan`: plans a campaign scenario and checks the plan; false when the guide's rules find problems. */
 export function planCommand(file: string, flags: Map<string, string | true>, out: (s: string) => void): boolean {
@@ -47,16 +48,17 @@ export function fileCheckpoint(path: string): CampaignCheckpointStore {
  * `meshcast campaign`: plans and runs a campaign scenario, progress on standard error; with
  * `--out` a checkpoint after each step, from which the same command resumes.
  */
-export function campaignCommand(
+export async function campaignCommand(
   file: string,
   flags: Map<string, string | true>,
   out: (s: string) => void,
   err: (s: string) => void,
-): void {
+): Promise<void> {
   const loaded = loadFile(file, flags.has('--allow-outside-files'));
   const outFlag = flags.get('--out');
   if (outFlag === true) throw new ValidationError('--out', true, 'a checkpoint file path');
   if (outFlag !== undefined) writablePath('--out', outFlag);
+  checkCampaignOutputs(flags, outFlag === undefined ? [file] : [file, outFlag]);
   const given = seedOf(flags);
   const controller = new AbortController();
   const stop = (): void => controller.abort();
@@ -75,6 +77,7 @@ export function campaignCommand(
         ? `${JSON.stringify(campaignReport(run, run.result, name))}\n`
         : `${formatCampaignResult(run.result, name)}\n`,
     );
+    await writeCampaignOutputs(flags, run.result, name, err);
   } catch (e) {
     if (e instanceof MeshcastError && e.name === 'CampaignCancelled') {
       throw new MeshcastError(

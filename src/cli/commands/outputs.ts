@@ -4,6 +4,7 @@ import { TRACE_MAX_DEVICES } from '../../broadcast/trace.js';
 import type { CompiledMesh } from '../../network/mesh.js';
 import type { ResolvedRadio } from '../../radio/radio.js';
 import { endpointsCsv, endpointsGeoJson, failedEndpointsCsv } from '../../report/endpoint-files.js';
+import { campaignCharts, renderCampaignReport } from '../../report/campaign-report.js';
 import { endpointTable } from '../../report/endpoints.js';
 import { headendCharts, headendRun, renderHeadendReport } from '../../report/headend-report.js';
 import { tidyParquet } from '../../report/parquet.js';
@@ -17,6 +18,7 @@ import { chartFiles, renderCharts, type RenderedChart } from '../../report/vega.
 import type { HeadendDay } from '../../scenario/headend.js';
 import type { ScenarioResult } from '../../scenario/run.js';
 import type { SweepRecord } from '../../sweep/record.js';
+import type { CampaignResult } from '../../workflow/campaign.js';
 import { UsageError } from '../args.js';
 import { writablePath } from '../files.js';
 import { sameFile } from '../results-file.js';
@@ -28,6 +30,9 @@ export const RUN_OUTPUT_FLAGS = ['--html', '--svg-dir', '--endpoints', '--failed
 
 /** Flags of `meshcast run` that write pictures and files for a head-end scenario's day. */
 export const HEADEND_OUTPUT_FLAGS = ['--html', '--svg-dir', '--endpoints', '--failed'] as const;
+
+/** Flags of `meshcast campaign` that write its page and charts. */
+export const CAMPAIGN_OUTPUT_FLAGS = ['--html', '--svg-dir'] as const;
 
 /** Flags of `meshcast report` that write pictures and tidy records. */
 export const REPORT_OUTPUT_FLAGS = ['--html', '--svg-dir', '--records', '--out-records'] as const;
@@ -150,6 +155,33 @@ export async function writeHeadendOutputs(
     write(endpoints, endpointsFormat(endpoints) === 'csv' ? endpointsCsv(table) : endpointsGeoJson(table), err);
   }
   if (failed !== undefined) write(failed, failedEndpointsCsv(table), err);
+}
+
+/**
+ * Checks `meshcast campaign`'s output flags before the campaign runs: paths writable and
+ * distinct from its inputs (the scenario, the checkpoint).
+ */
+export function checkCampaignOutputs(flags: Flags, inputs: readonly string[]): void {
+  checkOutputs(
+    CAMPAIGN_OUTPUT_FLAGS.map((f): [string, string | undefined] => [f, pathOf(flags, f)]),
+    inputs,
+  );
+}
+
+/** Writes what `meshcast campaign`'s output flags ask for, from the campaign's result. */
+export async function writeCampaignOutputs(
+  flags: Flags,
+  result: CampaignResult,
+  title: string,
+  err: (s: string) => void,
+): Promise<void> {
+  const html = pathOf(flags, '--html');
+  const svgDir = pathOf(flags, '--svg-dir');
+  if (html !== undefined) {
+    const report = await renderCampaignReport(result, { title });
+    write(html, report.html, err);
+    if (svgDir !== undefined) writeChartFiles(svgDir, report.charts, err);
+  } else if (svgDir !== undefined) writeChartFiles(svgDir, await renderCharts(campaignCharts(result)), err);
 }
 
 /** Writes what `meshcast run`'s output flags ask for, from the run's result. */
