@@ -2,6 +2,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const TYPED = ['src/**/*.ts'];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.meshcast-tmp/', 'docs/api/'] },
   js.configs.recommended,
@@ -21,6 +23,23 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  // Lines of at most 120 characters, as Prettier lays them out (it leaves long strings and comments
+  // alone); a test's title stays on its call's line, where Prettier keeps it.
+  {
+    files: ['**/*.ts', '**/*.js', '**/*.mjs'],
+    rules: {
+      'max-len': [
+        'error',
+        { code: 120, ignoreUrls: true, ignorePattern: String.raw`^\s*(it|test|describe)(\.each\(\w+\))?\('` },
+      ],
+    },
+  },
+  // Type-aware rules on the library and the command (recommendedTypeChecked; decision 0005).
+  ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: TYPED })),
+  {
+    files: TYPED,
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
   },
   {
     files: ['src/**/*.ts'],

@@ -53,5 +53,6 @@ if (problems.length > 0) {
   process.exit(1);
 }
 console.log(
-  `${files.length} shard files, ${seen.size} records: each task once, in its own shard, identical to ${basename(single)}`,
+  `${files.length} shard files, ${seen.size} records: each task once, in its own shard, identical to ` +
+    `${basename(single)}`,
 );

@@ -11,7 +11,7 @@
  * A replay makes the flood's draws and its per-copy state updates (last heard, the earliest
  * arrival compared) and checks every copy loses to the receiver's final earliest arrival, so it
  * is the cost of handling nodes in that order once the queue's work is done. All timed in one
- * process with tinybench, alternating, minimum over the rounds.
+ * process, alternating (bench/timing.ts), minimum over the rounds.
  *
  * One more row comes from a process of its own (a second queue class in this one would make the
  * flood's queue calls polymorphic): the same flood whose queue only replays the pop sequence the
@@ -37,8 +37,8 @@ import {
   type DelaySpec,
   type LinkDelays,
 } from '../src/index.js';
-import { Bench } from 'tinybench';
 import { bfsSameDraws } from './bfs.js';
+import { alternating } from './timing.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(name);
@@ -143,26 +143,6 @@ function replay(
   return receptions;
 }
 
-/**
- * Minimum times of the tasks: one tinybench iteration of each per round, the order reversed
- * every round, so every minimum samples the same phases of a shared machine.
- */
-async function alternating(tasks: readonly (readonly [string, () => unknown])[]): Promise<number[]> {
-  const best = tasks.map(() => Infinity);
-  for (let r = 0; r < rounds; r++) {
-    const bench = new Bench({ iterations: 1, time: 0, warmupIterations: r === 0 ? 1 : 0, warmupTime: 0 });
-    for (const [name, fn] of r % 2 === 0 ? tasks : [...tasks].reverse()) bench.add(name, fn);
-    await bench.run();
-    tasks.forEach(([name], i) => {
-      const result = bench.getTask(name)!.result as { state: string; latency?: { min: number } };
-      if (result.state !== 'completed' || result.latency === undefined)
-        throw new Error(`${name} did not complete: ${result.state}`);
-      best[i] = Math.min(best[i]!, result.latency.min);
-    });
-  }
-  return best;
-}
-
 /** The default (ladder) queue, recording the events it gives out in order. */
 class Recording implements EventQueue {
   private readonly inner = createQueue('ladder', 1024);
@@ -215,7 +195,7 @@ if (process.argv.includes('--replaying-queue')) {
   const recording = new Recording();
   flood(floodOf(mesh, recording), seed);
   const s = floodOf(mesh, new Replaying(Float64Array.from(recording.times), Int32Array.from(recording.nodes)));
-  const [floorMs, floodMs] = await alternating([
+  const [floorMs, floodMs] = await alternating(rounds, [
     ['floor', () => bfsSameDraws(mesh, origin, seed, delay)],
     ['flood', () => flood(s, seed)],
   ]);
@@ -234,7 +214,7 @@ const tasks: [string, () => unknown][] = [
   ['replay in 1-s buckets, node order within', () => replay(mesh, o.buckets, o.earliest, o.hops, times, seed)],
   ['replay in node order', () => replay(mesh, o.node, o.earliest, o.hops, times, seed)],
 ];
-const best = await alternating(tasks);
+const best = await alternating(rounds, tasks);
 const child = JSON.parse(
   execFileSync(
     process.execPath,
@@ -244,15 +224,20 @@ const child = JSON.parse(
 ) as { floorMs: number; floodMs: number };
 const receptions = replay(mesh, o.node, o.earliest, o.hops, times, seed);
 console.log(
-  `Grid flood anatomy — ${side}×${side}, one packet, exponential delay (mean 2 s); ${o.node.length.toLocaleString('en-US')} nodes settled, ${receptions.toLocaleString('en-US')} receptions; Node ${process.version}, min of ${rounds} alternating rounds`,
+  `Grid flood anatomy — ${side}×${side}, one packet, exponential delay (mean 2 s); ` +
+    `${o.node.length.toLocaleString('en-US')} nodes settled, ${receptions.toLocaleString('en-US')} receptions; ` +
+    `Node ${process.version}, min of ${rounds} alternating rounds`,
 );
 console.log('| task | min ms | ÷ floor | ns/reception |');
 console.log('|---|---:|---:|---:|');
 tasks.forEach(([name], i) =>
   console.log(
-    `| ${name} | ${best[i]!.toFixed(0)} | ${(best[i]! / best[0]!).toFixed(2)} | ${((best[i]! * 1e6) / receptions).toFixed(0)} |`,
+    `| ${name} | ${best[i]!.toFixed(0)} | ${(best[i]! / best[0]!).toFixed(2)} | ` +
+      `${((best[i]! * 1e6) / receptions).toFixed(0)} |`,
   ),
 );
 console.log(
-  `| flood whose queue replays the ladder queue's pops (own process; its floor ${child.floorMs.toFixed(0)} ms) | ${child.floodMs.toFixed(0)} | ${(child.floodMs / child.floorMs).toFixed(2)} | ${((child.floodMs * 1e6) / receptions).toFixed(0)} |`,
+  `| flood whose queue replays the ladder queue's pops (own process; its floor ${child.floorMs.toFixed(0)} ms) ` +
+    `| ${child.floodMs.toFixed(0)} | ${(child.floodMs / child.floorMs).toFixed(2)} | ` +
+    `${((child.floodMs * 1e6) / receptions).toFixed(0)} |`,
 );

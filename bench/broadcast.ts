@@ -1,16 +1,18 @@
 /**
- * meshcast broadcast benchmarks (tinybench): a grid flood (1000 × 1000), a grid with 20 packets in
+ * meshcast broadcast benchmarks: a grid flood (1000 × 1000), a grid with 20 packets in
  * flight, scaling over grid sizes, a utility flood with exponential and with uniform delays, and
  * the shared air (contention on against off).
  *
  *   npm run bench               full sizes, prints a Markdown table for bench/RESULTS.md
  *   npm run bench -- --quick    small sizes, about a minute
- *   npm run bench:check         quick sizes, fails if a ratio regressed > 20 % from bench/baseline.json
+ *   npm run bench:check         quick sizes, fails if a ratio stays > 20 % above bench/baseline.json
+ *                               after two re-measurements of the rows flagged (CHECK_TOLERANCE)
  *   npm run bench -- --quick --write-baseline   records the quick ratios as the new baseline
  *
  * Every figure is a ratio to a baseline measured in the same process (these machines are
  * shared and noisy): floods against a breadth-first walk making the same draws, the two timed
- * alternately, round by round. Times are the minimum over the rounds (the least disturbed run). Each queue implementation is measured
+ * alternately, round by round. Times are the minimum over the rounds (the least disturbed run). Each queue
+ * implementation is measured
  * in a process of its own (`--queue K`), as a user's process runs one: timing them all in one
  * process would make the flood's queue calls polymorphic and slow every one of them down. Answers
  * are checked first: every queue implementation must give the same result.
@@ -19,7 +21,6 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { Bench } from 'tinybench';
 import {
   generators,
   runBroadcast,
@@ -32,10 +33,24 @@ import {
   type QueueKind,
 } from '../src/index.js';
 import { bfsSameDraws } from './bfs.js';
+import { alternating } from './timing.js';
 
 const quick = process.argv.includes('--quick') || process.argv.includes('--check');
 const check = process.argv.includes('--check');
 const writeBaseline = process.argv.includes('--write-baseline');
+/** Workloads to measure (`--only grid-flood,utility`: a flagged row measured again), or all. */
+const onlyArg = process.argv.indexOf('--only');
+const only = onlyArg > 0 ? new Set(process.argv[onlyArg + 1]!.split(',')) : null;
+/**
+ * `bench:check` fails a row whose ratio is more than this share above its baseline after
+ * {@link CHECK_REPEATS} re-measurements, each in fresh processes, keeping the row's best ratio:
+ * one quick-size run can move a ratio by more than 20 % on a loaded two-core machine with the
+ * code unchanged (bench/RESULTS.md), so a single run decides nothing; three rarely all do.
+ */
+const CHECK_TOLERANCE = 0.2;
+const CHECK_REPEATS = 2;
+/** What bench/baseline.json holds, said in the file. */
+const BASELINE_NOTE = 'quick-size ratios (min time ÷ BFS min time); npm run bench:check compares against these';
 const QUEUES: QueueKind[] = ['ladder', 'calendar', 'radix', 'heap', 'fastpriorityqueue'];
 /** The queue floods use unless told otherwise: it measures the rows that do not compare queues. */
 const DEFAULT_QUEUE: QueueKind = 'ladder';
@@ -66,36 +81,6 @@ interface ChildReport {
   readonly sharedAir: { readonly offMs: number; readonly onMs: number; readonly air: AirStats } | null;
 }
 
-function minMs(task: { result: unknown }): number {
-  const r = task.result as { state: string; latency?: { min: number } };
-  if (r.state !== 'completed' || r.latency === undefined)
-    throw new Error(`benchmark task did not complete: ${r.state}`);
-  return r.latency.min;
-}
-
-/**
- * Minimum times of two tasks timed alternately: one iteration of each per round, the order
- * swapped every round, so both minima sample the same phases of a shared machine (timed one
- * task after the other, a slow phase during one and not the other skewed ratios by up to 30 %).
- * The first round is preceded by one warm-up iteration of each.
- */
-async function alternating(
-  rounds: number,
-  a: readonly [string, () => unknown],
-  b: readonly [string, () => unknown],
-): Promise<[number, number]> {
-  let minA = Infinity;
-  let minB = Infinity;
-  for (let round = 0; round < rounds; round++) {
-    const bench = new Bench({ iterations: 1, time: 0, warmupIterations: round === 0 ? 1 : 0, warmupTime: 0 });
-    for (const [name, fn] of round % 2 === 0 ? [a, b] : [b, a]) bench.add(name, fn);
-    await bench.run();
-    minA = Math.min(minA, minMs(bench.getTask(a[0])!));
-    minB = Math.min(minB, minMs(bench.getTask(b[0])!));
-  }
-  return [minA, minB];
-}
-
 /**
  * One workload with one queue, against the breadth-first floor, in this process; with `workers`,
  * the pass runs on that many worker threads (`runBroadcastParallel`) against the same
@@ -121,8 +106,7 @@ async function workload(
   const reference = await run(1);
   const receptions = reference.stats.receptions;
   let seed = 2;
-  const [bfsMs, ms] = await alternating(
-    iterations,
+  const [bfsMs, ms] = (await alternating(iterations, [
     [
       'bfs',
       () => {
@@ -131,7 +115,7 @@ async function workload(
       },
     ],
     [task, () => run(seed++)],
-  );
+  ])) as [number, number];
   process.stderr.write(`  ${name}, ${task}: done\n`);
   return {
     key: `${key}/${workers > 0 ? `runBroadcastParallel${workers}` : 'runBroadcast'}/${queue}`,
@@ -158,7 +142,11 @@ const MEASURED: Record<string, readonly QueueKind[]> = {
   utility: QUEUES,
   'utility-uniform': [DEFAULT_QUEUE],
 };
-const measures = (key: string, queue: QueueKind): boolean => MEASURED[key]!.includes(queue);
+const measures = (key: string, queue: QueueKind): boolean =>
+  MEASURED[key]!.includes(queue) &&
+  (only === null || only.has(key) || (key === 'scaling' && [...only].some((k) => k.startsWith('scaling-'))));
+/** Whether a scaling grid's row is wanted (`--only scaling-10000`). */
+const wanted = (key: string): boolean => only === null || only.has(key);
 
 /** Runs every workload that measures `queue`, in this process (the shared air with the default queue). */
 async function measureQueue(queue: QueueKind): Promise<ChildReport> {
@@ -190,9 +178,10 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
   ] as const;
   if (measures('grid-packets', queue)) rows.push(await workload('grid-packets', ...gridPackets));
   // Contention off, packets are independent: the same pass on both cores (the same answer).
-  if (queue === DEFAULT_QUEUE) rows.push(await workload('grid-packets', ...gridPackets, 2));
+  if (queue === DEFAULT_QUEUE && wanted('grid-packets')) rows.push(await workload('grid-packets', ...gridPackets, 2));
   if (measures('scaling', queue)) {
     for (const s of quick ? [32, 100, 300] : [32, 100, 316, 1000]) {
+      if (!wanted(`scaling-${s * s}`)) continue;
       const mesh = s === side ? grid : generators.gridMesh({ width: s, success: 0.9 });
       const packets = Math.max(1, Math.round(1e5 / (s * s)));
       rows.push(
@@ -242,37 +231,43 @@ async function measureQueue(queue: QueueKind): Promise<ChildReport> {
       ),
     );
   }
-  if (queue !== DEFAULT_QUEUE) return { rows, gridBuildS, utilityBuildS, sharedAir: null };
+  if (queue !== DEFAULT_QUEUE || only !== null) return { rows, gridBuildS, utilityBuildS, sharedAir: null };
 
   // The shared air: contention on, against contention off on the same mesh and packets, same process.
   const airSpec = { origins: Array.from(utility.collectors, (c) => utility.id(c)), packets, maxHops: 40, ttlS: 300 };
   let airSeed = 1;
   let air: AirStats | null = null;
-  const [offMs, onMs] = await alternating(
-    3,
+  const [offMs, onMs] = (await alternating(3, [
     ['contention off', () => runBroadcast(utility, airSpec, { seed: airSeed++ })],
     [
       'contention on',
       () => (air = runBroadcast(utility, airSpec, { seed: airSeed++, radio: { contention: 'csma' } }).air),
     ],
-  );
+  ])) as [number, number];
   process.stderr.write('  shared air: done\n');
   if (air === null) throw new Error('shared air: contention on gave no air statistics');
   return { rows, gridBuildS, utilityBuildS, sharedAir: { offMs, onMs, air } };
 }
 
-/** Measures each queue in a process of its own, checks their answers agree, prints the tables and checks the baseline. */
+/** Measures one queue in a process of its own (only the workloads named, when given). */
+function measureIn(queue: QueueKind, workloads?: readonly string[]): ChildReport {
+  const args = ['--import', 'tsx', import.meta.filename, '--queue', queue, ...(quick ? ['--quick'] : [])];
+  if (workloads !== undefined) args.push('--only', workloads.join(','));
+  return JSON.parse(
+    execFileSync(process.execPath, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 1 << 26,
+    }),
+  ) as ChildReport;
+}
+
+/**
+ * Measures each queue in a process of its own, checks their answers agree, prints the tables and
+ * checks the baseline.
+ */
 function main(): void {
-  const reports = QUEUES.map((queue): ChildReport => {
-    const args = ['--import', 'tsx', import.meta.filename, '--queue', queue, ...(quick ? ['--quick'] : [])];
-    return JSON.parse(
-      execFileSync(process.execPath, args, {
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'inherit'],
-        maxBuffer: 1 << 26,
-      }),
-    ) as ChildReport;
-  });
+  const reports = QUEUES.map((queue) => measureIn(queue));
   const byDefault = reports[QUEUES.indexOf(DEFAULT_QUEUE)]!;
   // Rows in workload order; every queue's answer must equal the default queue's.
   const rows = reports
@@ -291,65 +286,91 @@ function main(): void {
   const meters = (quick ? 4 : 40) * 2500;
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   console.log(
-    `\nmeshcast broadcast benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${cpu} (${cpus().length} cores)${quick ? ', quick sizes' : ''}`,
+    `\nmeshcast broadcast benchmark — ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ` +
+      `${cpu} (${cpus().length} cores)${quick ? ', quick sizes' : ''}`,
   );
   console.log(
-    `Mesh build (gridMesh ${side}×${side}): ${byDefault.gridBuildS.toFixed(1)} s; utilityMesh ${meters.toLocaleString('en-US')} meters: ${byDefault.utilityBuildS.toFixed(1)} s`,
+    `Mesh build (gridMesh ${side}×${side}): ${byDefault.gridBuildS.toFixed(1)} s; utilityMesh ` +
+      `${meters.toLocaleString('en-US')} meters: ${byDefault.utilityBuildS.toFixed(1)} s`,
   );
   console.log('Each queue in a process of its own; ÷ BFS against the breadth-first floor timed in the same process.\n');
   console.log('| workload | task | min ms | BFS min ms | ÷ BFS | receptions/s | ns/reception |');
   console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.bfsMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`,
+      `| ${r.workload} | ${r.task} | ${r.minMs.toFixed(0)} | ${r.bfsMs.toFixed(0)} | ${r.ratio.toFixed(2)} | ` +
+        `${(r.receptionsPerS / 1e6).toFixed(2)} M | ${r.nsPerReception.toFixed(0)} |`,
     );
   }
   const sharedAir = byDefault.sharedAir;
   if (sharedAir !== null) {
     const { offMs, onMs, air } = sharedAir;
     console.log(
-      `\nShared air (contention on), utility ${meters.toLocaleString('en-US')} meters, ${quick ? 10 : 100} packets from every collector:`,
+      `\nShared air (contention on), utility ${meters.toLocaleString('en-US')} meters, ${quick ? 10 : 100} ` +
+        `packets from every collector:`,
     );
     console.log('| run | min ms | queue events/s | reception events/s | ÷ contention off |');
     console.log('|---|---:|---:|---:|---:|');
     console.log(`| contention off | ${offMs.toFixed(0)} | | | 1.00 |`);
     console.log(
-      `| contention on | ${onMs.toFixed(0)} | ${(air.events / (onMs / 1000) / 1e6).toFixed(2)} M | ${((air.events + air.receptionEvents) / (onMs / 1000) / 1e6).toFixed(2)} M | ${(onMs / offMs).toFixed(2)} |`,
+      `| contention on | ${onMs.toFixed(0)} | ${(air.events / (onMs / 1000) / 1e6).toFixed(2)} M | ` +
+        `${((air.events + air.receptionEvents) / (onMs / 1000) / 1e6).toFixed(2)} M | ${(onMs / offMs).toFixed(2)} |`,
     );
     console.log(
-      'Queue events: frame sends, tries and frame ends handled by the engine. Reception events: those plus one per receiver per frame (what a per-receiver simulator such as ns-3 schedules).',
+      'Queue events: frame sends, tries and frame ends handled by the engine. Reception events: those plus one ' +
+        'per receiver per frame (what a per-receiver simulator such as ns-3 schedules).',
     );
   }
   const scaling = rows.filter((r) => r.key.startsWith('scaling-')).map((r) => r.nsPerReception);
   if (scaling.length > 0)
     console.log(
-      `\nScaling: ns per reception from ${Math.min(...scaling).toFixed(0)} to ${Math.max(...scaling).toFixed(0)} (spread ${(Math.max(...scaling) / Math.min(...scaling)).toFixed(2)}×)`,
+      `\nScaling: ns per reception from ${Math.min(...scaling).toFixed(0)} to ` +
+        `${Math.max(...scaling).toFixed(0)} (spread ${(Math.max(...scaling) / Math.min(...scaling)).toFixed(2)}×)`,
     );
 
   const baselinePath = join(import.meta.dirname, 'baseline.json');
   const ratios = Object.fromEntries(rows.map((r) => [r.key, Number(r.ratio.toFixed(3))]));
   if (writeBaseline) {
-    writeFileSync(
-      baselinePath,
-      `${JSON.stringify({ note: 'quick-size ratios (min time ÷ BFS min time); npm run bench:check compares against these', node: process.version, ratios }, null, 2)}\n`,
-    );
+    writeFileSync(baselinePath, `${JSON.stringify({ note: BASELINE_NOTE, node: process.version, ratios }, null, 2)}\n`);
     console.log(`\nbaseline written to ${baselinePath}`);
   }
   if (check) {
     const baseline = JSON.parse(readFileSync(baselinePath, 'utf8')) as { ratios: Record<string, number> };
+    const over = (key: string): boolean =>
+      ratios[key] !== undefined && ratios[key] / baseline.ratios[key]! > 1 + CHECK_TOLERANCE;
+    // A flagged row is measured again, in fresh processes, before it fails: its best ratio counts.
+    for (let attempt = 1; attempt <= CHECK_REPEATS; attempt++) {
+      const flagged = Object.keys(baseline.ratios).filter(over);
+      if (flagged.length === 0) break;
+      console.log(`\nre-measuring ${flagged.join(', ')} (${attempt} of ${CHECK_REPEATS})`);
+      for (const queue of QUEUES) {
+        const mine = flagged.filter((k) => k.endsWith(`/${queue}`));
+        if (mine.length === 0) continue;
+        for (const r of measureIn(queue, [...new Set(mine.map((k) => k.split('/')[0]!))]).rows) {
+          const reference = byDefault.rows.find((c) => c.workload === r.workload)!;
+          if (r.answer !== reference.answer)
+            throw new Error(`${r.workload}: ${r.task} gave another answer when repeated`);
+          const before = ratios[r.key];
+          if (before !== undefined) ratios[r.key] = Math.min(before, Number(r.ratio.toFixed(3)));
+        }
+      }
+    }
     let failed = 0;
     for (const [key, was] of Object.entries(baseline.ratios)) {
       const now = ratios[key];
       if (now === undefined) continue;
       const worse = now / was;
-      const verdict = worse > 1.2 ? 'REGRESSED' : 'ok';
-      if (worse > 1.2) failed++;
+      const verdict = over(key) ? 'REGRESSED' : 'ok';
+      if (over(key)) failed++;
       console.log(
         `${verdict.padEnd(9)} ${key}: ${was.toFixed(2)} → ${now.toFixed(2)} (${((worse - 1) * 100).toFixed(0)} %)`,
       );
     }
     if (failed > 0) {
-      console.log(`\n${failed} ratio(s) regressed by more than 20 %`);
+      console.log(
+        `\n${failed} ratio(s) more than ${CHECK_TOLERANCE * 100} % above the baseline after ${CHECK_REPEATS} ` +
+          `re-measurements`,
+      );
       process.exitCode = 1;
     }
   }

@@ -105,7 +105,8 @@ function main(): void {
   console.log('| measure | value |\n|---|---:|');
   console.log(`| network and head-end set up, s | ${(setupMs / 1000).toFixed(1)} |`);
   console.log(
-    `| campaign run (plan ${plan.steps.length} steps, ${broadcasts} broadcasts, ${passes} passes), s | ${(runMs / 1000).toFixed(1)} |`,
+    `| campaign run (plan ${plan.steps.length} steps, ${broadcasts} broadcasts, ${passes} passes), s | ` +
+      `${(runMs / 1000).toFixed(1)} |`,
   );
   console.log(`| peak resident memory, MB | ${rssMb.toFixed(0)} |`);
   console.log(`| simulated duration, days | ${(r.durationS / 86_400).toFixed(2)} |`);

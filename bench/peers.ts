@@ -43,5 +43,6 @@ console.log(
   `| breadth-first floor, same draws (best of 5) | ${bfsS.toFixed(2)} | | ${(bfsS / meshcastS).toFixed(2)} |`,
 );
 console.log(
-  `| SimPy 2.3.1, one process per copy (one run) | ${simpyS.toFixed(2)} | ${simpyReceptions.toLocaleString('en-US')} | ${(simpyS / meshcastS).toFixed(1)} |`,
+  `| SimPy 2.3.1, one process per copy (one run) | ${simpyS.toFixed(2)} | ` +
+    `${simpyReceptions.toLocaleString('en-US')} | ${(simpyS / meshcastS).toFixed(1)} |`,
 );

@@ -84,10 +84,12 @@ if (hasChromium()) {
 console.log(
   `Run report — ${meters.toLocaleString('en-US')} meters (${mesh.n.toLocaleString('en-US')} devices, ` +
     `${(mesh.neighbours.length / 2).toLocaleString('en-US')} links), ${packets} packets, coverage ` +
-    `${(100 * pass.coverage).toFixed(2)} %; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+    `${(100 * pass.coverage).toFixed(2)} %; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ` +
+    `Node ${process.version}`,
 );
 console.log(`| run | first report (loads Vega) | report | page size | browser |`);
 console.log(`|---:|---:|---:|---:|---|`);
 console.log(
-  `| ${runS.toFixed(1)} s | ${times[0]!.toFixed(2)} s | ${times[1]!.toFixed(2)} s | ${(bytes / 1e6).toFixed(1)} MB | ${browser} |`,
+  `| ${runS.toFixed(1)} s | ${times[0]!.toFixed(2)} s | ${times[1]!.toFixed(2)} s | ` +
+    `${(bytes / 1e6).toFixed(1)} MB | ${browser} |`,
 );

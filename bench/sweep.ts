@@ -31,8 +31,10 @@ if (one.json !== two.json) throw new Error('1 and 2 workers disagree');
 const oneAgain = await timed(1);
 const single = Math.min(one.s, oneAgain.s);
 console.log(
-  `Sweep on 1 and 2 workers, 40 × 4 cells × ${replications} replication(s), 10,000 meters, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+  `Sweep on 1 and 2 workers, 40 × 4 cells × ${replications} replication(s), 10,000 meters, ${cpus().length} ` +
+    `cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
 );
 console.log(
-  `| workers | seconds | speed-up |\n|---:|---:|---:|\n| 1 | ${single.toFixed(1)} | 1.00 |\n| 2 | ${two.s.toFixed(1)} | ${(single / two.s).toFixed(2)} |`,
+  `| workers | seconds | speed-up |\n|---:|---:|---:|\n| 1 | ${single.toFixed(1)} | 1.00 |\n| 2 | ` +
+    `${two.s.toFixed(1)} | ${(single / two.s).toFixed(2)} |`,
 );

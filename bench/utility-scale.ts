@@ -40,10 +40,14 @@ const passS = (performance.now() - t) / 1000;
 const peakB = process.resourceUsage().maxRSS * 1024;
 const tankB = Math.ceil(packets / 8) * r.targets;
 console.log(
-  `Utility at scale — ${meters.toLocaleString('en-US')} meters (${mesh.n.toLocaleString('en-US')} devices, ${(mesh.neighbours.length / 2).toLocaleString('en-US')} links), ${packets} packets, ${workers} workers; ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
+  `Utility at scale — ${meters.toLocaleString('en-US')} meters (${mesh.n.toLocaleString('en-US')} devices, ` +
+    `${(mesh.neighbours.length / 2).toLocaleString('en-US')} links), ${packets} packets, ${workers} workers; ` +
+    `${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}`,
 );
 console.log(`| build | pass | coverage | receptions | RSS after build | peak RSS | peak RSS − tank bits, per meter |`);
 console.log(`|---:|---:|---:|---:|---:|---:|---:|`);
 console.log(
-  `| ${buildS.toFixed(1)} s | ${passS.toFixed(1)} s | ${(100 * r.coverage).toFixed(2)} % | ${(r.stats.receptions / 1e9).toFixed(2)} G | ${(builtB / 1e6).toFixed(0)} MB | ${(peakB / 1e6).toFixed(0)} MB | ${((peakB - tankB) / meters).toFixed(0)} B |`,
+  `| ${buildS.toFixed(1)} s | ${passS.toFixed(1)} s | ${(100 * r.coverage).toFixed(2)} % | ` +
+    `${(r.stats.receptions / 1e9).toFixed(2)} G | ${(builtB / 1e6).toFixed(0)} MB | ` +
+    `${(peakB / 1e6).toFixed(0)} MB | ${((peakB - tankB) / meters).toFixed(0)} B |`,
 );

@@ -7,11 +7,82 @@
  * defaults applied. See `docs/decisions/0011-one-home-per-concept.md`.
  * @module
  */
-import { ValidationError } from './errors.js';
+import { ValidationError, ValidationErrors } from './errors.js';
 
 /** True for plain objects: not null, not an array. */
 export function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Where the errors of one check go. By default (a limit of 1) the first error is thrown as it is
+ * found, as every library entry point does. With a higher limit (`meshcast validate`: 20) a check
+ * records an error in a field and carries on with the fields whose values do not depend on it,
+ * and throws them all at the end ({@link CheckContext.finish}): one {@link ValidationError}, or
+ * a {@link ValidationErrors} of several. A field that depends on one that failed is not checked
+ * (its rule may not even be known: the head-end's ranges depend on `limits`).
+ *
+ * No value is checked twice: a checker that takes a context runs each field's check once, inside
+ * {@link CheckContext.field}, and a section that recorded errors ends with
+ * {@link CheckContext.settle}, which its caller's `field` takes as that field having failed.
+ */
+export class CheckContext {
+  /** The errors recorded, in the order found. */
+  readonly errors: ValidationError[] = [];
+  /** Set once the limit is reached: every error then propagates. */
+  private stopped = false;
+
+  /** @param limit - errors recorded before checking stops. @defaultValue 1 (throw the first) */
+  constructor(readonly limit = 1) {}
+
+  /**
+   * Runs the check of one field: its value, or undefined when it failed (the error recorded,
+   * or thrown at once when it reaches the limit). Checks passed here return a value.
+   */
+  field<T>(check: () => T): T | undefined {
+    try {
+      return check();
+    } catch (e) {
+      if (this.stopped || !(e instanceof ValidationError)) throw e;
+      if (!this.recorded(e)) this.record(e);
+      return undefined;
+    }
+  }
+
+  /** Records an error found without a throw (or throws, at the limit). */
+  record(e: ValidationError): void {
+    this.errors.push(e);
+    if (this.errors.length >= this.limit) {
+      this.stopped = true;
+      throw this.result();
+    }
+  }
+
+  /** The number of errors so far: pass it to {@link CheckContext.settle} at the end of a section. */
+  mark(): number {
+    return this.errors.length;
+  }
+
+  /** Ends a section: throws (for its caller's `field`) when it recorded errors since `mark`. */
+  settle(mark: number): void {
+    if (this.errors.length > mark) throw this.result();
+  }
+
+  /** Ends the whole check: throws what was recorded, if anything. */
+  finish(): void {
+    this.settle(0);
+  }
+
+  private recorded(e: ValidationError): boolean {
+    return e instanceof ValidationErrors ? e.errors.every((x) => this.errors.includes(x)) : this.errors.includes(e);
+  }
+
+  private result(): ValidationError {
+    const [first] = this.errors;
+    return this.errors.length === 1 && first !== undefined
+      ? first
+      : new ValidationErrors([...this.errors], this.stopped);
+  }
 }
 
 /**
@@ -20,6 +91,7 @@ export function isPlainObject(v: unknown): v is Record<string, unknown> {
  * @param value - the value to check
  * @param keys - the keys allowed
  * @param what - how to describe the object in the message
+ * @param context - where errors go: each unknown key is an error of its own
  * @returns the object, typed as a record
  */
 export function checkObject(
@@ -27,13 +99,14 @@ export function checkObject(
   value: unknown,
   keys: readonly string[],
   what = 'an object',
+  context = new CheckContext(),
 ): Record<string, unknown> {
   if (!isPlainObject(value)) {
     throw new ValidationError(at === '' ? 'options' : at, value, `${what} with fields ${keys.join(', ')}`);
   }
   for (const key of Object.keys(value)) {
     if (!keys.includes(key)) {
-      throw new ValidationError(join(at, key), value[key], `one of the fields ${keys.join(', ')}`);
+      context.record(new ValidationError(join(at, key), value[key], `one of the fields ${keys.join(', ')}`));
     }
   }
   return value;

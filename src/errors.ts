@@ -31,11 +31,38 @@ export class ValidationError extends MeshcastError {
    * @param allowed - what the field accepts
    * @param options - the error's `cause`, when it wraps another
    */
-  constructor(path: string, value: unknown, allowed: string, options?: ErrorOptions) {
+  constructor(path: string, value: unknown, allowed: string, options?: { readonly cause?: unknown }) {
     super(`${path}: got ${describe(value)}; allowed: ${allowed}`, options);
     this.path = path;
     this.value = value;
     this.allowed = allowed;
+  }
+}
+
+/**
+ * Several values failed validation (`meshcast validate` collects every error of a scenario, up
+ * to a limit): `errors` lists them in the order found. Its own `path`, `value` and `allowed` are
+ * the first error's, so code that reads one error reads the first.
+ */
+export class ValidationErrors extends ValidationError {
+  override name = 'ValidationErrors';
+  /** Every error found, in order (at least two). */
+  readonly errors: readonly ValidationError[];
+  /** Whether checking stopped at the limit (more errors may follow). */
+  readonly truncated: boolean;
+
+  /**
+   * @param errors - the errors, in the order found (at least one)
+   * @param truncated - whether checking stopped at a limit
+   */
+  constructor(errors: readonly ValidationError[], truncated: boolean) {
+    const first = errors[0];
+    if (first === undefined) throw new RangeError('ValidationErrors needs at least one error');
+    super(first.path, first.value, first.allowed, { cause: first });
+    const count = `${errors.length}${truncated ? ' (or more)' : ''}`;
+    this.message = `${count} errors: ${errors.map((e) => e.message).join('; ')}`;
+    this.errors = errors;
+    this.truncated = truncated;
   }
 }
 

@@ -3,7 +3,9 @@
  * mesh (AMI) networks. This module only re-exports the public API.
  * @packageDocumentation
  */
-export { MeshcastError, ValidationError } from './errors.js';
+export { MeshcastError, ValidationError, ValidationErrors } from './errors.js';
+export { CheckContext } from './check.js';
+export { wilsonInterval } from './stats.js';
 export { VERSION } from './version.js';
 export * from './random/index.js';
 export * from './engine/index.js';

@@ -15,3 +15,27 @@ export function nearestRank(sorted: ArrayLike<number>, q: number): number | null
   if (n === 0) return null;
   return sorted[Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1))]!;
 }
+
+/** The 0.975 quantile of the standard normal distribution (two-sided 95 %). */
+export const Z975 = 1.959963984540054;
+
+/**
+ * The Wilson score interval of a proportion: `successes` of `trials`, at confidence level given
+ * by `z` (95 % by default). Unlike the normal (Wald) interval it stays inside [0, 1], has a
+ * width above 0 at 0 and at every trial, and covers close to its nominal level for small counts
+ * (Wilson 1927; Newcombe 1998, Statistics in Medicine 17:857–872). `successes` and `trials` may
+ * be fractional (an effective sample size).
+ * @param successes - in 0..trials
+ * @param trials - > 0
+ * @param z - the normal quantile of the level @defaultValue 1.959963984540054 (the 0.975 quantile: 95 %)
+ * @returns [low, high], or null without trials
+ */
+export function wilsonInterval(successes: number, trials: number, z = Z975): [number, number] | null {
+  if (!(trials > 0)) return null;
+  const p = Math.min(1, Math.max(0, successes / trials));
+  const z2n = (z * z) / trials;
+  const centre = (p + z2n / 2) / (1 + z2n);
+  const half = (z / (1 + z2n)) * Math.sqrt((p * (1 - p)) / trials + z2n / (4 * trials));
+  // At p = 0 or 1 one bound is exact; floating point must not move it off.
+  return [p === 0 ? 0 : Math.max(0, centre - half), p === 1 ? 1 : Math.min(1, centre + half)];
+}

@@ -249,7 +249,8 @@ describe('broadcast semantics', () => {
   });
 
   it.each([1, 2, 3])(
-    'meters complete with their tank, gas / water modules after a hand-off, and a repeat pass keeps earlier completions (seed %i)',
+    'meters complete with their tank, gas / water modules after a hand-off, and a repeat pass keeps earlier ' +
+      'completions (seed %i)',
     (seed) => {
       const spec: BroadcastSpec = {
         ...base,

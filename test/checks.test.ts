@@ -29,9 +29,14 @@ const scenario: Scenario = {
   broadcast: spec,
 };
 
-/** The checking kit's field-kind checks: they know kinds of value, not the rule of any field. */
-const GENERIC =
-  /^(checkObject|checkInteger|checkFinite|checkPositive|checkProbability|checkOneOf|checkString|checkBoolean|checkFunction|new ValidationError|ValidationError)$/;
+/**
+ * The checking kit's field-kind checks: they know kinds of value, not the rule of any field (its
+ * CheckContext only routes errors).
+ */
+const GENERIC = new RegExp(
+  '^(checkObject|checkInteger|checkFinite|checkPositive|checkProbability|checkOneOf|checkString|checkBoolean|' +
+    'checkFunction|new ValidationError|ValidationError)$',
+);
 
 /**
  * The function that owns a check: the first function on the stack of the innermost error (an
@@ -43,7 +48,10 @@ function owner(e: ValidationError): string {
   while (inner instanceof ValidationError && inner.cause instanceof ValidationError) inner = inner.cause;
   const frames = ((inner as Error).stack ?? '').split('\n').filter((l) => l.trim().startsWith('at '));
   for (const frame of frames) {
-    const name = /at (?:async )?(new \w+|[\w.$<>]+)/.exec(frame)?.[1] ?? '?';
+    // A frame with no function name (`at file:line:col`) is a field's check passed to the kit's
+    // CheckContext.field, as are the context's own frames: the owner is the function around them.
+    const name = /^\s*at (?:async )?(new \w+|[\w.$<>]+) \(/.exec(frame)?.[1];
+    if (name === undefined || name.startsWith('CheckContext.') || name === 'field') continue;
     if (!GENERIC.test(name)) return name;
   }
   return '?';

@@ -198,15 +198,29 @@ describe('contention: background reads and uplink reports', () => {
     expect(Math.abs(after.successRate - before.successRate)).toBeLessThan(Z * se(after, before));
   });
 
-  it.each(SEEDS)('two broadcasts at once lower read success more than one (seed %i)', (seed) => {
+  it('two broadcasts at once lower read success more than one (seeds pooled)', () => {
+    // The effect is 3–7 standard errors per seed: pooled over the seeds it is far beyond Z, so
+    // no single seed's draw decides the verdict.
     const traffic = { reads: { intervalS: 300 } };
-    const one = runBroadcast(net, heavy, { seed, radio: csma, traffic }).air!.reads!.during;
-    const [both] = runBroadcasts(
-      net,
-      [heavy, { ...heavy, origins: ['C2', 'C1'], startS: 7, targets: { kinds: ['gasModule' as const] } }],
-      { seed, radio: csma, traffic },
-    );
-    const two = both!.air!.reads!.during;
+    const pool = { one: { ok: 0, sent: 0 }, two: { ok: 0, sent: 0 } };
+    for (const seed of SEEDS) {
+      const one = runBroadcast(net, heavy, { seed, radio: csma, traffic }).air!.reads!.during;
+      const [both] = runBroadcasts(
+        net,
+        [heavy, { ...heavy, origins: ['C2', 'C1'], startS: 7, targets: { kinds: ['gasModule' as const] } }],
+        { seed, radio: csma, traffic },
+      );
+      const two = both!.air!.reads!.during;
+      for (const [key, reads] of [
+        ['one', one],
+        ['two', two],
+      ] as const) {
+        pool[key].ok += reads.successRate * reads.sent;
+        pool[key].sent += reads.sent;
+      }
+    }
+    const one = { successRate: pool.one.ok / pool.one.sent, sent: pool.one.sent };
+    const two = { successRate: pool.two.ok / pool.two.sent, sent: pool.two.sent };
     expect(one.successRate - two.successRate).toBeGreaterThan(Z * se(one, two));
   });
 
@@ -461,24 +475,20 @@ describe('contention: parallel broadcasts and coverage', () => {
   const mean = (x: number[]): number => x.reduce((p, q) => p + q, 0) / x.length;
   const variance = (x: number[]): number => x.reduce((p, q) => p + (q - mean(x)) ** 2, 0) / (x.length - 1);
 
-  it.each(SEEDS)(
-    'two broadcasts at once complete fewer targets than each alone (seed %i, 25 replications)',
-    (seed) => {
-      const together: number[] = [];
-      const alone: number[] = [];
-      for (let replication = 0; replication < reps; replication++) {
-        const [ta, tb] = runBroadcasts(sparse, [a, b], { seed, replication, radio });
-        together.push(ta!.coverage + tb!.coverage);
-        alone.push(
-          runBroadcast(sparse, a, { seed, replication, radio }).coverage +
-            runBroadcast(sparse, b, { seed, replication, radio }).coverage,
-        );
-      }
-      const se = Math.sqrt(variance(together) / reps + variance(alone) / reps);
-      expect(mean(alone) - mean(together)).toBeGreaterThan(Z * se);
-    },
-    60_000,
-  );
+  it.each(SEEDS)('two broadcasts at once complete fewer targets than each alone (seed %i, 25 replications)', (seed) => {
+    const together: number[] = [];
+    const alone: number[] = [];
+    for (let replication = 0; replication < reps; replication++) {
+      const [ta, tb] = runBroadcasts(sparse, [a, b], { seed, replication, radio });
+      together.push(ta!.coverage + tb!.coverage);
+      alone.push(
+        runBroadcast(sparse, a, { seed, replication, radio }).coverage +
+          runBroadcast(sparse, b, { seed, replication, radio }).coverage,
+      );
+    }
+    const se = Math.sqrt(variance(together) / reps + variance(alone) / reps);
+    expect(mean(alone) - mean(together)).toBeGreaterThan(Z * se);
+  });
 });
 
 describe('contention: the air’s active span covers all traffic', () => {
@@ -504,8 +514,11 @@ describe('contention: two collectors in one broadcast, nearby vs far apart', () 
   const scenario = JSON.parse(
     readFileSync(new URL('../scenarios/nearby-collectors.json', import.meta.url), 'utf8'),
   ) as Scenario;
+  // The sweep varies the whole broadcast (each targets its own collectors' meters).
   const cellOf = (origins: string[]): number =>
-    scenario.sweep!.grid!['broadcast.origins']!.findIndex((o) => JSON.stringify(o) === JSON.stringify(origins));
+    scenario.sweep!.grid!['broadcast']!.findIndex(
+      (b) => JSON.stringify((b as { origins: string[] }).origins) === JSON.stringify(origins),
+    );
   const metrics = ['duplicates', 'airtimeS', 'collisions'] as const;
   const perDelivered = (rs: SweepRecord[], m: (typeof metrics)[number]): number =>
     rs.reduce((a, r) => a + r[m]!, 0) / rs.reduce((a, r) => a + r.reached, 0);
@@ -528,7 +541,7 @@ describe('contention: two collectors in one broadcast, nearby vs far apart', () 
         }
       }
     }
-  }, 120_000);
+  });
 
   const mean = (x: number[]): number => x.reduce((p, q) => p + q, 0) / x.length;
   const se = (x: number[]): number =>

@@ -433,7 +433,8 @@ describe('CalendarQueue policy', () => {
     },
   );
   it.each([1, 2, 3])(
-    'a crowded frontier with a long delay tail (20,000 events in flight, exponential delays) narrows as far as the tail allows, seed %i',
+    'a crowded frontier with a long delay tail (20,000 events in flight, exponential delays) narrows as far as ' +
+      'the tail allows, seed %i',
     (seed) => {
       // Exponential delays (mean 2 s) put a few events tens of seconds ahead. They must not stop
       // the narrowing (the queue once stayed at ~25 events per bucket because of them), nor may
@@ -466,7 +467,8 @@ describe('CalendarQueue policy', () => {
 
 describe('LadderQueue policy', () => {
   it.each([1, 2, 3])(
-    'a crowded frontier (100,000 events in flight, 1–3 s delays) narrows in a few steps to a few hundred events per bucket, seed %i',
+    'a crowded frontier (100,000 events in flight, 1–3 s delays) narrows in a few steps to a few hundred ' +
+      'events per bucket, seed %i',
     (seed) => {
       // Buckets of the starting width (1/16 s) hold ~3,000 events of distinct times each.
       const q = new LadderQueue();

@@ -88,27 +88,33 @@ describe('network validation', () => {
       'devices[2].firmware.bootloader',
     );
   });
-  it('rejects flags, positions and firmware that are not objects (as a network file may hold them); null means none', () => {
-    for (const bad of ['x', 5, [1, 2]]) {
-      expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', position: bad as never }))).toBe(
-        'devices[2].position',
-      );
-      expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', flags: bad as never }))).toBe('devices[2].flags');
-      expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', firmware: bad as never }))).toBe(
-        'devices[2].firmware',
-      );
-      const file = toJSON(base());
-      (file.devices[1] as unknown as Record<string, unknown>)['position'] = bad;
-      expect(pathOf(() => fromJSON(file))).toBe('devices[1].position');
-    }
-    expect(
-      pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', position: { xM: 1, yM: 2, zM: 3 } as never })),
-    ).toBe('devices[2].position.zM');
-    const net = base();
-    net.addDevice({ id: 'M2', kind: 'meter', position: null, flags: null, firmware: null } as never);
-    expect(net.device('M2')).toMatchObject({ flags: { activeHan: false }, firmware: {} });
-    expect(net.device('M2')?.position).toBeUndefined();
-  });
+  it(
+    'rejects flags, positions and firmware that are not objects (as a network file may hold them); null means ' +
+      'none',
+    () => {
+      for (const bad of ['x', 5, [1, 2]]) {
+        expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', position: bad as never }))).toBe(
+          'devices[2].position',
+        );
+        expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', flags: bad as never }))).toBe(
+          'devices[2].flags',
+        );
+        expect(pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', firmware: bad as never }))).toBe(
+          'devices[2].firmware',
+        );
+        const file = toJSON(base());
+        (file.devices[1] as unknown as Record<string, unknown>)['position'] = bad;
+        expect(pathOf(() => fromJSON(file))).toBe('devices[1].position');
+      }
+      expect(
+        pathOf(() => base().addDevice({ id: 'M2', kind: 'meter', position: { xM: 1, yM: 2, zM: 3 } as never })),
+      ).toBe('devices[2].position.zM');
+      const net = base();
+      net.addDevice({ id: 'M2', kind: 'meter', position: null, flags: null, firmware: null } as never);
+      expect(net.device('M2')).toMatchObject({ flags: { activeHan: false }, firmware: {} });
+      expect(net.device('M2')?.position).toBeUndefined();
+    },
+  );
 });
 
 describe('layers and compile', () => {

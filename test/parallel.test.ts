@@ -24,7 +24,7 @@ describe('runBroadcastParallel', () => {
         sequential,
       );
     }
-  }, 60_000);
+  });
 
   it('equals runBroadcast when workers share every tank byte (fewer bytes than workers; 11 packets on 4 workers)', async () => {
     const small = { ...spec, packets: 11 };
@@ -34,7 +34,7 @@ describe('runBroadcastParallel', () => {
         sequential,
       );
     }
-  }, 60_000);
+  });
 
   it("equals runBroadcast with one message per origin (duplicates: 'per-origin')", async () => {
     const perOrigin = { ...spec, duplicates: 'per-origin' as const };
@@ -43,7 +43,7 @@ describe('runBroadcastParallel', () => {
       digest(runBroadcast(net, { ...spec, duplicates: 'per-packet' }, { seed: 4, radio })),
     );
     expect(digest(await runBroadcastParallel(net, perOrigin, { seed: 4, radio, workers: 2 }))).toBe(digest(sequential));
-  }, 60_000);
+  });
 
   it('equals runBroadcast for repeat passes, slices of the image and gas-module targets', async () => {
     const gas = { ...spec, limits: 'research' as const, targets: { kinds: ['gasModule' as const, 'meter' as const] } };
@@ -57,7 +57,7 @@ describe('runBroadcastParallel', () => {
     expect(digest(await runBroadcastParallel(net, slice, { seed: 2, workers: 2 }))).toBe(
       digest(runBroadcast(net, slice, { seed: 2 })),
     );
-  }, 60_000);
+  });
 
   it('runs a pass with contention on as runBroadcast does (packets that share the air are not split)', async () => {
     const csma = { ...radio, contention: 'csma' } as const;
@@ -68,7 +68,7 @@ describe('runBroadcastParallel', () => {
     expect(digest(parallel)).toBe(digest(sequential));
     expect(digest(parallel)).not.toBe(digest(runBroadcast(net, spec, { seed: 6, radio })));
     await expect(runBroadcastParallel(net, spec, { radio: csma, workers: 0 })).rejects.toThrow(ValidationError);
-  }, 60_000);
+  });
 
   it('reports progress: packets flooded so far, never more than the pass has, all of them at the end', async () => {
     const calls: [number, number][] = [];
@@ -92,7 +92,7 @@ describe('runBroadcastParallel', () => {
       onProgress: (f, n) => contended.push([f, n]),
     });
     expect(contended).toEqual([[spec.packets, spec.packets]]);
-  }, 60_000);
+  });
 
   it('stops when cancelled or when a progress report throws, and leaves the pass it continued alone', async () => {
     // A pass long enough (hundreds of millions of copies) that it cannot finish before the abort.
@@ -132,7 +132,7 @@ describe('runBroadcastParallel', () => {
     expect(digest(await runBroadcastParallel(net, small, { seed: 2, workers: 2 }))).toBe(
       digest(runBroadcast(net, small, { seed: 2 })),
     );
-  }, 60_000);
+  });
 
   it('checks its options', async () => {
     await expect(runBroadcastParallel(net, spec, { workers: 0 })).rejects.toThrow(ValidationError);

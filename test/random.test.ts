@@ -23,8 +23,17 @@ describe('random streams', () => {
     const xs = Array.from({ length: 5 }, () => a());
     expect(Array.from({ length: 5 }, () => b())).toEqual(xs);
     expect(Array.from({ length: 5 }, () => c())).not.toEqual(xs);
-    expect(deriveSeed(42, 'rep', 0, 'packet', 1)).toBe('42/rep/0/packet/1');
-    expect(deriveSeed('s')).toBe('s');
+    expect(deriveSeed(42, 'rep', 0, 'packet', 1)).toBe('2:42/3:rep/1:0/6:packet/1:1');
+    expect(deriveSeed('s')).toBe('1:s');
+  });
+  it('never read one part as two: a seed holding the separator is its own seed', () => {
+    const draws = (r: () => number): number[] => Array.from({ length: 4 }, () => r());
+    expect(deriveSeed('1/rep', 0)).not.toBe(deriveSeed(1, 'rep', 0));
+    expect(draws(createStream('1/rep', 0))).not.toEqual(draws(createStream(1, 'rep', 0)));
+    expect(deriveSeed('a', 'b/c')).not.toBe(deriveSeed('a/b', 'c'));
+    expect(deriveSeed('', 'x')).not.toBe(deriveSeed('x'));
+    // A part is its decimal text: the seeds 42 and '42' are one seed.
+    expect(deriveSeed('42', 'rep')).toBe(deriveSeed(42, 'rep'));
   });
   it('give uniform draws in [0, 1) with the right mean', () => {
     const r = createStream(1, 'uniform');
@@ -81,23 +90,27 @@ describe('counter-based streams (flood link trials and delays)', () => {
       for (let b = 0; b < 32; b++) expect(Math.abs(ones[b]! - N / 2)).toBeLessThan(Z * Math.sqrt(N / 4));
     }
   });
-  it('draw neighbouring counters, and the same counter of neighbouring packets, independently (χ² on 32 × 32 pairs)', () => {
-    for (const seed of SEEDS) {
-      const a = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', 5);
-      const b = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', 6);
-      const serial = new Int32Array(1024);
-      const across = new Int32Array(1024);
-      for (let e = 0; e < N; e++) {
-        const u = counterUniform(a.k0, a.k1, e);
-        serial[32 * Math.floor(u * 32) + Math.floor(counterUniform(a.k0, a.k1, e + 1) * 32)]!++;
-        across[32 * Math.floor(u * 32) + Math.floor(counterUniform(b.k0, b.k1, e) * 32)]!++;
+  it(
+    'draw neighbouring counters, and the same counter of neighbouring packets, independently (χ² on 32 × 32 ' +
+      'pairs)',
+    () => {
+      for (const seed of SEEDS) {
+        const a = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', 5);
+        const b = counterKey(seed, 'rep', 0, 'pass', 0, 'packet', 6);
+        const serial = new Int32Array(1024);
+        const across = new Int32Array(1024);
+        for (let e = 0; e < N; e++) {
+          const u = counterUniform(a.k0, a.k1, e);
+          serial[32 * Math.floor(u * 32) + Math.floor(counterUniform(a.k0, a.k1, e + 1) * 32)]!++;
+          across[32 * Math.floor(u * 32) + Math.floor(counterUniform(b.k0, b.k1, e) * 32)]!++;
+        }
+        for (const counts of [serial, across]) {
+          const { stat, bound } = chiSquare(counts, N);
+          expect(stat).toBeLessThan(bound);
+        }
       }
-      for (const counts of [serial, across]) {
-        const { stat, bound } = chiSquare(counts, N);
-        expect(stat).toBeLessThan(bound);
-      }
-    }
-  });
+    },
+  );
   it('give a link trial the frequency of its probability, over links and packets', () => {
     // What a flood does with them: draw e < p for each link e of each packet.
     for (const seed of SEEDS) {

@@ -46,7 +46,10 @@ export function referencePass(
     delay: DelaySpec;
     airtimeS: number;
     seed: Seed;
-    /** `'per-packet'` (the default here): one flood from every origin; `'per-origin'`: a flood per origin, each its own message. */
+    /**
+     * `'per-packet'` (the default here): one flood from every origin; `'per-origin'`: a flood per origin,
+     * each its own message.
+     */
     duplicates?: 'per-packet' | 'per-origin';
   },
 ): ReferenceOutcome {

@@ -243,3 +243,24 @@ describe('meshcast report: pictures and tidy records', () => {
     expect((await run(['validate', scenario, '--html', join(dir, 'v.html')])).code).toBe(EXIT.usage);
   });
 });
+
+describe("the output options in each command's help", () => {
+  it('run, report and campaign list the files they can write; the other commands refuse them', async () => {
+    const flags = {
+      run: ['--html FILE', '--svg-dir DIR', '--endpoints FILE', '--failed FILE', '--trace FILE'],
+      report: ['--html FILE', '--svg-dir DIR', '--records csv|parquet', '--out-records FILE'],
+      campaign: ['--html FILE', '--svg-dir DIR'],
+    };
+    for (const [command, expected] of Object.entries(flags)) {
+      const help = await run([command, '--help']);
+      expect(help.code).toBe(EXIT.ok);
+      for (const flag of expected) expect(help.out, `${command} ${flag}`).toContain(flag);
+    }
+    for (const command of ['sweep', 'plan']) {
+      expect((await run([command, scenario, '--html', join(dir, 'x.html')])).code, command).toBe(EXIT.usage);
+    }
+    const trace = await run(['campaign', scenario, '--trace', join(dir, 't.ndjson')]);
+    expect(trace.code).toBe(EXIT.usage);
+    expect(trace.err).toContain('--trace');
+  });
+});

@@ -167,7 +167,9 @@ describe('tidy records', () => {
     expect(names).toEqual(
       expect.arrayContaining(['maxHops', 'radio.delay.kind', 'radio.delay.minS', 'radio.delay.valueS']),
     );
-    expect(names).toEqual(expect.arrayContaining(['coverage_pass_1', 'coverage_pass_2', 'duration_s', 'redundancy']));
+    expect(names).toEqual(
+      expect.arrayContaining(['coverage_pass_1', 'coverage_pass_2', 'campaign_s', 'passes_to_goal', 'redundancy']),
+    );
     expect(table.rows).toBe(records.length);
     const rows = parseCsv(tidyCsv(table));
     expect(rows[0]).toEqual(names);
@@ -195,7 +197,7 @@ describe('tidy records', () => {
       expect(row['coverage']).toBe(r.coverage);
       expect(row['coverage_pass_1']).toBe(r.coverageByPass[0]);
       expect(Number(row['transmissions'])).toBe(r.transmissions);
-      expect(row['duration_s']).toBe(r.durationS);
+      expect(row['campaign_s']).toBe(r.campaignS);
       expect(Number(row['maxHops'])).toBe(r.params['maxHops']);
       const valueS = row['radio.delay.valueS'];
       expect(valueS === null ? null : Number(valueS)).toBe(
@@ -243,7 +245,7 @@ describe('convergence of a Monte Carlo estimate', () => {
     expect(halves).toHaveLength(values.length - 1);
     halves.forEach((h, i) => {
       const e = estimate(values.slice(0, i + 2));
-      expect(h).toBeCloseTo((e.ci95[1] - e.ci95[0]) / 2, 12);
+      expect(h).toBeCloseTo((e.ci95![1] - e.ci95![0]) / 2, 12);
     });
   });
   it('replications needed: the least n whose interval is narrow enough', () => {
@@ -348,7 +350,8 @@ describe('charting and Parquet libraries load only when asked', () => {
     );
     writeFileSync(
       join(dir, 'register.mjs'),
-      `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`,
+      `import { register } from 'node:module';\n` +
+        `register(${JSON.stringify(pathToFileURL(join(dir, 'hooks.mjs')).href)});\n`,
     );
     const scenario = join(dir, 'scenario.json');
     writeFileSync(

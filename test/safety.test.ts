@@ -689,7 +689,14 @@ describe('the command line under fuzzing', () => {
         const args = [
           command,
           ...files,
-          ...flags.flatMap(([f, v]) => (f === '--json' || f === '--allow-outside-files' ? [f] : [f, v])),
+          ...flags.flatMap(([f, v]) =>
+            f === '--json' || f === '--allow-outside-files'
+              ? [f]
+              : // A file to write lands in the test's directory, never the working one.
+                (f === '--csv' || f === '--out') && !v.startsWith('/')
+                ? [f, join(d, v)]
+                : [f, v],
+          ),
         ];
         // Never a sweep of real size: the fuzz is about inputs, not long runs.
         if (command === 'sweep' && files[0] === join(d, 'ok.json') && !flags.some(([f]) => f === '--replications')) {

@@ -4,10 +4,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.js';
 import {
   checkScenario,
+  coverageEstimate,
   estimate,
   formatSummaries,
   gridCells,
@@ -17,6 +19,7 @@ import {
   scenarioSize,
   summariesToCsv,
   sweep,
+  wilsonInterval,
   t975,
   ValidationError,
   type Scenario,
@@ -46,7 +49,7 @@ describe('sweep', () => {
     expect(strip(one.records)).toBe(strip(inline.records));
     expect(strip(two.records)).toBe(strip(inline.records));
     expect(JSON.stringify(two.summaries)).toBe(JSON.stringify(inline.summaries));
-  }, 60_000);
+  });
 
   it('3 shards merged equal the single-machine result, in any order', async () => {
     const whole = await sweep(small, grid, { replications: 2, workers: 0 });
@@ -139,17 +142,13 @@ describe('bundled sweep scenarios', () => {
     (f) => f.endsWith('.json') && 'sweep' in JSON.parse(readFileSync(join(root, 'scenarios', f), 'utf8')),
   );
   it('there are sweep scenarios', () => expect(withSweeps.length).toBeGreaterThanOrEqual(3));
-  it.each(withSweeps)(
-    '%s sweeps (one replication per cell)',
-    async (file) => {
-      const scenario = JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')) as Scenario;
-      expect(checkScenario(scenario).sweep?.grid).toBeDefined();
-      const outcome = await sweep(scenario, scenario.sweep!.grid, { replications: 1, workers: 2 });
-      expect(outcome.records.length).toBe(outcome.cells.length);
-      for (const s of outcome.summaries) expect(s.coverage.mean).toBeGreaterThan(0);
-    },
-    120_000,
-  );
+  it.each(withSweeps)('%s sweeps (one replication per cell)', async (file) => {
+    const scenario = JSON.parse(readFileSync(join(root, 'scenarios', file), 'utf8')) as Scenario;
+    expect(checkScenario(scenario).sweep?.grid).toBeDefined();
+    const outcome = await sweep(scenario, scenario.sweep!.grid, { replications: 1, workers: 2 });
+    expect(outcome.records.length).toBe(outcome.cells.length);
+    for (const s of outcome.summaries) expect(s.coverage.mean).toBeGreaterThan(0);
+  });
 });
 
 describe('summaries', () => {
@@ -157,9 +156,47 @@ describe('summaries', () => {
     const e = estimate([1, 2, 3, 4]);
     expect(e.mean).toBe(2.5);
     expect(e.sd).toBeCloseTo(Math.sqrt(5 / 3), 12);
-    expect(e.ci95[0]).toBeCloseTo(2.5 - (3.182 * Math.sqrt(5 / 3)) / 2, 3);
+    expect(e.ci95![0]).toBeCloseTo(2.5 - (3.182 * Math.sqrt(5 / 3)) / 2, 3);
     expect([e.p5, e.p50, e.p95]).toEqual([1, 2, 4]);
-    expect(estimate([7]).ci95).toEqual([7, 7]);
+  });
+  it('one replication gives no interval and no sd: n/a, null in JSON, empty in CSV', async () => {
+    expect(estimate([7])).toMatchObject({ n: 1, mean: 7, sd: null, ci95: null });
+    expect(coverageEstimate([0.5], [100]).ci95).toBeNull();
+    const one = await sweep(small, { maxHops: [12] }, { replications: 1, workers: 0 });
+    const s = one.summaries[0]!;
+    expect(s.coverage.ci95).toBeNull();
+    expect(s.goalMetCi95).toBeNull();
+    expect(formatSummaries(one.summaries)).toMatch(/ n\/a /);
+    const [header, row] = summariesToCsv(one.summaries).trim().split('\n');
+    const cell = (name: string): string => row!.split(',')[header!.split(',').indexOf(name)]!;
+    expect(cell('coverage_ci95_low')).toBe('');
+    expect(cell('coverage_sd')).toBe('');
+    expect(cell('coverage_mean')).not.toBe('');
+    expect(JSON.parse(JSON.stringify(s)).coverage.ci95).toBeNull();
+  });
+  it('the Wilson score interval matches published values (Newcombe 1998, table I)', () => {
+    const round = (ci: [number, number] | null): number[] => ci!.map((x) => Number(x.toFixed(4)));
+    expect(round(wilsonInterval(81, 263))).toEqual([0.2553, 0.3662]);
+    expect(round(wilsonInterval(15, 148))).toEqual([0.0624, 0.1605]);
+    expect(round(wilsonInterval(0, 20))).toEqual([0, 0.1611]);
+    expect(round(wilsonInterval(1, 29))).toEqual([0.0061, 0.1718]);
+    expect(wilsonInterval(20, 20)![1]).toBe(1);
+    expect(wilsonInterval(0, 0)).toBeNull();
+  });
+  it('coverage intervals stay in [0, 1] where a Student t interval leaves it', () => {
+    const coverage = [0, 0, 0, 0.9];
+    const t = estimate(coverage).ci95!;
+    expect(t[0]).toBeLessThan(0); // what the t interval said: a negative coverage
+    const [lo, hi] = coverageEstimate(coverage, [1000, 1000, 1000, 1000]).ci95!;
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThanOrEqual(1);
+    expect(lo).toBeLessThan(0.225);
+    expect(hi).toBeGreaterThan(0.225);
+    // Every replication complete: the interval is the Wilson interval of all the targets, width > 0.
+    const [allLo, allHi] = coverageEstimate([1, 1, 1], [500, 500, 500]).ci95!;
+    expect(allHi).toBe(1);
+    expect(allLo).toBeCloseTo(wilsonInterval(1500, 1500)![0], 12);
+    expect(allLo).toBeLessThan(1);
   });
   it('t975 matches tables and tends to the normal quantile', () => {
     expect(t975(1)).toBe(12.706);
@@ -180,14 +217,15 @@ describe('summaries', () => {
     const trials = 200;
     for (let k = 0; k < trials; k++) {
       const s = await sweep(star, {}, { replications: 10, workers: 0, seed: `ci-${k}` });
-      const [lo, hi] = s.summaries[0]!.coverage.ci95;
+      const [lo, hi] = s.summaries[0]!.coverage.ci95!;
       const truth = 0.9 ** 5;
       if (truth < lo || truth > hi) misses++;
     }
-    // Binomial(200, 0.05): mean 10, sd 3.1; the t interval on a bounded variable is close to nominal.
+    // Binomial(200, 0.05): mean 10, sd 3.1; the Wilson interval at the replications' effective
+    // sample size is close to nominal.
     expect(misses).toBeGreaterThanOrEqual(1);
     expect(misses).toBeLessThanOrEqual(10 + 4 * 3.1);
-  }, 60_000);
+  });
 });
 
 describe('results files', () => {
@@ -201,16 +239,18 @@ describe('results files', () => {
       passes: 1,
       coverage: 1,
       coverageByPass: [1],
-      passesToTarget: 1,
+      passesToGoal: 1,
       targets: 1,
       completed: 1,
-      durationS: 1,
+      campaignS: 1,
       transmissions: 1,
       receptions: 1,
       duplicates: 0,
       reached: 1,
       airtimeS: null,
       collisions: null,
+      reportsSent: null,
+      reportsMissed: null,
       expired: 0,
       hopLimited: 0,
       completionP50S: 1,
@@ -309,7 +349,7 @@ describe('meshcast sweep / report / schema', () => {
     const single = await cli(['report', out, '--json']);
     expect(merged.out).toBe(single.out);
     expect((await cli(['report', out, '--csv'])).out).toBe(readFileSync(csv, 'utf8'));
-  }, 60_000);
+  });
 
   it('refuses a results file of another sweep, bad values and unknown options', async () => {
     const file = temp('s.json', small);
@@ -378,7 +418,7 @@ describe('meshcast sweep / report / schema', () => {
     const resume = await cli(['sweep', file, '--hops', '3,6', '--replications', '2', '--workers', '0', '--out', out]);
     expect(resume.code).toBe(3);
     expect(resume.err).toMatch(/--out: .*line 2 is not a sweep record/);
-  }, 60_000);
+  });
 
   it('schema prints the published JSON Schema', async () => {
     const r = await cli(['schema']);
@@ -434,7 +474,7 @@ describe('meshcast sweep / report / schema', () => {
     expect(strip(mergeRecords(resumed.records))).toBe(
       strip(mergeRecords(parseResults(readFileSync(fresh, 'utf8')).records)),
     );
-  }, 120_000);
+  });
 });
 
 describe('scenario loader under fuzzing', () => {
@@ -442,7 +482,8 @@ describe('scenario loader under fuzzing', () => {
     string,
     unknown
   >;
-  const ajv = new Ajv2020({ strict: false, allErrors: false });
+  // Formats (date-time) checked as the schema states them: no "unknown format" warnings.
+  const ajv = addFormats.default(new Ajv2020({ strict: false, allErrors: false }));
   const schemaValid = ajv.compile(SCENARIO_SCHEMA);
 
   function verdict(data: unknown): 'valid' | 'invalid' {
@@ -555,7 +596,7 @@ describe('air and redundancy in sweep records and summaries', () => {
     expect(on.summaries[0]!.airtimeS!.mean).toBeCloseTo((on.records[0]!.airtimeS! + on.records[1]!.airtimeS!) / 2, 9);
     expect(formatSummaries(on.summaries)).toMatch(/airtime\s+collisions/);
     const csv = summariesToCsv(on.summaries).split('\n');
-    expect(csv[0]).toMatch(/redundancy_mean,redundancy_ci95_low,redundancy_ci95_high,airtime_s_mean,collisions_mean$/);
+    expect(csv[0]).toMatch(/,redundancy_mean,redundancy_sd,redundancy_ci95_low,redundancy_ci95_high,airtime_s_mean,/);
     expect(csv[1]!.split(',')).toHaveLength(csv[0]!.split(',').length);
   });
 });

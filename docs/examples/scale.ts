@@ -23,5 +23,6 @@ console.log(
 );
 console.log(`coverage ${(100 * oneThread.coverage).toFixed(2)} %, ${(receptions / 1e6).toFixed(1)} M receptions`);
 console.log(
-  `one thread ${oneThreadS.toFixed(2)} s (${(receptions / oneThreadS / 1e6).toFixed(1)} M receptions/s), all cores ${allCoresS.toFixed(2)} s`,
+  `one thread ${oneThreadS.toFixed(2)} s (${(receptions / oneThreadS / 1e6).toFixed(1)} M receptions/s), all ` +
+    `cores ${allCoresS.toFixed(2)} s`,
 );

@@ -38,7 +38,10 @@ export interface FloodState {
   readonly missing: Int32Array;
   /** Latest arrival among the packets each tank still needed: once none is missing, its completion time. */
   readonly lastNeededS: Float64Array;
-  /** Time each node last heard any copy (NaN: never): kept in {@link FloodState.earliestAndHeardS} while packets flood. */
+  /**
+   * Time each node last heard any copy (NaN: never): kept in {@link FloodState.earliestAndHeardS} while
+   * packets flood.
+   */
   readonly lastHeardS: Float64Array;
   /**
    * Two times per node, interleaved so a copy reads and writes one cache line: at 2v the earliest known

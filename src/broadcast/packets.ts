@@ -92,9 +92,10 @@ function workspace(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { readon
 
 /**
  * Floods every packet of a prepared pass (contention off) on this thread, into the pass's state.
+ * @param flooded - called after each packet (progress of a long pass)
  * @internal
  */
-export function floodPass(p: PreparedPass): void {
+export function floodPass(p: PreparedPass, flooded?: () => void): void {
   const { state } = p;
   const flood = floodState(p, {
     tanks: state.tanks,
@@ -106,7 +107,7 @@ export function floodPass(p: PreparedPass): void {
   });
   const all = new Int32Array(p.spec.segments);
   for (let j = 0; j < all.length; j++) all[j] = j;
-  floodSegments(flood, p.draws, all);
+  floodSegments(flood, p.draws, all, flooded);
 }
 
 /**

@@ -106,7 +106,10 @@ export function runFloodTask(t: FloodTask): void {
   floodSegments(out, t.draws, t.js, () => Atomics.add(t.progress, 0, 1));
 }
 
-/** A worker's tallies before its floods, in shared memory: the pass's missing counts and latest needed arrivals, nothing heard, no counts. */
+/**
+ * A worker's tallies before its floods, in shared memory: the pass's missing counts and latest needed
+ * arrivals, nothing heard, no counts.
+ */
 function sharedTallies(missing: Int32Array, lastNeededS: Float64Array, n: number): FloodTallies {
   return {
     missing: sharedCopy(missing),

@@ -40,11 +40,12 @@ export function runBroadcast(
 /**
  * Runs a prepared pass on this thread: its packets flooded one after another (contention off),
  * or together on the shared air (contention on).
+ * @param flooded - called after each packet is flooded (contention off; progress of a long pass)
  * @internal
  */
-export function runPass(p: PreparedPass): BroadcastResult {
+export function runPass(p: PreparedPass, flooded?: () => void): BroadcastResult {
   if (p.radio.contention === 'none') {
-    floodPass(p);
+    floodPass(p, flooded);
     return finishPass(p);
   }
   const air = runContended([p], p.radio.contention, p.traffic, passPath(p.draws.replication, p.draws.pass));

@@ -1,4 +1,13 @@
-import { checkFinite, checkInteger, checkObject, checkOneOf, checkPositive, checkString, join } from '../check.js';
+import {
+  CheckContext,
+  checkFinite,
+  checkInteger,
+  checkObject,
+  checkOneOf,
+  checkPositive,
+  checkString,
+  join,
+} from '../check.js';
 import { ValidationError } from '../errors.js';
 import { DEVICE_KINDS, KIND, type Device, type DeviceKind } from '../network/device.js';
 import { checkTargets, type ResolvedTargets } from './targets.js';
@@ -189,40 +198,83 @@ const MAX_PACKETS = 10_000_000;
  * applies defaults.
  * @param spec - the caller's spec
  * @param at - where the spec sits, for errors (`spec`, `specs[1]`, `broadcast`)
+ * @param context - where errors go (by default the first is thrown); with a collecting context
+ *   each field is checked on its own, and the fields whose rules depend on `limits` or `packets`
+ *   only when those are valid
  */
-export function checkSpec(spec: unknown, at = 'spec'): ResolvedSpec {
-  const s = checkObject(at, spec, SPEC_FIELDS, 'a broadcast spec');
-  const limits = checkOneOf<Limits>(join(at, 'limits'), s['limits'] ?? 'headend', ['headend', 'research']);
+export function checkSpec(spec: unknown, at = 'spec', context = new CheckContext()): ResolvedSpec {
+  const s = checkObject(at, spec, SPEC_FIELDS, 'a broadcast spec', context);
+  const mark = context.mark();
+  const field = <T>(check: () => T): T | undefined => context.field(check);
+  const limits = field(() => checkOneOf<Limits>(join(at, 'limits'), s['limits'] ?? 'headend', ['headend', 'research']));
   const research = limits === 'research';
-  const duplicates = checkOneOf<Duplicates>(join(at, 'duplicates'), s['duplicates'] ?? 'per-origin', [
-    'per-packet',
-    'per-origin',
-  ]);
-  const origins = checkOrigins(s['origins'], join(at, 'origins'));
-  const targets = checkTargets(s['targets'], join(at, 'targets'));
-  if (!research) checkHeadendTargets(targets, join(at, 'targets'));
+  const duplicates = field(() =>
+    checkOneOf<Duplicates>(join(at, 'duplicates'), s['duplicates'] ?? 'per-origin', ['per-packet', 'per-origin']),
+  );
+  const origins = field(() => checkOrigins(s['origins'], join(at, 'origins')));
+  const targets = field(() => checkTargets(s['targets'], join(at, 'targets')));
+  if (targets !== undefined && limits === 'headend') field(() => checkHeadendTargets(targets, join(at, 'targets')));
+  const packets = field(() => checkPackets(s, at));
+  const spacingS = limits === undefined ? undefined : field(() => checkSpacing(s['spacingS'] ?? 70, at, research));
+  const startS = field(() => (s['startS'] === undefined ? null : checkClock(join(at, 'startS'), s['startS'])));
+  const maxHops =
+    limits === undefined ? undefined : field(() => checkMaxHops(s['maxHops'] ?? 40, join(at, 'maxHops'), research));
+  const ttlS = limits === undefined ? undefined : field(() => checkTtl(s['ttlS'] ?? 300, join(at, 'ttlS'), research));
+  const maxSegments = field(() => checkInteger(join(at, 'maxSegments'), s['maxSegments'] ?? 0, 0, MAX_PACKETS));
+  const firstSegment =
+    packets === undefined
+      ? undefined
+      : field(() => checkInteger(join(at, 'firstSegment'), s['firstSegment'] ?? 0, 0, packets - 1));
+  const activationAtS = field(() => checkActivation(s['activation'], s['epoch'], at));
+  const rebootS = field(() => checkPositive(join(at, 'rebootS'), s['rebootS'] ?? 90, true));
+  const version = field(() => checkString(join(at, 'version'), s['version'] ?? 'target', 'a version string'));
+  context.settle(mark);
 
-  let packets: number;
+  // Every field is valid here (settle threw otherwise).
+  const remaining = packets! - firstSegment!;
+  const segments = maxSegments === 0 ? remaining : Math.min(maxSegments!, remaining);
+  return {
+    origins: origins!,
+    packets: packets!,
+    firstSegment: firstSegment!,
+    segments,
+    spacingS: spacingS!,
+    startS: startS!,
+    maxHops: maxHops!,
+    ttlS: ttlS!,
+    targets: targets!,
+    activationAtS: activationAtS!,
+    rebootS: rebootS!,
+    version: version!,
+    limits: limits!,
+    duplicates: duplicates!,
+  };
+}
+
+/** The image size: `packets`, or `imageBytes` in packets of `payloadBytes`. */
+function checkPackets(s: Record<string, unknown>, at: string): number {
   if (s['packets'] !== undefined) {
     for (const field of ['imageBytes', 'payloadBytes'] as const) {
       if (s[field] !== undefined) throw new ValidationError(join(at, field), s[field], 'nothing when packets is given');
     }
-    packets = checkInteger(join(at, 'packets'), s['packets'], 1, MAX_PACKETS);
-  } else {
-    const bytes = checkInteger(join(at, 'imageBytes'), s['imageBytes'], 1, 2 ** 31 - 1);
-    const payload = checkInteger(join(at, 'payloadBytes'), s['payloadBytes'], 1, 65_535);
-    packets = Math.ceil(bytes / payload);
-    if (packets > MAX_PACKETS) {
-      throw new ValidationError(
-        join(at, 'imageBytes'),
-        bytes,
-        `an image of at most ${MAX_PACKETS.toLocaleString('en-US')} packets of payloadBytes ` +
-          `(${payload} B each; this one makes ${packets.toLocaleString('en-US')})`,
-      );
-    }
+    return checkInteger(join(at, 'packets'), s['packets'], 1, MAX_PACKETS);
   }
+  const bytes = checkInteger(join(at, 'imageBytes'), s['imageBytes'], 1, 2 ** 31 - 1);
+  const payload = checkInteger(join(at, 'payloadBytes'), s['payloadBytes'], 1, 65_535);
+  const packets = Math.ceil(bytes / payload);
+  if (packets > MAX_PACKETS) {
+    throw new ValidationError(
+      join(at, 'imageBytes'),
+      bytes,
+      `an image of at most ${MAX_PACKETS.toLocaleString('en-US')} packets of payloadBytes ` +
+        `(${payload} B each; this one makes ${packets.toLocaleString('en-US')})`,
+    );
+  }
+  return packets;
+}
 
-  const spacingS = s['spacingS'] ?? 70;
+/** Seconds between packets: > 0 (>= 0 for research) and within the clock's range. */
+function checkSpacing(spacingS: unknown, at: string, research: boolean): number {
   if (typeof spacingS !== 'number' || !(spacingS <= MAX_CLOCK_S) || spacingS < 0 || (!research && spacingS === 0)) {
     throw new ValidationError(
       join(at, 'spacingS'),
@@ -230,47 +282,19 @@ export function checkSpec(spec: unknown, at = 'spec'): ResolvedSpec {
       `${research ? 'a number of seconds >= 0' : 'a number of seconds > 0'} and at most ${MAX_CLOCK_S}`,
     );
   }
-  const startS = s['startS'] === undefined ? null : checkClock(join(at, 'startS'), s['startS']);
+  return spacingS;
+}
 
-  const maxHops = checkMaxHops(s['maxHops'] ?? 40, join(at, 'maxHops'), research);
-  const ttlS = s['ttlS'] ?? 300;
+/** Maximum TTL: the head-end's range, or any positive time (Infinity included) for research. */
+function checkTtl(ttlS: unknown, at: string, research: boolean): number {
   if (research) {
     if (typeof ttlS !== 'number' || !(ttlS > 0)) {
-      throw new ValidationError(join(at, 'ttlS'), ttlS, 'a number of seconds > 0 (Infinity allowed)');
+      throw new ValidationError(at, ttlS, 'a number of seconds > 0 (Infinity allowed)');
     }
   } else if (typeof ttlS !== 'number' || !(ttlS >= HEADEND.ttlS[0] && ttlS <= HEADEND.ttlS[1])) {
-    throw new ValidationError(
-      join(at, 'ttlS'),
-      ttlS,
-      `${HEADEND.ttlS[0]} to ${HEADEND.ttlS[1]} seconds (or limits: 'research')`,
-    );
+    throw new ValidationError(at, ttlS, `${HEADEND.ttlS[0]} to ${HEADEND.ttlS[1]} seconds (or limits: 'research')`);
   }
-
-  const maxSegments = checkInteger(join(at, 'maxSegments'), s['maxSegments'] ?? 0, 0, MAX_PACKETS);
-  const firstSegment = checkInteger(join(at, 'firstSegment'), s['firstSegment'] ?? 0, 0, packets - 1);
-  const remaining = packets - firstSegment;
-  const segments = maxSegments === 0 ? remaining : Math.min(maxSegments, remaining);
-
-  const activationAtS = checkActivation(s['activation'], s['epoch'], at);
-  const rebootS = checkPositive(join(at, 'rebootS'), s['rebootS'] ?? 90, true);
-  const version = checkString(join(at, 'version'), s['version'] ?? 'target', 'a version string');
-
-  return {
-    origins,
-    packets,
-    firstSegment,
-    segments,
-    spacingS,
-    startS,
-    maxHops,
-    ttlS,
-    targets,
-    activationAtS,
-    rebootS,
-    version,
-    limits,
-    duplicates,
-  };
+  return ttlS;
 }
 
 /** Maximum Hops: an integer in the limits' range, or `{ maxLayerPlus }`. */
@@ -304,7 +328,8 @@ export function resolveMaxHops(spec: ResolvedSpec, maxLayers: readonly number[],
     throw new ValidationError(
       join(at, 'maxHops'),
       spec.maxHops,
-      `a setting within the head-end's ${HEADEND.maxHops[1]} hops (the origins' deepest Max. Layer is ${Math.max(...maxLayers)})`,
+      `a setting within the head-end's ${HEADEND.maxHops[1]} hops (the origins' deepest Max. Layer is ` +
+        `${Math.max(...maxLayers)})`,
     );
   }
   return hops;

@@ -126,7 +126,7 @@ export function carriedState(
 export function sharedCopy<T extends Int32Array | Uint8Array | Float32Array | Float64Array>(a: T, always = true): T {
   if (!always && a.buffer instanceof SharedArrayBuffer) return a;
   const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
-  copy.set(a as never);
+  copy.set(a);
   return copy;
 }
 

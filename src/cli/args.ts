@@ -5,66 +5,6 @@ import type { Seed } from '../random/stream.js';
 /** A mistake on the command line: exit code 2, the message and the usage. */
 export class UsageError extends Error {}
 
-/** A command line split into its command, positional arguments, flags and `--param` values. */
-export interface Parsed {
-  readonly command: string | undefined;
-  readonly positional: string[];
-  readonly flags: Map<string, string | true>;
-  readonly params: string[];
-}
-
-/** Flags that take a value. */
-const VALUED = new Set([
-  '--seed',
-  '--passes',
-  '--hops',
-  '--hops-over-layer',
-  '--ttl',
-  '--spacing',
-  '--param',
-  '--replications',
-  '--workers',
-  '--out',
-  '--shard',
-  '--shard-count',
-  '--target-minutes',
-  '--csv',
-  '--html',
-  '--svg-dir',
-  '--endpoints',
-  '--failed',
-  '--trace',
-  '--records',
-  '--out-records',
-]);
-
-/** Splits a command line into its parts. */
-export function parse(argv: readonly string[]): Parsed {
-  const positional: string[] = [];
-  const flags = new Map<string, string | true>();
-  const params: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      let name = a;
-      let value: string | true = true;
-      if (eq > 0) {
-        name = a.slice(0, eq);
-        value = a.slice(eq + 1);
-      } else if (VALUED.has(a) && !(a === '--csv' && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--')))) {
-        const v = argv[++i];
-        if (v === undefined) throw new UsageError(`${a} needs a value`);
-        value = v;
-      }
-      // --param may repeat; the others keep their last value.
-      if (name === '--param' && typeof value === 'string') params.push(value);
-      else flags.set(name, value);
-    } else positional.push(a);
-  }
-  return { command: positional.shift(), positional, flags, params };
-}
-
 /** Parses "60,120,300", "2..40" or "60..600:60" into values (numbers where numeric). */
 export function parseValues(text: string, flag: string): unknown[] {
   const range = /^(-?\d+(?:\.\d+)?)\.\.(-?\d+(?:\.\d+)?)(?::(\d+(?:\.\d+)?))?$/.exec(text);
@@ -89,15 +29,14 @@ export function parseValues(text: string, flag: string): unknown[] {
 }
 
 /** The value of `--seed`: an integer when it reads as one, else the string; undefined when absent. */
-export function seedOf(flags: Map<string, string | true>): Seed | undefined {
-  const flag = flags.get('--seed');
-  if (typeof flag !== 'string') return undefined;
+export function seedOf(flag: string | undefined): Seed | undefined {
+  if (flag === undefined) return undefined;
   return /^-?\d+$/.test(flag) ? Number(flag) : flag;
 }
 
 /** The value of a flag holding `'auto'` or a count, as the library takes it (it checks the range). */
-export function countOf(flag: string | true): number | 'auto' {
-  return flag === 'auto' ? 'auto' : flag === true ? NaN : Number(flag);
+export function countOf(flag: string): number | 'auto' {
+  return flag === 'auto' ? 'auto' : /^\s*$/.test(flag) ? NaN : Number(flag);
 }
 
 /**
@@ -118,7 +57,7 @@ export function flagValue<T>(flag: string, check: () => T): T {
  * cores — more threads than cores only cost memory — with a note on standard error saying so.
  * @param least - the smallest count allowed (0: the calling thread)
  */
-export function workersOf(flag: string | true, least: 0 | 1, err: (s: string) => void): number {
+export function workersOf(flag: string, least: 0 | 1, err: (s: string) => void): number {
   const n = flagValue('--workers', () => checkWorkers('--workers', countOf(flag), least));
   const available = cores();
   if (n <= available) return n;

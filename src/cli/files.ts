@@ -2,8 +2,10 @@ import { accessSync, constants as fsConstants, existsSync, statSync } from 'node
 import { dirname, resolve } from 'node:path';
 import { parseJsonText } from '../json-text.js';
 import { fileReader, readRegularFile } from '../scenario/files.js';
-import { loadScenario, type LoadedScenario } from '../scenario/load.js';
-import type { ReadText } from '../scenario/network.js';
+import { CheckContext } from '../check.js';
+import { bindScenario, type LoadedScenario } from '../scenario/load.js';
+import { buildMesh, type ReadText } from '../scenario/network.js';
+import { checkScenario } from '../scenario/scenario.js';
 import { UsageError } from './args.js';
 
 /** Refuses a file path whose directory does not exist or cannot be written (or that names a directory). */
@@ -38,7 +40,16 @@ export function readerFor(scenarioPath: string, outside = false): ReadText {
   return fileReader(dirname(resolve(scenarioPath)), { outside });
 }
 
-/** Loads a scenario file and builds its network. */
+/** Most errors a scenario's check reports before it stops (`meshcast validate`, `run`, `sweep`). */
+export const MAX_ERRORS = 20;
+
+/**
+ * Loads a scenario file and builds its network. The scenario's check reports every error it
+ * finds, up to {@link MAX_ERRORS} (a `ValidationErrors` when several).
+ */
 export function loadFile(path: string, outside = false): LoadedScenario {
-  return loadScenario(readJson(path), readerFor(path, outside));
+  const data = readJson(path);
+  const resolved = checkScenario(data, new CheckContext(MAX_ERRORS));
+  const readText = readerFor(path, outside);
+  return bindScenario(resolved, buildMesh(resolved.network, readText), readText);
 }

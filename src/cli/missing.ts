@@ -4,6 +4,7 @@
  * @module
  */
 import { ValidationError } from '../errors.js';
+import { plural } from '../report/text.js';
 import type { ResultsHeader } from '../sweep/header.js';
 import { missingTasks, shardOfTask, type SweepTaskId } from '../sweep/missing.js';
 import type { SweepRecord } from '../sweep/record.js';
@@ -56,8 +57,8 @@ export function completenessOf(files: readonly ResultsFile[]): Completeness {
     if (header.cells !== cells || header.replications !== replications)
       throw new ValidationError(
         path,
-        `${header.cells} cells × ${header.replications} replications`,
-        `files of one sweep (${first.path} has ${cells} cells × ${replications} replications)`,
+        `${plural(header.cells, 'cell')} × ${plural(header.replications, 'replication')}`,
+        `files of one sweep (${first.path} has ${plural(cells, 'cell')} × ${plural(replications, 'replication')})`,
       );
   }
   for (const f of files) {
@@ -66,7 +67,7 @@ export function completenessOf(files: readonly ResultsFile[]): Completeness {
       throw new ValidationError(
         f.path,
         `cell ${outside.cell}, replication ${outside.replication}`,
-        `records of a sweep of ${cells} cells × ${replications} replications`,
+        `records of a sweep of ${plural(cells, 'cell')} × ${plural(replications, 'replication')}`,
       );
   }
   const missing = missingTasks(
@@ -117,14 +118,16 @@ export function formatMissing(c: Completeness): string {
   for (const s of c.shards) {
     const where = s.files.length === 0 ? 'no results file' : s.files.join(', ');
     lines.push(
-      `  shard ${s.index}/${s.count}: ${s.missing.length} of ${s.tasks} tasks missing (${where}): ${someTasks(s.missing, 3)}`,
+      `  shard ${s.index}/${s.count}: ${s.missing.length} of ${s.tasks} tasks missing (${where}): ` +
+        `${someTasks(s.missing, 3)}`,
     );
   }
   const first = c.shards[0];
   lines.push(
     first === undefined
       ? 'run the same sweep command again: it resumes its file'
-      : `rerun each of these shards (e.g. array index ${first.index}, or --shard ${first.index}/${first.count}): it resumes its own file`,
+      : `rerun each of these shards (e.g. array index ${first.index}, or --shard ${first.index}/` +
+          `${first.count}): it resumes its own file`,
   );
   return `${lines.join('\n')}\n`;
 }

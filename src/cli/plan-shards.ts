@@ -4,7 +4,7 @@
  * Nothing is written.
  * @module
  */
-import { formatDuration } from '../report/text.js';
+import { formatDuration, plural } from '../report/text.js';
 import type { Seed } from '../random/stream.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { gridCells, type SweepGrid } from '../sweep/grid.js';
@@ -138,24 +138,30 @@ export async function planShards(input: PlanInput): Promise<ShardPlan> {
 /** The plan as text for a person. */
 export function formatPlan(plan: ShardPlan, name: string): string {
   const s = (x: number): string => (x < 10 ? `${x.toFixed(2)}s` : formatDuration(x));
-  const n = (x: number): string => x.toLocaleString('en-US');
   const lines = [
-    `${name}: ${n(plan.cells)} cells × ${n(plan.replications)} replications = ${n(plan.tasks)} tasks`,
+    `${name}: ${plural(plan.cells, 'cell')} × ${plural(plan.replications, 'replication')} = ` +
+      `${plural(plan.tasks, 'task')}`,
     `pilot on this machine, one task at a time (${plan.pilot.length} cells spread over the grid):`,
     ...plan.pilot.map(
       (p) =>
-        `  cell ${p.cell} ${JSON.stringify(p.params)}: ${p.taskS === null ? `${s(p.firstS)} (network build included)` : `${s(p.taskS)} per task, ${s(p.firstS)} for the first (network build included)`}`,
+        `  cell ${p.cell} ${JSON.stringify(p.params)}: ` +
+        (p.taskS === null
+          ? `${s(p.firstS)} (network build included)`
+          : `${s(p.taskS)} per task, ${s(p.firstS)} for the first (network build included)`),
     ),
     `estimate: ${s(plan.taskS)} per task (slowest ${s(plan.slowestTaskS)}), ${s(plan.workS)} of work on one core`,
-    `target: ${plan.targetMinutes} min per shard with ${plan.workersPerShard} worker${plan.workersPerShard === 1 ? '' : 's'} each`,
+    `target: ${plan.targetMinutes} min per shard with ${plan.workersPerShard} worker` +
+      `${plan.workersPerShard === 1 ? '' : 's'} each`,
     plan.shards === 1
       ? `suggested: 1 shard, one machine (about ${s(plan.shardWallS)}; no --shard-count needed)`
-      : `suggested: --shard-count ${plan.shards} (busiest shard about ${s(plan.shardWallS)}): SLURM --array=0-${plan.shards - 1}, Kubernetes completions: ${plan.shards}, AWS Batch arrayProperties.size ${plan.shards}`,
+      : `suggested: --shard-count ${plan.shards} (busiest shard about ${s(plan.shardWallS)}): SLURM --array=0-` +
+        `${plan.shards - 1}, Kubernetes completions: ${plan.shards}, AWS Batch arrayProperties.size ${plan.shards}`,
   ];
   if (plan.shardWallS > plan.targetMinutes * 60)
     lines.push('note: a shard cannot meet the target (one task per shard or the start-up already exceeds it)');
   lines.push(
-    'tasks vary with their parameters, and cluster cores may be slower or faster than this one: leave a margin in the time limit',
+    'tasks vary with their parameters, and cluster cores may be slower or faster than this one: leave a margin ' +
+      'in the time limit',
   );
   return `${lines.join('\n')}\n`;
 }
@@ -166,22 +172,21 @@ export function formatPlan(plan: ShardPlan, name: string): string {
  * cluster's core count, unknown here, so it plans for one.
  * @param name - the scenario's name (or file)
  * @param resolved - the resolved sweep
- * @param flags - the command's flags
+ * @param flags - the values of `--target-minutes`, `--workers` and `--json`
  * @param out - standard output
  */
 export async function planShardsCommand(
   name: string,
   resolved: SweepPlan,
   files: { readonly baseDir: string; readonly outsideFiles: boolean },
-  flags: ReadonlyMap<string, string | true>,
+  flags: { readonly 'target-minutes'?: string; readonly workers?: string; readonly json?: boolean },
   out: (s: string) => void,
 ): Promise<void> {
-  if (flags.get('--plan-shards') !== true) throw new UsageError('--plan-shards takes no value');
-  const targetFlag = flags.get('--target-minutes') ?? '60';
+  const targetFlag = flags['target-minutes'] ?? '60';
   const targetMinutes = Number(targetFlag);
-  if (targetFlag === true || !(targetMinutes > 0) || !Number.isFinite(targetMinutes))
+  if (/^\s*$/.test(targetFlag) || !(targetMinutes > 0) || !Number.isFinite(targetMinutes))
     throw new UsageError('--target-minutes needs a positive number of minutes');
-  const workersFlag = flags.get('--workers');
+  const workersFlag = flags.workers;
   const workersPerShard =
     typeof workersFlag === 'string' && /^\d+$/.test(workersFlag) ? Math.max(1, Number(workersFlag)) : 1;
   const plan = await planShards({
@@ -194,7 +199,7 @@ export async function planShardsCommand(
     targetMinutes,
     nowS: () => performance.now() / 1000,
   });
-  if (flags.has('--json')) {
+  if (flags.json === true) {
     out(`${JSON.stringify(plan)}\n`);
     return;
   }

@@ -83,8 +83,8 @@ export interface OpenResults {
 /**
  * Opens `--out` for a sweep: takes its lock (refusing a file another live sweep writes), reads
  * the results it holds, checks they are this sweep's and this shard's, cuts a last line only
- * when it is a torn result of this sweep with a result or header before it, and refuses — untouched — any file that holds
- * no result of this sweep.
+ * when it is a torn result of this sweep with a result or header before it, and refuses —
+ * untouched — any file that holds no result of this sweep.
  * @param notice - where to say what was done (dropped a torn line, results skipped)
  */
 export function openResults(path: string, plan: SweepPlan, notice: (s: string) => void): OpenResults {
@@ -212,7 +212,8 @@ function takeLock(path: string): { release(): void } {
       continue;
     }
     throw new MeshcastError(
-      `${path} is being written by another sweep (${String(holder.host ?? '?')}, process ${String(holder.pid ?? '?')}); ` +
+      `${path} is being written by another sweep (${typeof holder.host === 'string' ? holder.host : '?'}, ` +
+        `process ${typeof holder.pid === 'number' ? holder.pid : '?'}); ` +
         `wait for it, or delete ${lockPath} if that sweep is gone`,
     );
   }

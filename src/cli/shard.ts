@@ -77,7 +77,8 @@ export function shardFromEnvironment(env: Environment, count: number): Shard {
     throw new ValidationError(
       '--shard-count',
       count,
-      `a count with the shard index in ${SHARD_INDEX_VARIABLES.join(', ')} (none is set: run as an array job), or --shard I/N`,
+      `a count with the shard index in ${SHARD_INDEX_VARIABLES.join(', ')} (none is set: run as an array job), ` +
+        `or --shard I/N`,
     );
   const indices = set.map((name) => checkIndex(name, env[name]!, count));
   if (indices.some((i) => i !== indices[0]))
@@ -119,17 +120,15 @@ export function resolveShard(
 /**
  * The shard of this process (see {@link resolveShard}); a bad index or count is a command-line
  * (or job script) mistake: a {@link UsageError}, exit 2, naming where it came from.
- * @param flags - the parsed flags
+ * @param flags - the values of `--shard` and `--shard-count`
  * @param env - the environment (`process.env`)
  */
-export function shardOf(flags: ReadonlyMap<string, string | true>, env: Environment): Shard | undefined {
-  const value = (flag: string): string | undefined => {
-    const v = flags.get(flag);
-    if (v === true) throw new UsageError(`${flag} needs a value`);
-    return v;
-  };
+export function shardOf(
+  flags: { readonly shard?: string; readonly 'shard-count'?: string },
+  env: Environment,
+): Shard | undefined {
   try {
-    return resolveShard(value('--shard'), value('--shard-count'), env);
+    return resolveShard(flags.shard, flags['shard-count'], env);
   } catch (e) {
     if (e instanceof ValidationError) throw new UsageError(e.message);
     throw e;
@@ -191,13 +190,15 @@ export function checkShardFile(
     throw new ValidationError(
       '--out',
       path,
-      `${what} (it holds shard ${header.shard.index}/${header.shard.count}; check the shard index and count, or choose another file)`,
+      `${what} (it holds shard ${header.shard.index}/${header.shard.count}; check the shard index and count, ` +
+        `or choose another file)`,
     );
   const foreign = records.find((r) => shardOfTask(r, replications, shard.count) !== shard.index);
   if (foreign !== undefined)
     throw new ValidationError(
       '--out',
       path,
-      `${what} (it holds cell ${foreign.cell}, replication ${foreign.replication}, a task of shard ${shardOfTask(foreign, replications, shard.count)}/${shard.count}; choose another file)`,
+      `${what} (it holds cell ${foreign.cell}, replication ${foreign.replication}, a task of shard ` +
+        `${shardOfTask(foreign, replications, shard.count)}/${shard.count}; choose another file)`,
     );
 }

@@ -5,6 +5,6 @@
  */
 export function grown<T extends Int32Array | Float64Array | Uint8Array | Uint32Array>(a: T, capacity: number): T {
   const b = new (a.constructor as new (n: number) => T)(capacity);
-  b.set(a as never);
+  b.set(a);
   return b;
 }

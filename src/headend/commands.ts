@@ -79,9 +79,9 @@ export interface BroadcastCommandInput {
   /** The ZigBee-capable filter: required; HAN commands 'yes' only, devices without ZigBee 'no' only. */
   readonly zigbee: 'yes' | 'no';
   /** Module firmware filter: 'All' or catalogued versions of the model. Required. */
-  readonly moduleFirmware: 'All' | string | readonly string[];
+  readonly moduleFirmware: string | readonly string[];
   /** DCW filter: 'All' or catalogued DCW versions of the model. Required, but for water firmware. */
-  readonly dcw?: 'All' | string | readonly string[];
+  readonly dcw?: string | readonly string[];
   /** Collectors whose radios send it: at least one, each in Normal or Discovered status, or 'all' such. */
   readonly collectors: readonly string[] | 'all';
   /** Command groups: only their members take it (at most 4 or 6, by security mode). */
@@ -362,7 +362,8 @@ export function checkBroadcastCommand(ctx: CommandContext, input: unknown, at: s
     throw new ValidationError(
       join(at, 'groups'),
       groups,
-      `at most ${ctx.groupLimit} command groups in this security mode (${ctx.groupLimit === 4 ? 'four-groups' : 'six-groups'})`,
+      `at most ${ctx.groupLimit} command groups in this security mode ` +
+        `(${ctx.groupLimit === 4 ? 'four-groups' : 'six-groups'})`,
     );
   }
   groups.forEach((g: unknown, i) => {
@@ -426,7 +427,8 @@ export function checkBroadcastCommand(ctx: CommandContext, input: unknown, at: s
     throw new ValidationError(
       join(at, 'moduleFirmware'),
       o['moduleFirmware'],
-      `a filter targeting no endpoint on 4.2x module firmware (it would take in ${on42x}, e.g. ${ctx.mesh.id(first)}; ` +
+      'a filter targeting no endpoint on 4.2x module firmware ' +
+        `(it would take in ${on42x}, e.g. ${ctx.mesh.id(first)}; ` +
         'upgrade them to 5.18 first, or name the versions to send to)',
     );
   }

@@ -821,7 +821,7 @@ export class HeadEnd {
     target: { group: string } | { endpoints: readonly string[] },
   ): UnicastCommand {
     if (isPlainObject(target) && 'group' in target) return this.group({ command, group: target.group }, 'target');
-    return this.pointToPoint({ command, ...(target as { endpoints: readonly string[] }) }, 'target');
+    return this.pointToPoint({ command, ...target }, 'target');
   }
 
   private context(): CommandContext {
@@ -1120,7 +1120,7 @@ export class HeadEnd {
     const refuse = (why: string, bad: number[]): never => {
       throw new ValidationError(
         join(at, delivery === 'group' ? 'group' : 'endpoints'),
-        delivery === 'group' ? group : (o['endpoints'] as unknown),
+        delivery === 'group' ? group : o['endpoints'],
         `endpoints ${why} (${bad.length} are not, e.g. ${bad
           .slice(0, 3)
           .map((v) => mesh.id(v))

@@ -276,6 +276,7 @@ function checkOutcome(outcome: BroadcastOutcome): BroadcastOutcome {
 }
 
 function checkIds(ids: readonly string[]): readonly string[] {
-  if (!Array.isArray(ids)) throw new ValidationError('ids', ids, 'a list of endpoint ids');
+  const given: unknown = ids;
+  if (!Array.isArray(given)) throw new ValidationError('ids', ids, 'a list of endpoint ids');
   return ids;
 }

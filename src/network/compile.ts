@@ -54,7 +54,7 @@ function checkColumns(m: CompiledMesh, at: string): true {
   ];
   for (const [name, type, length] of columns) {
     const c = m[name] as unknown;
-    if (!(c instanceof type) || (c as ArrayLike<number>).length !== length) {
+    if (!(c instanceof type) || c.length !== length) {
       fail(name, c, `a ${type.name} of ${length} entries`);
     }
   }

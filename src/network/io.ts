@@ -1,6 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { DeviceInput, DeviceKind, MeterProgram } from './device.js';
-import { Network, type Link } from './network.js';
+import { Network, type Link, type LinkInput } from './network.js';
 
 /** The JSON form of a network: what {@link toJSON} writes and {@link fromJSON} reads. */
 export interface NetworkJSON {
@@ -70,11 +70,12 @@ export function fromJSON(data: unknown): Network {
   const net = new Network();
   net.graph.beginUpdate();
   try {
-    for (const device of d.devices) net.addDevice(device);
-    for (const link of d.links) {
+    // addDevice and addLink check each record: the file's are unknown until then.
+    for (const device of d.devices as unknown[]) net.addDevice(device as DeviceInput);
+    for (const link of d.links as unknown[]) {
       if (typeof link !== 'object' || link === null)
         throw new ValidationError(`links[${net.linkCount}]`, link, 'a link object');
-      net.addLink(link);
+      net.addLink(link as LinkInput);
     }
   } finally {
     net.graph.endUpdate();

@@ -17,7 +17,10 @@ export interface LayerInputs {
 
 /** Each device's route, layer and registered collector, and each collector's Max. Layer. */
 export interface MeshLayers {
-  /** Next hop of each mesh device's route toward its collector; -1 for collectors, child modules and devices without a route. */
+  /**
+   * Next hop of each mesh device's route toward its collector; -1 for collectors, child modules and
+   * devices without a route.
+   */
   readonly route: Int32Array;
   /** Hops of each device's route (collectors 0); gas / water modules take their parent's; -1 without a route. */
   readonly layer: Int32Array;
@@ -127,7 +130,10 @@ function reverseLinks(offsets: Int32Array, neighbours: Int32Array): Int32Array {
   return back;
 }
 
-/** A binary min-heap of (cost, node) over typed arrays, for route search; a node may be pushed again at a lower cost. */
+/**
+ * A binary min-heap of (cost, node) over typed arrays, for route search; a node may be pushed again at
+ * a lower cost.
+ */
 class CostHeap {
   private costs: Float64Array;
   private nodes: Int32Array;

@@ -16,12 +16,13 @@ import { meshLayers } from './layers.js';
 export interface CompiledMesh {
   /** Number of devices. */
   readonly n: number;
+  // Accessors are plain functions (no `this`): a mesh hands them on, and workers rebuild them.
   /** Device id of dense index `i`. */
-  id(i: number): string;
+  readonly id: (i: number) => string;
   /** Dense index of a device id, or -1 when there is none. */
-  index(id: string): number;
+  readonly index: (id: string) => number;
   /** The device record of dense index `i` (for predicates and reports, never the hot path). */
-  device(i: number): Device;
+  readonly device: (i: number) => Device;
   /** CSR row offsets, length n + 1. */
   readonly offsets: Int32Array;
   /** CSR neighbour indices, length m (directed link count), sorted ascending within a row. */
@@ -91,9 +92,9 @@ export interface MeshColumns {
   /** Registered collector index, or -1 for "the one its route ends at". */
   readonly registered: Int32Array;
   readonly links: LinkList;
-  id(i: number): string;
-  index(id: string): number;
-  device(i: number): Device;
+  readonly id: (i: number) => string;
+  readonly index: (id: string) => number;
+  readonly device: (i: number) => Device;
   readonly revision: number;
 }
 

@@ -9,7 +9,6 @@ import {
   type Device,
   type DeviceFlags,
   type DeviceInput,
-  type DeviceKind,
 } from './device.js';
 
 /** Success probabilities of one RF link, per direction. */
@@ -299,7 +298,7 @@ function normaliseDevice(input: DeviceInput, path: string): Device {
   }
   return {
     id,
-    kind: kind as DeviceKind,
+    kind,
     model,
     ...(position === undefined ? {} : { position: { xM: position.xM, yM: position.yM } }),
     ...(input.collector === undefined ? {} : { collector: input.collector }),

@@ -4,7 +4,10 @@ export interface AirStats {
   readonly events: number;
   /** Frames sent. */
   readonly frames: number;
-  /** Receptions lost because another frame overlapped at the receiver on the same channel, or the receiver was transmitting. */
+  /**
+   * Receptions lost because another frame overlapped at the receiver on the same channel, or the
+   * receiver was transmitting.
+   */
   readonly collisions: number;
   /** Times a node found the air busy (carrier sense) and waited. */
   readonly deferrals: number;

@@ -236,7 +236,8 @@ export class Air {
       if (nodeAir[a + TX]! > t)
         edgeEpoch[e] = -1; // u is transmitting: deaf
       else if (arriving > 0 && (oneChannel || this.channel() < shareChannel)) {
-        nodeAir[a + RX_EPOCH] = (nodeAir[a + RX_EPOCH]! + 1) & 0x7fffffff; // overlap on one channel: both frames are lost at u
+        // overlap on one channel: both frames are lost at u
+        nodeAir[a + RX_EPOCH] = (nodeAir[a + RX_EPOCH]! + 1) & 0x7fffffff;
         edgeEpoch[e] = -1;
       } else edgeEpoch[e] = nodeAir[a + RX_EPOCH]!;
       nodeAir[a + RX_COUNT] = arriving + 1;

@@ -18,7 +18,10 @@ export interface AirtimeOptions {
  * transmitting. See docs/model.md "Contention".
  */
 export interface ContentionOptions {
-  /** Frequency-hopping channels: two overlapping frames share a channel with probability 1 / channels. @defaultValue 1 */
+  /**
+   * Frequency-hopping channels: two overlapping frames share a channel with probability 1 / channels.
+   * @defaultValue 1
+   */
   readonly channels?: number;
   /** Carrier sense: defer while hearing a neighbour. @defaultValue true */
   readonly carrierSense?: boolean;

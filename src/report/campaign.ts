@@ -8,14 +8,19 @@ function int(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }
 
-/** A plan as text: its steps in order (delivery, endpoints, the rule that inserted a step), what was left out, and the problems found. */
+/**
+ * A plan as text: its steps in order (delivery, endpoints, the rule that inserted a step), what
+ * was left out, and the problems found.
+ */
 export function formatUpgradePlan(plan: Plan, problems: readonly PlanProblem[], title: string): string {
   const s = plan.settings;
   const lines = [
     `${title}`,
-    `Upgrade plan, ${plan.order} order: ${plan.steps.length} steps. Broadcasts at Max. Layer + ${s.maxHopsOverLayer}, ` +
-      `Maximum TTL ${s.ttlS} s, one packet every ${s.spacingS} s, collectors ${s.grouping === 'two-mile' ? 'in groups none within 2 miles of another' : 'all at once'}, ` +
-      `at most ${s.passes} pass(es) each until under ${(100 * s.remainderGoal).toFixed(1)}% remain, then point to point.`,
+    `Upgrade plan, ${plan.order} order: ${plan.steps.length} steps. ` +
+      `Broadcasts at Max. Layer + ${s.maxHopsOverLayer}, Maximum TTL ${s.ttlS} s, one packet every ${s.spacingS} s, ` +
+      `collectors ${s.grouping === 'two-mile' ? 'in groups none within 2 miles of another' : 'all at once'}, ` +
+      `at most ${s.passes} pass(es) each until under ${(100 * s.remainderGoal).toFixed(1)}% remain, ` +
+      'then point to point.',
     '',
     table(
       ['#', 'step', 'delivery', 'endpoints', 'rule'],
@@ -38,7 +43,8 @@ export function formatUpgradePlan(plan: Plan, problems: readonly PlanProblem[], 
     for (const p of problems) {
       lines.push(
         `  [${p.rule}] ${p.message}`,
-        `    ${p.step === null ? 'plan' : `step ${p.step}`}: ${int(p.count)} endpoint(s)${p.sample.length > 0 ? `, e.g. ${p.sample.join(', ')}` : ''}`,
+        `    ${p.step === null ? 'plan' : `step ${p.step}`}: ${int(p.count)} endpoint(s)` +
+          (p.sample.length > 0 ? `, e.g. ${p.sample.join(', ')}` : ''),
         `    fix: ${p.fix}${p.fixable ? '' : ' (the release or the head-end must change)'}`,
       );
     }
@@ -83,7 +89,10 @@ export function campaignReport(planned: PlannedCampaign, result: CampaignResult,
   };
 }
 
-/** A campaign's result as text: the timeline, totals, final versions per device class and the endpoints left, by reason. */
+/**
+ * A campaign's result as text: the timeline, totals, final versions per device class and the
+ * endpoints left, by reason.
+ */
 export function formatCampaignResult(result: CampaignResult, title: string): string {
   const lines = [
     title,

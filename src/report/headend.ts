@@ -96,7 +96,8 @@ export function formatHeadendDay(day: HeadendDay, title: string): string {
         `${formatFirmwareDownloadStatistics(he.reports.firmwareDownloadStatistics(o))}\n` +
           `  Expected / Total   ${o.expected.toLocaleString('en-US')} / ${o.total.toLocaleString('en-US')}` +
           ` (the records ${o.expected === o.total ? 'agree with' : 'differ from'} the devices)\n` +
-          `  Completed          ${o.result.completed.toLocaleString('en-US')} (${(100 * o.result.coverage).toFixed(1)} %)\n` +
+          `  Completed          ${o.result.completed.toLocaleString('en-US')} (` +
+          `${(100 * o.result.coverage).toFixed(1)} %)\n` +
           `  ${formatDownloadSpread(he.reports.downloadSpread(o))}`,
       );
     } else parts.push(formatUnicast(o));

@@ -1,4 +1,4 @@
-export { formatCampaign, formatDuration, formatScenario, table } from './text.js';
+export { formatCampaign, formatDuration, formatPercent, formatScenario, plural, table } from './text.js';
 export { formatSummaries, summariesToCsv } from './sweep.js';
 export { campaignReport, formatCampaignResult, formatUpgradePlan } from './campaign.js';
 export type { CampaignReport } from './campaign.js';

@@ -25,7 +25,10 @@ export interface MapPayload {
   readonly x: string;
   /** Float32 northing per device. */
   readonly y: string;
-  /** `given`: the network's positions; `layout`: positions unknown, devices drawn in rings by layer around their collector. */
+  /**
+   * `given`: the network's positions; `layout`: positions unknown, devices drawn in rings by layer
+   * around their collector.
+   */
   readonly positions: 'given' | 'layout';
   /** Int16 layer per device (-1: no route). */
   readonly layer: string;

@@ -2,7 +2,12 @@ import { VERSION } from '../version.js';
 import type { ColumnType, TidyRecords } from './records.js';
 
 /** Parquet's physical type of each tidy column type (integers as INT64: counts can pass 2^31). */
-const PARQUET_TYPE = { int: 'INT64', double: 'DOUBLE', string: 'STRING', boolean: 'BOOLEAN' } as const;
+const PARQUET_TYPE = {
+  int: 'INT64',
+  double: 'DOUBLE',
+  string: 'STRING',
+  boolean: 'BOOLEAN',
+} as const satisfies Record<ColumnType, string>;
 
 /**
  * A tidy table as an Apache Parquet file (one row group per 100,000 rows, Snappy-compressed,
@@ -16,7 +21,7 @@ export async function tidyParquet(table: TidyRecords): Promise<Uint8Array> {
   const { parquetWriteBuffer } = await import('hyparquet-writer');
   const columnData = table.columns.map((c) => ({
     name: c.name,
-    type: PARQUET_TYPE[c.type as ColumnType],
+    type: PARQUET_TYPE[c.type],
     data: c.type === 'int' ? c.values.map((v) => (v === null ? null : BigInt(v as number))) : [...c.values],
   }));
   const buffer = parquetWriteBuffer({

@@ -7,7 +7,7 @@ export type ColumnType = 'int' | 'double' | 'string' | 'boolean';
 
 /** One column of a {@link TidyRecords} table: a value per row, null where there is none. */
 export interface TidyColumn {
-  /** Column name (a parameter's path, or a snake_case measure with its unit: `duration_s`). */
+  /** Column name (a parameter's path, or a snake_case measure with its unit: `campaign_s`). */
   readonly name: string;
   /** What the values are. */
   readonly type: ColumnType;
@@ -53,10 +53,10 @@ function typeOf(values: readonly Scalar[]): ColumnType {
 const MEASURES: readonly [string, ColumnType, (r: SweepRecord) => Scalar][] = [
   ['passes', 'int', (r) => r.passes],
   ['coverage', 'double', (r) => r.coverage],
-  ['passes_to_target', 'int', (r) => r.passesToTarget],
+  ['passes_to_goal', 'int', (r) => r.passesToGoal],
   ['targets', 'int', (r) => r.targets],
   ['completed', 'int', (r) => r.completed],
-  ['duration_s', 'double', (r) => r.durationS],
+  ['campaign_s', 'double', (r) => r.campaignS],
   ['transmissions', 'int', (r) => r.transmissions],
   ['receptions', 'int', (r) => r.receptions],
   ['duplicates', 'int', (r) => r.duplicates],
@@ -66,6 +66,8 @@ const MEASURES: readonly [string, ColumnType, (r: SweepRecord) => Scalar][] = [
   ['hop_limited', 'int', (r) => r.hopLimited],
   ['airtime_s', 'double', (r) => r.airtimeS],
   ['collisions', 'int', (r) => r.collisions],
+  ['reports_sent', 'int', (r) => r.reportsSent],
+  ['reports_missed', 'int', (r) => r.reportsMissed],
   ['completion_p50_s', 'double', (r) => r.completionP50S],
   ['completion_p90_s', 'double', (r) => r.completionP90S],
 ];
@@ -74,11 +76,12 @@ const MEASURES: readonly [string, ColumnType, (r: SweepRecord) => Scalar][] = [
  * Sweep records as a tidy table (see {@link TidyRecords}), in the order given. Columns: `cell`,
  * `replication`, `seed`; the parameters; `passes`, `coverage`, `coverage_pass_1` …
  * `coverage_pass_K` (coverage after each pass; empty after the last pass a replication ran),
- * `passes_to_target`, `targets`, `completed`, `duration_s`, `transmissions`, `receptions`,
- * `duplicates`, `reached`, `redundancy` (duplicates per packet delivered), `expired`,
- * `hop_limited`, `airtime_s` and `collisions` (empty with contention off), `completion_p50_s`,
- * `completion_p90_s`; then `sweep_id` and `version`. A parameter whose name is taken by a
- * measure is prefixed `param.`.
+ * `passes_to_goal` (passes to meet the coverage goal; empty if not met), `targets`, `completed`,
+ * `campaign_s` (first packet to the last traffic), `transmissions`, `receptions`, `duplicates`,
+ * `reached`, `redundancy` (duplicates per delivered copy), `expired`, `hop_limited`, `airtime_s`
+ * and `collisions` (empty with contention off), `reports_sent` and `reports_missed` (empty
+ * without report traffic), `completion_p50_s`, `completion_p90_s`; then `sweep_id` and
+ * `version`. A parameter whose name is taken by a measure is prefixed `param.`.
  * @param records - sweep records (from `sweep`, or `parseResults` of a results file)
  */
 export function tidyRecords(records: readonly SweepRecord[]): TidyRecords {

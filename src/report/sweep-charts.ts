@@ -66,8 +66,8 @@ function heatRows(
       [FIELD.facet]: layout.facets.map((p) => `${p}=${paramText(s.params[p])}`).join(', '),
       mean: e.mean,
       text: format(e.mean),
-      ci: `${format(e.ci95[0])} – ${format(e.ci95[1])}`,
-      sd: format(e.sd),
+      ci: e.ci95 === null ? 'n/a' : `${format(e.ci95[0])} – ${format(e.ci95[1])}`,
+      sd: e.sd === null ? 'n/a' : format(e.sd),
       n: e.n,
     };
     layout.params.forEach((p, i) => (row[`p${i}`] = paramText(s.params[p])));

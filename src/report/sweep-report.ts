@@ -24,27 +24,30 @@ const points = (x: number): string => `±${(100 * x).toFixed(2)}`;
 /** Replications each cell needs for ±1 and ±0.5 points of coverage (from its own sd), worst cells first. */
 function replicationsTable(summaries: readonly CellSummary[], layout: SweepLayout): string {
   const rows = summaries
-    .filter((s) => s.replications >= 2)
-    .map((s) => ({ s, one: replicationsFor(s.coverage.sd, 0.01), half: replicationsFor(s.coverage.sd, 0.005) }))
+    .flatMap((s) => {
+      const { sd, ci95 } = s.coverage;
+      return sd === null || ci95 === null ? [] : [{ s, sd, ci95 }];
+    })
+    .map((c) => ({ ...c, one: replicationsFor(c.sd, 0.01), half: replicationsFor(c.sd, 0.005) }))
     .sort((a, b) => b.one - a.one || a.s.cell - b.s.cell);
   if (rows.length === 0) return '<p class="note">One replication per cell: no confidence interval to judge.</p>';
   const worst = rows[0]!;
   const sentence =
     `For a 95 % confidence interval of ±1 point of coverage in every cell, a study with these settings needs ` +
     `${worst.one.toLocaleString('en-US')} replications per cell (±0.5 point: ${worst.half.toLocaleString('en-US')}); ` +
-    `the widest cell is ${cellLabel(layout, worst.s.params)} (sd ${(100 * worst.s.coverage.sd).toFixed(2)} points). ` +
+    `the widest cell is ${cellLabel(layout, worst.s.params)} (sd ${(100 * worst.sd).toFixed(2)} points). ` +
     `Estimated from each cell's standard deviation over the replications run.`;
   return `<p>${escapeHtml(sentence)}</p>
 ${htmlTable(
   ['cell', 'replications run', 'coverage', '95% CI (points)', 'sd (points)', 'needed for ±1 point', 'for ±0.5 point'],
   rows
     .slice(0, 20)
-    .map(({ s, one, half }) => [
+    .map(({ s, sd, ci95, one, half }) => [
       cellLabel(layout, s.params),
       String(s.replications),
       pct(s.coverage.mean),
-      points((s.coverage.ci95[1] - s.coverage.ci95[0]) / 2),
-      (100 * s.coverage.sd).toFixed(2),
+      points((ci95[1] - ci95[0]) / 2),
+      (100 * sd).toFixed(2),
       one.toLocaleString('en-US'),
       half.toLocaleString('en-US'),
     ]),
@@ -55,7 +58,17 @@ ${htmlTable(
 function summaryTable(summaries: readonly CellSummary[], layout: SweepLayout): string {
   const shown = summaries.slice(0, TABLE_CELLS);
   const table = htmlTable(
-    [...layout.params, 'reps', 'coverage', '95% CI', 'reached goal', 'passes', 'duration', 'frames', 'dup/delivered'],
+    [
+      ...layout.params,
+      'reps',
+      'coverage',
+      '95% CI',
+      'met goal',
+      'passes to goal',
+      'campaign time',
+      'frames',
+      'dup/delivered',
+    ],
     shown.map((s) => [
       ...layout.params.map((p) => {
         const t = paramText(s.params[p]);
@@ -63,10 +76,10 @@ function summaryTable(summaries: readonly CellSummary[], layout: SweepLayout): s
       }),
       String(s.replications),
       pct(s.coverage.mean),
-      `${pct(s.coverage.ci95[0])} – ${pct(s.coverage.ci95[1])}`,
-      pct(s.reachedTarget),
-      s.passesToTarget === null ? '-' : s.passesToTarget.mean.toFixed(2),
-      `${(s.durationS.mean / 3600).toFixed(2)}h`,
+      s.coverage.ci95 === null ? 'n/a' : `${pct(s.coverage.ci95[0])} – ${pct(s.coverage.ci95[1])}`,
+      pct(s.goalMet),
+      s.passesToGoal === null ? '-' : s.passesToGoal.mean.toFixed(2),
+      `${(s.campaignS.mean / 3600).toFixed(2)}h`,
       Math.round(s.transmissions.mean).toLocaleString('en-US'),
       s.redundancy.mean.toFixed(2),
     ]),

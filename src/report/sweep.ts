@@ -1,17 +1,47 @@
-import type { CellSummary } from '../sweep/summary.js';
+import type { CellSummary, Estimate } from '../sweep/summary.js';
 import { csvLine } from './csv.js';
-import { table } from './text.js';
+import { formatDuration, formatPercent, table } from './text.js';
 
 /** A parameter value as text: a string as it is, anything else as JSON. @internal */
 export function paramText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
 }
 
+/** A quantity of a cell summary as CSV columns: `<name>_mean`, `_sd`, `_ci95_low`, `_ci95_high`. */
+const ESTIMATES: readonly (readonly [name: string, get: (s: CellSummary) => Estimate | null])[] = [
+  ['coverage', (s) => s.coverage],
+  ['passes_to_goal', (s) => s.passesToGoal],
+  ['campaign_s', (s) => s.campaignS],
+  ['transmissions', (s) => s.transmissions],
+  ['duplicates', (s) => s.duplicates],
+  ['redundancy', (s) => s.redundancy],
+  ['airtime_s', (s) => s.airtimeS],
+  ['collisions', (s) => s.collisions],
+  ['reports_missed', (s) => s.reportsMissed],
+];
+
+/** The CSV columns of a quantity. */
+function columns(name: string): string[] {
+  return [`${name}_mean`, `${name}_sd`, `${name}_ci95_low`, `${name}_ci95_high`];
+}
+
+/** The CSV cells of a quantity's estimate (empty when the quantity is null). */
+function cells(e: Estimate | null): string[] {
+  return [num(e?.mean), num(e?.sd), num(e?.ci95?.[0]), num(e?.ci95?.[1])];
+}
+
+/** A number for CSV; an empty cell for null (n/a: one replication, contention off, no reports). */
+function num(x: number | null | undefined): string {
+  return x === null || x === undefined ? '' : String(x);
+}
+
 /**
- * Cell summaries as CSV: one row per cell, parameter columns first, then for coverage,
- * duration and transmissions the mean, sd and 95 % CI bounds, and the coverage percentiles;
- * then duplicates, redundancy (duplicates per packet delivered) and, with contention on,
- * airtime and collisions.
+ * Cell summaries as CSV: one row per cell, parameter columns first, then the replications,
+ * coverage's percentiles and the share of replications that met the coverage goal (with its
+ * interval), and for each quantity — coverage, passes to the goal, campaign time, transmissions,
+ * duplicates, redundancy (duplicates per delivered copy), airtime, collisions, reports missed —
+ * its mean, sd and 95 % interval bounds. Units are in the names (`_s`: seconds); an empty cell
+ * is null: an interval of one replication, or a quantity the run did not have.
  */
 export function summariesToCsv(summaries: readonly CellSummary[]): string {
   const params = summaries.length === 0 ? [] : Object.keys(summaries[0]!.params);
@@ -19,53 +49,27 @@ export function summariesToCsv(summaries: readonly CellSummary[]): string {
     'cell',
     ...params,
     'replications',
-    'coverage_mean',
-    'coverage_sd',
-    'coverage_ci95_low',
-    'coverage_ci95_high',
+    ...columns(ESTIMATES[0]![0]),
     'coverage_p5',
     'coverage_p50',
     'coverage_p95',
-    'reached_target_share',
-    'passes_to_target_mean',
-    'duration_s_mean',
-    'duration_s_ci95_low',
-    'duration_s_ci95_high',
-    'transmissions_mean',
-    'transmissions_ci95_low',
-    'transmissions_ci95_high',
-    'duplicates_mean',
-    'redundancy_mean',
-    'redundancy_ci95_low',
-    'redundancy_ci95_high',
-    'airtime_s_mean',
-    'collisions_mean',
+    'goal_met_share',
+    'goal_met_ci95_low',
+    'goal_met_ci95_high',
+    ...ESTIMATES.slice(1).flatMap(([name]) => columns(name)),
   ];
   const rows = summaries.map((s) => [
     String(s.cell),
     ...params.map((p) => paramText(s.params[p])),
     String(s.replications),
-    String(s.coverage.mean),
-    String(s.coverage.sd),
-    String(s.coverage.ci95[0]),
-    String(s.coverage.ci95[1]),
-    String(s.coverage.p5),
-    String(s.coverage.p50),
-    String(s.coverage.p95),
-    String(s.reachedTarget),
-    s.passesToTarget === null ? '' : String(s.passesToTarget.mean),
-    String(s.durationS.mean),
-    String(s.durationS.ci95[0]),
-    String(s.durationS.ci95[1]),
-    String(s.transmissions.mean),
-    String(s.transmissions.ci95[0]),
-    String(s.transmissions.ci95[1]),
-    String(s.duplicates.mean),
-    String(s.redundancy.mean),
-    String(s.redundancy.ci95[0]),
-    String(s.redundancy.ci95[1]),
-    s.airtimeS === null ? '' : String(s.airtimeS.mean),
-    s.collisions === null ? '' : String(s.collisions.mean),
+    ...cells(s.coverage),
+    num(s.coverage.p5),
+    num(s.coverage.p50),
+    num(s.coverage.p95),
+    num(s.goalMet),
+    num(s.goalMetCi95?.[0]),
+    num(s.goalMetCi95?.[1]),
+    ...ESTIMATES.slice(1).flatMap(([, get]) => cells(get(s))),
   ]);
   return [header, ...rows].map(csvLine).join('\n') + '\n';
 }
@@ -76,11 +80,19 @@ function shortParam(v: unknown): string {
   return text.length > 32 ? `${text.slice(0, 29)}...` : text;
 }
 
-/** Cell summaries as a readable text table (CSV and JSON keep parameter values whole). */
+/**
+ * Cell summaries as a readable text table (CSV and JSON keep parameter values whole): coverage
+ * with its 95 % interval (n/a with one replication) and 5th..95th percentiles, the share of
+ * replications that met the coverage goal, mean passes to it, campaign time, frames sent,
+ * redundancy and, when the runs had them, airtime, collisions and completion reports missed.
+ */
 export function formatSummaries(summaries: readonly CellSummary[]): string {
   const params = summaries.length === 0 ? [] : Object.keys(summaries[0]!.params);
-  const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+  const pct = formatPercent;
   const air = summaries.some((s) => s.airtimeS !== null);
+  const reports = summaries.some((s) => s.reportsMissed !== null);
+  const interval = (ci: readonly [number, number] | null): string =>
+    ci === null ? 'n/a' : `${pct(ci[0])}..${pct(ci[1])}`;
   return table(
     [
       ...params,
@@ -88,30 +100,32 @@ export function formatSummaries(summaries: readonly CellSummary[]): string {
       'coverage',
       '95% CI',
       'p5..p95',
-      'reached',
+      'goal met',
       'passes',
-      'duration',
+      'campaign',
       'frames',
-      'dup/delivered',
+      'redundancy',
       ...(air ? ['airtime', 'collisions'] : []),
+      ...(reports ? ['reports missed'] : []),
     ],
     summaries.map((s) => [
       ...params.map((p) => shortParam(s.params[p])),
       String(s.replications),
       pct(s.coverage.mean),
-      `${pct(s.coverage.ci95[0])}..${pct(s.coverage.ci95[1])}`,
+      interval(s.coverage.ci95),
       `${pct(s.coverage.p5)}..${pct(s.coverage.p95)}`,
-      pct(s.reachedTarget),
-      s.passesToTarget === null ? '-' : s.passesToTarget.mean.toFixed(2),
-      `${(s.durationS.mean / 3600).toFixed(2)}h`,
+      pct(s.goalMet),
+      s.passesToGoal === null ? '-' : s.passesToGoal.mean.toFixed(2),
+      formatDuration(s.campaignS.mean),
       Math.round(s.transmissions.mean).toLocaleString('en-US'),
       s.redundancy.mean.toFixed(2),
       ...(air
         ? [
-            s.airtimeS === null ? '-' : `${s.airtimeS.mean.toFixed(0)}s`,
+            s.airtimeS === null ? '-' : formatDuration(s.airtimeS.mean),
             s.collisions === null ? '-' : Math.round(s.collisions.mean).toLocaleString('en-US'),
           ]
         : []),
+      ...(reports ? [s.reportsMissed === null ? '-' : s.reportsMissed.mean.toFixed(1)] : []),
     ]),
   );
 }

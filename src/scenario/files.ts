@@ -23,7 +23,8 @@ export function readRegularFile(path: string, maxBytes = MAX_FILE_BYTES): string
   }
   if (size > maxBytes) {
     throw new MeshcastError(
-      `${path} has ${size.toLocaleString('en-US')} bytes; files of at most ${maxBytes.toLocaleString('en-US')} are read`,
+      `${path} has ${size.toLocaleString('en-US')} bytes; files of at most ${maxBytes.toLocaleString('en-US')} ` +
+        `are read`,
     );
   }
   try {

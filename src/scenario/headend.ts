@@ -120,7 +120,7 @@ export function checkHeadendSection(v: unknown, campaign = false): ResolvedHeade
   }
   const { commands: _c, show: _s, ...options } = o;
   return {
-    options: options as HeadEndOptions,
+    options,
     steps: commands as ScenarioHeadendStep[],
     show: (show as string[] | undefined) ?? null,
   };
@@ -161,7 +161,7 @@ function buildStep(he: HeadEnd, step: ScenarioHeadendStep, at: string) {
   if (step.pointToPoint !== undefined) return he.pointToPoint(step.pointToPoint, join(at, 'pointToPoint'));
   if (step.defineGroup !== undefined) {
     const { name, ...selector } = step.defineGroup;
-    he.defineGroup(name, selector as GroupSelector, join(at, 'defineGroup'));
+    he.defineGroup(name, selector, join(at, 'defineGroup'));
   }
   return null;
 }

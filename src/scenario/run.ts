@@ -5,7 +5,7 @@ import { ValidationError } from '../errors.js';
 import type { Seed } from '../random/stream.js';
 import type { Workers } from '../runtime/workers.js';
 import { groupPlan, groupsOf, runGrouped, type GroupOutcome } from '../workflow/grouped.js';
-import { runRepeated, runRepeatedParallel, type RepeatPlan } from '../workflow/repeat.js';
+import { runRepeated, runRepeatedParallel, type PassProgress, type RepeatPlan } from '../workflow/repeat.js';
 import {
   planCampaign,
   runCampaignSection,
@@ -66,15 +66,27 @@ function repeatPlan(loaded: LoadedScenario, seed: Seed | undefined, replication:
  * @param loaded - from `loadScenario`
  * @param seed - overrides the scenario's seed
  * @param replication - replication index (Monte Carlo studies). @defaultValue 0
+ * @param onProgress - called after each packet a pass floods without contention, with the pass
+ *   (1 for the first), the packets flooded so far and the packets of the pass: the progress of a
+ *   long run (a pass on the shared air reports nothing until it ends)
  */
-export function runScenario(loaded: LoadedScenario, seed?: Seed, replication = 0): ScenarioResult {
+export function runScenario(
+  loaded: LoadedScenario,
+  seed?: Seed,
+  replication = 0,
+  onProgress?: (pass: number, flooded: number, packets: number) => void,
+): ScenarioResult {
   const plan = repeatPlan(loaded, seed, replication);
+  const progress =
+    onProgress === undefined
+      ? undefined
+      : checkFunction<PassProgress>('onProgress', onProgress, '(pass, flooded, packets) => void');
   const grouping = loaded.resolved.groups;
   if (grouping === null) {
-    const outcome = runRepeated(plan);
+    const outcome = runRepeated(plan, undefined, progress);
     return { loaded, ...outcome, groups: [{ origins: originIds(loaded, plan), passes: outcome.passes }] };
   }
-  const groups = runGrouped(plan, grouping);
+  const groups = runGrouped(plan, grouping, progress);
   return { loaded, passes: groups.flatMap((g) => g.passes), groups, concurrent: [] };
 }
 

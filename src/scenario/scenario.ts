@@ -1,6 +1,15 @@
 import { checkHandoff, type HandoffOptions, type ResolvedHandoff } from '../broadcast/handoff.js';
 import { checkSpec, type BroadcastSpec, type ResolvedSpec, type TargetFilter } from '../broadcast/spec.js';
-import { checkInteger, checkObject, checkProbability, checkSeed, checkString, isPlainObject, join } from '../check.js';
+import {
+  CheckContext,
+  checkInteger,
+  checkObject,
+  checkProbability,
+  checkSeed,
+  checkString,
+  isPlainObject,
+  join,
+} from '../check.js';
 import { ValidationError } from '../errors.js';
 import { checkMemory } from '../runtime/memory.js';
 import { stateBytes } from '../broadcast/state.js';
@@ -108,7 +117,10 @@ export interface Scenario {
 
 /** A broadcast in a scenario: a spec whose targets are a filter (JSON holds no functions). */
 export type ScenarioBroadcast = Omit<BroadcastSpec, 'targets'> & {
-  /** Which devices must take the image (a declarative filter: scenarios are JSON). @defaultValue every electric meter */
+  /**
+   * Which devices must take the image (a declarative filter: scenarios are JSON).
+   * @defaultValue every electric meter
+   */
   readonly targets?: TargetFilter;
 };
 
@@ -205,65 +217,91 @@ const MAX_GRID_VALUES = 100_000;
  * and applies defaults, without building its network. Fast and bounded whatever the input, so
  * it is safe on untrusted files. Throws {@link ValidationError} with the scenario path.
  * @param data - parsed JSON
+ * @param context - where errors go: by default the first is thrown; a collecting context
+ *   (`meshcast validate`) checks each section and broadcast field on its own and throws every
+ *   error found ({@link ValidationErrors} when several)
  */
-export function checkScenario(data: unknown): ResolvedScenario {
+export function checkScenario(data: unknown, context = new CheckContext()): ResolvedScenario {
   if (!isPlainObject(data)) throw new ValidationError('scenario', data, 'a JSON object');
   rejectNulls(data, '');
-  const s = checkObject('', data, SCENARIO_FIELDS, 'a scenario');
-  if (s['$schema'] !== undefined && typeof s['$schema'] !== 'string') {
-    throw new ValidationError('$schema', s['$schema'], 'a string (the schema URL or path)');
-  }
-  if (s['name'] !== undefined && typeof s['name'] !== 'string')
-    throw new ValidationError('name', s['name'], 'a string');
-  const name = (s['name'] as string | undefined) ?? null;
-  if (s['description'] !== undefined && typeof s['description'] !== 'string') {
-    throw new ValidationError('description', s['description'], 'a string');
-  }
-  const seed = checkSeed('seed', s['seed'] ?? 0);
-  const passes = checkInteger('passes', s['passes'] ?? 1, 1, 100);
-  const stopAtCoverage = checkProbability('stopAtCoverage', s['stopAtCoverage'] ?? 1, 'a share');
-  const network = checkNetworkSection(s['network']);
-  if (s['campaign'] !== undefined && s['headend'] === undefined) {
-    throw new ValidationError('headend', undefined, 'a head-end section: the head-end a campaign runs through');
-  }
-  const headend = s['headend'] === undefined ? null : checkHeadendSection(s['headend'], s['campaign'] !== undefined);
-  const campaign = s['campaign'] === undefined ? null : checkCampaignSection(s['campaign']);
-  if (headend !== null) {
-    // A head-end scenario's broadcasts are its commands.
-    for (const field of ['broadcast', 'concurrent', 'passes', 'stopAtCoverage', 'groups', 'sweep']) {
-      if (s[field] !== undefined) {
-        throw new ValidationError(field, s[field], "nothing in a head-end scenario: its commands are in 'headend'");
-      }
+  const s = checkObject('', data, SCENARIO_FIELDS, 'a scenario', context);
+  const field = <T>(check: () => T): T | undefined => context.field(check);
+  field(() => {
+    if (s['$schema'] !== undefined && typeof s['$schema'] !== 'string')
+      throw new ValidationError('$schema', s['$schema'], 'a string (the schema URL or path)');
+  });
+  const name = field(() => {
+    if (s['name'] !== undefined && typeof s['name'] !== 'string')
+      throw new ValidationError('name', s['name'], 'a string');
+    return s['name'] ?? null;
+  });
+  field(() => {
+    if (s['description'] !== undefined && typeof s['description'] !== 'string')
+      throw new ValidationError('description', s['description'], 'a string');
+  });
+  const seed = field(() => checkSeed('seed', s['seed'] ?? 0));
+  const passes = field(() => checkInteger('passes', s['passes'] ?? 1, 1, 100));
+  const stopAtCoverage = field(() => checkProbability('stopAtCoverage', s['stopAtCoverage'] ?? 1, 'a share'));
+  const network = field(() => checkNetworkSection(s['network']));
+  field(() => {
+    if (s['campaign'] !== undefined && s['headend'] === undefined)
+      throw new ValidationError('headend', undefined, 'a head-end section: the head-end a campaign runs through');
+  });
+  // A head-end scenario's broadcasts are its commands.
+  const isHeadend = s['headend'] !== undefined;
+  const headend = field(() => (isHeadend ? checkHeadendSection(s['headend'], s['campaign'] !== undefined) : null));
+  const campaign = field(() => (s['campaign'] === undefined ? null : checkCampaignSection(s['campaign'])));
+  if (isHeadend) {
+    for (const key of ['broadcast', 'concurrent', 'passes', 'stopAtCoverage', 'groups', 'sweep']) {
+      field(() => {
+        if (s[key] !== undefined)
+          throw new ValidationError(key, s[key], "nothing in a head-end scenario: its commands are in 'headend'");
+      });
     }
   }
-  const broadcast = headend !== null ? null : checkSpec(s['broadcast'], 'broadcast');
-  const concurrentIn = s['concurrent'] ?? [];
-  if (!Array.isArray(concurrentIn) || concurrentIn.length > 100) {
-    throw new ValidationError('concurrent', concurrentIn, 'a list of at most 100 broadcasts');
-  }
-  const concurrent = concurrentIn.map((b, i) => checkSpec(b, `concurrent[${i}]`));
-  const radio = checkRadio(s['radio'] as RadioOptions | undefined, 'radio');
-  const traffic = checkTraffic(s['traffic'] as TrafficOptions | undefined, 'traffic', radio);
-  const handoff = checkHandoff(s['handoff'] as HandoffOptions | undefined, 'handoff');
-  const sweep = s['sweep'] === undefined ? null : checkSweepSection(s['sweep']);
-  const groups = s['groups'] === undefined ? null : checkGroups(s['groups'], broadcast!, concurrent.length);
-  if (broadcast !== null) checkPassesSize(network, broadcast, passes);
+  const broadcast = isHeadend ? null : field(() => checkSpec(s['broadcast'], 'broadcast', context));
+  const concurrent = field(() => {
+    const list = s['concurrent'] ?? [];
+    if (!Array.isArray(list) || list.length > 100) {
+      throw new ValidationError('concurrent', list, 'a list of at most 100 broadcasts');
+    }
+    const mark = context.mark();
+    const specs = list.map((b, i) => field(() => checkSpec(b, `concurrent[${i}]`, context)));
+    context.settle(mark);
+    return specs as ResolvedSpec[];
+  });
+  const radio = field(() => checkRadio(s['radio'] as RadioOptions | undefined, 'radio'));
+  const traffic =
+    radio === undefined
+      ? undefined
+      : field(() => checkTraffic(s['traffic'] as TrafficOptions | undefined, 'traffic', radio));
+  const handoff = field(() => checkHandoff(s['handoff'] as HandoffOptions | undefined, 'handoff'));
+  const sweep = field(() => (s['sweep'] === undefined ? null : checkSweepSection(s['sweep'])));
+  const groups =
+    broadcast === null || broadcast === undefined || concurrent === undefined
+      ? null
+      : field(() => (s['groups'] === undefined ? null : checkGroups(s['groups'], broadcast, concurrent.length)));
+  if (network !== undefined && broadcast !== null && broadcast !== undefined && passes !== undefined)
+    field(() => checkPassesSize(network, broadcast, passes));
+  context.finish();
+
+  // Every field is valid here (finish threw otherwise).
   return {
     source: data as unknown as Scenario,
-    name,
-    seed,
-    network,
-    radio,
-    traffic,
-    handoff,
-    broadcast,
-    headend,
-    campaign,
-    concurrent,
-    passes,
-    stopAtCoverage,
-    groups,
-    sweep,
+    name: name!,
+    seed: seed!,
+    network: network!,
+    radio: radio!,
+    traffic: traffic!,
+    handoff: handoff!,
+    broadcast: broadcast!,
+    headend: headend!,
+    campaign: campaign!,
+    concurrent: concurrent!,
+    passes: passes!,
+    stopAtCoverage: stopAtCoverage!,
+    groups: groups!,
+    sweep: sweep!,
   };
 }
 
@@ -335,7 +373,10 @@ function rejectNulls(data: unknown, root: string): void {
   }
 }
 
-/** The network section: exactly one of a generator (options checked by its registry entry), a JSON file or CSV files. */
+/**
+ * The network section: exactly one of a generator (options checked by its registry entry), a JSON file
+ * or CSV files.
+ */
 function checkNetworkSection(n: unknown): ResolvedNetworkSection {
   if (!isPlainObject(n)) throw new ValidationError('network', n, 'an object with generator, file or csv');
   const kinds = ['generator', 'file', 'csv'].filter((k) => k in n);

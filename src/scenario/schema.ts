@@ -387,7 +387,7 @@ const CAMPAIGN = {
           ['activateConcentratorsS', 900],
           ['restartS', 1800],
           ['settingS', 300],
-        ].map(([k, d]) => [k, { ...nonNegative, default: d }]),
+        ].map(([k, d]): [string, object] => [String(k), { ...nonNegative, default: d }]),
       ),
     },
   },

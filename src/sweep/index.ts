@@ -8,7 +8,7 @@ export { applyCell, canonicalJSON, gridCells } from './grid.js';
 export type { SweepCell, SweepGrid } from './grid.js';
 export { isSweepRecord, mergeRecords, parseResults } from './record.js';
 export type { SweepRecord } from './record.js';
-export { estimate, summarise, t975 } from './summary.js';
+export { coverageEstimate, estimate, summarise, t975 } from './summary.js';
 export type { CellSummary, Estimate } from './summary.js';
 export { cellSeed } from './task.js';
 export { isResultsHeader, resultsHeader } from './header.js';

@@ -123,6 +123,13 @@ export interface SweepFile {
 }
 
 /**
+ * The seed derivation results are made with (`deriveSeed`): 2 since parts are length-prefixed.
+ * Part of a sweep's identity, so a results file made with another derivation is another sweep's
+ * and is never resumed into.
+ */
+const SEED_DERIVATION = 2;
+
+/**
  * Identity of a sweep: scenario, grid, seed, replications, meshcast version and the contents of
  * the network files it reads (shards run against different files are different sweeps).
  * @param files - SHA-256 of each network file read, by path
@@ -134,7 +141,7 @@ export function sweepIdOf(
   replications: number,
   files: Readonly<Record<string, string>> = {},
 ): string {
-  const identity = { scenario, grid, seed, replications, version: VERSION };
+  const identity = { scenario, grid, seed, replications, version: VERSION, derivation: SEED_DERIVATION };
   return createHash('sha256')
     .update(canonicalJSON(Object.keys(files).length === 0 ? identity : { ...identity, files }))
     .digest('hex')

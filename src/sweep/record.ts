@@ -6,7 +6,10 @@ import { isResultsHeader, type ResultsHeader } from './header.js';
 
 /** The outcome of one (cell, replication) of a sweep: one NDJSON line. */
 export interface SweepRecord {
-  /** Identity of the sweep (scenario, grid, seed, replications, version): lines of another sweep are refused on resume. */
+  /**
+   * Identity of the sweep (scenario, grid, seed, replications, version): lines of another sweep are
+   * refused on resume.
+   */
   readonly sweepId: string;
   /** Cell index in grid order. */
   readonly cell: number;
@@ -22,26 +25,30 @@ export interface SweepRecord {
   readonly coverage: number;
   /** Coverage after each pass. */
   readonly coverageByPass: readonly number[];
-  /** Passes needed to reach the scenario's `stopAtCoverage`, or null if the passes run did not. */
-  readonly passesToTarget: number | null;
+  /** Passes needed to meet the scenario's coverage goal (`stopAtCoverage`), or null if the passes run did not. */
+  readonly passesToGoal: number | null;
   /** Targets. */
   readonly targets: number;
   /** Targets complete after the last pass. */
   readonly completed: number;
-  /** Seconds from the first packet of pass 1 to the end of the last pass. */
-  readonly durationS: number;
+  /** Campaign time: seconds from the first packet of pass 1 to the last traffic of the last pass. */
+  readonly campaignS: number;
   /** RF frames sent, all passes. */
   readonly transmissions: number;
   /** RF copies received, all passes. */
   readonly receptions: number;
   /** Duplicate copies (redundant receptions: in time at a node that already had the packet), all passes. */
   readonly duplicates: number;
-  /** Node-packet pairs reached (each node's first copy of each packet), all passes. */
+  /** Delivered copies: node-packet pairs reached (each node's first copy of each packet), all passes. */
   readonly reached: number;
   /** Seconds of airtime used on the shared air, all passes (null with contention off). */
   readonly airtimeS: number | null;
   /** Receptions lost to overlapping frames, all passes (null with contention off). */
   readonly collisions: number | null;
+  /** Completion reports sent to the head-end, all passes (null without report traffic). */
+  readonly reportsSent: number | null;
+  /** Of which the head-end missed (they never reached a collector), all passes (null without report traffic). */
+  readonly reportsMissed: number | null;
   /** Copies dropped after their TTL, all passes. */
   readonly expired: number;
   /** Hop-limited drops, all passes. */
@@ -72,12 +79,16 @@ export function toRecord(
     doneBefore += g.passes[g.passes.length - 1]!.completed;
   }
   const completed = doneBefore;
-  const reached = coverageByPass.findIndex((c) => c >= stop);
+  const met = coverageByPass.findIndex((c) => c >= stop);
   const times = mergeSorted(result.groups.map((g) => g.passes[g.passes.length - 1]!.completionTimesS()));
   const sum = (key: 'transmissions' | 'receptions' | 'duplicates' | 'expired' | 'hopLimited' | 'reached'): number =>
     passes.reduce((a, p) => a + p.stats[key], 0);
   const air = (key: 'airtimeS' | 'collisions'): number | null =>
     first.air === null ? null : passes.reduce((a, p) => a + (p.air?.[key] ?? 0), 0);
+  const reports = (key: 'sent' | 'missed'): number | null =>
+    first.air === null || first.air.reports === null
+      ? null
+      : passes.reduce((a, p) => a + (p.air?.reports?.[key] ?? 0), 0);
   const rel = (t: number | null): number | null => (t === null ? null : t - first.firstPacketS);
   return {
     sweepId: task.sweepId,
@@ -88,16 +99,18 @@ export function toRecord(
     passes: passes.length,
     coverage: coverageByPass[coverageByPass.length - 1]!,
     coverageByPass,
-    passesToTarget: reached < 0 ? null : reached + 1,
+    passesToGoal: met < 0 ? null : met + 1,
     targets,
     completed,
-    durationS: last.endS - first.firstPacketS,
+    campaignS: last.endS - first.firstPacketS,
     transmissions: sum('transmissions'),
     receptions: sum('receptions'),
     duplicates: sum('duplicates'),
     reached: sum('reached'),
     airtimeS: air('airtimeS'),
     collisions: air('collisions'),
+    reportsSent: reports('sent'),
+    reportsMissed: reports('missed'),
     expired: sum('expired'),
     hopLimited: sum('hopLimited'),
     completionP50S: rel(nearestRank(times, 0.5)),
@@ -133,7 +146,15 @@ const COUNT_FIELDS = [
   'hopLimited',
 ] as const;
 /** Finite numbers or null. */
-const NULLABLE_FIELDS = ['airtimeS', 'collisions', 'passesToTarget', 'completionP50S', 'completionP90S'] as const;
+const NULLABLE_FIELDS = [
+  'airtimeS',
+  'collisions',
+  'reportsSent',
+  'reportsMissed',
+  'passesToGoal',
+  'completionP50S',
+  'completionP90S',
+] as const;
 
 const isShare = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= 1;
 
@@ -156,8 +177,8 @@ export function isSweepRecord(v: unknown): v is SweepRecord {
     !Array.isArray(params) &&
     COUNT_FIELDS.every((k) => Number.isSafeInteger(r[k]) && (r[k] as number) >= 0) &&
     NULLABLE_FIELDS.every((k) => r[k] === null || (typeof r[k] === 'number' && Number.isFinite(r[k]))) &&
-    typeof r['durationS'] === 'number' &&
-    Number.isFinite(r['durationS']) &&
+    typeof r['campaignS'] === 'number' &&
+    Number.isFinite(r['campaignS']) &&
     isShare(r['coverage']) &&
     Array.isArray(byPass) &&
     byPass.length === r['passes'] &&

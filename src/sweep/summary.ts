@@ -1,4 +1,4 @@
-import { nearestRank } from '../stats.js';
+import { nearestRank, wilsonInterval } from '../stats.js';
 import type { SweepCell } from './grid.js';
 import type { SweepRecord } from './record.js';
 
@@ -8,11 +8,15 @@ export interface Estimate {
   readonly n: number;
   /** Sample mean. */
   readonly mean: number;
-  /** Sample standard deviation (0 for one replication). */
-  readonly sd: number;
-  /** 95 % confidence interval of the mean (Student t; equal to the mean for n = 1). */
-  readonly ci95: readonly [number, number];
-  /** 5th, 50th and 95th percentiles of the values. */
+  /** Sample standard deviation, or null below two replications. */
+  readonly sd: number | null;
+  /**
+   * 95 % confidence interval of the mean, or null below two replications (one replication says
+   * nothing of the spread). Student t for unbounded quantities; for coverage, a share, the
+   * Wilson score interval (see {@link coverageEstimate}), which stays inside [0, 1].
+   */
+  readonly ci95: readonly [number, number] | null;
+  /** 5th percentile of the values. */
   readonly p5: number;
   /** Median. */
   readonly p50: number;
@@ -28,24 +32,28 @@ export interface CellSummary {
   readonly params: Readonly<Record<string, unknown>>;
   /** Replications summarised. */
   readonly replications: number;
-  /** Final coverage. */
+  /** Coverage (share of targets complete) after the last pass: a Wilson interval. */
   readonly coverage: Estimate;
-  /** Share of replications that reached the scenario's coverage goal within its passes. */
-  readonly reachedTarget: number;
-  /** Passes to reach the goal, over the replications that reached it (null if none did). */
-  readonly passesToTarget: Estimate | null;
-  /** Campaign duration in seconds. */
-  readonly durationS: Estimate;
+  /** Share of replications that met the scenario's coverage goal (`stopAtCoverage`) within its passes. */
+  readonly goalMet: number;
+  /** 95 % Wilson interval of that share (replications are its trials), or null below two replications. */
+  readonly goalMetCi95: readonly [number, number] | null;
+  /** Passes to meet the goal, over the replications that met it (null if none did). */
+  readonly passesToGoal: Estimate | null;
+  /** Campaign time in seconds: the first packet of the first pass to the last traffic of the last. */
+  readonly campaignS: Estimate;
   /** RF frames sent. */
   readonly transmissions: Estimate;
   /** Duplicate copies received. */
   readonly duplicates: Estimate;
-  /** Redundant receptions per packet delivered: duplicates / reached, per replication. */
+  /** Redundancy: duplicate copies per delivered copy (a node's first copy of a packet), per replication. */
   readonly redundancy: Estimate;
   /** Seconds of airtime (null with contention off). */
   readonly airtimeS: Estimate | null;
   /** Receptions lost to overlapping frames (null with contention off). */
   readonly collisions: Estimate | null;
+  /** Completion reports the head-end missed (null without report traffic). */
+  readonly reportsMissed: Estimate | null;
 }
 
 // Two-sided 95 % Student t quantiles for df = 1..30.
@@ -63,18 +71,42 @@ export function t975(df: number): number {
   return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
 }
 
-/** Mean, sd, 95 % CI and percentiles of a list of values. */
+/** Mean, sd, a Student t 95 % interval of the mean and percentiles of a list of values. */
 export function estimate(values: readonly number[]): Estimate {
   const n = values.length;
   const sorted = [...values].sort((a, b) => a - b);
   const mean = values.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  const half = n > 1 ? (t975(n - 1) * sd) / Math.sqrt(n) : 0;
   const q = (p: number): number => nearestRank(sorted, p)!;
-  return { n, mean, sd, ci95: [mean - half, mean + half], p5: q(0.05), p50: q(0.5), p95: q(0.95) };
+  const base = { n, mean, p5: q(0.05), p50: q(0.5), p95: q(0.95) };
+  if (n < 2) return { ...base, sd: null, ci95: null };
+  const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1));
+  const half = (t975(n - 1) * sd) / Math.sqrt(n);
+  return { ...base, sd, ci95: [mean - half, mean + half] };
 }
 
-/** An estimate over the values, or null when any is null (contention off). */
+/**
+ * {@link estimate} of coverage, a share, with the Wilson score interval in place of Student t
+ * (`docs/decisions/0017-confidence-intervals.md`). The replications are the independent trials
+ * (a run's targets are not: one flood reaches or misses whole branches), so the interval's
+ * sample size is the effective one the replications' spread implies, n* = p(1 − p) / (sd² / n)
+ * (Korn and Graubard 1998), and never more than the targets of all replications (when every
+ * replication ends alike). Its bounds stay in [0, 1].
+ * @param coverage - coverage of each replication
+ * @param targets - targets of each replication
+ */
+export function coverageEstimate(coverage: readonly number[], targets: readonly number[]): Estimate {
+  const e = estimate(coverage);
+  if (e.sd === null) return e;
+  const trials = targets.reduce((a, b) => a + b, 0);
+  const variance = (e.sd * e.sd) / e.n;
+  const p = e.mean;
+  const effective = variance > 0 ? Math.min(trials, (p * (1 - p)) / variance) : trials;
+  // Coverage varies while its mean is 0 or 1: impossible (it lies in [0, 1]); guard anyway.
+  const ci95 = effective > 0 ? wilsonInterval(p * effective, effective) : null;
+  return { ...e, ci95 };
+}
+
+/** An estimate over the values, or null when any is null (contention off, no report traffic). */
 function nullableEstimate(values: readonly (number | null)[]): Estimate | null {
   return values.some((v) => v === null) ? null : estimate(values as number[]);
 }
@@ -90,20 +122,25 @@ export function summarise(records: readonly SweepRecord[], cells?: readonly Swee
   return [...byCell.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([cell, rs]) => {
-      const reached = rs.filter((r) => r.passesToTarget !== null);
+      const met = rs.filter((r) => r.passesToGoal !== null);
       return {
         cell,
         params: cells?.[cell]?.params ?? rs[0]!.params,
         replications: rs.length,
-        coverage: estimate(rs.map((r) => r.coverage)),
-        reachedTarget: reached.length / rs.length,
-        passesToTarget: reached.length === 0 ? null : estimate(reached.map((r) => r.passesToTarget!)),
-        durationS: estimate(rs.map((r) => r.durationS)),
+        coverage: coverageEstimate(
+          rs.map((r) => r.coverage),
+          rs.map((r) => r.targets),
+        ),
+        goalMet: met.length / rs.length,
+        goalMetCi95: rs.length < 2 ? null : wilsonInterval(met.length, rs.length),
+        passesToGoal: met.length === 0 ? null : estimate(met.map((r) => r.passesToGoal!)),
+        campaignS: estimate(rs.map((r) => r.campaignS)),
         transmissions: estimate(rs.map((r) => r.transmissions)),
         duplicates: estimate(rs.map((r) => r.duplicates)),
         redundancy: estimate(rs.map((r) => (r.reached === 0 ? 0 : r.duplicates / r.reached))),
         airtimeS: nullableEstimate(rs.map((r) => r.airtimeS)),
         collisions: nullableEstimate(rs.map((r) => r.collisions)),
+        reportsMissed: nullableEstimate(rs.map((r) => r.reportsMissed)),
       };
     });
 }

@@ -130,7 +130,9 @@ export class Reads {
           registerReadIntervalS: reads.registerReadIntervalS,
           commandIntervalS: reads.commandIntervalS,
         },
-        `intervals that make at most ${MAX_READS.toLocaleString('en-US')} reads and commands per run: ${meters.toLocaleString('en-US')} meters over ${spanS.toPrecision(3)} s of traffic (the broadcasts' span with beforeS and afterS) would make ${total.toPrecision(3)}`,
+        `intervals that make at most ${MAX_READS.toLocaleString('en-US')} reads and commands per run: ` +
+          `${meters.toLocaleString('en-US')} meters over ${spanS.toPrecision(3)} s of traffic (the broadcasts' ` +
+          `span with beforeS and afterS) would make ${total.toPrecision(3)}`,
       );
     }
   }

@@ -38,7 +38,10 @@ export interface ReadTrafficOptions {
    * request down the meter's route, the response back up); 0 for none. @defaultValue 0
    */
   readonly registerReadIntervalS?: number;
-  /** Seconds between two-way commands to each meter (a round trip, like a register read); 0 for none. @defaultValue 0 */
+  /**
+   * Seconds between two-way commands to each meter (a round trip, like a register read); 0 for none.
+   * @defaultValue 0
+   */
   readonly commandIntervalS?: number;
 }
 

@@ -30,7 +30,10 @@ export interface CampaignTimingOptions {
   readonly uscUpgradeS?: number;
   /** Importing the packages, seconds. @defaultValue 900 */
   readonly importS?: number;
-  /** One batch of collector code downloads over the WAN (the head-end's `collectorsAtOnce` collectors), seconds. @defaultValue 1800 */
+  /**
+   * One batch of collector code downloads over the WAN (the head-end's `collectorsAtOnce`
+   * collectors), seconds. @defaultValue 1800
+   */
   readonly collectorCodeS?: number;
   /** The live-upgrade tool, per concentrator, seconds. @defaultValue 600 */
   readonly concentratorToolS?: number;
@@ -38,7 +41,10 @@ export interface CampaignTimingOptions {
   readonly activateConcentratorsS?: number;
   /** A head-end restart, seconds. @defaultValue 1800 */
   readonly restartS?: number;
-  /** A setting changed by the operator (post-install process, data messages, security group, General Query), seconds. @defaultValue 300 */
+  /**
+   * A setting changed by the operator (post-install process, data messages, security group,
+   * General Query), seconds. @defaultValue 300
+   */
   readonly settingS?: number;
 }
 
@@ -277,7 +283,8 @@ export function runCampaign(headEnd: HeadEnd, plan: Plan, options: CampaignOptio
   ) {
     throw new ValidationError('options.checkpoint', store, 'a checkpoint store: { read(), write(checkpoint) }');
   }
-  if (!isPlainObject(plan) || !Array.isArray(plan.steps))
+  const given: unknown = plan;
+  if (!isPlainObject(given) || !Array.isArray(given['steps']))
     throw new ValidationError('plan', plan, 'a plan from planUpgrade()');
   const key = campaignKey(plan, options);
   const engine = { seed, ...pick(options, ['radio', 'traffic', 'handoff']) };
@@ -699,7 +706,8 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
         progress(
           ctx,
           step,
-          `broadcast ${c.model ?? type} ${c.from} → ${c.to}${c.zigbee ? ' (ZigBee)' : ''} from ${collectors.join(',')}, ` +
+          `broadcast ${c.model ?? type} ${c.from} → ${c.to}${c.zigbee ? ' (ZigBee)' : ''} ` +
+            `from ${collectors.join(',')}, ` +
             `pass ${p + 1}: ${out.completed.toLocaleString('en-US')} of ${out.total.toLocaleString('en-US')} updated`,
         );
         if (out.total === 0 || first - updated <= settings.remainderGoal * first) break;
@@ -709,7 +717,10 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
   }
 }
 
-/** After the broadcasts: GEC to those whose records do not show the target, then point to point to those still behind. */
+/**
+ * After the broadcasts: Get Endpoint Configuration to those whose records do not show the target,
+ * then point to point to those still behind.
+ */
 function cleanUp(ctx: StepContext, tally: Tally, step: PlanStep, kind: DeviceKind, field: FirmwareField): void {
   const { he } = ctx;
   const mesh = he.network;

@@ -5,7 +5,7 @@ import { ValidationError } from '../errors.js';
 import { groupPath } from '../random/purposes.js';
 import { deriveSeed } from '../random/stream.js';
 import { collectorGroups } from './groups.js';
-import { runRepeated, type RepeatPlan } from './repeat.js';
+import { runRepeated, type PassProgress, type RepeatPlan } from './repeat.js';
 
 /** How a broadcast's collectors are split into groups that broadcast one after another. */
 export type Grouping = 'two-mile' | readonly (readonly string[])[];
@@ -52,12 +52,15 @@ export function groupPlan(plan: RepeatPlan, origins: readonly string[], g: numbe
  * 2 miles of another (or the groups given), one group after another, each group's broadcast
  * repeated until the coverage goal for the endpoints registered to its collectors, the next
  * group starting when the last pass of the one before has died out.
+ * @param onProgress - progress of each pass flooded without contention, passes numbered over the groups
  */
-export function runGrouped(plan: RepeatPlan, grouping: Grouping): GroupOutcome[] {
+export function runGrouped(plan: RepeatPlan, grouping: Grouping, onProgress?: PassProgress): GroupOutcome[] {
   const outcomes: GroupOutcome[] = [];
   let startS = plan.spec.startS;
+  let passesBefore = 0;
   groupsOf(plan, grouping).forEach((origins, g) => {
-    const { passes } = runRepeated(groupPlan(plan, origins, g, startS));
+    const { passes } = runRepeated(groupPlan(plan, origins, g, startS), undefined, onProgress, passesBefore);
+    passesBefore += passes.length;
     outcomes.push({ origins, passes });
     startS = passes[passes.length - 1]!.endS;
   });

@@ -268,7 +268,9 @@ export function stepsBefore(
         if (seeds.length === 0) continue;
         out.push({
           id: `${step.id}-seed-${rule}`,
-          name: `${step.name}: one seed meter per ${rule === '7xx' ? 'meter program' : 'program, tariff and misc id'}, point to point, then Get Endpoint Configuration`,
+          name:
+            `${step.name}: one seed meter per ${rule === '7xx' ? 'meter program' : 'program, tariff and misc id'}, ` +
+            'point to point, then Get Endpoint Configuration',
           action: 'seed',
           delivery: 'point-to-point',
           kind,
@@ -564,7 +566,7 @@ function buildPlan(
 }
 
 function opStep(step: OrderStep): PlanStep {
-  return { id: step.id, name: step.name, action: step.action as PlanAction, delivery: 'operator', count: 0 };
+  return { id: step.id, name: step.name, action: step.action, delivery: 'operator', count: 0 };
 }
 
 /** The packages of a release, as a list. */
@@ -574,7 +576,10 @@ export function packagesOf(release: Release): readonly PackageInput[] {
   return Array.isArray(p) ? p : (p as { packages: readonly PackageInput[] }).packages;
 }
 
-/** Whether water modules must go before their electric parents: some on firmware older than 2.0 while meters change module firmware. */
+/**
+ * Whether water modules must go before their electric parents: some on firmware older than 2.0
+ * while meters change module firmware.
+ */
 export function waterBeforeParents(headEnd: HeadEnd, release: Release): boolean {
   const { records } = headEnd;
   const mesh = headEnd.network;

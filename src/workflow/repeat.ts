@@ -45,26 +45,48 @@ function more(plan: RepeatPlan, passes: readonly BroadcastResult[]): boolean {
 }
 
 /**
+ * Progress of a run on the calling thread: the pass running (1 for the first of a campaign),
+ * packets flooded so far, and the packets of that pass; called after each packet is flooded.
+ */
+export type PassProgress = (pass: number, flooded: number, packets: number) => void;
+
+/** The per-packet callback of pass number `pass`, or undefined without progress. */
+export function packetProgress(
+  onProgress: PassProgress | undefined,
+  pass: number,
+  packets: number,
+): (() => void) | undefined {
+  if (onProgress === undefined) return undefined;
+  let flooded = 0;
+  return () => onProgress(pass, ++flooded, packets);
+}
+
+/**
  * Runs a repeated broadcast on this thread.
  * @param at - where the broadcast and concurrent specs were given, for errors
+ * @param onProgress - progress of each pass flooded without contention
+ * @param passesBefore - passes run before this broadcast (earlier collector groups), for numbering progress
  */
 export function runRepeated(
   plan: RepeatPlan,
   at = { broadcast: 'broadcast', concurrent: 'concurrent' },
+  onProgress?: PassProgress,
+  passesBefore = 0,
 ): RepeatOutcome {
   const { mesh, options } = plan;
+  const run = (spec: ResolvedSpec, previous: BroadcastResult | null, pass: number): BroadcastResult => {
+    const p = preparePass(mesh, spec, previous === null ? options : { ...options, previous }, at.broadcast);
+    return runPass(p, packetProgress(onProgress, passesBefore + pass, p.spec.segments));
+  };
   const [first, ...concurrent] =
     plan.concurrent.length === 0
-      ? [runPass(preparePass(mesh, plan.spec, options, at.broadcast))]
+      ? [run(plan.spec, null, 1)]
       : runTogether(mesh, [plan.spec, ...plan.concurrent], options, (i) =>
           i === 0 ? at.broadcast : `${at.concurrent}[${i - 1}]`,
         );
   const passes = [first!];
   const again = repeatSpec(plan.spec);
-  while (more(plan, passes)) {
-    const previous = passes[passes.length - 1]!;
-    passes.push(runPass(preparePass(mesh, again, { ...options, previous }, at.broadcast)));
-  }
+  while (more(plan, passes)) passes.push(run(again, passes[passes.length - 1]!, passes.length + 1));
   return { passes, concurrent };
 }
 

@@ -6,16 +6,19 @@ import { campaignReport, formatCampaignResult, formatUpgradePlan } from '../../r
 import { planCampaignScenario, runCampaignScenario } from '../../scenario/run.js';
 import type { CampaignCheckpoint, CampaignCheckpointStore } from '../../workflow/campaign.js';
 import { flagValue, seedOf } from '../args.js';
+import type { OptionValues, Output } from '../command.js';
 import { loadFile, writablePath } from '../files.js';
+import type { CAMPAIGN_OPTIONS } from '../options/campaign.js';
+import type { PLAN_OPTIONS } from '../options/plan.js';
 import { checkCampaignOutputs, writeCampaignOutputs } from './outputs.js';
 
 /** `meshcast plan`: plans a campaign scenario and checks the plan; false when the guide's rules find problems. */
-export function planCommand(file: string, flags: Map<string, string | true>, out: (s: string) => void): boolean {
-  const loaded = loadFile(file, flags.has('--allow-outside-files'));
+export function planCommand(file: string, values: OptionValues<typeof PLAN_OPTIONS>, { out }: Output): boolean {
+  const loaded = loadFile(file, values['allow-outside-files'] === true);
   const planned = planCampaignScenario(loaded);
   const name = loaded.scenario.name ?? file;
   out(
-    flags.has('--json')
+    values.json === true
       ? `${JSON.stringify({ scenario: name, plan: planned.plan, problems: planned.problems })}\n`
       : `${formatUpgradePlan(planned.plan, planned.problems, name)}\n`,
   );
@@ -50,16 +53,14 @@ export function fileCheckpoint(path: string): CampaignCheckpointStore {
  */
 export async function campaignCommand(
   file: string,
-  flags: Map<string, string | true>,
-  out: (s: string) => void,
-  err: (s: string) => void,
+  values: OptionValues<typeof CAMPAIGN_OPTIONS>,
+  { out, err }: Output,
 ): Promise<void> {
-  const loaded = loadFile(file, flags.has('--allow-outside-files'));
-  const outFlag = flags.get('--out');
-  if (outFlag === true) throw new ValidationError('--out', true, 'a checkpoint file path');
+  const loaded = loadFile(file, values['allow-outside-files'] === true);
+  const outFlag = values.out;
   if (outFlag !== undefined) writablePath('--out', outFlag);
-  checkCampaignOutputs(flags, outFlag === undefined ? [file] : [file, outFlag]);
-  const given = seedOf(flags);
+  checkCampaignOutputs(values, outFlag === undefined ? [file] : [file, outFlag]);
+  const given = seedOf(values.seed);
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
@@ -68,16 +69,16 @@ export async function campaignCommand(
     const run = runCampaignScenario(loaded, {
       ...(given === undefined ? {} : { seed: flagValue('--seed', () => checkSeed('--seed', given)) }),
       ...(outFlag === undefined ? {} : { checkpoint: fileCheckpoint(outFlag) }),
-      ...(flags.has('--quiet') ? {} : { onProgress: (p) => err(`[${p.step}/${p.steps}] ${p.id}: ${p.message}\n`) }),
+      ...(values.quiet === true ? {} : { onProgress: (p) => err(`[${p.step}/${p.steps}] ${p.id}: ${p.message}\n`) }),
       signal: controller.signal,
     });
     const name = loaded.scenario.name ?? file;
     out(
-      flags.has('--json')
+      values.json === true
         ? `${JSON.stringify(campaignReport(run, run.result, name))}\n`
         : `${formatCampaignResult(run.result, name)}\n`,
     );
-    await writeCampaignOutputs(flags, run.result, name, err);
+    await writeCampaignOutputs(values, run.result, name, err);
   } catch (e) {
     if (e instanceof MeshcastError && e.name === 'CampaignCancelled') {
       throw new MeshcastError(

@@ -23,26 +23,52 @@ import { UsageError } from '../args.js';
 import { writablePath } from '../files.js';
 import { sameFile } from '../results-file.js';
 
-type Flags = Map<string, string | true>;
+/**
+ * The output options a command was given, by long name (`'svg-dir'` is `--svg-dir`); each
+ * command's table in `src/cli/options/` declares those it takes.
+ */
+export interface OutputValues {
+  /** `--html FILE`: the self-contained page. */
+  readonly html?: string | undefined;
+  /** `--svg-dir DIR`: each chart as `.svg` and `.vl.json`. */
+  readonly 'svg-dir'?: string | undefined;
+  /** `--endpoints FILE`: every endpoint, CSV or GeoJSON by the extension. */
+  readonly endpoints?: string | undefined;
+  /** `--failed FILE`: the endpoints left without the image. */
+  readonly failed?: string | undefined;
+  /** `--trace FILE`: every copy of every packet, NDJSON. */
+  readonly trace?: string | undefined;
+  /** `--records csv|parquet`: the tidy records' format. */
+  readonly records?: string | undefined;
+  /** `--out-records FILE`: where the tidy records go (standard output without it). */
+  readonly 'out-records'?: string | undefined;
+}
 
-/** Flags of `meshcast run` that write pictures and files beside the report. */
-export const RUN_OUTPUT_FLAGS = ['--html', '--svg-dir', '--endpoints', '--failed', '--trace'] as const;
+type OutputName = keyof OutputValues;
 
-/** Flags of `meshcast run` that write pictures and files for a head-end scenario's day. */
-export const HEADEND_OUTPUT_FLAGS = ['--html', '--svg-dir', '--endpoints', '--failed'] as const;
+/** Options of `meshcast run` that write pictures and files beside the report. */
+const RUN_OUTPUTS = ['html', 'svg-dir', 'endpoints', 'failed', 'trace'] as const;
 
-/** Flags of `meshcast campaign` that write its page and charts. */
-export const CAMPAIGN_OUTPUT_FLAGS = ['--html', '--svg-dir'] as const;
+/** Options of `meshcast run` that write pictures and files for a head-end scenario's day. */
+const HEADEND_OUTPUTS = ['html', 'svg-dir', 'endpoints', 'failed'] as const;
 
-/** Flags of `meshcast report` that write pictures and tidy records. */
-export const REPORT_OUTPUT_FLAGS = ['--html', '--svg-dir', '--records', '--out-records'] as const;
+/** Options of `meshcast campaign` that write its page and charts. */
+const CAMPAIGN_OUTPUTS = ['html', 'svg-dir'] as const;
 
-/** A flag's path, or undefined when absent; a flag given without a value is a mistake. */
-function pathOf(flags: Flags, flag: string): string | undefined {
-  const v = flags.get(flag);
+/** Options of `meshcast report` that write pictures and tidy records into files. */
+const REPORT_OUTPUTS = ['html', 'svg-dir', 'out-records'] as const;
+
+/** An option's path, or undefined when absent; an empty path (`--html=`) is a mistake. */
+function pathOf(values: OutputValues, name: OutputName): string | undefined {
+  const v = values[name];
   if (v === undefined) return undefined;
-  if (v === true || v === '') throw new UsageError(`${flag} needs a path`);
+  if (v === '') throw new UsageError(`--${name} needs a path`);
   return v;
+}
+
+/** The given output options as `[--flag, path]` pairs, empty paths refused. */
+function outputsOf(values: OutputValues, names: readonly OutputName[]): [string, string | undefined][] {
+  return names.map((name): [string, string | undefined] => [`--${name}`, pathOf(values, name)]);
 }
 
 /**
@@ -88,15 +114,19 @@ function endpointsFormat(path: string): 'csv' | 'geojson' {
 }
 
 /**
- * Checks `meshcast run`'s output flags before the run: paths writable and distinct from the
+ * Checks `meshcast run`'s output options before the run: paths writable and distinct from the
  * scenario, `--endpoints` a .csv or .geojson file, and a `--trace` the network allows.
  */
-export function checkRunOutputs(flags: Flags, scenarioPath: string, mesh: CompiledMesh, radio: ResolvedRadio): void {
-  const outputs = RUN_OUTPUT_FLAGS.map((f): [string, string | undefined] => [f, pathOf(flags, f)]);
-  checkOutputs(outputs, [scenarioPath]);
-  const endpoints = pathOf(flags, '--endpoints');
+export function checkRunOutputs(
+  values: OutputValues,
+  scenarioPath: string,
+  mesh: CompiledMesh,
+  radio: ResolvedRadio,
+): void {
+  checkOutputs(outputsOf(values, RUN_OUTPUTS), [scenarioPath]);
+  const endpoints = pathOf(values, 'endpoints');
   if (endpoints !== undefined) endpointsFormat(endpoints);
-  if (flags.has('--trace')) {
+  if (values.trace !== undefined) {
     if (mesh.n > TRACE_MAX_DEVICES) {
       throw new UsageError(
         `--trace: the network has ${mesh.n.toLocaleString('en-US')} devices; a trace follows every copy of every ` +
@@ -110,35 +140,32 @@ export function checkRunOutputs(flags: Flags, scenarioPath: string, mesh: Compil
 }
 
 /**
- * Checks `meshcast run`'s output flags for a head-end scenario before its day runs: paths
+ * Checks `meshcast run`'s output options for a head-end scenario before its day runs: paths
  * writable and distinct from the scenario, `--endpoints` a .csv or .geojson file; `--trace`
  * refused (a day's commands are not traced).
  */
-export function checkHeadendOutputs(flags: Flags, scenarioPath: string): void {
-  if (flags.has('--trace'))
+export function checkHeadendOutputs(values: OutputValues, scenarioPath: string): void {
+  if (values.trace !== undefined)
     throw new UsageError('--trace: a head-end scenario is not traced; trace a broadcast scenario');
-  checkOutputs(
-    HEADEND_OUTPUT_FLAGS.map((f): [string, string | undefined] => [f, pathOf(flags, f)]),
-    [scenarioPath],
-  );
-  const endpoints = pathOf(flags, '--endpoints');
+  checkOutputs(outputsOf(values, HEADEND_OUTPUTS), [scenarioPath]);
+  const endpoints = pathOf(values, 'endpoints');
   if (endpoints !== undefined) endpointsFormat(endpoints);
 }
 
 /**
- * Writes what `meshcast run`'s output flags ask for after a head-end day: its page, its charts,
+ * Writes what `meshcast run`'s output options ask for after a head-end day: its page, its charts,
  * and the devices as the day's broadcasts left them.
  */
 export async function writeHeadendOutputs(
-  flags: Flags,
+  values: OutputValues,
   day: HeadendDay,
   title: string,
   err: (s: string) => void,
 ): Promise<void> {
-  const html = pathOf(flags, '--html');
-  const svgDir = pathOf(flags, '--svg-dir');
-  const endpoints = pathOf(flags, '--endpoints');
-  const failed = pathOf(flags, '--failed');
+  const html = pathOf(values, 'html');
+  const svgDir = pathOf(values, 'svg-dir');
+  const endpoints = pathOf(values, 'endpoints');
+  const failed = pathOf(values, 'failed');
   if (html !== undefined) {
     const report = await renderHeadendReport(day, { title });
     write(html, report.html, err);
@@ -158,25 +185,22 @@ export async function writeHeadendOutputs(
 }
 
 /**
- * Checks `meshcast campaign`'s output flags before the campaign runs: paths writable and
+ * Checks `meshcast campaign`'s output options before the campaign runs: paths writable and
  * distinct from its inputs (the scenario, the checkpoint).
  */
-export function checkCampaignOutputs(flags: Flags, inputs: readonly string[]): void {
-  checkOutputs(
-    CAMPAIGN_OUTPUT_FLAGS.map((f): [string, string | undefined] => [f, pathOf(flags, f)]),
-    inputs,
-  );
+export function checkCampaignOutputs(values: OutputValues, inputs: readonly string[]): void {
+  checkOutputs(outputsOf(values, CAMPAIGN_OUTPUTS), inputs);
 }
 
-/** Writes what `meshcast campaign`'s output flags ask for, from the campaign's result. */
+/** Writes what `meshcast campaign`'s output options ask for, from the campaign's result. */
 export async function writeCampaignOutputs(
-  flags: Flags,
+  values: OutputValues,
   result: CampaignResult,
   title: string,
   err: (s: string) => void,
 ): Promise<void> {
-  const html = pathOf(flags, '--html');
-  const svgDir = pathOf(flags, '--svg-dir');
+  const html = pathOf(values, 'html');
+  const svgDir = pathOf(values, 'svg-dir');
   if (html !== undefined) {
     const report = await renderCampaignReport(result, { title });
     write(html, report.html, err);
@@ -184,18 +208,18 @@ export async function writeCampaignOutputs(
   } else if (svgDir !== undefined) writeChartFiles(svgDir, await renderCharts(campaignCharts(result)), err);
 }
 
-/** Writes what `meshcast run`'s output flags ask for, from the run's result. */
+/** Writes what `meshcast run`'s output options ask for, from the run's result. */
 export async function writeRunOutputs(
-  flags: Flags,
+  values: OutputValues,
   result: ScenarioResult,
   title: string,
   err: (s: string) => void,
 ): Promise<void> {
-  const html = pathOf(flags, '--html');
-  const svgDir = pathOf(flags, '--svg-dir');
-  const endpoints = pathOf(flags, '--endpoints');
-  const failed = pathOf(flags, '--failed');
-  const trace = pathOf(flags, '--trace');
+  const html = pathOf(values, 'html');
+  const svgDir = pathOf(values, 'svg-dir');
+  const endpoints = pathOf(values, 'endpoints');
+  const failed = pathOf(values, 'failed');
+  const trace = pathOf(values, 'trace');
   if (html !== undefined) {
     const report = await renderRunReport(result, { title });
     write(html, report.html, err);
@@ -237,51 +261,50 @@ function writeTrace(path: string, result: ScenarioResult, err: (s: string) => vo
 }
 
 /**
- * Checks `meshcast report`'s output flags before reading: paths writable and distinct from the
- * results files, `--records` csv or parquet (parquet only into `--out-records`).
+ * Checks `meshcast report`'s output options before reading: paths writable and distinct from the
+ * results files, `--records` csv or parquet (parquet only into `--out-records`; csv to standard
+ * output only without `--csv` or `--json`).
  * @returns whether the tidy records go to standard output (in place of the table)
  */
-export function checkReportOutputs(flags: Flags, inputs: readonly string[]): boolean {
-  const outputs = REPORT_OUTPUT_FLAGS.filter((f) => f !== '--records').map((f): [string, string | undefined] => [
-    f,
-    pathOf(flags, f),
-  ]);
-  checkOutputs(outputs, inputs);
-  const format = flags.get('--records');
-  const into = pathOf(flags, '--out-records');
+export function checkReportOutputs(
+  values: OutputValues & { readonly csv?: boolean | undefined; readonly json?: boolean | undefined },
+  inputs: readonly string[],
+): boolean {
+  checkOutputs(outputsOf(values, REPORT_OUTPUTS), inputs);
+  const format = values.records;
+  const into = pathOf(values, 'out-records');
   if (format === undefined) {
     if (into !== undefined) throw new UsageError('--out-records: give the format with --records csv|parquet');
     return false;
   }
-  if (format !== 'csv' && format !== 'parquet')
-    throw new UsageError(`--records: got ${String(format)}; allowed: csv, parquet`);
+  if (format !== 'csv' && format !== 'parquet') throw new UsageError(`--records: got ${format}; allowed: csv, parquet`);
   if (into !== undefined) return false;
   if (format === 'parquet') throw new UsageError('--records parquet: name the file with --out-records FILE');
-  if (flags.has('--csv') || flags.has('--json')) {
+  if (values.csv === true || values.json === true) {
     throw new UsageError('--records csv without --out-records prints the records: not with --csv or --json');
   }
   return true;
 }
 
-/** Writes what `meshcast report`'s output flags ask for, from the merged records. */
+/** Writes what `meshcast report`'s output options ask for, from the merged records. */
 export async function writeReportOutputs(
-  flags: Flags,
+  values: OutputValues,
   records: readonly SweepRecord[],
   page: { readonly title: string; readonly notes: readonly string[] },
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<void> {
-  const html = pathOf(flags, '--html');
-  const svgDir = pathOf(flags, '--svg-dir');
+  const html = pathOf(values, 'html');
+  const svgDir = pathOf(values, 'svg-dir');
   if (html !== undefined) {
     const report = await renderSweepReport(records, page);
     write(html, report.html, err);
     if (svgDir !== undefined) writeChartFiles(svgDir, report.charts, err);
   } else if (svgDir !== undefined) writeChartFiles(svgDir, await renderCharts(sweepCharts(records)), err);
-  const format = flags.get('--records');
+  const format = values.records;
   if (format === undefined) return;
   const table = tidyRecords(records);
-  const into = pathOf(flags, '--out-records');
+  const into = pathOf(values, 'out-records');
   if (into === undefined) out(tidyCsv(table));
   else write(into, format === 'parquet' ? await tidyParquet(table) : tidyCsv(table), err);
 }

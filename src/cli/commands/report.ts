@@ -4,6 +4,8 @@ import { formatSummaries, summariesToCsv } from '../../report/sweep.js';
 import { mergeRecords, parseResults, type SweepRecord } from '../../sweep/record.js';
 import { summarise } from '../../sweep/summary.js';
 import { UsageError } from '../args.js';
+import type { OptionValues, Output } from '../command.js';
+import type { REPORT_OPTIONS } from '../options/report.js';
 import { completenessOf, formatMissing } from '../missing.js';
 import { readResults } from '../results-file.js';
 import { checkReportOutputs, writeReportOutputs } from './outputs.js';
@@ -15,11 +17,10 @@ import { checkReportOutputs, writeReportOutputs } from './outputs.js';
  */
 export async function reportCommand(
   files: readonly string[],
-  flags: Map<string, string | true>,
-  out: (s: string) => void,
-  err: (s: string) => void,
+  values: OptionValues<typeof REPORT_OPTIONS>,
+  { out, err }: Output,
 ): Promise<boolean> {
-  const recordsToOut = checkReportOutputs(flags, files);
+  const recordsToOut = checkReportOutputs(values, files);
   const read = files.map((f) => {
     let text: string;
     try {
@@ -59,18 +60,18 @@ export async function reportCommand(
   }
   const completeness = completenessOf(read);
   const summaries = summarise(all);
-  if (flags.has('--json')) {
+  if (values.json === true) {
     const { tasks, missing, shards } = completeness;
     const missingShards = shards.map((s) => s.index);
     out(`${JSON.stringify({ records: all.length, tasks, missing: missing.length, missingShards, summaries })}\n`);
-  } else if (flags.has('--csv')) out(summariesToCsv(summaries));
+  } else if (values.csv === true) out(summariesToCsv(summaries));
   else if (!recordsToOut) out(`${all.length} results\n\n${formatSummaries(summaries)}\n`);
   if (completeness.tasks === null) {
     err('meshcast: these files have no header (an earlier meshcast wrote them): not checked for missing tasks\n');
   }
   const missing = completeness.missing.length === 0 ? null : formatMissing(completeness);
   const title = `meshcast sweep: ${files.length === 1 ? basename(files[0]!) : `${files.length} results files`}`;
-  await writeReportOutputs(flags, all, { title, notes: missing === null ? [] : [missing.trim()] }, out, err);
+  await writeReportOutputs(values, all, { title, notes: missing === null ? [] : [missing.trim()] }, out, err);
   if (missing === null) return true;
   err(`meshcast: ${missing}`);
   return false;

@@ -2,20 +2,21 @@ import { formatHeadendDay, headendDayReport } from '../../report/headend.js';
 import { formatScenario } from '../../report/text.js';
 import { ValidationError } from '../../errors.js';
 import { runHeadendScenario, runScenario, runScenarioParallel, type ScenarioResult } from '../../scenario/run.js';
+import { checkInteger, checkSeed } from '../../check.js';
 import { countOf, flagValue, seedOf, workersOf } from '../args.js';
+import type { OptionValues, Output } from '../command.js';
 import { loadFile } from '../files.js';
+import type { RUN_OPTIONS } from '../options/run.js';
 import { passProgress } from '../progress.js';
 import { checkHeadendOutputs, checkRunOutputs, writeHeadendOutputs, writeRunOutputs } from './outputs.js';
-import { checkInteger, checkSeed } from '../../check.js';
 
 /** `meshcast run`: runs a scenario's passes and prints its report (or its summaries as JSON). */
 export async function runCommand(
   file: string,
-  flags: Map<string, string | true>,
-  out: (s: string) => void,
-  err: (s: string) => void,
+  values: OptionValues<typeof RUN_OPTIONS>,
+  { out, err }: Output,
 ): Promise<void> {
-  const loaded = loadFile(file, flags.has('--allow-outside-files'));
+  const loaded = loadFile(file, values['allow-outside-files'] === true);
   if (loaded.resolved.campaign !== null) {
     throw new ValidationError(
       'campaign',
@@ -23,24 +24,23 @@ export async function runCommand(
       'a scenario to run: this is a campaign (meshcast plan, meshcast campaign)',
     );
   }
+  const given = seedOf(values.seed);
+  const seed = given === undefined ? undefined : flagValue('--seed', () => checkSeed('--seed', given));
+  const name = loaded.scenario.name ?? file;
   if (loaded.resolved.headend !== null) {
     // An operator's day on the head-end: its screens, or their data.
-    for (const flag of ['--passes', '--workers']) {
-      if (flags.has(flag)) throw new ValidationError(flag, flags.get(flag), 'nothing for a head-end scenario');
+    for (const flag of ['passes', 'workers'] as const) {
+      if (values[flag] !== undefined)
+        throw new ValidationError(`--${flag}`, values[flag], 'nothing for a head-end scenario');
     }
-    checkHeadendOutputs(flags, file);
-    const given = seedOf(flags);
-    const day = runHeadendScenario(
-      loaded,
-      given === undefined ? undefined : flagValue('--seed', () => checkSeed('--seed', given)),
-    );
-    const name = loaded.scenario.name ?? file;
-    out(flags.has('--json') ? `${JSON.stringify(headendDayReport(day, name))}\n` : `${formatHeadendDay(day, name)}\n`);
-    await writeHeadendOutputs(flags, day, name, err);
+    checkHeadendOutputs(values, file);
+    const day = runHeadendScenario(loaded, seed);
+    out(values.json === true ? `${JSON.stringify(headendDayReport(day, name))}\n` : `${formatHeadendDay(day, name)}\n`);
+    await writeHeadendOutputs(values, day, name, err);
     return;
   }
-  checkRunOutputs(flags, file, loaded.mesh, loaded.resolved.radio);
-  const passesFlag = flags.get('--passes');
+  checkRunOutputs(values, file, loaded.mesh, loaded.resolved.radio);
+  const passesFlag = values.passes;
   const scenario =
     passesFlag === undefined
       ? loaded
@@ -51,27 +51,21 @@ export async function runCommand(
             passes: flagValue('--passes', () => checkInteger('--passes', countOf(passesFlag), 1, 100)),
           },
         };
-  const given = seedOf(flags);
-  const seed = given === undefined ? undefined : flagValue('--seed', () => checkSeed('--seed', given));
-  const workersFlag = flags.get('--workers');
+  const onProgress = passProgress(err, process.stderr.isTTY === true);
   let result: ScenarioResult;
-  if (workersFlag === undefined)
-    result = runScenario(
-      scenario,
-      seed === undefined ? undefined : flagValue('--seed', () => checkSeed('--seed', seed)),
-    );
+  if (values.workers === undefined) result = runScenario(scenario, seed, 0, onProgress);
   else {
-    const workers = workersOf(workersFlag, 1, err);
+    const workers = workersOf(values.workers, 1, err);
     result = await runScenarioParallel(scenario, {
       workers,
-      onProgress: passProgress(err),
+      onProgress,
       ...(seed === undefined ? {} : { seed }),
     });
   }
-  const name = loaded.scenario.name ?? file;
-  if (flags.has('--json')) {
+  if (values.json === true) {
     const groups = result.groups.map((g) => ({ origins: g.origins, passes: g.passes.map((p) => p.summary()) }));
-    out(`${JSON.stringify({ scenario: name, passes: result.passes.map((p) => p.summary()), groups })}\n`);
+    const concurrent = result.concurrent.map((p) => p.summary());
+    out(`${JSON.stringify({ scenario: name, passes: result.passes.map((p) => p.summary()), groups, concurrent })}\n`);
   } else out(`${formatScenario(result, name)}\n`);
-  await writeRunOutputs(flags, result, name, err);
+  await writeRunOutputs(values, result, name, err);
 }

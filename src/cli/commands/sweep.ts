@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { formatSummaries, summariesToCsv } from '../../report/sweep.js';
+import { plural } from '../../report/text.js';
 import type { Scenario } from '../../scenario/scenario.js';
 import { SWEEP_ALIASES, sweepPath } from '../../sweep/params.js';
 import { checkReplications, planSweep } from '../../sweep/plan.js';
@@ -9,28 +10,30 @@ import { mergeRecords } from '../../sweep/record.js';
 import { summarise } from '../../sweep/summary.js';
 import { runSweepPlan } from '../../sweep/sweep.js';
 import { countOf, flagValue, parseValues, seedOf, UsageError, workersOf } from '../args.js';
+import type { OptionValues, Output } from '../command.js';
+import type { SWEEP_OPTIONS } from '../options/sweep.js';
 import { readJson, writablePath } from '../files.js';
 import { planShardsCommand } from '../plan-shards.js';
 import { progressReporter } from '../progress.js';
 import { checkOutputPath, openResults, sameFile } from '../results-file.js';
 import { outPathOf, shardOf } from '../shard.js';
 
+/** The parsed options of `meshcast sweep`. */
+type SweepValues = OptionValues<typeof SWEEP_OPTIONS>;
+
 /**
  * The grid of a sweep command: the scenario's, with the values given by flags set or replaced.
  * Parameters given on the command line are checked here, so a mistake in one is a command-line
  * error.
  */
-function gridOf(
-  scenario: Scenario,
-  flags: Map<string, string | true>,
-  params: readonly string[],
-): Record<string, readonly unknown[]> {
+function gridOf(scenario: Scenario, values: SweepValues): Record<string, readonly unknown[]> {
   const given = new Map<string, readonly unknown[]>();
   for (const [name, { flag }] of Object.entries(SWEEP_ALIASES)) {
-    const v = flag === null ? undefined : flags.get(flag);
-    if (typeof v === 'string') given.set(name, parseValues(v, flag!));
+    if (flag === null) continue;
+    const v = values[flag.slice(2) as keyof SweepValues];
+    if (typeof v === 'string') given.set(name, parseValues(v, flag));
   }
-  for (const p of params) {
+  for (const p of values.param ?? []) {
     const eq = p.indexOf('=');
     if (eq <= 0) throw new UsageError(`--param needs PATH=VALUES, got ${p}`);
     const name = p.slice(0, eq);
@@ -59,23 +62,18 @@ function gridOf(
  * (cell, replication) to `--out`; resumes a file of the same sweep and shard. With
  * `--plan-shards`, times a few tasks and suggests a shard count instead, writing nothing.
  */
-export async function sweepCommand(
-  file: string,
-  flags: Map<string, string | true>,
-  params: readonly string[],
-  out: (s: string) => void,
-  err: (s: string) => void,
-): Promise<void> {
+export async function sweepCommand(file: string, values: SweepValues, { out, err }: Output): Promise<void> {
   const scenario = readJson(file) as Scenario;
-  const grid = gridOf(scenario, flags, params);
-  const repsFlag = flags.get('--replications');
-  const json = flags.has('--json');
-  const seed = seedOf(flags);
-  const planning = flags.has('--plan-shards');
-  if (!planning && flags.has('--target-minutes')) throw new UsageError('--target-minutes goes with --plan-shards');
-  const shard = planning ? undefined : shardOf(flags, process.env);
-  const workers = flags.get('--workers');
-  const files = { baseDir: dirname(resolve(file)), outsideFiles: flags.has('--allow-outside-files') };
+  const grid = gridOf(scenario, values);
+  const repsFlag = values.replications;
+  const json = values.json === true;
+  const seed = seedOf(values.seed);
+  const planning = values['plan-shards'] === true;
+  if (!planning && values['target-minutes'] !== undefined)
+    throw new UsageError('--target-minutes goes with --plan-shards');
+  const shard = planning ? undefined : shardOf(values, process.env);
+  const workers = values.workers;
+  const files = { baseDir: dirname(resolve(file)), outsideFiles: values['allow-outside-files'] === true };
   const plan = planSweep(scenario, grid, {
     ...(repsFlag === undefined
       ? {}
@@ -86,24 +84,24 @@ export async function sweepCommand(
     ...files,
   });
   if (planning) {
-    await planShardsCommand(scenario.name ?? file, plan, files, flags, out);
+    await planShardsCommand(scenario.name ?? file, plan, files, values, out);
     return;
   }
 
   // Files the sweep writes: refuse unwritable, special or clashing places now, not after hours of work.
-  const outFlag = flags.get('--out');
-  const outPath = typeof outFlag === 'string' ? outPathOf(outFlag, shard) : undefined;
-  const csv = flags.get('--csv');
+  const outFlag = values.out;
+  const outPath = outFlag === undefined ? undefined : outPathOf(outFlag, shard);
+  const csv = values.csv;
   for (const [flag, path] of [
     ['--out', outPath],
-    ['--csv', typeof csv === 'string' ? csv : undefined],
+    ['--csv', csv],
   ] as const) {
     if (path === undefined) continue;
     writablePath(flag, path);
     checkOutputPath(flag, path);
     if (sameFile(path, file)) throw new UsageError(`${flag}: ${path} is the scenario itself`);
   }
-  if (outPath !== undefined && typeof csv === 'string' && sameFile(outPath, csv)) {
+  if (outPath !== undefined && csv !== undefined && sameFile(outPath, csv)) {
     throw new UsageError(`--csv: ${csv} is the --out file: the summary would replace the results`);
   }
 
@@ -122,7 +120,7 @@ export async function sweepCommand(
     results?.writeHeader();
     const all = mergeRecords(previous, outcome.records);
     const summaries = summarise(all, outcome.cells);
-    if (typeof csv === 'string') writeFileSync(csv, summariesToCsv(summaries));
+    if (csv !== undefined) writeFileSync(csv, summariesToCsv(summaries));
     const { replications, sweepId } = plan;
     if (json) {
       out(
@@ -130,7 +128,8 @@ export async function sweepCommand(
       );
     } else {
       const part = shard === undefined ? '' : ` (shard ${shard.index}/${shard.count})`;
-      const title = `${scenario.name ?? file}: ${outcome.cells.length} cells × ${replications} replications${part}`;
+      const size = `${plural(outcome.cells.length, 'cell')} × ${plural(replications, 'replication')}`;
+      const title = `${scenario.name ?? file}: ${size}${part}`;
       out(`${title}\n\n${formatSummaries(summaries)}\n`);
     }
   } finally {

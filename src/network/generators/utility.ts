@@ -29,7 +29,10 @@ export interface ModelShare {
    * upgrade rules seed one meter per program. @defaultValue none recorded
    */
   readonly programs?: number;
-  /** Distinct tariff ids among them (`T1` …), each meter given one at random. @defaultValue 1 when programs are given */
+  /**
+   * Distinct tariff ids among them (`T1` …), each meter given one at random.
+   * @defaultValue 1 when programs are given
+   */
   readonly tariffs?: number;
 }
 
@@ -268,10 +271,10 @@ export function checkUtility(options: UtilityOptions, at = ''): ResolvedUtility 
   if (!Array.isArray(models) || models.length === 0)
     throw new ValidationError(join(at, 'models'), models, 'a non-empty list of { model, share }');
   let totalShare = 0;
-  models.forEach((m, i) => {
-    checkObject(
+  (models as readonly unknown[]).forEach((given, i) => {
+    const m = checkObject(
       join(at, `models[${i}]`),
-      m,
+      given,
       ['model', 'share', 'moduleFirmware', 'dcw', 'metrology', 'han', 'programs', 'tariffs'],
       'a model share',
     );
@@ -279,17 +282,18 @@ export function checkUtility(options: UtilityOptions, at = ''): ResolvedUtility 
       if (m[f] !== undefined && typeof m[f] !== 'string')
         throw new ValidationError(join(at, `models[${i}].${f}`), m[f], 'a version string');
     }
-    if (m.programs !== undefined) checkInteger(join(at, `models[${i}].programs`), m.programs, 1, 10_000);
-    if (m.tariffs !== undefined) {
-      if (m.programs === undefined)
-        throw new ValidationError(join(at, `models[${i}].tariffs`), m.tariffs, 'absent unless programs are given');
-      checkInteger(join(at, `models[${i}].tariffs`), m.tariffs, 1, 10_000);
+    const { model, share, programs, tariffs } = m;
+    if (programs !== undefined) checkInteger(join(at, `models[${i}].programs`), programs, 1, 10_000);
+    if (tariffs !== undefined) {
+      if (programs === undefined)
+        throw new ValidationError(join(at, `models[${i}].tariffs`), tariffs, 'absent unless programs are given');
+      checkInteger(join(at, `models[${i}].tariffs`), tariffs, 1, 10_000);
     }
-    if (typeof m.model !== 'string' || m.model.length === 0)
-      throw new ValidationError(join(at, `models[${i}].model`), m.model, 'a model name');
-    if (!(m.share >= 0) || !Number.isFinite(m.share))
-      throw new ValidationError(join(at, `models[${i}].share`), m.share, 'a weight >= 0');
-    totalShare += m.share;
+    if (typeof model !== 'string' || model.length === 0)
+      throw new ValidationError(join(at, `models[${i}].model`), model, 'a model name');
+    if (typeof share !== 'number' || !(share >= 0) || !Number.isFinite(share))
+      throw new ValidationError(join(at, `models[${i}].share`), share, 'a weight >= 0');
+    totalShare += share;
   });
   if (!(totalShare > 0)) throw new ValidationError(join(at, 'models'), models, 'at least one model with a share > 0');
   const firmware = options.firmware ?? {};

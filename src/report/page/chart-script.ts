@@ -37,6 +37,7 @@ export const CHART_SCRIPT = String.raw`(function () {
     tip.hidden = false;
     var r = tip.getBoundingClientRect();
     tip.style.left = Math.min(e.clientX + 14, window.innerWidth - r.width - 8) + 'px';
-    tip.style.top = (e.clientY + 14 + r.height > window.innerHeight ? e.clientY - r.height - 10 : e.clientY + 14) + 'px';
+    var below = e.clientY + 14 + r.height <= window.innerHeight;
+    tip.style.top = (below ? e.clientY + 14 : e.clientY - r.height - 10) + 'px';
   });
 })();`;

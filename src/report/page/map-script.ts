@@ -108,7 +108,8 @@ export const MAP_SCRIPT = String.raw`(function () {
       for (var v3 = 0; v3 < n; v3++) {
         var t = completion[v3];
         var span = maxDone - minDone || 1;
-        code[v3] = tankRow[v3] < 0 ? 0 : t !== t ? 1 : 2 + Math.min(steps - 1, Math.floor(((t - minDone) * steps) / span));
+        var bucket = Math.min(steps - 1, Math.floor(((t - minDone) * steps) / span));
+        code[v3] = tankRow[v3] < 0 ? 0 : t !== t ? 1 : 2 + bucket;
       }
     } else {
       P.statuses.forEach(function (s) {
@@ -246,7 +247,8 @@ export const MAP_SCRIPT = String.raw`(function () {
         var s = snapshot, f = scale / s.scale;
         ctx.setTransform(1, 0, 0, 1, 0, 0);
         ctx.clearRect(0, 0, canvas.width, canvas.height);
-        ctx.drawImage(s.image, (s.ox - ox) * scale * dpr, (oy - s.oy) * scale * dpr, s.image.width * f, s.image.height * f);
+        var sx = (s.ox - ox) * scale * dpr, sy = (oy - s.oy) * scale * dpr;
+        ctx.drawImage(s.image, sx, sy, s.image.width * f, s.image.height * f);
       });
     }
     clearTimeout(pending);
@@ -257,7 +259,8 @@ export const MAP_SCRIPT = String.raw`(function () {
   var G = Math.max(1, Math.min(1024, Math.round(Math.sqrt(n / 4))));
   var cellW = spanX / G, cellH = spanY / G;
   function cellOf(v) {
-    var gx = Math.min(G - 1, Math.floor((X[v] - minX) / cellW)), gy = Math.min(G - 1, Math.floor((Y[v] - minY) / cellH));
+    var gx = Math.min(G - 1, Math.floor((X[v] - minX) / cellW));
+    var gy = Math.min(G - 1, Math.floor((Y[v] - minY) / cellH));
     return gy * G + gx;
   }
   var cellStart = new Int32Array(G * G + 1), cellItems = new Int32Array(n);
@@ -267,8 +270,10 @@ export const MAP_SCRIPT = String.raw`(function () {
   for (var a2 = 0; a2 < n; a2++) cellItems[fill[cellOf(a2)]++] = a2;
   function nearest(px, py) {
     var wx = ox + px / scale, wy = oy - py / scale, rw = 8 / scale;
-    var gx0 = Math.max(0, Math.floor((wx - rw - minX) / cellW)), gx1 = Math.min(G - 1, Math.floor((wx + rw - minX) / cellW));
-    var gy0 = Math.max(0, Math.floor((wy - rw - minY) / cellH)), gy1 = Math.min(G - 1, Math.floor((wy + rw - minY) / cellH));
+    var gx0 = Math.max(0, Math.floor((wx - rw - minX) / cellW));
+    var gx1 = Math.min(G - 1, Math.floor((wx + rw - minX) / cellW));
+    var gy0 = Math.max(0, Math.floor((wy - rw - minY) / cellH));
+    var gy1 = Math.min(G - 1, Math.floor((wy + rw - minY) / cellH));
     if ((gx1 - gx0 + 1) * (gy1 - gy0 + 1) > 4096) return -1;
     var best = -1, bestD = rw * rw;
     for (var gy = gy0; gy <= gy1; gy++) {
@@ -323,14 +328,21 @@ export const MAP_SCRIPT = String.raw`(function () {
     tip.firstChild.className = 'map-tip-id';
     tip.appendChild(line('kind', P.kinds[kind[v]] + ' \u00b7 ' + P.models[model[v]]));
     var c = collector[v];
-    tip.appendChild(line('layer', (layer[v] < 0 ? 'no route' : String(layer[v])) + (c >= 0 ? ' \u00b7 collector ' + ids[c] : '')));
+    var via = c >= 0 ? ' \u00b7 collector ' + ids[c] : '';
+    tip.appendChild(line('layer', (layer[v] < 0 ? 'no route' : String(layer[v])) + via));
     tip.appendChild(line('versions', P.versions[version[v]] || 'unknown'));
     var st = P.statuses[status[v]];
     var row = tankRow[v];
     if (row >= 0) {
-      tip.appendChild(line('status', st + ' \u00b7 tank ' + tankPct[v] + '% (' + missing[v] + ' of ' + P.packets + ' packets missing)'));
+      var left = ' (' + missing[v] + ' of ' + P.packets + ' packets missing)';
+      tip.appendChild(line('status', st + ' \u00b7 tank ' + tankPct[v] + '%' + left));
       var t = completion[v];
-      tip.appendChild(line('completed', t === t ? '+' + duration(t) + ' after the first packet (version ' + P.pendingVersion + ' pending activation)' : 'not complete'));
+      var done = 'not complete';
+      if (t === t) {
+        done = '+' + duration(t) + ' after the first packet';
+        done += ' (version ' + P.pendingVersion + ' pending activation)';
+      }
+      tip.appendChild(line('completed', done));
       var hex = line('tank', tankHex(v));
       hex.className = 'map-tip-tank';
       tip.appendChild(hex);

@@ -28,7 +28,8 @@ export function mapSection(table: EndpointTable): string {
 <option value="tank">tank %</option><option value="completion">completion time</option>
 </select></label>
 <label>Links <select class="map-links">
-<option value="routes">routes to collectors</option><option value="all">all RF links</option><option value="none">none</option>
+<option value="routes">routes to collectors</option><option value="all">all RF links</option>
+<option value="none">none</option>
 </select></label>
 <label>Find <input class="map-find" type="search" placeholder="device id" size="14"></label>
 <button class="map-reset" type="button">Whole network</button>
@@ -37,7 +38,8 @@ export function mapSection(table: EndpointTable): string {
 <div class="map-tip" hidden></div></div>
 <div class="map-legend"></div>
 <p class="note">Every device at its position (collectors: dark diamonds). Hover a device for its id, model, layer,
-firmware versions, tank and completion; drag to pan, scroll to zoom. ${escapeHtml(linksNote)} ${escapeHtml(layoutNote)}</p>
+firmware versions, tank and completion; drag to pan, scroll to zoom.
+${escapeHtml(linksNote)} ${escapeHtml(layoutNote)}</p>
 </section>
 <script type="application/json" id="map-data">${scriptJson(payload)}</script>`;
 }

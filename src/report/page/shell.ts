@@ -59,7 +59,8 @@ export function page(title: string, body: string, scripts: readonly string[] = [
 <body>
 <main>
 ${body}
-<footer>Made by meshcast ${escapeHtml(VERSION)}. This page is self-contained: it opens offline and loads nothing.</footer>
+<footer>Made by meshcast ${escapeHtml(VERSION)}.
+This page is self-contained: it opens offline and loads nothing.</footer>
 </main>
 <div id="chart-tip" hidden></div>
 ${[CHART_SCRIPT, ...scripts].map((s) => `<script>\n${s}\n</script>`).join('\n')}

@@ -31,7 +31,8 @@ canvas.map-overlay { cursor: crosshair; touch-action: none; }
 .map-legend i { display: inline-block; width: 10px; height: 10px; margin-right: 5px; vertical-align: -1px; }
 .map-find-missing { outline: 2px solid #e15759; }
 .map-tip, #chart-tip { position: absolute; z-index: 10; pointer-events: none; background: rgba(255, 255, 255, 0.97);
-  border: 1px solid #bbb; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); padding: 6px 9px; font-size: 12px; max-width: 460px; }
+  border: 1px solid #bbb; box-shadow: 0 2px 8px rgba(0, 0, 0, 0.15); padding: 6px 9px; font-size: 12px;
+  max-width: 460px; }
 #chart-tip { position: fixed; }
 .map-tip b, #chart-tip b { font-weight: 600; color: var(--muted); }
 .map-tip-id { font-weight: 600; font-size: 13px; }
