@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 const TYPED = ['src/**/*.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.meshcast-tmp/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', '.meshcast-tmp/', 'docs/api/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -7,6 +7,7 @@
 
 /** Base class of every error meshcast throws on purpose. */
 export class MeshcastError extends Error {
+  /** The class's name, as `Error.name` (kept when minified). */
   override name = 'MeshcastError';
 }
 
@@ -15,6 +16,7 @@ export class MeshcastError extends Error {
  * `devices[3].kind`), `value` is what was given and `allowed` says what would be accepted.
  */
 export class ValidationError extends MeshcastError {
+  /** The class's name, as `Error.name` (kept when minified). */
   override name = 'ValidationError';
   /** Dotted path of the offending field. */
   readonly path: string;

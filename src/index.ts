@@ -19,3 +19,4 @@ export * from './scenario/index.js';
 export * from './report/index.js';
 export * from './sweep/index.js';
 export type { Workers } from './runtime/workers.js';
+export type { GroupOutcome } from './workflow/grouped.js';

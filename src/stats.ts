@@ -27,7 +27,7 @@ export const Z975 = 1.959963984540054;
  * be fractional (an effective sample size).
  * @param successes - in 0..trials
  * @param trials - > 0
- * @param z - the normal quantile of the level @defaultValue {@link Z975}
+ * @param z - the normal quantile of the level @defaultValue 1.959963984540054 (the 0.975 quantile: 95 %)
  * @returns [low, high], or null without trials
  */
 export function wilsonInterval(successes: number, trials: number, z = Z975): [number, number] | null {

@@ -46,21 +46,32 @@ function packedFiles(dir: string, scripts: boolean): string[] {
   return report.files.map((f) => f.path);
 }
 
-/** Runtime dependencies of the package, transitively, as this repository installed them. */
+/**
+ * Runtime dependencies of the package, transitively, as this repository installed them: each
+ * found as Node finds it, in the node_modules of the package that needs it or of a folder above
+ * (npm nests a copy there when the top level holds another version, or none).
+ */
 function runtimeDependencies(): Map<string, string> {
   const found = new Map<string, string>();
-  const visit = (deps: Record<string, string> | undefined): void => {
+  const locate = (name: string, from: string): string => {
+    for (let dir = from; ; dir = dirname(dir)) {
+      const candidate = join(dir, 'node_modules', name);
+      if (existsSync(join(candidate, 'package.json'))) return candidate;
+      if (dir === root || dirname(dir) === dir) throw new Error(`${name} (needed by ${from}) is not installed`);
+    }
+  };
+  const visit = (deps: Record<string, string> | undefined, from: string): void => {
     for (const name of Object.keys(deps ?? {})) {
       if (found.has(name)) continue;
-      const dir = join(root, 'node_modules', name);
+      const dir = locate(name, from);
       const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
         dependencies?: Record<string, string>;
       };
       found.set(name, dir);
-      visit(manifest.dependencies);
+      visit(manifest.dependencies, dir);
     }
   };
-  visit(pkg.dependencies);
+  visit(pkg.dependencies, root);
   return found;
 }
 
@@ -161,17 +172,19 @@ describe('the published package, packed and installed', () => {
     execFileSync(process.execPath, [file, ...args], { cwd: app, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
   beforeAll(() => {
-    const pack = (dir: string): string => {
-      const out = execFileSync(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work, dir], {
-        cwd: root,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const [report] = JSON.parse(out.slice(out.indexOf('['))) as [{ filename: string }];
-      return join(work, report.filename);
-    };
-    const tarball = pack(root);
-    const overrides = Object.fromEntries([...runtimeDependencies()].map(([name, dir]) => [name, `file:${pack(dir)}`]));
+    // One npm pack for the package and every dependency (a process each would take minutes).
+    const dependencies = [...runtimeDependencies()];
+    const out = execFileSync(
+      npm,
+      ['pack', '--ignore-scripts', '--json', '--pack-destination', work, root, ...dependencies.map(([, dir]) => dir)],
+      { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 << 20 },
+    );
+    const reports = JSON.parse(out.slice(out.indexOf('['))) as { filename: string }[];
+    expect(reports).toHaveLength(dependencies.length + 1);
+    const tarball = join(work, reports[0]!.filename);
+    const overrides = Object.fromEntries(
+      dependencies.map(([name], i) => [name, `file:${join(work, reports[i + 1]!.filename)}`]),
+    );
     mkdirSync(app);
     writeFileSync(
       join(app, 'package.json'),

@@ -31,4 +31,6 @@ export type { ResolvedTargets } from './targets.js';
 export { checkHandoff } from './handoff.js';
 export type { HandoffOptions, ResolvedHandoff } from './handoff.js';
 export { nearbyCollectors, PARALLEL_BROADCASTS, TWO_MILES_M } from './warnings.js';
+export { TRACE_MAX_DEVICES } from './trace.js';
+export type { TraceOutcome } from './trace.js';
 export type { BroadcastWarning } from './warnings.js';

@@ -238,6 +238,7 @@ export class BroadcastResult {
   ) {
     this.mesh = mesh;
     this.reportsHeardS = reportsHeardS;
+    this.reachableNodes = reachable;
     this.warnings = warnings;
     this.air = air;
     this.nodeAirtimeS = nodeAirtimeS;
@@ -328,6 +329,8 @@ export class BroadcastResult {
 
   private completionCache: CompletionSummary | undefined;
   private readonly nodeAirtimeS: Float64Array | null;
+  /** 1 where a node can be reached from the origins at all (see {@link BroadcastResult.reachable}). */
+  private readonly reachableNodes: Uint8Array;
 
   /**
    * Share of the air's active span (`air.firstS` … `air.lastS`) a device spent transmitting,
@@ -428,6 +431,22 @@ export class BroadcastResult {
       pendingVersion: done ? this.spec.version : null,
       lastHeardS: Number.isNaN(heard) ? null : heard,
     };
+  }
+
+  /**
+   * Whether any path of links that can succeed joins the broadcast's origins to the device's
+   * radio (its parent's for a gas / water module), through nodes that forward in this pass: a
+   * target no such path reaches is counted under {@link BroadcastResult.unreachable}, and no
+   * pass from these collectors completes it.
+   * @param id - any device id
+   */
+  reachable(id: string): boolean {
+    const v = this.mesh.index(id);
+    if (v < 0) throw new ValidationError('id', id, 'the id of a device in the network');
+    const t = this.state.targetOfNode[v]!;
+    const parent = this.mesh.parent[v]!;
+    const holder = t >= 0 ? this.state.holderOfTarget[t]! : parent >= 0 ? parent : v;
+    return this.reachableNodes[holder] === 1;
   }
 
   /** A compact JSON-ready summary. */

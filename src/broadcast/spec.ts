@@ -35,7 +35,16 @@ export interface TargetFilter {
 export type TargetSelector = TargetFilter | ((device: Device) => boolean);
 
 /** When a completed image is activated. */
-export type Activation = 'immediate' | { readonly atS: number } | { readonly at: string };
+export type Activation =
+  | 'immediate'
+  | {
+      /** Seconds after the first packet. */
+      readonly atS: number;
+    }
+  | {
+      /** A calendar date and time (ISO 8601); needs `epoch`. */
+      readonly at: string;
+    };
 
 /** Range checks applied to the spec: the head-end's, or wide ones for research graphs. */
 export type Limits = 'headend' | 'research';

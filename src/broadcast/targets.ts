@@ -10,17 +10,29 @@ import { derive, type CompiledMesh } from '../network/mesh.js';
  */
 export type ResolvedTargets =
   | {
+      /** A declarative filter. */
       readonly kind: 'filter';
+      /** The filter as canonical text (equal filters, equal keys). */
       readonly key: string;
       /** 1 at each kind code taken; null: every kind. */
       readonly kinds: Uint8Array | null;
+      /** Meter models taken; null: every model. */
       readonly models: ReadonlySet<string> | null;
+      /** Module firmware versions taken; null: every version. */
       readonly moduleFirmware: ReadonlySet<string> | null;
+      /** DCW versions taken; null: every version. */
       readonly dcw: ReadonlySet<string> | null;
+      /** Collectors whose registered devices are taken; null: every collector. */
       readonly collectors: ReadonlySet<string> | null;
+      /** Only ZigBee-capable (true) or only not (false) devices; null: both. */
       readonly zigbeeCapable: boolean | null;
     }
-  | { readonly kind: 'predicate'; readonly predicate: (device: Device) => boolean };
+  | {
+      /** A predicate over device records. */
+      readonly kind: 'predicate';
+      /** True for each device to take. */
+      readonly predicate: (device: Device) => boolean;
+    };
 
 const FILTER_FIELDS = ['kinds', 'models', 'moduleFirmware', 'dcw', 'zigbeeCapable', 'collectors'];
 

@@ -48,10 +48,10 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   report: {
     spec: REPORT,
-    run: (args, io) => {
+    run: async (args, io) => {
       const { values, positionals } = parseCommand(REPORT, args);
       if (values.csv === true && values.json === true) throw new UsageError('report: --csv or --json, not both');
-      return reportCommand(positionals, values, io) ? EXIT.ok : EXIT.incomplete;
+      return (await reportCommand(positionals, values, io)) ? EXIT.ok : EXIT.incomplete;
     },
   },
   plan: {
@@ -63,9 +63,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   },
   campaign: {
     spec: CAMPAIGN,
-    run: (args, io) => {
+    run: async (args, io) => {
       const { values, positionals } = parseCommand(CAMPAIGN, args);
-      campaignCommand(positionals[0]!, values, io);
+      await campaignCommand(positionals[0]!, values, io);
       return EXIT.ok;
     },
   },

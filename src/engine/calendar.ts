@@ -73,16 +73,25 @@ export class CalendarQueue {
     this.runPayloads = new Int32Array(64);
   }
 
+  /** {@inheritDoc EventQueue.size} */
   get size(): number {
     return this.count;
   }
 
   /** Where the adaptation stands: the current bucket width and ring size, and how many times it re-bucketed. */
-  diagnostics(): { readonly bucketWidthS: number; readonly buckets: number; readonly rebuckets: number } {
+  diagnostics(): {
+    /** Current bucket width, seconds. */
+    readonly bucketWidthS: number;
+    /** Buckets in the ring. */
+    readonly buckets: number;
+    /** Times the queue re-bucketed. */
+    readonly rebuckets: number;
+  } {
     const ring = this.ring;
     return { bucketWidthS: 1 / ring.invWidth, buckets: ring.size, rebuckets: ring.rebuckets };
   }
 
+  /** {@inheritDoc EventQueue.push} */
   push(timeS: number, payload: number): void {
     // Kept small (the common case is an append to a ring bucket): it is inlined into floods.
     if (!(timeS >= this.lastTime && timeS < Infinity)) this.ring.reject(timeS, this.lastTime);
@@ -90,12 +99,14 @@ export class CalendarQueue {
     this.place(k, timeS, payload);
   }
 
+  /** {@inheritDoc EventQueue.peekTime} */
   peekTime(): number {
     if (this.count === 0) return Infinity;
     if (this.runHead === this.runEnd) this.advance();
     return this.runTimes[this.runHead]!;
   }
 
+  /** {@inheritDoc EventQueue.pop} */
   pop(): number {
     if (this.count === 0) return -1;
     if (this.runHead === this.runEnd) this.advance();
@@ -105,6 +116,7 @@ export class CalendarQueue {
     return this.runPayloads[this.runHead++]!;
   }
 
+  /** {@inheritDoc EventQueue.clear} */
   clear(): void {
     this.ring.clear();
     this.runHead = 0;

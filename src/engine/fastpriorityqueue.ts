@@ -31,10 +31,12 @@ export class FastPriorityEventQueue {
     });
   }
 
+  /** {@inheritDoc EventQueue.size} */
   get size(): number {
     return this.heap.size;
   }
 
+  /** {@inheritDoc EventQueue.push} */
   push(timeS: number, payload: number): void {
     if (this.freeCount === 0) this.grow();
     const slot = this.free[--this.freeCount]!;
@@ -44,11 +46,13 @@ export class FastPriorityEventQueue {
     this.heap.add(slot);
   }
 
+  /** {@inheritDoc EventQueue.peekTime} */
   peekTime(): number {
     const slot = this.heap.peek();
     return slot === undefined ? Infinity : this.times[slot]!;
   }
 
+  /** {@inheritDoc EventQueue.pop} */
   pop(): number {
     const slot = this.heap.poll();
     if (slot === undefined) return -1;
@@ -56,6 +60,7 @@ export class FastPriorityEventQueue {
     return this.payloads[slot]!;
   }
 
+  /** {@inheritDoc EventQueue.clear} */
   clear(): void {
     while (this.heap.size > 0) this.free[this.freeCount++] = this.heap.poll()!;
     this.nextSeq = 0;

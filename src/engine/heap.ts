@@ -19,10 +19,12 @@ export class HeapQueue {
     this.payloads = new Int32Array(cap);
   }
 
+  /** {@inheritDoc EventQueue.size} */
   get size(): number {
     return this.count;
   }
 
+  /** {@inheritDoc EventQueue.push} */
   push(timeS: number, payload: number): void {
     if (this.count === this.times.length) this.grow();
     const times = this.times;
@@ -45,10 +47,12 @@ export class HeapQueue {
     payloads[i] = payload;
   }
 
+  /** {@inheritDoc EventQueue.peekTime} */
   peekTime(): number {
     return this.count === 0 ? Infinity : this.times[0]!;
   }
 
+  /** {@inheritDoc EventQueue.pop} */
   pop(): number {
     if (this.count === 0) return -1;
     const times = this.times;
@@ -89,6 +93,7 @@ export class HeapQueue {
     return top;
   }
 
+  /** {@inheritDoc EventQueue.clear} */
   clear(): void {
     this.count = 0;
     this.nextSeq = 0;

@@ -85,6 +85,7 @@ export class LadderQueue {
     this.lengths = new Int32Array(buckets);
   }
 
+  /** {@inheritDoc EventQueue.size} */
   get size(): number {
     return this.count;
   }
@@ -95,9 +96,13 @@ export class LadderQueue {
    * was made.
    */
   diagnostics(): {
+    /** Current bucket width, seconds. */
     readonly bucketWidthS: number;
+    /** Buckets in the ring. */
     readonly buckets: number;
+    /** Times the queue re-bucketed. */
     readonly rebuckets: number;
+    /** Events pushed into the near heap (the slow path) since the queue was made. */
     readonly nearHeapPushes: number;
   } {
     const ring = this.ring;
@@ -109,6 +114,7 @@ export class LadderQueue {
     };
   }
 
+  /** {@inheritDoc EventQueue.push} */
   push(timeS: number, payload: number): void {
     if (!(timeS >= this.lastTime && timeS < Infinity)) this.ring.reject(timeS, this.lastTime);
     const ring = this.ring;
@@ -118,6 +124,7 @@ export class LadderQueue {
     else this.placeOther(k, timeS, payload);
   }
 
+  /** {@inheritDoc EventQueue.peekTime} */
   peekTime(): number {
     if (this.count === 0) return Infinity;
     if (this.runHead === this.runEnd && this.nearFirstS === Infinity) this.advance();
@@ -126,6 +133,7 @@ export class LadderQueue {
     return this.nearFirstS < t ? this.nearFirstS : t;
   }
 
+  /** {@inheritDoc EventQueue.pop} */
   pop(): number {
     if (this.count === 0) return -1;
     if (this.runHead === this.runEnd && this.nearFirstS === Infinity) this.advance();
@@ -144,6 +152,7 @@ export class LadderQueue {
     return this.runPayloads[this.runHead++]!;
   }
 
+  /** {@inheritDoc EventQueue.clear} */
   clear(): void {
     this.ring.clear();
     this.near.clear();

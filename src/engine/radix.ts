@@ -46,10 +46,12 @@ export class RadixQueue {
     }
   }
 
+  /** {@inheritDoc EventQueue.size} */
   get size(): number {
     return this.count;
   }
 
+  /** {@inheritDoc EventQueue.push} */
   push(timeS: number, payload: number): void {
     if (timeS < this.lastTime) {
       throw new MeshcastError(`RadixQueue is monotone: ${timeS}s is before the last event at ${this.lastTime}s`);
@@ -68,6 +70,7 @@ export class RadixQueue {
     if (b !== 0 && timeS < this.peeked) this.peeked = timeS;
   }
 
+  /** {@inheritDoc EventQueue.peekTime} */
   peekTime(): number {
     if (this.count === 0) return Infinity;
     if (this.head0 < this.lengths[0]!) return this.times[0]![this.head0]!;
@@ -81,6 +84,7 @@ export class RadixQueue {
     return this.peeked;
   }
 
+  /** {@inheritDoc EventQueue.pop} */
   pop(): number {
     if (this.count === 0) return -1;
     if (this.head0 === this.lengths[0]) this.refill();
@@ -88,6 +92,7 @@ export class RadixQueue {
     return this.payloads[0]![this.head0++]!;
   }
 
+  /** {@inheritDoc EventQueue.clear} */
   clear(): void {
     this.lengths.fill(0);
     this.head0 = 0;

@@ -131,9 +131,13 @@ export interface Device {
 
 /** Bit positions of {@link DeviceFlags} in the compiled mesh's `flags` array. */
 export const FLAG_BITS = {
+  /** The meter has a ZigBee radio. */
   zigbeeCapable: 1,
+  /** The meter's HAN is active. */
   activeHan: 2,
+  /** The device takes no broadcast. */
   disableBroadcasts: 4,
+  /** Firmware downloads to it are encrypted. */
   encryptFwDownload: 8,
   /** Module firmware 4.2x: such endpoints take no broadcast image (broadcast came with 5.x). */
   moduleFirmware42x: 16,

@@ -18,3 +18,4 @@ export * as generators from './generators/index.js';
 export { normalCdf, PATH_LOSS_DEFAULTS, checkPathLoss } from './generators/pathloss.js';
 export type { ResolvedPathLoss, PathLossOptions } from './generators/pathloss.js';
 export { compareVersions, isModule42x, sameVersion, versionParts } from './firmware.js';
+export type { GeneratorName } from './generators/registry.js';

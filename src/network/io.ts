@@ -12,9 +12,13 @@ export interface NetworkJSON {
   readonly devices: readonly DeviceInput[];
   /** Links in order; `reverseSuccess` only when it differs from `success`. */
   readonly links: readonly {
+    /** One end's id. */
     readonly from: string;
+    /** The other end's id. */
     readonly to: string;
+    /** Delivery probability from `from` to `to`. */
     readonly success: number;
+    /** Delivery probability from `to` to `from`, when it differs. */
     readonly reverseSuccess?: number;
   }[];
 }

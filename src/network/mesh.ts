@@ -59,7 +59,7 @@ export interface CompiledMesh {
   readonly revision: number;
   /**
    * What runs derive from this mesh and keep with it, computed on first use (see
-   * {@link derive}): reachable sets per origin set, target selections per filter, routes, and
+   * `derive`): reachable sets per origin set, target selections per filter, routes, and
    * the flood workspace reused by the passes run on this mesh on this thread. Never part of a
    * result: clearing it changes nothing but speed.
    */

@@ -52,7 +52,7 @@ const FLAG_NAMES: readonly (keyof DeviceFlags)[] = [
  * revision and cached).
  *
  * Each add checks what can be checked locally (kind, duplicate id, probability, link ends);
- * {@link Network.validate} checks the whole (parents, at least one collector).
+ * {@link Network.check} checks the whole (parents, at least one collector).
  */
 export class Network {
   /** The underlying graph, for graph algorithms from the ngraph family. Do not edit it directly. */

@@ -6,7 +6,9 @@ import { deriveSeed, type Seed, type StreamKey } from './stream.js';
  * and a purpose path exactly as {@link createStream} derives a stream's seed.
  */
 export interface CounterKey {
+  /** The key's first 32-bit word. */
   readonly k0: number;
+  /** The key's second 32-bit word. */
   readonly k1: number;
 }
 

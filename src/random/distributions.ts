@@ -13,11 +13,42 @@ import type { Rng } from './stream.js';
  * - `gamma`: shape `shape` and mean `meanS` (scale = meanS / shape).
  */
 export type DelaySpec =
-  | { readonly kind: 'constant'; readonly valueS: number }
-  | { readonly kind: 'uniform'; readonly minS: number; readonly maxS: number }
-  | { readonly kind: 'exponential'; readonly meanS: number }
-  | { readonly kind: 'lognormal'; readonly meanS: number; readonly cv: number }
-  | { readonly kind: 'gamma'; readonly shape: number; readonly meanS: number };
+  | {
+      /** Always the same delay. */
+      readonly kind: 'constant';
+      /** The delay, seconds. */
+      readonly valueS: number;
+    }
+  | {
+      /** Uniform between two bounds. */
+      readonly kind: 'uniform';
+      /** Least delay, seconds. */
+      readonly minS: number;
+      /** Greatest delay, seconds. */
+      readonly maxS: number;
+    }
+  | {
+      /** Exponential (memoryless). */
+      readonly kind: 'exponential';
+      /** Mean delay, seconds. */
+      readonly meanS: number;
+    }
+  | {
+      /** Log-normal, by its mean and coefficient of variation. */
+      readonly kind: 'lognormal';
+      /** Mean delay, seconds. */
+      readonly meanS: number;
+      /** Coefficient of variation (standard deviation / mean). */
+      readonly cv: number;
+    }
+  | {
+      /** Gamma, by its shape and mean. */
+      readonly kind: 'gamma';
+      /** Shape parameter k. */
+      readonly shape: number;
+      /** Mean delay, seconds. */
+      readonly meanS: number;
+    };
 
 /** The delay kinds {@link DelaySpec} accepts. */
 export const DELAY_KINDS = ['constant', 'uniform', 'exponential', 'lognormal', 'gamma'] as const;
@@ -251,7 +282,7 @@ const GAMMA = 4;
 /**
  * Builds the hop delays of one packet from the counter-based stream `key` (see
  * {@link counterUniform}): link e's delay is drawn from uniform number e of the stream (and,
- * for lognormal and gamma delays, number e of further streams keyed by {@link subKey}).
+ * for lognormal and gamma delays, number e of further streams keyed by `subKey`).
  *
  * The samplers are meshcast's own rather than d3-random's because each delay must depend on its
  * link alone: d3's normal sampler keeps its second variate for the next call, so the delay of

@@ -1,12 +1,10 @@
 import type { CellSummary, Estimate } from '../sweep/summary.js';
+import { csvLine } from './csv.js';
 import { formatDuration, formatPercent, table } from './text.js';
 
-function paramText(v: unknown): string {
+/** A parameter value as text: a string as it is, anything else as JSON. @internal */
+export function paramText(v: unknown): string {
   return typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-function csvCell(v: string): string {
-  return /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
 /** A quantity of a cell summary as CSV columns: `<name>_mean`, `_sd`, `_ci95_low`, `_ci95_high`. */
@@ -73,7 +71,7 @@ export function summariesToCsv(summaries: readonly CellSummary[]): string {
     num(s.goalMetCi95?.[1]),
     ...ESTIMATES.slice(1).flatMap(([, get]) => cells(get(s))),
   ]);
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  return [header, ...rows].map(csvLine).join('\n') + '\n';
 }
 
 /** A parameter value for a table cell: long values (lists of broadcasts, say) are shortened. */

@@ -15,12 +15,17 @@ import type { RunOptions } from '../broadcast/options.js';
  * - `waitS`: let time pass (images activate, reports arrive).
  */
 export interface ScenarioHeadendStep {
+  /** A broadcast command. */
   readonly broadcast?: BroadcastCommandInput;
   /** Times to run the broadcast (each a new command of the same fields). @defaultValue 1 */
   readonly repeat?: number;
+  /** A group command. */
   readonly group?: UnicastCommandInput;
+  /** A point-to-point command. */
   readonly pointToPoint?: UnicastCommandInput;
+  /** Defines a named group of endpoints. */
   readonly defineGroup?: { readonly name: string } & GroupSelector;
+  /** Waits this many seconds. */
   readonly waitS?: number;
 }
 

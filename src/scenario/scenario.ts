@@ -29,9 +29,25 @@ export type ScenarioGenerator = GeneratorName;
 
 /** Where a scenario's network comes from. */
 export type ScenarioNetwork =
-  | { readonly generator: ScenarioGenerator; readonly options?: Record<string, unknown> }
-  | { readonly file: string }
-  | { readonly csv: { readonly devices: string; readonly links: string } };
+  | {
+      /** A generator by name. */
+      readonly generator: ScenarioGenerator;
+      /** Its options (see the generator). */
+      readonly options?: Record<string, unknown>;
+    }
+  | {
+      /** A network file, relative to the scenario's directory. */
+      readonly file: string;
+    }
+  | {
+      /** CSV files of devices and links, relative to the scenario's directory. */
+      readonly csv: {
+        /** The devices' file. */
+        readonly devices: string;
+        /** The links' file. */
+        readonly links: string;
+      };
+    };
 
 /** The sweep section of a scenario: a parameter grid and how many replications per cell. */
 export interface ScenarioSweep {
@@ -100,13 +116,35 @@ export interface Scenario {
 }
 
 /** A broadcast in a scenario: a spec whose targets are a filter (JSON holds no functions). */
-export type ScenarioBroadcast = Omit<BroadcastSpec, 'targets'> & { readonly targets?: TargetFilter };
+export type ScenarioBroadcast = Omit<BroadcastSpec, 'targets'> & {
+  /**
+   * Which devices must take the image (a declarative filter: scenarios are JSON).
+   * @defaultValue every electric meter
+   */
+  readonly targets?: TargetFilter;
+};
 
 /** A scenario's network section checked: a generator with its options resolved, or files to read. */
 export type ResolvedNetworkSection =
-  | { readonly generator: ScenarioGenerator; readonly options: unknown }
-  | { readonly file: string }
-  | { readonly csv: { readonly devices: string; readonly links: string } };
+  | {
+      /** A generator by name. */
+      readonly generator: ScenarioGenerator;
+      /** Its options, checked with defaults applied. */
+      readonly options: unknown;
+    }
+  | {
+      /** A network file, relative to the scenario's directory. */
+      readonly file: string;
+    }
+  | {
+      /** CSV files of devices and links, relative to the scenario's directory. */
+      readonly csv: {
+        /** The devices' file. */
+        readonly devices: string;
+        /** The links' file. */
+        readonly links: string;
+      };
+    };
 
 /**
  * A scenario checked, with defaults applied: what runs take. Plain data (structured-cloneable),
@@ -142,7 +180,12 @@ export interface ResolvedScenario {
   /** Collector groups broadcasting one after another, or null for one broadcast. */
   readonly groups: 'two-mile' | readonly (readonly string[])[] | null;
   /** The sweep section, its shape checked (its parameters are the sweep's to check), or null. */
-  readonly sweep: { readonly grid: Readonly<Record<string, readonly unknown[]>>; readonly replications: number } | null;
+  readonly sweep: {
+    /** Values per parameter. */
+    readonly grid: Readonly<Record<string, readonly unknown[]>>;
+    /** Replications per cell. */
+    readonly replications: number;
+  } | null;
 }
 
 /** The top-level fields of a scenario. */

@@ -13,7 +13,12 @@ export interface ResultsHeader {
   /** Identity of the sweep, as in its records. */
   readonly sweepId: string;
   /** The shard the file holds: tasks t with t mod count = index (`{ index: 0, count: 1 }`: the whole sweep). */
-  readonly shard: { readonly index: number; readonly count: number };
+  readonly shard: {
+    /** This shard's index, 0 … count − 1. */
+    readonly index: number;
+    /** Shards the sweep is split into. */
+    readonly count: number;
+  };
   /** Cells of the sweep's grid. */
   readonly cells: number;
   /** Replications per cell. */

@@ -1,8 +1,9 @@
 export { sweep } from './sweep.js';
 export type { SweepOutcome } from './sweep.js';
 export { planSweep, sweepIdOf, SWEEP_OPTIONS } from './plan.js';
-export type { Shard, SweepOptions, SweepPlan } from './plan.js';
+export type { Shard, SweepFile, SweepOptions, SweepPlan } from './plan.js';
 export { SWEEP_ALIASES, SWEEP_ROOTS, sweepPath } from './params.js';
+export type { SweepAlias } from './params.js';
 export { applyCell, canonicalJSON, gridCells } from './grid.js';
 export type { SweepCell, SweepGrid } from './grid.js';
 export { isSweepRecord, mergeRecords, parseResults } from './record.js';

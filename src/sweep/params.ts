@@ -2,7 +2,9 @@ import { ValidationError } from '../errors.js';
 
 /** A sweep alias: the scenario path it sets, the flag that gives its values, and how a value becomes the path's. */
 export interface SweepAlias {
+  /** The scenario path the alias sets (`broadcast.maxHops`, …). */
   readonly path: string;
+  /** The `meshcast sweep` flag that gives its values (`--hops`, …), or null. */
   readonly flag: string | null;
   /** The value set at the path for a value of the alias (the value itself when absent). */
   readonly value?: (v: unknown) => unknown;

@@ -116,7 +116,9 @@ export function checkReplications(at: string, value: unknown): number {
 
 /** A network file a sweep read: its contents (UTF-8, in shared memory) and their SHA-256. */
 export interface SweepFile {
+  /** SHA-256 of the contents, hex. */
   readonly sha256: string;
+  /** The contents, UTF-8 (in shared memory). */
   readonly bytes: Uint8Array;
 }
 

@@ -194,9 +194,13 @@ export function isSweepRecord(v: unknown): v is SweepRecord {
  * @returns the header or null, the records in file order, and the byte length of the valid prefix
  */
 export function parseResults(text: string): {
+  /** The file's header line, or null. */
   header: ResultsHeader | null;
+  /** The records, in file order. */
   records: SweepRecord[];
+  /** Length of the valid prefix (whole lines that parse). */
   validLength: number;
+  /** Whether the text ends in a line that does not parse (a write cut short). */
   corruptTail: boolean;
 } {
   let header: ResultsHeader | null = null;

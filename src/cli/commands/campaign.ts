@@ -10,6 +10,7 @@ import type { OptionValues, Output } from '../command.js';
 import { loadFile, writablePath } from '../files.js';
 import type { CAMPAIGN_OPTIONS } from '../options/campaign.js';
 import type { PLAN_OPTIONS } from '../options/plan.js';
+import { checkCampaignOutputs, writeCampaignOutputs } from './outputs.js';
 
 /** `meshcast plan`: plans a campaign scenario and checks the plan; false when the guide's rules find problems. */
 export function planCommand(file: string, values: OptionValues<typeof PLAN_OPTIONS>, { out }: Output): boolean {
@@ -50,14 +51,15 @@ export function fileCheckpoint(path: string): CampaignCheckpointStore {
  * `meshcast campaign`: plans and runs a campaign scenario, progress on standard error; with
  * `--out` a checkpoint after each step, from which the same command resumes.
  */
-export function campaignCommand(
+export async function campaignCommand(
   file: string,
   values: OptionValues<typeof CAMPAIGN_OPTIONS>,
   { out, err }: Output,
-): void {
+): Promise<void> {
   const loaded = loadFile(file, values['allow-outside-files'] === true);
   const outFlag = values.out;
   if (outFlag !== undefined) writablePath('--out', outFlag);
+  checkCampaignOutputs(values, outFlag === undefined ? [file] : [file, outFlag]);
   const given = seedOf(values.seed);
   const controller = new AbortController();
   const stop = (): void => controller.abort();
@@ -76,6 +78,7 @@ export function campaignCommand(
         ? `${JSON.stringify(campaignReport(run, run.result, name))}\n`
         : `${formatCampaignResult(run.result, name)}\n`,
     );
+    await writeCampaignOutputs(values, run.result, name, err);
   } catch (e) {
     if (e instanceof MeshcastError && e.name === 'CampaignCancelled') {
       throw new MeshcastError(

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { ValidationError } from '../../errors.js';
 import { formatSummaries, summariesToCsv } from '../../report/sweep.js';
 import { mergeRecords, parseResults, type SweepRecord } from '../../sweep/record.js';
@@ -7,17 +8,19 @@ import type { OptionValues, Output } from '../command.js';
 import type { REPORT_OPTIONS } from '../options/report.js';
 import { completenessOf, formatMissing } from '../missing.js';
 import { readResults } from '../results-file.js';
+import { checkReportOutputs, writeReportOutputs } from './outputs.js';
 
 /**
  * `meshcast report`: merges results files (shards, resumed runs) of one sweep and summarises
  * them; names the shards and tasks that no file holds.
  * @returns whether the files hold every task of the sweep (or cannot tell: no header)
  */
-export function reportCommand(
+export async function reportCommand(
   files: readonly string[],
   values: OptionValues<typeof REPORT_OPTIONS>,
   { out, err }: Output,
-): boolean {
+): Promise<boolean> {
+  const recordsToOut = checkReportOutputs(values, files);
   const read = files.map((f) => {
     let text: string;
     try {
@@ -62,11 +65,14 @@ export function reportCommand(
     const missingShards = shards.map((s) => s.index);
     out(`${JSON.stringify({ records: all.length, tasks, missing: missing.length, missingShards, summaries })}\n`);
   } else if (values.csv === true) out(summariesToCsv(summaries));
-  else out(`${all.length} results\n\n${formatSummaries(summaries)}\n`);
+  else if (!recordsToOut) out(`${all.length} results\n\n${formatSummaries(summaries)}\n`);
   if (completeness.tasks === null) {
     err('meshcast: these files have no header (an earlier meshcast wrote them): not checked for missing tasks\n');
   }
-  if (completeness.missing.length === 0) return true;
-  err(`meshcast: ${formatMissing(completeness)}`);
+  const missing = completeness.missing.length === 0 ? null : formatMissing(completeness);
+  const title = `meshcast sweep: ${files.length === 1 ? basename(files[0]!) : `${files.length} results files`}`;
+  await writeReportOutputs(values, all, { title, notes: missing === null ? [] : [missing.trim()] }, out, err);
+  if (missing === null) return true;
+  err(`meshcast: ${missing}`);
   return false;
 }

@@ -8,6 +8,7 @@ import type { OptionValues, Output } from '../command.js';
 import { loadFile } from '../files.js';
 import type { RUN_OPTIONS } from '../options/run.js';
 import { passProgress } from '../progress.js';
+import { checkHeadendOutputs, checkRunOutputs, writeHeadendOutputs, writeRunOutputs } from './outputs.js';
 
 /** `meshcast run`: runs a scenario's passes and prints its report (or its summaries as JSON). */
 export async function runCommand(
@@ -32,10 +33,13 @@ export async function runCommand(
       if (values[flag] !== undefined)
         throw new ValidationError(`--${flag}`, values[flag], 'nothing for a head-end scenario');
     }
+    checkHeadendOutputs(values, file);
     const day = runHeadendScenario(loaded, seed);
     out(values.json === true ? `${JSON.stringify(headendDayReport(day, name))}\n` : `${formatHeadendDay(day, name)}\n`);
+    await writeHeadendOutputs(values, day, name, err);
     return;
   }
+  checkRunOutputs(values, file, loaded.mesh, loaded.resolved.radio);
   const passesFlag = values.passes;
   const scenario =
     passesFlag === undefined
@@ -63,4 +67,5 @@ export async function runCommand(
     const concurrent = result.concurrent.map((p) => p.summary());
     out(`${JSON.stringify({ scenario: name, passes: result.passes.map((p) => p.summary()), groups, concurrent })}\n`);
   } else out(`${formatScenario(result, name)}\n`);
+  await writeRunOutputs(values, result, name, err);
 }

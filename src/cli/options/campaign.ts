@@ -14,6 +14,12 @@ export const CAMPAIGN_OPTIONS = {
     type: 'boolean',
     help: 'read files the scenario names outside its own directory too',
   },
+  html: {
+    type: 'string',
+    value: 'FILE',
+    help: 'also write the campaign as one self-contained HTML page (timeline, endpoints left)',
+  },
+  'svg-dir': { type: 'string', value: 'DIR', help: 'also write each chart as .svg and Vega-Lite .vl.json into DIR' },
 } as const;
 
 /** `meshcast campaign`: plans and runs a campaign scenario through the head-end. */
@@ -28,6 +34,11 @@ Prints the campaign's report: each step with its time, and per model the broadca
 endpoints updated. Progress goes to standard error, a line per step ([step/steps] id: message).
 With --out a checkpoint is written after each step; run the same command again to continue an
 interrupted campaign (Ctrl-C stops after the current step).
+
+--html writes the campaign's page once it has run: the timeline of steps over days, each
+broadcast pass's endpoints updated and failed, read success, the versions at the end and the
+endpoints left by reason. Its paths are checked before the campaign runs (not the scenario, not
+the checkpoint).
 
 Exit codes: 0 done, 1 the campaign failed or was stopped, 2 bad command line or unreadable file,
 3 invalid scenario.`,

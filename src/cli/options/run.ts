@@ -14,6 +14,19 @@ export const RUN_OPTIONS = {
     type: 'boolean',
     help: 'read files the scenario names outside its own directory too',
   },
+  html: { type: 'string', value: 'FILE', help: 'also write the report as one self-contained HTML page (map, charts)' },
+  'svg-dir': { type: 'string', value: 'DIR', help: 'also write each chart as .svg and Vega-Lite .vl.json into DIR' },
+  endpoints: {
+    type: 'string',
+    value: 'FILE',
+    help: 'also write every device as it ended: .csv or .geojson (by the extension)',
+  },
+  failed: { type: 'string', value: 'FILE', help: 'also write the targets left without the image, and why, as CSV' },
+  trace: {
+    type: 'string',
+    value: 'FILE',
+    help: 'also write every copy of every packet as NDJSON (at most 2,000 devices, contention off)',
+  },
 } as const;
 
 /** `meshcast run`: a scenario's passes and their report. */
@@ -36,6 +49,11 @@ broadcast's outcome. Grouped broadcasts print a section per group and the campai
 --json prints {"scenario", "passes": [pass summary…], "groups": [{"origins", "passes"}],
 "concurrent": [pass summary…]}; a pass summary holds the same fields (times in seconds,
 shares in 0..1).
+
+--html, --svg-dir, --endpoints and --failed work on a head-end scenario too: its day's page
+(Command History, download statistics, the map as its broadcast commands left the devices) and
+the devices as the last broadcast that targeted them left them; --trace is refused there.
+Output paths are checked before the run: writable, and none is the scenario or another output.
 
 Progress goes to standard error: a redrawn line on a terminal, a line per 10 % otherwise.
 Exit codes: 0 done, 1 the simulation failed, 2 bad command line or unreadable file,

@@ -100,10 +100,10 @@ export const GENERATORS = {
     collectorIds: (r) => numbered(r.collectors),
     schema: GENERATOR_SCHEMAS.utility,
   } satisfies GeneratorEntry<UtilityOptions, ResolvedUtility>,
-} as const;
+} as const satisfies Readonly<Record<GeneratorName, unknown>>;
 
-/** The name of a generator in {@link GENERATORS}. */
-export type GeneratorName = keyof typeof GENERATORS;
+/** The name of a generator a scenario may name (the keys of `GENERATORS`). */
+export type GeneratorName = 'line' | 'star' | 'grid' | 'randomGeometric' | 'utility';
 
 /** The names of {@link GENERATORS}. */
 export const GENERATOR_NAMES = Object.keys(GENERATORS) as GeneratorName[];
