@@ -1,4 +1,4 @@
-import { t975 } from '../sweep/summary.js';
+import { t975 } from '../stats.js';
 
 /**
  * How a Monte Carlo estimate converges: the half-width of the 95 % confidence interval of the
