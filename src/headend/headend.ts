@@ -63,13 +63,22 @@ export type EncryptionMode = (typeof ENCRYPTION_MODES)[number];
  * field must match; versions as the records show them when the group is defined).
  */
 export type GroupSelector =
-  | { readonly endpoints: readonly string[] }
   | {
+      /** The members, by id. */
+      readonly endpoints: readonly string[];
+    }
+  | {
+      /** Registered to one of these collectors. */
       readonly collectors?: readonly string[];
+      /** Of one of these models. */
       readonly models?: readonly string[];
+      /** Of one of these kinds. */
       readonly kinds?: readonly DeviceKind[];
+      /** Whose records show one of these module firmware versions. */
       readonly moduleFirmware?: readonly string[];
+      /** Whose records show one of these DCW versions. */
       readonly dcw?: readonly string[];
+      /** In one of these statuses. */
       readonly statuses?: readonly Status[];
     };
 
@@ -113,15 +122,23 @@ const HEADEND_FIELDS = [
  * catalogue, records, the devices' firmware and what is on its way to the head-end.
  */
 export interface HeadEndState {
+  /** What the data is. */
   readonly format: 'meshcast-headend-state';
+  /** Its format version. */
   readonly version: 1;
   /** Devices of the network it belongs to. */
   readonly devices: number;
+  /** The head-end's clock, seconds. */
   readonly clock: number;
+  /** The version table, by code (code 1 first). */
   readonly versions: readonly string[];
+  /** The model table, by code (code 1 first). */
   readonly models: readonly string[];
+  /** The packages imported, in order. */
   readonly catalogue: readonly PackageInput[];
+  /** Command group names, by bit. */
   readonly groupNames: readonly string[];
+  /** The records' columns, by endpoint. */
   readonly records: {
     readonly status: readonly number[];
     readonly flags: readonly number[];
@@ -131,6 +148,7 @@ export interface HeadEndState {
     readonly activationS: readonly number[];
     readonly groups: readonly number[];
   };
+  /** The devices' columns, by device. */
   readonly field: {
     readonly firmware: readonly (readonly number[])[];
     readonly pendingField: readonly number[];
@@ -141,12 +159,14 @@ export interface HeadEndState {
     readonly state: readonly number[];
     readonly flags: readonly number[];
   };
+  /** Messages on their way to the head-end, column by column. */
   readonly inbox: Readonly<
     Record<
       'atS' | 'node' | 'what' | 'command' | 'field' | 'version' | 'activationS' | 'snapshot' | 'bits',
       readonly number[]
     >
   >;
+  /** Command History without the engine's results of past broadcasts. */
   readonly history: readonly Omit<HistoryEntry, 'outcome'>[];
 }
 
@@ -312,12 +332,26 @@ export class HeadEnd {
    * whether HAN Initialization succeeded on it.
    */
   device(id: string): {
+    /** Device id. */
     readonly id: string;
+    /** Module firmware it runs (null: none). */
     readonly moduleFirmware: string | null;
+    /** DCW (null: none). */
     readonly dcw: string | null;
+    /** Metrology firmware (null: none). */
     readonly metrology: string | null;
+    /** HAN / ZigBee firmware (null: none). */
     readonly han: string | null;
-    readonly pending: { readonly field: FirmwareField; readonly version: string; readonly activationS: number } | null;
+    /** An image held for activation (null: none). */
+    readonly pending: {
+      /** The field it replaces. */
+      readonly field: FirmwareField;
+      /** Its version. */
+      readonly version: string;
+      /** When it activates (clock seconds). */
+      readonly activationS: number;
+    } | null;
+    /** HAN Initialization has succeeded on it. */
     readonly hanInitialised: boolean;
   } {
     const v = this.indexOf(id, 'id');
@@ -558,7 +592,14 @@ export class HeadEnd {
   collectorDownload(
     input: { readonly version: string; readonly collectors: readonly string[] | 'all' },
     options: { readonly atS?: number } = {},
-  ): { readonly collectors: readonly string[]; readonly startS: number; readonly endS: number } {
+  ): {
+    /** Collectors upgraded (those already on the version are left out). */
+    readonly collectors: readonly string[];
+    /** When it started (clock seconds). */
+    readonly startS: number;
+    /** When the last collector was back. */
+    readonly endS: number;
+  } {
     const o = checkObject('input', input, ['version', 'collectors'], 'a collector download');
     const version = checkVersion('input.version', o['version']);
     if (!this.catalogue.has('collectorRadio', version, 'collector')) {
@@ -612,9 +653,13 @@ export class HeadEnd {
     endpoints: readonly string[],
     options: Omit<HeadEndRunOptions, 'atS'> = {},
   ): {
+    /** Endpoints back to Normal. */
     readonly reconfigured: number;
+    /** Endpoints left in Configure, by id. */
     readonly failed: readonly string[];
+    /** Transmissions its round trips took, hop by hop. */
     readonly messages: number;
+    /** When the last reconfiguration ended (clock seconds). */
     readonly endS: number;
   } {
     if (endpoints.length === 0) return { reconfigured: 0, failed: [], messages: 0, endS: this.clock };

@@ -90,21 +90,35 @@ export interface UnicastOutcome {
 
 /** A command as the head-end keeps it for Command History. */
 export interface HistoryEntry {
+  /** Its number: commands are numbered in the order issued, from 0. */
   readonly id: number;
+  /** How it was delivered. */
   readonly delivery: 'broadcast' | 'group' | 'point-to-point';
+  /** The command (a package type or a unicast command). */
   readonly command: string;
+  /** The head-end's name of it, as Command History shows it. */
   readonly name: string;
+  /** Clock time it was issued. */
   readonly issuedS: number;
+  /** Endpoint model addressed (null: several, or none named). */
   readonly model: string | null;
+  /** Command groups addressed (null: none). */
   readonly group: string | null;
+  /** Version sent (null: none). */
   readonly version: string | null;
+  /** Collectors it went through. */
   readonly collectors: readonly string[];
+  /** Expected: Normal records addressed when it was issued. */
   readonly expected: number;
+  /** Total: devices that really match (broadcast) or endpoints addressed. */
   readonly total: number;
   /** False for broadcast firmware downloads: their totals are Not Applicable on the screen. */
   readonly totalsApplicable: boolean;
+  /** Successful responses (or completion reports) heard so far. */
   successful: number;
+  /** Endpoints counted unsuccessful so far. */
   unsuccessful: number;
+  /** Clock time of the latest response heard (null: none yet). */
   latestResponseS: number | null;
   /** The broadcast's outcome (for its download statistics). */
   readonly outcome: BroadcastOutcome | null;
