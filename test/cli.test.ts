@@ -2,7 +2,7 @@
  * The command line a user meets first: each subcommand parsed against its own options table,
  * help and version, what validate reports, and progress.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,12 @@ import { SWEEP, SWEEP_OPTIONS } from '../src/cli/options/sweep.js';
 import { VALIDATE } from '../src/cli/options/validate.js';
 import { passProgress, progressReporter } from '../src/cli/progress.js';
 import { SWEEP_ALIASES, VERSION } from '../src/index.js';
+import { loadScenario } from '../src/scenario/load.js';
+import type { Scenario } from '../src/scenario/scenario.js';
+import { runScenario } from '../src/scenario/run.js';
+import { applyCell } from '../src/sweep/grid.js';
+import { toRecord, type SweepRecord } from '../src/sweep/record.js';
+import { cellSeed } from '../src/sweep/task.js';
 
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -88,6 +94,35 @@ describe('each subcommand parses its own options', () => {
     expect((await cli(['validate', scenario, scenario])).code).toBe(EXIT.usage);
     expect((await cli(['report'])).code).toBe(EXIT.usage);
     expect((await cli(['schema'])).code).toBe(EXIT.ok);
+  });
+
+  it('--hops-over-layer sweeps Maximum Hops as the collectors\u2019 Max. Layer + n, each cell its own run', async () => {
+    const out = join(dir, 'over-layer.ndjson');
+    const args = ['sweep', scenario, '--workers', '0', '--replications', '1', '--hops-over-layer', '0..2'];
+    expect((await cli([...args, '--out', out])).code).toBe(EXIT.ok);
+    const records = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => JSON.parse(line) as SweepRecord);
+    expect(records.map((r) => r.params)).toEqual([0, 1, 2].map((n) => ({ hopsOverLayer: n })));
+    const limits = records.map((record) => {
+      const params = record.params;
+      const result = runScenario(loadScenario(applyCell(small as Scenario, params)), record.seed, 0);
+      const seed = cellSeed(small.seed, JSON.stringify(params));
+      expect(record.seed).toBe(seed);
+      // The record is the plain run of its cell: the alias sets broadcast.maxHops to { maxLayerPlus: n } ...
+      const { sweepId, cell } = record;
+      expect(toRecord(result, { sweepId, cell, params, replication: 0, seed })).toEqual(record);
+      // ... which resolves to the collector's Max. Layer (its deepest target's layer) + n.
+      const pass = result.passes[0]!;
+      const maxLayer = Math.max(...pass.layers.map((l) => l.layer));
+      expect(pass.spec.maxHops).toBe(maxLayer + (params['hopsOverLayer'] as number));
+      return pass.spec.maxHops;
+    });
+    expect(new Set(limits).size).toBe(3);
+    // Not a degenerate grid: a hop more reaches more.
+    expect(records[0]!.coverage).toBeLessThan(records[2]!.coverage);
   });
 
   it('takes every sweep alias flag from its table', () => {
