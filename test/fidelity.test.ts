@@ -132,6 +132,47 @@ describe('Maximum Hops = Max. Layer + 1 with Maximum TTL 60 s (the guide’s cen
       expect(runBroadcast(line, { origins: ['C1'], packets: 1, maxHops: { maxLayerPlus: 0 } }).spec.maxHops).toBe(2);
     },
   );
+
+  it(
+    'what it does not promise: a frame lost on a region’s only short way in costs the whole region that ' +
+      'packet, and a hop limit as long as the way round brings it back',
+    () => {
+      // R, A and B route through C1 → R (success 0.7); the way round, C1 → X1 → X2 → X3 → A, is two
+      // hops longer and lossless. Max. Layer 3 (B, X3), so Max. Layer + 1 leaves no room for it:
+      // whenever C1 → R loses a packet, R, A and B all miss it. Utility 4's C3 in docs/model.md is
+      // this shape at scale (one first-hop link carrying most of its layer-7 meters).
+      const net = new Network();
+      net.addDevice({ id: 'C1', kind: 'collector' });
+      for (const id of ['R', 'A', 'B', 'X1', 'X2', 'X3']) net.addDevice({ id, kind: 'meter' });
+      net.addLink({ from: 'C1', to: 'R', success: 0.7 });
+      for (const [from, to] of [
+        ['R', 'A'],
+        ['A', 'B'],
+        ['C1', 'X1'],
+        ['X1', 'X2'],
+        ['X2', 'X3'],
+        ['X3', 'A'],
+      ] as const)
+        net.addLink({ from, to, success: 1 });
+      const packets = 60;
+      let missed = 0;
+      for (const seed of seeds) {
+        const run = (plus: number) =>
+          runBroadcast(net, { origins: ['C1'], packets, ttlS: 60, maxHops: { maxLayerPlus: plus } }, { seed });
+        const guide = run(1);
+        expect(guide.spec.maxHops).toBe(4);
+        const region = ['R', 'A', 'B'].map((id) => guide.endpoint(id).tank!);
+        expect(region.map((t) => t.hex())).toEqual(Array(3).fill(region[0]!.hex()));
+        expect(guide.endpoint('X3').tank!.missing).toBe(0);
+        missed += region[0]!.missing;
+        expect(run(3).coverage).toBe(1);
+      }
+      // Each packet misses the region with probability 0.3, independently: within 4 standard deviations.
+      const n = packets * seeds.length;
+      expect(Math.abs(missed - 0.3 * n)).toBeLessThan(4 * Math.sqrt(n * 0.3 * 0.7));
+      expect(missed).toBeGreaterThan(0);
+    },
+  );
 });
 
 describe('the head-end’s ranges and defaults', () => {
