@@ -5,7 +5,7 @@ import type { CompiledMesh } from '../../network/mesh.js';
 import type { ResolvedRadio } from '../../radio/radio.js';
 import { endpointsCsv, endpointsGeoJson, failedEndpointsCsv } from '../../report/endpoint-files.js';
 import { campaignCharts, renderCampaignReport } from '../../report/campaign-report.js';
-import { endpointTable } from '../../report/endpoints.js';
+import { endpointTable, type EndpointTable } from '../../report/endpoints.js';
 import { headendCharts, headendRun, renderHeadendReport } from '../../report/headend-report.js';
 import { tidyParquet } from '../../report/parquet.js';
 import { tidyCsv, tidyRecords } from '../../report/records.js';
@@ -114,6 +114,35 @@ function endpointsFormat(path: string): 'csv' | 'geojson' {
 }
 
 /**
+ * Writes `--html` (and then the page's own charts into `--svg-dir`), or with `--svg-dir` alone
+ * the charts without a page: the page is rendered only when asked for.
+ */
+async function writePageAndCharts(
+  values: OutputValues,
+  page: () => Promise<{ readonly html: string; readonly charts: readonly RenderedChart[] }>,
+  charts: () => Promise<readonly RenderedChart[]>,
+  err: (s: string) => void,
+): Promise<void> {
+  const html = pathOf(values, 'html');
+  const svgDir = pathOf(values, 'svg-dir');
+  if (html !== undefined) {
+    const report = await page();
+    write(html, report.html, err);
+    if (svgDir !== undefined) writeChartFiles(svgDir, report.charts, err);
+  } else if (svgDir !== undefined) writeChartFiles(svgDir, await charts(), err);
+}
+
+/** Writes `--endpoints` (CSV or GeoJSON by its extension) and `--failed` from one endpoint table. */
+function writeEndpointFiles(values: OutputValues, table: EndpointTable, err: (s: string) => void): void {
+  const endpoints = pathOf(values, 'endpoints');
+  const failed = pathOf(values, 'failed');
+  if (endpoints !== undefined) {
+    write(endpoints, endpointsFormat(endpoints) === 'csv' ? endpointsCsv(table) : endpointsGeoJson(table), err);
+  }
+  if (failed !== undefined) write(failed, failedEndpointsCsv(table), err);
+}
+
+/**
  * Checks `meshcast run`'s output options before the run: paths writable and distinct from the
  * scenario, `--endpoints` a .csv or .geojson file, and a `--trace` the network allows.
  */
@@ -162,26 +191,19 @@ export async function writeHeadendOutputs(
   title: string,
   err: (s: string) => void,
 ): Promise<void> {
-  const html = pathOf(values, 'html');
-  const svgDir = pathOf(values, 'svg-dir');
-  const endpoints = pathOf(values, 'endpoints');
-  const failed = pathOf(values, 'failed');
-  if (html !== undefined) {
-    const report = await renderHeadendReport(day, { title });
-    write(html, report.html, err);
-    if (svgDir !== undefined) writeChartFiles(svgDir, report.charts, err);
-  } else if (svgDir !== undefined) writeChartFiles(svgDir, await renderCharts(headendCharts(day)), err);
-  if (endpoints === undefined && failed === undefined) return;
+  await writePageAndCharts(
+    values,
+    () => renderHeadendReport(day, { title }),
+    () => renderCharts(headendCharts(day)),
+    err,
+  );
+  if (pathOf(values, 'endpoints') === undefined && pathOf(values, 'failed') === undefined) return;
   const run = headendRun(day);
   if (run === null) {
     err('meshcast: no broadcast command ran: no endpoint files written\n');
     return;
   }
-  const table = endpointTable(run);
-  if (endpoints !== undefined) {
-    write(endpoints, endpointsFormat(endpoints) === 'csv' ? endpointsCsv(table) : endpointsGeoJson(table), err);
-  }
-  if (failed !== undefined) write(failed, failedEndpointsCsv(table), err);
+  writeEndpointFiles(values, endpointTable(run), err);
 }
 
 /**
@@ -199,13 +221,12 @@ export async function writeCampaignOutputs(
   title: string,
   err: (s: string) => void,
 ): Promise<void> {
-  const html = pathOf(values, 'html');
-  const svgDir = pathOf(values, 'svg-dir');
-  if (html !== undefined) {
-    const report = await renderCampaignReport(result, { title });
-    write(html, report.html, err);
-    if (svgDir !== undefined) writeChartFiles(svgDir, report.charts, err);
-  } else if (svgDir !== undefined) writeChartFiles(svgDir, await renderCharts(campaignCharts(result)), err);
+  await writePageAndCharts(
+    values,
+    () => renderCampaignReport(result, { title }),
+    () => renderCharts(campaignCharts(result)),
+    err,
+  );
 }
 
 /** Writes what `meshcast run`'s output options ask for, from the run's result. */
@@ -215,23 +236,16 @@ export async function writeRunOutputs(
   title: string,
   err: (s: string) => void,
 ): Promise<void> {
-  const html = pathOf(values, 'html');
-  const svgDir = pathOf(values, 'svg-dir');
-  const endpoints = pathOf(values, 'endpoints');
-  const failed = pathOf(values, 'failed');
-  const trace = pathOf(values, 'trace');
-  if (html !== undefined) {
-    const report = await renderRunReport(result, { title });
-    write(html, report.html, err);
-    if (svgDir !== undefined) writeChartFiles(svgDir, report.charts, err);
-  } else if (svgDir !== undefined) writeChartFiles(svgDir, await renderCharts(runCharts(result)), err);
-  if (endpoints !== undefined || failed !== undefined) {
-    const table = endpointTable(result);
-    if (endpoints !== undefined) {
-      write(endpoints, endpointsFormat(endpoints) === 'csv' ? endpointsCsv(table) : endpointsGeoJson(table), err);
-    }
-    if (failed !== undefined) write(failed, failedEndpointsCsv(table), err);
+  await writePageAndCharts(
+    values,
+    () => renderRunReport(result, { title }),
+    () => renderCharts(runCharts(result)),
+    err,
+  );
+  if (pathOf(values, 'endpoints') !== undefined || pathOf(values, 'failed') !== undefined) {
+    writeEndpointFiles(values, endpointTable(result), err);
   }
+  const trace = pathOf(values, 'trace');
   if (trace !== undefined) writeTrace(trace, result, err);
 }
 
@@ -294,13 +308,12 @@ export async function writeReportOutputs(
   out: (s: string) => void,
   err: (s: string) => void,
 ): Promise<void> {
-  const html = pathOf(values, 'html');
-  const svgDir = pathOf(values, 'svg-dir');
-  if (html !== undefined) {
-    const report = await renderSweepReport(records, page);
-    write(html, report.html, err);
-    if (svgDir !== undefined) writeChartFiles(svgDir, report.charts, err);
-  } else if (svgDir !== undefined) writeChartFiles(svgDir, await renderCharts(sweepCharts(records)), err);
+  await writePageAndCharts(
+    values,
+    () => renderSweepReport(records, page),
+    () => renderCharts(sweepCharts(records)),
+    err,
+  );
   const format = values.records;
   if (format === undefined) return;
   const table = tidyRecords(records);
