@@ -104,8 +104,8 @@ export interface HeadEndOptions {
   readonly timing?: CommandTimingOptions;
 }
 
-/** The fields of {@link HeadEndOptions}. */
-const HEADEND_FIELDS = [
+/** The fields of {@link HeadEndOptions} (a scenario's head-end section takes them too). */
+export const HEADEND_FIELDS = [
   'catalogue',
   'records',
   'licences',

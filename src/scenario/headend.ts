@@ -1,7 +1,13 @@
 import { checkInteger, checkObject, checkPositive, checkString, isPlainObject, join, reroot } from '../check.js';
 import { ValidationError } from '../errors.js';
 import type { BroadcastCommandInput } from '../headend/commands.js';
-import { HeadEnd, type GroupSelector, type HeadEndOptions, type UnicastCommandInput } from '../headend/headend.js';
+import {
+  HEADEND_FIELDS,
+  HeadEnd,
+  type GroupSelector,
+  type HeadEndOptions,
+  type UnicastCommandInput,
+} from '../headend/headend.js';
 import type { BroadcastOutcome, UnicastOutcome } from '../headend/outcomes.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import type { Seed } from '../random/stream.js';
@@ -60,24 +66,7 @@ const MAX_STEPS = 1000;
  * checked when the scenario is bound to its network ({@link checkHeadendDay}).
  */
 export function checkHeadendSection(v: unknown, campaign = false): ResolvedHeadendSection {
-  const o = checkObject(
-    'headend',
-    v,
-    [
-      'catalogue',
-      'records',
-      'licences',
-      'securityMode',
-      'encryptionMode',
-      'groups',
-      'epoch',
-      'payloadBytes',
-      'timing',
-      'commands',
-      'show',
-    ],
-    'a head-end section',
-  );
+  const o = checkObject('headend', v, [...HEADEND_FIELDS, 'commands', 'show'], 'a head-end section');
   // A campaign scenario's head-end is its set-up: the campaign runs the commands.
   const commands = campaign ? (o['commands'] ?? []) : o['commands'];
   if (campaign && Array.isArray(commands) && commands.length > 0) {

@@ -1,4 +1,6 @@
 import { count, nonNegative, positive, probability, seed } from '../json-schema.js';
+import { PACKAGE_TYPES } from '../headend/catalogue.js';
+import { DEVICE_KINDS } from '../network/device.js';
 import { GENERATORS } from '../network/generators/registry.js';
 
 /**
@@ -90,16 +92,7 @@ const BROADCAST = {
         kinds: {
           type: 'array',
           items: {
-            enum: [
-              'collector',
-              'router',
-              'meshExtender',
-              'meter',
-              'gasModule',
-              'waterModule',
-              'concentrator',
-              'repeater920',
-            ],
+            enum: [...DEVICE_KINDS],
           },
         },
         models: stringList,
@@ -174,17 +167,7 @@ const PACKAGE = {
   required: ['type', 'version'],
   properties: {
     type: {
-      enum: [
-        'collector',
-        'collectorRadio',
-        'moduleFirmware',
-        'gasModuleFirmware',
-        'waterModuleFirmware',
-        'dcw',
-        'smallDcw',
-        'han',
-        'metrology',
-      ],
+      enum: [...PACKAGE_TYPES],
     },
     version,
     models: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
