@@ -1,7 +1,12 @@
 import { count, nonNegative, positive, probability, seed } from '../json-schema.js';
 import { PACKAGE_TYPES } from '../headend/catalogue.js';
+import { BROADCAST_TYPES, LICENCES, SECURITY_MODES, UNICAST_COMMANDS } from '../headend/commands.js';
+import { ENCRYPTION_MODES } from '../headend/headend.js';
+import { STATUSES } from '../headend/records.js';
 import { DEVICE_KINDS } from '../network/device.js';
 import { GENERATORS } from '../network/generators/registry.js';
+import { INSTALLATION_ORDERS } from '../workflow/orders.js';
+import { RELEASE_KINDS } from '../workflow/release.js';
 
 /**
  * The JSON Schema (draft 2020-12) of scenario files, published as `docs/scenario.schema.json`
@@ -130,26 +135,6 @@ const BROADCAST = {
 
 const version = { type: 'string', pattern: '^(\\d+(\\.\\d+)*|\\d\\dx)$' };
 const versionList = { type: 'array', minItems: 1, items: version };
-const statuses = ['Normal', 'Configure', 'Discovered', 'Inactive'];
-const deviceKinds = [
-  'collector',
-  'router',
-  'meshExtender',
-  'meter',
-  'gasModule',
-  'waterModule',
-  'concentrator',
-  'repeater920',
-];
-const broadcastTypes = [
-  'moduleFirmware',
-  'dcw',
-  'metrology',
-  'han',
-  'gasModuleFirmware',
-  'waterModuleFirmware',
-  'smallDcw',
-];
 const commandActivation = {
   oneOf: [
     { const: 'now' },
@@ -184,10 +169,10 @@ const GROUP_SELECTOR = {
     endpoints: { type: 'array', minItems: 1, items: { type: 'string' } },
     collectors: stringList,
     models: stringList,
-    kinds: { type: 'array', items: { enum: deviceKinds } },
+    kinds: { type: 'array', items: { enum: [...DEVICE_KINDS] } },
     moduleFirmware: { type: 'array', items: version },
     dcw: { type: 'array', items: version },
-    statuses: { type: 'array', items: { enum: statuses } },
+    statuses: { type: 'array', items: { enum: [...STATUSES] } },
   },
 };
 const UNICAST = {
@@ -196,11 +181,11 @@ const UNICAST = {
   required: ['command'],
   properties: {
     command: {
-      enum: ['getEndpointInfo', 'getEndpointConfiguration', 'hanInitialization', 'smallDcw', 'firmwareDownload'],
+      enum: [...UNICAST_COMMANDS],
     },
     group: { type: 'string' },
     endpoints: { type: 'array', minItems: 1, items: { type: 'string' } },
-    type: { enum: broadcastTypes.filter((t) => t !== 'smallDcw') },
+    type: { enum: BROADCAST_TYPES.filter((t) => t !== 'smallDcw') },
     version,
     activation: commandActivation,
   },
@@ -234,12 +219,12 @@ const HEADEND = {
           additionalProperties: false,
           properties: { Configure: probability, Discovered: probability, Inactive: probability },
         },
-        collectors: { type: 'object', additionalProperties: { enum: statuses } },
+        collectors: { type: 'object', additionalProperties: { enum: [...STATUSES] } },
       },
     },
-    licences: { type: 'array', items: { enum: ['gas', 'water', 'han'] } },
-    securityMode: { enum: ['four-groups', 'six-groups'], default: 'four-groups' },
-    encryptionMode: { enum: ['Open', 'Standard', 'Advanced'], default: 'Standard' },
+    licences: { type: 'array', items: { enum: [...LICENCES] } },
+    securityMode: { enum: [...SECURITY_MODES], default: 'four-groups' },
+    encryptionMode: { enum: [...ENCRYPTION_MODES], default: 'Standard' },
     groups: { type: 'object', additionalProperties: GROUP_SELECTOR },
     epoch: { type: 'string', format: 'date-time' },
     payloadBytes: { ...count(1, 65_535), default: 100 },
@@ -276,7 +261,7 @@ const HEADEND = {
             additionalProperties: false,
             required: ['type', 'version', 'zigbee', 'moduleFirmware', 'collectors'],
             properties: {
-              type: { enum: [...broadcastTypes, 'hanInitialization'] },
+              type: { enum: [...BROADCAST_TYPES, 'hanInitialization'] },
               version,
               model: { type: 'string' },
               zigbee: { enum: ['yes', 'no'] },
@@ -313,7 +298,7 @@ const RELEASE_TARGET = {
   required: ['kind'],
   minProperties: 2,
   properties: {
-    kind: { enum: ['router', 'meshExtender', 'meter', 'gasModule', 'waterModule', 'concentrator', 'repeater920'] },
+    kind: { enum: [...RELEASE_KINDS] },
     model: { type: 'string', minLength: 1 },
     module: version,
     dcw: version,
@@ -328,7 +313,7 @@ const CAMPAIGN = {
   description:
     "An upgrade campaign: a release planned in one of the guide's installation orders and run through the head-end.",
   properties: {
-    order: { enum: ['single-headend', 'dual-headend', 'japan'], default: 'single-headend' },
+    order: { enum: [...INSTALLATION_ORDERS], default: 'single-headend' },
     release: {
       type: 'object',
       additionalProperties: false,
