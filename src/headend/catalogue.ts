@@ -62,7 +62,12 @@ export interface Package {
 }
 
 /** A manifest of packages, as a file or object imports them: `{ "packages": [ … ] }` or the list. */
-export type CatalogueManifest = { readonly packages: readonly PackageInput[] } | readonly PackageInput[];
+export type CatalogueManifest =
+  | {
+      /** The packages, in the order they are imported. */
+      readonly packages: readonly PackageInput[];
+    }
+  | readonly PackageInput[];
 
 const PACKAGE_FIELDS = [
   'type',
@@ -96,8 +101,8 @@ function checkVersions(at: string, v: unknown): ReadonlySet<string> {
 
 /**
  * The head-end's firmware catalogue: every package imported, by type and version. Only
- * catalogued versions can be sent, or named in a filter; a network whose active versions are not
- * catalogued is refused (see {@link Catalogue.missing}).
+ * catalogued versions can be sent, or named in a filter; a head-end whose network runs versions not
+ * catalogued refuses every command (see {@link HeadEnd.missingFromCatalogue}).
  * @example
  * ```ts
  * const catalogue = new Catalogue();
@@ -115,12 +120,6 @@ export class Catalogue {
     if (manifest !== undefined) this.import(manifest, 'catalogue');
   }
 
-  /**
-   * Imports one package.
-   * @param at - where it was given, for errors
-   * @throws ValidationError naming the field when it is malformed, or when the same type and
-   *   version were imported before
-   */
   /** The packages imported, in order, as inputs that import them again. */
   inputs(): PackageInput[] {
     return this.packages.map((p) => ({
@@ -134,6 +133,12 @@ export class Catalogue {
     }));
   }
 
+  /**
+   * Imports one package.
+   * @param at - where it was given, for errors
+   * @throws ValidationError naming the field when it is malformed, or when the same type and
+   *   version were imported before
+   */
   add(input: PackageInput, at = 'package'): Package {
     const o = checkObject(at, input, PACKAGE_FIELDS, 'a firmware package');
     const type = checkOneOf<PackageType>(join(at, 'type'), o['type'], PACKAGE_TYPES);

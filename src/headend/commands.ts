@@ -62,7 +62,15 @@ export const SECURITY_MODES = ['four-groups', 'six-groups'] as const;
 export type SecurityMode = (typeof SECURITY_MODES)[number];
 
 /** When an image activates: as soon as it is complete, or at a date. */
-export type CommandActivation = 'now' | { readonly at: string };
+export type CommandActivation =
+  | 'now'
+  | {
+      /**
+       * ISO 8601 date-time the image activates at, read against the head-end's `epoch` (clock 0);
+       * an image completed later activates when it completes.
+       */
+      readonly at: string;
+    };
 
 /**
  * A broadcast command as the operator builds it on the head-end's screen. Every field is checked
@@ -124,12 +132,19 @@ export const BROADCAST_COMMAND_FIELDS = [
 
 /** What the head-end needs to check a command: its records, catalogue, licences and rules. */
 export interface CommandContext {
+  /** The network the head-end was made on, compiled. */
   readonly mesh: CompiledMesh;
+  /** The head-end's records: what a filter matches and Expected counts. */
   readonly records: Records;
+  /** The catalogue: only catalogued versions may be sent or named in a filter. */
   readonly catalogue: Catalogue;
+  /** The head-end's version table (codes of the records' columns). */
   readonly versions: Codes;
+  /** The head-end's model table. */
   readonly models: Codes;
+  /** Licensed options: gas, water and HAN packages need theirs. */
   readonly licences: ReadonlySet<Licence>;
+  /** Command groups one broadcast may take: 4 or 6, by the security mode. */
   readonly groupLimit: number;
   /** Clock time 0 as epoch milliseconds. */
   readonly epochMs: number;

@@ -138,25 +138,41 @@ export interface HeadEndState {
   readonly catalogue: readonly PackageInput[];
   /** Command group names, by bit. */
   readonly groupNames: readonly string[];
-  /** The records' columns, by endpoint. */
+  /** The records' columns ({@link Records}), one entry per endpoint in device order. */
   readonly records: {
+    /** Status codes: the index in {@link STATUSES} (0 Normal, 1 Configure, 2 Discovered, 3 Inactive). */
     readonly status: readonly number[];
+    /** Record flag bits: 1 ZigBee capable, 128 HAN Initialization heard to succeed. */
     readonly flags: readonly number[];
+    /** Codes (of `versions`) the records show, one column per {@link FIRMWARE_FIELDS} entry (0: unknown). */
     readonly firmware: readonly (readonly number[])[];
+    /** Reported pending image's field: index in {@link FIRMWARE_FIELDS} + 1 (0: none). */
     readonly pendingField: readonly number[];
+    /** Reported pending image's version code. */
     readonly pendingVersion: readonly number[];
+    /** Reported pending image's activation time, clock seconds. */
     readonly activationS: readonly number[];
+    /** Command groups, one bit per name of `groupNames`. */
     readonly groups: readonly number[];
   };
-  /** The devices' columns, by device. */
+  /** The devices' columns (what they really run), one entry per device. */
   readonly field: {
+    /** Codes (of `versions`) the devices run, one column per {@link FIRMWARE_FIELDS} entry (0: none). */
     readonly firmware: readonly (readonly number[])[];
+    /** Pending image's field: index in {@link FIRMWARE_FIELDS} + 1 (0: none). */
     readonly pendingField: readonly number[];
+    /** Pending image's version code. */
     readonly pendingVersion: readonly number[];
+    /** When the pending image activates (the device reboots then), clock seconds. */
     readonly activationS: readonly number[];
-    /** -Infinity (never rebooted) is written as null in JSON. */
+    /** When the last reboot ends, clock seconds; -Infinity (never rebooted) is written as null in JSON. */
     readonly runningS: readonly (number | null)[];
+    /** State bits: 1 HAN Initialization has succeeded on the meter. */
     readonly state: readonly number[];
+    /**
+     * Flag bits as the engine reads them ({@link FLAG_BITS}); the 4.2x bit follows the module
+     * firmware the device runs.
+     */
     readonly flags: readonly number[];
   };
   /** Messages on their way to the head-end, column by column. */

@@ -62,15 +62,29 @@ export interface EndpointRecord {
   readonly metrology: string | null;
   /** HAN / ZigBee firmware version (null: unknown). */
   readonly han: string | null;
-  /** A downloaded image waiting for its activation date, as reported ("will be activated on"). */
-  readonly pending: { readonly field: FirmwareField; readonly version: string; readonly activationS: number } | null;
+  /**
+   * A downloaded image waiting for its activation date, as the endpoint's completion report or a
+   * Get Endpoint Info / Configuration reply gave it (Downloadable Code's "will be activated on");
+   * null: none reported.
+   */
+  readonly pending: {
+    /** The firmware field the image replaces. */
+    readonly field: FirmwareField;
+    /** The image's version. */
+    readonly version: string;
+    /** When it activates, clock seconds: the command's activation date, or when the image completed if later. */
+    readonly activationS: number;
+  } | null;
   /** ZigBee capable. */
   readonly zigbeeCapable: boolean;
   /** HAN Initialization has succeeded (as reported). */
   readonly hanInitialised: boolean;
 }
 
-/** Record flag: ZigBee capable (as {@link FLAG_BITS}). */
+/**
+ * Record flag bits: ZigBee capable (the same bit as {@link FLAG_BITS}), and HAN Initialization
+ * heard to succeed.
+ */
 export const RECORD_FLAGS = { zigbeeCapable: FLAG_BITS.zigbeeCapable, hanInitialised: 128 } as const;
 
 /**
@@ -87,9 +101,9 @@ export class Records {
 
   /** Endpoints (every device of the mesh, collectors included). */
   readonly n: number;
-  /** Status code ({@link STATUS}). */
+  /** Status code: the status's index in {@link STATUSES} (0 Normal, 1 Configure, 2 Discovered, 3 Inactive). */
   readonly status: Uint8Array;
-  /** Flag bits ({@link RECORD_FLAGS}). */
+  /** Flag bits: 1 ZigBee capable (as {@link FLAG_BITS}), 128 HAN Initialization heard to succeed. */
   readonly flags: Uint8Array;
   /** Kind code ({@link KIND}). */
   readonly kind: Uint8Array;
@@ -232,9 +246,13 @@ export class Records {
 
 /** {@link RecordOptions} checked. */
 export interface ResolvedRecordOptions {
+  /** Share of endpoint records whose versions are unknown, in [0, 1]. */
   readonly staleShare: number;
+  /** Seed of the stream `headend/records` (staleness and status: two draws per endpoint). */
   readonly seed: Seed;
+  /** Shares of endpoints that start Configure, Discovered and Inactive, in that order (sum ≤ 1). */
   readonly statuses: readonly [number, number, number];
+  /** Status of particular collectors, by id. */
   readonly collectors: ReadonlyMap<string, Status>;
 }
 

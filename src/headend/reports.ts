@@ -9,11 +9,13 @@ export interface CommandHistoryRow {
   readonly command: string;
   /** Broadcast, group or point to point. */
   readonly delivery: 'broadcast' | 'group' | 'point-to-point';
-  /** When it was issued: ISO date-time and clock seconds. */
+  /** When it was issued, as an ISO date-time (the screen's Issued column). */
   readonly issued: string;
+  /** When it was issued, clock seconds. */
   readonly issuedS: number;
-  /** When the latest response was heard (null: none yet). */
+  /** When the latest response was heard, as an ISO date-time (the Latest response column; null: none yet). */
   readonly latestResponse: string | null;
+  /** When the latest response was heard, clock seconds (null: none yet). */
   readonly latestResponseS: number | null;
   /** Expected: Normal records that matched, when issued. */
   readonly expected: number;
@@ -48,11 +50,13 @@ export interface FirmwareDownloadStatistics {
   readonly id: number;
   /** Version downloaded. */
   readonly version: string;
-  /** First packet sent: ISO date-time and clock seconds. */
+  /** When the first packet was sent, as an ISO date-time (the screen's First packet). */
   readonly firstPacket: string;
+  /** When the first packet was sent, clock seconds. */
   readonly firstPacketS: number;
-  /** Last packet sent. */
+  /** When the last packet was sent, as an ISO date-time (the screen's Last packet). */
   readonly lastPacket: string;
+  /** When the last packet was sent, clock seconds. */
   readonly lastPacketS: number;
   /** Seconds from the first packet to the last. */
   readonly durationS: number;
@@ -94,8 +98,9 @@ export interface DownloadableCodeRow {
 export interface PerformanceRow {
   /** Device id. */
   readonly id: string;
-  /** When it last heard a broadcast packet (null: never in this command). */
+  /** When it last heard a packet of the broadcast, as an ISO date-time (Time of last broadcast; null: never). */
   readonly lastBroadcast: string | null;
+  /** When it last heard a packet of the broadcast, clock seconds (null: never). */
   readonly lastBroadcastS: number | null;
   /** Seconds after the last packet was sent that it last heard one (null: never). */
   readonly afterLastPacketS: number | null;
@@ -107,8 +112,9 @@ export interface PerformanceInformation {
   readonly id: number;
   /** The time asked. */
   readonly atS: number;
-  /** When the last packet was sent. */
+  /** When the last packet was sent, as an ISO date-time (the screen's Last packet sent). */
   readonly lastPacketSent: string;
+  /** When the last packet was sent, clock seconds. */
   readonly lastPacketSentS: number;
   /** Until when a copy of the last packet may still be relayed (its Maximum TTL after it was sent). */
   readonly circulatingUntilS: number;
@@ -120,8 +126,9 @@ export interface PerformanceInformation {
 
 /** The download-spread counter: one more each time a packet is sent. */
 export interface DownloadSpreadPoint {
-  /** When the packet was sent: ISO date-time and clock seconds. */
+  /** When the packet was sent, as an ISO date-time. */
   readonly at: string;
+  /** When the packet was sent, clock seconds (the first packet's time plus the packets before it × the spacing). */
   readonly atS: number;
   /** Packets sent so far. */
   readonly count: number;
@@ -129,9 +136,13 @@ export interface DownloadSpreadPoint {
 
 /** What the reports read from the head-end. */
 export interface ReportSource {
+  /** The head-end's clock, seconds: the time a screen is read at unless another is asked. */
   readonly now: number;
+  /** Encryption mode, shown on every Command History row. */
   readonly encryptionMode: string;
+  /** A clock time as an ISO date-time (from the head-end's epoch). */
   date(s: number): string;
+  /** Command History entries, oldest first. */
   history(): readonly Readonly<HistoryEntry>[];
 }
 

@@ -43,18 +43,40 @@ export interface CommandTimingOptions {
 
 /** {@link CommandTimingOptions} checked, with defaults applied. */
 export interface CommandTiming {
+  /**
+   * Seconds one way between the head-end and a collector (the WAN and the collector's queue), ≥ 0:
+   * calibrated so a group command is answered about 51 s after issue, as the guide shows.
+   */
   readonly headendS: number;
+  /** Delay of each try of a unicast hop (the broadcast's forwarding jitter unless given). */
   readonly hop: DelaySpec;
+  /** Tries after a failed one, per hop, 0–100 (as the AMI traffic's unicast retries). */
   readonly retries: number;
+  /** Seconds an endpoint takes to execute a command before it answers, ≥ 0. */
   readonly executeS: number;
+  /**
+   * Seconds after the issue within which a successful response must arrive, > 0: an endpoint
+   * not answered by then counts unsuccessful.
+   */
   readonly timeoutS: number;
+  /** Maximum TTL of a group command's one-packet flood, 60–600 seconds (the head-end's Maximum TTL range). */
   readonly groupTtlS: number;
+  /** Seconds a device reboots when it activates firmware, ≥ 0: it neither hears nor answers meanwhile. */
   readonly rebootS: number;
+  /** Meters per collector one HAN Initialization script run takes, 1–100,000 (the guide's automatic scripts: 20). */
   readonly hanPerCollector: number;
+  /** Further script runs for meters whose HAN Initialization was not heard to succeed, 0–100. */
   readonly hanRetries: number;
+  /** Round trips of one endpoint's RF reconfiguration, from status Configure back to Normal, 1–1,000. */
   readonly reconfigureMessages: number;
+  /** Endpoints per collector the head-end takes through RF reconfiguration at once, 1–100,000. */
   readonly reconfigurePerCollector: number;
+  /** Seconds a collector takes to download collector radio firmware over the WAN, activate it and restart, ≥ 0. */
   readonly collectorDownloadS: number;
+  /**
+   * Collectors the head-end upgrades over the WAN at once, 1–100,000; also the batch of a
+   * campaign's collector code step.
+   */
   readonly collectorsAtOnce: number;
 }
 

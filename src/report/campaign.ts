@@ -73,18 +73,31 @@ function stepSummary(st: StepOutcome): string {
 /** A campaign's result as data for JSON: the timeline, totals, final versions and what is left. */
 export function campaignReport(planned: PlannedCampaign, result: CampaignResult, title: string) {
   return {
+    /** The title given (`meshcast campaign --json`: the scenario's name, else its file). */
     scenario: title,
+    /** The installation order the plan followed. */
     order: result.plan.order,
+    /** How the plan's broadcasts ran: Maximum Hops over Max. Layer, TTL, grouping, passes, remainder goal, pacing. */
     settings: result.plan.settings,
+    /** How long the campaign took, seconds (the text report's days are this / 86,400). */
     durationS: result.durationS,
+    /** RF frames of all its broadcasts (the text report's broadcast frames). */
     transmissions: result.transmissions,
+    /** Unicast messages of its other commands, hop by hop, estimated (the text report's unicast messages). */
     messages: result.messages,
+    /** Endpoints sent through RF reconfiguration. */
     reconfigurations: result.reconfigurations,
+    /** Each step: start, end, broadcasts and their passes, endpoints addressed and answered, traffic. */
     timeline: result.timeline,
+    /** What the devices run at the end, per kind and field: version → devices. */
     finalVersions: result.finalVersions,
+    /** Endpoint-fields left off target, by reason, and the first 1,000 of them. */
     left: result.left,
+    /** Interval read success before and during the broadcasts (null without shared air and reads). */
     kpis: result.kpis,
+    /** Collector code version at the end (null: not changed). */
     collectorCode: result.collectorCode,
+    /** What the guide's deviation rules found in the plan before it ran ({@link PlannedCampaign.problems}). */
     problems: planned.problems,
   };
 }

@@ -42,12 +42,22 @@ export interface ScenarioCampaign {
 
 /** A campaign section checked for shape (the release is planned against the network when bound). */
 export interface ResolvedCampaignSection {
+  /** Installation order (default `'single-headend'`). */
   readonly order: InstallationOrder;
+  /** The release, checked for shape. */
   readonly release: Release;
+  /** Plan settings with the guide's defaults applied ({@link PLAN_DEFAULTS}). */
   readonly settings: PlanSettings;
+  /** Where gas and water module steps go (default `'after-meters'`). */
   readonly childModules: 'after-meters' | 'before-meters';
+  /**
+   * Whether one seed meter per program goes first, point to point, before CRC-changing module
+   * firmware (default true).
+   */
   readonly seeding: boolean;
+  /** The operator's own steps' timing as given, checked (defaults are applied when the campaign runs). */
   readonly timing: CampaignTimingOptions;
+  /** The concentrators' firmware now (null: unknown, taken as older than 6.0). */
   readonly concentratorFirmware: string | null;
 }
 
@@ -110,16 +120,24 @@ export function planCampaign(
   return { headEnd, plan, problems: checkPlan(headEnd, plan) };
 }
 
-/** Options of {@link runCampaignSection}. */
+/**
+ * Options of a campaign scenario's run (`runCampaignSection`); {@link runCampaignScenario} takes
+ * them with every field optional ({@link CampaignScenarioOptions}).
+ */
 export interface CampaignRunOptions {
+  /** Root seed of every command ({@link runCampaignScenario}: the scenario's seed when omitted). */
   readonly seed: Seed;
+  /** Where to keep a checkpoint after each step, and resume from (`meshcast campaign --out`). */
   readonly checkpoint?: CampaignCheckpointStore;
+  /** Called after each command. */
   readonly onProgress?: (progress: CampaignProgress) => void;
+  /** Stops the campaign between commands (a `CampaignCancelled`; the last checkpoint keeps the finished steps). */
   readonly signal?: AbortSignal;
 }
 
 /** A campaign scenario run: its plan, the problems found before it started, and what it did. */
 export interface CampaignRun extends PlannedCampaign {
+  /** What the campaign did: its timeline, duration, traffic, final versions and what is left. */
   readonly result: CampaignResult;
 }
 

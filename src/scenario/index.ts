@@ -19,7 +19,13 @@ export {
   runScenario,
   runScenarioParallel,
 } from './run.js';
-export type { CampaignRun, PlannedCampaign, ResolvedCampaignSection, ScenarioCampaign } from './campaign.js';
+export type {
+  CampaignRun,
+  CampaignRunOptions,
+  PlannedCampaign,
+  ResolvedCampaignSection,
+  ScenarioCampaign,
+} from './campaign.js';
 export type { HeadendDay, ResolvedHeadendSection, ScenarioHeadend, ScenarioHeadendStep } from './headend.js';
 export type { CampaignScenarioOptions, ScenarioParallelOptions, ScenarioResult } from './run.js';
 export { SCENARIO_SCHEMA } from './schema.js';

@@ -65,8 +65,9 @@ const TIMING_DEFAULTS: CampaignTiming = {
 
 /** Progress of a campaign, reported after each command. */
 export interface CampaignProgress {
-  /** The step's number (1-based) and how many there are. */
+  /** The step's number, 1-based. */
   readonly step: number;
+  /** Steps in the plan. */
   readonly steps: number;
   /** The step's id. */
   readonly id: string;
@@ -86,7 +87,9 @@ export interface CampaignCheckpointStore {
 
 /** A campaign's progress as data: the finished steps and the head-end as they left it. */
 export interface CampaignCheckpoint {
+  /** What the data is. */
   readonly format: 'meshcast-campaign-checkpoint';
+  /** Its format version. */
   readonly version: 1;
   /** Identity of the campaign: its plan and seed (a checkpoint of another campaign is refused). */
   readonly key: string;
@@ -94,15 +97,17 @@ export interface CampaignCheckpoint {
   readonly done: number;
   /** Their outcomes. */
   readonly timeline: readonly StepOutcome[];
-  /** CRCs the head-end has learnt from seed meters (program keys), and those waiting for a restart. */
+  /** CRCs the head-end has learnt from seed meters, as program keys: their endpoints skip RF reconfiguration. */
   readonly learnt: readonly string[];
+  /** CRCs seed meters taught for 9.5x, waiting for the head-end restart that makes them learnt. */
   readonly unlearnt: readonly string[];
   /** Collector code version installed, if any. */
   readonly collectorCode: string | null;
-  /** Traffic so far. */
+  /** RF frames of the broadcasts so far. */
   readonly transmissions: number;
+  /** Unicast messages (hop by hop) of the other commands so far, estimated. */
   readonly messages: number;
-  /** When the campaign started. */
+  /** When the campaign started, clock seconds. */
   readonly startS: number;
   /** The head-end. */
   readonly state: HeadEndState;
@@ -134,30 +139,49 @@ export interface BroadcastSeries {
   readonly zigbee: boolean;
   /** Its collectors. */
   readonly collectors: readonly string[];
-  /** Passes: targeted (the devices that match), updated (completed in the pass), failed (the rest). */
-  readonly passes: readonly { readonly targeted: number; readonly updated: number; readonly failed: number }[];
+  /** Its passes, in order: the command repeated, tanks carried over, until the remainder goal or the pass limit. */
+  readonly passes: readonly {
+    /** Devices that match the command (Total in Command History): the pass's targets. */
+    readonly targeted: number;
+    /** Targets that completed the image in this pass. */
+    readonly updated: number;
+    /** Targets that did not: `targeted` − `updated`. */
+    readonly failed: number;
+  }[];
 }
 
 /** What one step did. */
 export interface StepOutcome {
+  /** The plan step's id ({@link PlanStep.id}). */
   readonly id: string;
+  /** The step's name, as the operator would call it. */
   readonly name: string;
+  /** What it did. */
   readonly action: PlanStep['action'];
+  /** How it reached what it changed. */
   readonly delivery: PlanStep['delivery'];
+  /** The deviation rule that put the step in the plan (null: a step of the installation order). */
   readonly rule: string | null;
-  /** Clock seconds it started and ended. */
+  /** When it started, clock seconds. */
   readonly startS: number;
+  /** When it ended, clock seconds. */
   readonly endS: number;
   /** Its broadcasts (download steps by broadcast). */
   readonly broadcasts: readonly BroadcastSeries[];
-  /** Endpoints addressed by its group and point-to-point commands (clean-up included), and how many succeeded. */
+  /** Endpoints addressed by its group and point-to-point commands (clean-up included), once per command. */
   readonly addressed: number;
+  /** Of those, the ones whose response was heard successful. */
   readonly succeeded: number;
-  /** Endpoints sent through RF reconfiguration after it, and of those how many are left in Configure. */
+  /** Endpoints sent through RF reconfiguration after it (a CRC change the head-end had not learnt). */
   readonly reconfigurations: number;
+  /** Of those, the ones left in Configure (a round trip failed every try). */
   readonly reconfigurationFailures: number;
-  /** RF frames of its broadcasts; unicast messages (hop by hop) of its other commands, estimated. */
+  /** RF frames of its broadcasts (and of group commands' floods). */
   readonly transmissions: number;
+  /**
+   * Unicast messages of its other commands, estimated hop by hop: a round trip along each
+   * addressed endpoint's route (a download: one per packet and one more), and RF reconfiguration's.
+   */
   readonly messages: number;
 }
 
@@ -166,21 +190,46 @@ export type LeftReason = 'unreachable' | 'refused' | 'failed' | 'stale record';
 
 /** An endpoint the campaign did not bring to target (or whose record does not show it). */
 export interface LeftEndpoint {
+  /** Device id. */
   readonly id: string;
+  /** Kind of device. */
   readonly kind: DeviceKind;
+  /** Endpoint model, as the records show it. */
   readonly model: string;
+  /** The firmware field off target (an endpoint behind on two fields is listed twice). */
   readonly field: FirmwareField;
   /** What it runs. */
   readonly version: string | null;
   /** What the release wants. */
   readonly target: string;
+  /**
+   * Why: `unreachable` (no route), `refused` (4.2x module firmware, or Disable Broadcasts /
+   * Encrypt FW Download, and not finished point to point), `failed`, or `stale record` (it runs
+   * the target; the head-end's record does not show it).
+   */
   readonly reason: LeftReason;
 }
 
 /** Read success before and during the campaign's broadcasts (with shared air and AMI reads). */
 export interface CampaignKpis {
-  readonly before: { readonly sent: number; readonly delivered: number; readonly successRate: number };
-  readonly during: { readonly sent: number; readonly delivered: number; readonly successRate: number };
+  /** Interval reads made before each broadcast's first packet, summed over every pass. */
+  readonly before: {
+    /** Reads made. */
+    readonly sent: number;
+    /** Of which reached the collector within the read deadline. */
+    readonly delivered: number;
+    /** `delivered` / `sent` (1 when none were made). */
+    readonly successRate: number;
+  };
+  /** Interval reads made while broadcast frames were on the air, summed over every pass. */
+  readonly during: {
+    /** Reads made. */
+    readonly sent: number;
+    /** Of which reached the collector within the read deadline. */
+    readonly delivered: number;
+    /** `delivered` / `sent` (1 when none were made). */
+    readonly successRate: number;
+  };
 }
 
 /** What a campaign did. */
@@ -189,25 +238,34 @@ export interface CampaignResult {
   readonly plan: Plan;
   /** Each step, in order. */
   readonly timeline: readonly StepOutcome[];
-  /** Clock seconds it started and ended, and how long it took. */
+  /** When it started, clock seconds (the first run's start, for a resumed campaign). */
   readonly startS: number;
+  /** When it ended, clock seconds. */
   readonly endS: number;
+  /** How long it took, seconds: `endS` − `startS`. */
   readonly durationS: number;
-  /** RF frames of all its broadcasts, and unicast messages of its other commands. */
+  /** RF frames of all its broadcasts (and group commands' floods). */
   readonly transmissions: number;
+  /** Unicast messages of its other commands, hop by hop, estimated (see {@link StepOutcome.messages}). */
   readonly messages: number;
   /** Endpoints sent through RF reconfiguration. */
   readonly reconfigurations: number;
   /** What the devices run at the end, per kind and field: version → devices. */
   readonly finalVersions: readonly {
+    /** Kind of device (collectors, and the kinds the release targets). */
     readonly kind: DeviceKind;
+    /** Firmware field. */
     readonly field: FirmwareField;
+    /** Devices of the kind running each version in the field (devices without one left out). */
     readonly versions: Readonly<Record<string, number>>;
   }[];
   /** Endpoints left, by reason, and the first 1,000 of them. */
   readonly left: {
+    /** Endpoint-fields left off target: each field an endpoint is behind on counts once. */
     readonly total: number;
+    /** `total` by reason. */
     readonly byReason: Readonly<Record<LeftReason, number>>;
+    /** The first 1,000, in device order. */
     readonly endpoints: readonly LeftEndpoint[];
   };
   /** Read success before and during its broadcasts, when the air is shared and reads are on. */
@@ -244,6 +302,7 @@ export function campaignKey(plan: Plan, options: CampaignOptions): string {
 
 /** Thrown when a campaign is stopped through its signal. */
 export class CampaignCancelled extends MeshcastError {
+  /** @param done - steps finished before it stopped (kept by the checkpoint, if any) */
   constructor(readonly done: number) {
     super(`campaign stopped after ${done} finished step(s); the checkpoint, if any, keeps them`);
     this.name = 'CampaignCancelled';

@@ -50,15 +50,17 @@ export const OPTIMISE_SPACE: Required<OptimiseSpace> = {
 
 /** Progress of an optimisation, reported after each campaign run. */
 export interface OptimiseProgress {
-  /** Campaigns run so far, and the budget. */
+  /** Campaigns run so far. */
   readonly runs: number;
+  /** Campaign runs allowed at most (`budget.runs`). */
   readonly budget: number;
   /** Round of successive halving (0 first; the last round grows the close ones' replications). */
   readonly round: number;
   /** Candidates still in the race. */
   readonly alive: number;
-  /** The candidate just run, and the replication. */
+  /** The plan settings of the candidate just run. */
   readonly settings: PlanSettings;
+  /** The replication just run, 0-based: it ran on the optimisation's seeds[replication]. */
   readonly replication: number;
 }
 
@@ -70,7 +72,10 @@ export interface OptimiseOptions extends Pick<CampaignOptions, 'radio' | 'traffi
    */
   readonly coverageGoal?: number;
   /** Campaign runs at most (every candidate needs one; the rest go to the best). @defaultValue { runs: 200 } */
-  readonly budget?: { readonly runs: number };
+  readonly budget?: {
+    /** Campaign runs at most, 1–1,000,000: at least one per candidate of the space. */
+    readonly runs: number;
+  };
   /** Root of the replication seeds (replication i of every candidate runs on the same seed). @defaultValue 0 */
   readonly seed?: Seed;
   /** Values tried per setting. @defaultValue {@link OPTIMISE_SPACE} */
@@ -89,11 +94,18 @@ export interface OptimiseOptions extends Pick<CampaignOptions, 'radio' | 'traffi
 export interface CandidateRun {
   /** The replication's seed (the same for every candidate: common random numbers). */
   readonly seed: Seed;
+  /** The campaign's duration, seconds ({@link CampaignResult.durationS}). */
   readonly durationS: number;
-  /** Share of the changed device-fields on target at the end (docs/optimiser.md). */
+  /**
+   * Share of the changed device-fields on target at the end (docs/optimiser.md): 1 − (left failed,
+   * unreachable or refused) / (changed by the release); a stale record counts as covered.
+   */
   readonly coverage: number;
+  /** RF frames of its broadcasts ({@link CampaignResult.transmissions}). */
   readonly transmissions: number;
+  /** Unicast messages of its other commands, estimated ({@link CampaignResult.messages}). */
   readonly messages: number;
+  /** Endpoints sent through RF reconfiguration ({@link CampaignResult.reconfigurations}). */
   readonly reconfigurations: number;
 }
 
@@ -105,11 +117,13 @@ export interface CandidateResult {
   readonly guide: boolean;
   /** Its runs: run i on the optimisation's seeds[i]. */
   readonly runs: readonly CandidateRun[];
-  /** Mean campaign duration over its runs, with a Student t 95 % interval (null with one run). */
+  /** Mean campaign duration over its runs, seconds. */
   readonly meanDurationS: number;
+  /** Student t 95 % interval of the mean duration, seconds (null with one run). */
   readonly ci95: readonly [number, number] | null;
-  /** Mean and least coverage over its runs. */
+  /** Mean coverage over its runs. */
   readonly meanCoverage: number;
+  /** Least coverage over its runs: feasible when it reaches the coverage goal. */
   readonly minCoverage: number;
   /** Mean RF frames over its runs. */
   readonly meanTransmissions: number;
@@ -126,8 +140,9 @@ export interface PairedDifference {
   readonly against: PlanSettings;
   /** Runs paired (seeds both ran). */
   readonly n: number;
-  /** Mean and sample standard deviation of the differences, seconds (negative: the winner is faster). */
+  /** Mean of the differences, seconds (negative: the winner is faster). */
   readonly meanS: number;
+  /** Sample standard deviation of the differences, seconds (0 with one pair). */
   readonly sdS: number;
   /** 95 % interval of the mean difference (null with fewer than two pairs). */
   readonly ci95: readonly [number, number] | null;
@@ -137,9 +152,11 @@ export interface PairedDifference {
 export interface OptimiseResult {
   /** Replication seeds: every candidate's run i used seeds[i]. */
   readonly seeds: readonly Seed[];
-  /** Campaigns run, and the budget. */
+  /** Campaigns run. */
   readonly runs: number;
+  /** Campaign runs allowed at most (`budget.runs`). */
   readonly budget: number;
+  /** The coverage goal, in [0, 1]: a candidate is feasible when every one of its runs reaches it. */
   readonly coverageGoal: number;
   /** Device-fields the release changes (the coverage's denominator). */
   readonly changedFields: number;
@@ -156,13 +173,15 @@ export interface OptimiseResult {
   readonly ties: readonly PlanSettings[];
   /** The guide's defaults. */
   readonly guide: CandidateResult;
-  /** Winner against runner-up and against the guide's defaults (null: no winner, or the guide won). */
+  /** Winner against runner-up, paired by seed (null: no winner, or no runner-up). */
   readonly versusRunnerUp: PairedDifference | null;
+  /** Winner against the guide's defaults, paired by seed (null: no winner, or the guide's defaults won). */
   readonly versusGuide: PairedDifference | null;
 }
 
 /** Thrown when an optimisation is stopped through its signal. */
 export class OptimiseCancelled extends MeshcastError {
+  /** @param runs - campaign runs finished before it stopped */
   constructor(readonly runs: number) {
     super(`optimisation stopped after ${runs} campaign run(s)`);
     this.name = 'OptimiseCancelled';

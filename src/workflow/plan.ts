@@ -95,7 +95,14 @@ export interface Plan {
   /** The concentrators' firmware before the campaign (null: unknown), for the dual head-end sequence. */
   readonly concentratorFirmware: string | null;
   /** Order steps left out, with why (a class already on target, nothing of the kind). */
-  readonly skipped: readonly { readonly id: string; readonly name: string; readonly why: string }[];
+  readonly skipped: readonly {
+    /** The order step's id. */
+    readonly id: string;
+    /** Its name. */
+    readonly name: string;
+    /** Why it was left out: `not in the release`, `every record on target`, `no meter in the network` … */
+    readonly why: string;
+  }[];
 }
 
 /** Options of {@link planUpgrade}. */
