@@ -140,7 +140,7 @@ export function checkPlan(headEnd: HeadEnd, plan: Plan): PlanProblem[] {
     const stale: string[] = [];
     for (const t of release.targets) {
       for (let v = 0; v < mesh.n; v++) {
-        if (mesh.kind[v] !== KIND_OF[t.kind] || (t.model !== undefined && records.modelOf(v) !== t.model)) continue;
+        if (mesh.kind[v] !== KIND[t.kind] || (t.model !== undefined && records.modelOf(v) !== t.model)) continue;
         if (records.version(v, 'module') === null) stale.push(mesh.id(v));
       }
     }
@@ -287,7 +287,7 @@ export function checkPlan(headEnd: HeadEnd, plan: Plan): PlanProblem[] {
     const meter = at('meter-module');
     const olds: string[] = [];
     for (let v = 0; v < mesh.n; v++) {
-      if (mesh.kind[v] !== KIND_OF.waterModule) continue;
+      if (mesh.kind[v] !== KIND.waterModule) continue;
       const now = records.version(v, 'module');
       if (now !== null && compareVersions(now, '2.0') < 0) olds.push(mesh.id(v));
     }
@@ -351,8 +351,6 @@ export function checkPlan(headEnd: HeadEnd, plan: Plan): PlanProblem[] {
   }
   return out;
 }
-
-const KIND_OF: Readonly<Record<string, number>> = KIND;
 
 /**
  * The plan's steps with its order steps in the installation order: each order step moves with the
@@ -452,7 +450,7 @@ function missingPackages(headEnd: HeadEnd, plan: Plan): string[] {
     // The models it concerns: its endpoints', or every model of the kind.
     const models = new Set<string>();
     if (s.endpoints !== undefined) for (const id of s.endpoints) models.add(headEnd.records.modelOf(mesh.index(id)));
-    else for (let v = 0; v < mesh.n; v++) if (mesh.kind[v] === KIND_OF[kind]) models.add(headEnd.records.modelOf(v));
+    else for (let v = 0; v < mesh.n; v++) if (mesh.kind[v] === KIND[kind]) models.add(headEnd.records.modelOf(v));
     for (const model of models) {
       for (const f of fields) {
         const version = s.version ?? releaseTarget(plan.release, kind, model, f);
@@ -500,31 +498,47 @@ export function fixPlan(headEnd: HeadEnd, plan: Plan): FixedPlan {
   return { plan: current, fixed, remaining: checkPlan(headEnd, current) };
 }
 
-function applyFix(headEnd: HeadEnd, plan: Plan, p: PlanProblem): Plan {
-  const steps = [...plan.steps];
-  const at = (id: string): number => steps.findIndex((s) => s.id === id);
-  const insertBefore = (id: string, add: PlanStep[]): void => {
-    const i = at(id);
-    const fresh = add.filter((s) => at(s.id) < 0);
-    steps.splice(i < 0 ? steps.length : i, 0, ...fresh);
-  };
-  const move = (id: string, beforeId: string): void => {
-    const i = at(id);
+/** A plan's steps under one fix: found by id, inserted before a step, moved. */
+class StepEdit {
+  readonly steps: PlanStep[];
+
+  constructor(steps: readonly PlanStep[]) {
+    this.steps = [...steps];
+  }
+
+  /** The index of the step with this id, or −1. */
+  at(id: string): number {
+    return this.steps.findIndex((s) => s.id === id);
+  }
+
+  /** Inserts the steps not yet in the plan before the step `id` (at the end when it is absent). */
+  insertBefore(id: string, add: readonly PlanStep[]): void {
+    const i = this.at(id);
+    const fresh = add.filter((s) => this.at(s.id) < 0);
+    this.steps.splice(i < 0 ? this.steps.length : i, 0, ...fresh);
+  }
+
+  /** Moves the step `id`, if present, just before the step `beforeId`. */
+  move(id: string, beforeId: string): void {
+    const i = this.at(id);
     if (i < 0) return;
-    const [s] = steps.splice(i, 1);
-    steps.splice(at(beforeId), 0, s!);
-  };
-  const orderStep = (id: string) =>
-    [...ORDER_STEPS[plan.order]].find((s) => s.id === id) ?? {
-      id,
-      name: id,
-      action: 'download' as const,
-      kind: steps[at(id)]?.kind,
-      field: steps[at(id)]?.field,
-    };
+    const [s] = this.steps.splice(i, 1);
+    this.steps.splice(this.at(beforeId), 0, s!);
+  }
+
+  /** The index of the first concentrator step (or the concentrator tool), or −1. */
+  firstConcentrator(): number {
+    return this.steps.findIndex((s) => s.kind === 'concentrator' || s.action === 'concentratorTool');
+  }
+}
+
+/** One problem's fix, as a new plan (the plan given is not changed). */
+function applyFix(headEnd: HeadEnd, plan: Plan, p: PlanProblem): Plan {
+  const edit = new StepEdit(plan.steps);
+  const { steps } = edit;
   switch (p.rule) {
     case 'post-install-off':
-      insertBefore('headend', [
+      edit.insertBefore('headend', [
         {
           id: 'post-install-off',
           name: 'Disable the post-install process',
@@ -537,60 +551,31 @@ function applyFix(headEnd: HeadEnd, plan: Plan, p: PlanProblem): Plan {
       break;
     case 'installation-order':
       return { ...plan, steps: reorder(plan, crossing7xx(headEnd, plan)) };
-    case 'synchronise-unknown': {
-      const first = steps.findIndex((s) => s.action === 'download' || s.action === 'seed');
-      const old = at('synchronise');
-      const ids = [
-        ...new Set([
-          ...(old >= 0 ? (steps[old]!.endpoints ?? []) : []),
-          ...(p.sample.length < p.count ? allStale(headEnd, plan) : p.sample),
-        ]),
-      ];
-      if (old >= 0) steps.splice(old, 1);
-      steps.splice(Math.max(0, old >= 0 && old < first ? old : first), 0, {
-        id: 'synchronise',
-        name: 'Get Endpoint Configuration to endpoints whose records show unknown versions',
-        action: 'synchronise',
-        delivery: 'point-to-point',
-        endpoints: ids,
-        count: ids.length,
-        rule: p.rule,
-      });
+    case 'synchronise-unknown':
+      synchroniseFirst(headEnd, plan, p, edit);
       break;
-    }
     case '42x-stepping-stone':
     case '42x-no-broadcast':
     case 'broadcast-bits':
     case 'seed-7xx':
     case 'seed-95x':
     case 'headend-restart-95x':
-    case 'han-init-before-zigbee': {
-      const step = steps[at(p.step!)]!;
-      const os = orderStep(step.id);
-      const wanted = stepsBefore(headEnd, plan, { ...os, kind: step.kind, field: step.field } as never, true).filter(
-        (s) =>
-          s.rule === p.rule ||
-          (p.rule === 'headend-restart-95x' && s.action === 'headendRestart') ||
-          (p.rule === 'seed-95x' && s.rule === 'seed-95x'),
-      );
-      insertBefore(step.id, wanted);
+    case 'han-init-before-zigbee':
+      insertRequiredSteps(headEnd, plan, p, edit);
       break;
-    }
     case 'dcw-before-module-7xx':
-      move(`${steps[at(p.step!)]!.kind}-dcw`, p.step!);
+      edit.move(`${steps[edit.at(p.step!)]!.kind}-dcw`, p.step!);
       break;
     case 'zigbee-before-module': {
-      const i = at(p.step!);
-      const [s] = steps.splice(i, 1);
-      const last = Math.max(at('meter-module'), at('meter-dcw'), at('meter-metrology'));
+      const [s] = steps.splice(edit.at(p.step!), 1);
+      const last = Math.max(edit.at('meter-module'), edit.at('meter-dcw'), edit.at('meter-metrology'));
       steps.splice(last + 1, 0, s!);
       break;
     }
     case 'han-init-after-metrology': {
-      const i = at(p.step!);
       const ids = activeHanMetrology(headEnd, plan);
-      steps.splice(i + 1, 0, {
-        id: `meter-han-reinit${at('meter-han-reinit') >= 0 ? '-2' : ''}`,
+      steps.splice(edit.at(p.step!) + 1, 0, {
+        id: `meter-han-reinit${edit.at('meter-han-reinit') >= 0 ? '-2' : ''}`,
         name: 'HAN Initialization again after the metrology upgrade',
         action: 'hanInitialization',
         delivery: 'point-to-point',
@@ -602,9 +587,9 @@ function applyFix(headEnd: HeadEnd, plan: Plan, p: PlanProblem): Plan {
       break;
     }
     case 'water-before-parent':
-      if (at('waterModule-module') >= 0) move('waterModule-module', 'meter-module');
+      if (edit.at('waterModule-module') >= 0) edit.move('waterModule-module', 'meter-module');
       else
-        insertBefore('meter-module', [
+        edit.insertBefore('meter-module', [
           {
             id: 'waterModule-module',
             name: 'Water module firmware',
@@ -616,66 +601,119 @@ function applyFix(headEnd: HeadEnd, plan: Plan, p: PlanProblem): Plan {
           },
         ]);
       break;
-    case 'concentrators-to-85x': {
-      const n = headEnd.network.collectors.length;
-      if (at('data-message-informational') < 0 || at('open-security-group') < 0) {
-        const firstConc = steps.findIndex((s) => s.kind === 'concentrator' || s.action === 'concentratorTool');
-        steps.splice(
-          firstConc < 0 ? steps.length : firstConc,
-          0,
-          ...[
-            {
-              id: 'data-message-informational',
-              name: 'Set the collectors’ data message setting to Informational',
-              action: 'dataMessageInformational',
-              delivery: 'operator',
-              count: n,
-              rule: p.rule,
-            } as PlanStep,
-            {
-              id: 'open-security-group',
-              name: 'Put the concentrators in an open-security group',
-              action: 'openSecurityGroup',
-              delivery: 'operator',
-              count: 0,
-              rule: p.rule,
-            } as PlanStep,
-          ].filter((s) => at(s.id) < 0),
-        );
-      }
-      const gq = at('general-query');
-      const gqStep =
-        gq >= 0
-          ? steps.splice(gq, 1)[0]!
-          : ({
-              id: 'general-query',
-              name: 'Switch the collectors to General Query',
-              action: 'generalQuery',
-              delivery: 'operator',
-              count: n,
-              rule: p.rule,
-            } as PlanStep);
-      steps.splice(at('concentrator-activate') + 1, 0, gqStep);
-      const radio = Math.max(at('collector-radio'), at('collector-code'));
-      const firstConc = steps.findIndex((s) => s.kind === 'concentrator' || s.action === 'concentratorTool');
-      if (radio >= 0 && firstConc >= 0 && firstConc < radio) {
-        const collectorSteps = steps.filter((s) => s.id === 'collector-code' || s.id === 'collector-radio');
-        for (const s of collectorSteps) steps.splice(steps.indexOf(s), 1);
-        steps.splice(
-          steps.findIndex(
-            (s) =>
-              s.kind === 'concentrator' || s.action === 'concentratorTool' || s.action === 'dataMessageInformational',
-          ),
-          0,
-          ...collectorSteps,
-        );
-      }
+    case 'concentrators-to-85x':
+      concentratorSequence(headEnd.network.collectors.length, p, edit);
       break;
-    }
     case 'nearby-collectors':
       return { ...plan, settings: { ...plan.settings, grouping: 'two-mile' } };
   }
   return { ...plan, steps };
+}
+
+/**
+ * One Get Endpoint Configuration step, before the first download or seed, to every endpoint whose
+ * record shows unknown versions (merged with an existing synchronise step).
+ */
+function synchroniseFirst(headEnd: HeadEnd, plan: Plan, p: PlanProblem, edit: StepEdit): void {
+  const { steps } = edit;
+  const first = steps.findIndex((s) => s.action === 'download' || s.action === 'seed');
+  const old = edit.at('synchronise');
+  const ids = [
+    ...new Set([
+      ...(old >= 0 ? (steps[old]!.endpoints ?? []) : []),
+      ...(p.sample.length < p.count ? allStale(headEnd, plan) : p.sample),
+    ]),
+  ];
+  if (old >= 0) steps.splice(old, 1);
+  steps.splice(Math.max(0, old >= 0 && old < first ? old : first), 0, {
+    id: 'synchronise',
+    name: 'Get Endpoint Configuration to endpoints whose records show unknown versions',
+    action: 'synchronise',
+    delivery: 'point-to-point',
+    endpoints: ids,
+    count: ids.length,
+    rule: p.rule,
+  });
+}
+
+/**
+ * The steps the rule requires before the step it names (seed meters, point-to-point 4.2x steps,
+ * HAN Initialization, the head-end restart), as planning inserts them for that step.
+ */
+function insertRequiredSteps(headEnd: HeadEnd, plan: Plan, p: PlanProblem, edit: StepEdit): void {
+  const step = edit.steps[edit.at(p.step!)]!;
+  const os = [...ORDER_STEPS[plan.order]].find((s) => s.id === step.id) ?? {
+    id: step.id,
+    name: step.id,
+    action: 'download' as const,
+  };
+  const wanted = stepsBefore(headEnd, plan, { ...os, kind: step.kind, field: step.field } as never, true).filter(
+    (s) =>
+      s.rule === p.rule ||
+      (p.rule === 'headend-restart-95x' && s.action === 'headendRestart') ||
+      (p.rule === 'seed-95x' && s.rule === 'seed-95x'),
+  );
+  edit.insertBefore(step.id, wanted);
+}
+
+/**
+ * The dual head-end concentrator sequence: the collectors' data message setting to Informational
+ * and an open-security group before the first concentrator step, General Query after the
+ * concentrators activate, and the collectors' own code and radio before any concentrator step.
+ */
+function concentratorSequence(collectors: number, p: PlanProblem, edit: StepEdit): void {
+  const { steps } = edit;
+  if (edit.at('data-message-informational') < 0 || edit.at('open-security-group') < 0) {
+    const first = edit.firstConcentrator();
+    steps.splice(
+      first < 0 ? steps.length : first,
+      0,
+      ...[
+        {
+          id: 'data-message-informational',
+          name: 'Set the collectors’ data message setting to Informational',
+          action: 'dataMessageInformational',
+          delivery: 'operator',
+          count: collectors,
+          rule: p.rule,
+        } as PlanStep,
+        {
+          id: 'open-security-group',
+          name: 'Put the concentrators in an open-security group',
+          action: 'openSecurityGroup',
+          delivery: 'operator',
+          count: 0,
+          rule: p.rule,
+        } as PlanStep,
+      ].filter((s) => edit.at(s.id) < 0),
+    );
+  }
+  const gq = edit.at('general-query');
+  const generalQuery =
+    gq >= 0
+      ? steps.splice(gq, 1)[0]!
+      : ({
+          id: 'general-query',
+          name: 'Switch the collectors to General Query',
+          action: 'generalQuery',
+          delivery: 'operator',
+          count: collectors,
+          rule: p.rule,
+        } as PlanStep);
+  steps.splice(edit.at('concentrator-activate') + 1, 0, generalQuery);
+  const radio = Math.max(edit.at('collector-radio'), edit.at('collector-code'));
+  const first = edit.firstConcentrator();
+  if (radio >= 0 && first >= 0 && first < radio) {
+    const collectorSteps = steps.filter((s) => s.id === 'collector-code' || s.id === 'collector-radio');
+    for (const s of collectorSteps) steps.splice(steps.indexOf(s), 1);
+    steps.splice(
+      steps.findIndex(
+        (s) => s.kind === 'concentrator' || s.action === 'concentratorTool' || s.action === 'dataMessageInformational',
+      ),
+      0,
+      ...collectorSteps,
+    );
+  }
 }
 
 function allStale(headEnd: HeadEnd, plan: Plan): string[] {
