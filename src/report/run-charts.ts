@@ -151,14 +151,7 @@ function packetsSent(groups: readonly GroupOutcome[], label: PassLabel): Chart {
       encoding: {
         x: { field: 'hours', type: 'quantitative', title: 'hours since the first packet' },
         y: { field: 'sent', type: 'quantitative', title: 'packets sent' },
-        color: {
-          field: 'pass',
-          type: 'nominal',
-          title: null,
-          sort: passes,
-          scale: { range: CATEGORY_COLOURS },
-          legend: passes.length > 12 ? null : {},
-        },
+        color: passColour(passes),
         tooltip: [
           { field: 'pass', title: 'pass' },
           { field: 'hours', title: 'hours', format: '.2f' },
@@ -166,6 +159,18 @@ function packetsSent(groups: readonly GroupOutcome[], label: PassLabel): Chart {
         ],
       },
     }),
+  };
+}
+
+/** A colour per pass, in the passes' order; past a dozen passes the legend would crowd the chart. */
+function passColour(passes: readonly string[]): Record<string, unknown> {
+  return {
+    field: 'pass',
+    type: 'nominal',
+    title: null,
+    sort: passes,
+    scale: { range: CATEGORY_COLOURS },
+    legend: passes.length > 12 ? null : {},
   };
 }
 
@@ -201,14 +206,7 @@ function traffic(groups: readonly GroupOutcome[], label: PassLabel): Chart {
         y: { field: 'measure', type: 'nominal', sort: measures.map((m) => m[0]), title: null },
         yOffset: { field: 'pass', type: 'nominal', sort: passes },
         x: { field: 'count', type: 'quantitative', title: 'count', axis: { format: '~s' } },
-        color: {
-          field: 'pass',
-          type: 'nominal',
-          title: null,
-          sort: passes,
-          scale: { range: CATEGORY_COLOURS },
-          legend: passes.length > 12 ? null : {},
-        },
+        color: passColour(passes),
         tooltip: [
           { field: 'pass', title: 'pass' },
           { field: 'measure', title: 'measure' },
