@@ -33,7 +33,7 @@ function peer(name: string, install: string, run: () => string): Peer | null {
   try {
     const out = run();
     return {
-      seconds: Number(/(?:median_s|seconds)=([\d.]+)/.exec(out)![1]),
+      seconds: Number(/(?:best_s|seconds)=([\d.]+)/.exec(out)![1]),
       receptions: Number(/receptions=(\d+)/.exec(out)![1]),
     };
   } catch (e) {
@@ -42,7 +42,7 @@ function peer(name: string, install: string, run: () => string): Peer | null {
   }
 }
 
-/** The C anchor: compiled into a scratch directory, median of five timed runs after a warm-up. */
+/** The C anchor: compiled into a scratch directory, best of five timed runs after a warm-up. */
 function cFlood(): string {
   const dir = mkdtempSync(join(tmpdir(), 'meshcast-peers-'));
   try {
@@ -82,11 +82,11 @@ console.log(`| meshcast runBroadcast (best of 5) | ${meshcastS.toFixed(2)} | ${c
 console.log(
   `| breadth-first floor, same draws (best of 5) | ${bfsS.toFixed(2)} | | ${(bfsS / meshcastS).toFixed(2)} |`,
 );
-// The C flood runs before and after meshcast; the faster of its two medians is the anchor.
+// The C flood runs before and after meshcast; the faster of its two bests is the anchor.
 const anchorS = c && cAfter ? Math.min(c.seconds, cAfter.seconds) : null;
 if (c && cAfter && anchorS !== null) {
   console.log(
-    `| C binary-heap flood, cc -O2 (median of 5, before and after: ${c.seconds.toFixed(2)}, ` +
+    `| C binary-heap flood, cc -O2 (best of 5, before and after: ${c.seconds.toFixed(2)}, ` +
       `${cAfter.seconds.toFixed(2)}) | ${anchorS.toFixed(2)} | ${count(c.receptions)} | ` +
       `${(anchorS / meshcastS).toFixed(2)} |`,
   );

@@ -8,7 +8,7 @@
  *
  *   cc -O2 -o flood_heap flood_heap.c -lm && ./flood_heap 1000 5
  *
- * Prints one line per timed run and `RESULT median_s=… reached=… receptions=…`.
+ * Prints one line per timed run and `RESULT best_s=… median_s=… reached=… receptions=…`.
  */
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
@@ -137,6 +137,7 @@ int main(int argc, char **argv) {
     }
   }
   qsort(times, (size_t)runs, sizeof *times, by_value);
-  printf("RESULT median_s=%.4f reached=%lld receptions=%lld\n", times[runs / 2], reached, receptions);
+  printf("RESULT best_s=%.4f median_s=%.4f reached=%lld receptions=%lld\n", times[0], times[runs / 2], reached,
+         receptions);
   return 0;
 }
