@@ -5,7 +5,7 @@
  */
 export { MeshcastError, ValidationError, ValidationErrors } from './errors.js';
 export { CheckContext } from './check.js';
-export { wilsonInterval } from './stats.js';
+export { effectiveTrials, shareInterval, wilsonInterval } from './stats.js';
 export { VERSION } from './version.js';
 export * from './random/index.js';
 export * from './engine/index.js';

@@ -40,6 +40,49 @@ export function wilsonInterval(successes: number, trials: number, z = Z975): [nu
   return [p === 0 ? 0 : Math.max(0, centre - half), p === 1 ? 1 : Math.min(1, centre + half)];
 }
 
+/**
+ * The confidence interval of a share estimated from independent replications, each a share of
+ * its own trials (a sweep cell's coverage: targets complete over targets, per replication): the
+ * Wilson score interval ({@link wilsonInterval}) at the share's mean, over the effective sample
+ * size its spread implies, n* = mean (1 − mean) / (sd² / replications) (Korn and Graubard 1998),
+ * capped at `trials`, which it reaches when the replications do not vary. A replication's trials
+ * are not independent (one flood reaches or misses whole branches of a mesh), so the replications'
+ * spread, not the trials, sets the width. This is the interval sweep summaries print for coverage
+ * (`docs/decisions/0017-confidence-intervals.md`); every other use goes through it.
+ * @param mean - the replications' mean share, in [0, 1]
+ * @param sd - their sample standard deviation (n − 1 denominator)
+ * @param replications - how many, ≥ 2 (below two there is no spread: null)
+ * @param trials - the trials of every replication together (a sweep cell's targets, summed)
+ * @param z - the normal quantile of the level @defaultValue 1.959963984540054 (95 %)
+ * @returns [low, high], or null below two replications or without trials
+ */
+export function shareInterval(
+  mean: number,
+  sd: number,
+  replications: number,
+  trials: number,
+  z = Z975,
+): [number, number] | null {
+  if (!(replications >= 2)) return null;
+  const effective = effectiveTrials(mean, sd, replications, trials);
+  // 0 only without trials: a share varies only while its mean is inside (0, 1).
+  return effective > 0 ? wilsonInterval(mean * effective, effective, z) : null;
+}
+
+/**
+ * The effective sample size of {@link shareInterval}: mean (1 − mean) / (sd² / replications), the
+ * independent trials that would give the replications' spread (Korn and Graubard 1998), capped at
+ * `trials` (and equal to it when the replications do not vary).
+ * @param mean - the replications' mean share, in [0, 1]
+ * @param sd - their sample standard deviation
+ * @param replications - how many
+ * @param trials - the trials of every replication together
+ */
+export function effectiveTrials(mean: number, sd: number, replications: number, trials: number): number {
+  const variance = (sd * sd) / replications;
+  return variance > 0 ? Math.min(trials, (mean * (1 - mean)) / variance) : trials;
+}
+
 // Two-sided 95 % Student t quantiles for df = 1..30.
 const T975 = [
   12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11,

@@ -7,6 +7,7 @@ import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import {
   ciHalfWidths,
+  coverageEstimate,
   ENDPOINT_COLUMNS,
   ENDPOINT_STATUS,
   endpointsCsv,
@@ -22,16 +23,20 @@ import {
   renderRunReport,
   renderSweepReport,
   replicationsFor,
+  replicationsForShare,
   runBroadcast,
   runCharts,
   runScenario,
+  shareHalfWidths,
   sweep,
+  summarise,
   sweepCharts,
   t975,
   tidyCsv,
   tidyParquet,
   tidyRecords,
   ValidationError,
+  wilsonInterval,
   type SweepRecord,
 } from '../src/index.js';
 import { parseCsv } from './csv.js';
@@ -239,6 +244,41 @@ describe('tidy records', () => {
 });
 
 describe('convergence of a Monte Carlo estimate', () => {
+  it('coverage: the half-width of the first n replications is the Wilson interval the summaries print', () => {
+    const coverage = [0.9, 0.96, 0.84, 0.9];
+    const targets = [1000, 1000, 1000, 1000];
+    const halves = shareHalfWidths(coverage, targets);
+    // By hand: n = 2, mean 0.93, sd² 0.0018, n* = 0.93 · 0.07 / 0.0009 = 72.33; n = 3, mean 0.9,
+    // sd² 0.0036, n* = 0.09 / 0.0012 = 75; n = 4, sd² 0.0024, n* = 0.09 / 0.0006 = 150. Wilson
+    // half-width z / (1 + z²/n*) · √(p(1 − p)/n* + z²/(4 n*²)) at those.
+    expect(halves).toHaveLength(3);
+    expect(halves[0]).toBeCloseTo(0.061263, 6);
+    expect(halves[1]).toBeCloseTo(0.069029, 6);
+    expect(halves[2]).toBeCloseTo(0.048447, 6);
+    halves.forEach((h, i) => {
+      const ci = coverageEstimate(coverage.slice(0, i + 2), targets.slice(0, i + 2)).ci95!;
+      expect(h).toBeCloseTo((ci[1] - ci[0]) / 2, 12);
+    });
+    // Alike so far: every target counts (2,000 then 3,000 trials at coverage 1).
+    const alike = shareHalfWidths([1, 1, 0.9], [1000, 1000, 1000]);
+    expect(alike[0]).toBeCloseTo((1 - wilsonInterval(2000, 2000)![0]) / 2, 12);
+    expect(alike[1]).toBeGreaterThan(alike[0]!);
+  });
+  it('coverage: replications needed, the least n whose Wilson interval is within the half-width', () => {
+    // Mean 0.9, sd 0.06: each replication counts for 0.09 / 0.0036 = 25 targets. Wilson's half-width
+    // at p = 0.9 is ≤ 0.01 from n* = 3,460.3 on (root of h²(n + z²)² = z²(p(1 − p) n + z²/4)):
+    // 3,460.3 / 25 = 138.4, so 139; for ±0.005, 13,832.2 / 25 = 553.3, so 554.
+    expect(replicationsForShare(0.9, 0.06, 1000, 0.01)).toBe(139);
+    expect(replicationsForShare(0.9, 0.06, 1000, 0.005)).toBe(554);
+    // Fewer targets than the spread implies: the cap (20 a replication), n* = 20 n.
+    expect(replicationsForShare(0.9, 0.06, 20, 0.01)).toBe(174);
+    // p = 1 or 0, no spread: the interval [1 − z²/(n* + z²), 1] has half-width z²/(2(n* + z²)), ≤ h from
+    // n* = z²/(2h) − z² = 188.23 (h = 0.01) and 380.30 (h = 0.005). Every target a trial: 500 a
+    // replication, 2 are enough; each replication one trial: 189 and 381.
+    expect(replicationsForShare(1, 0, 500, 0.01)).toBe(2);
+    expect(replicationsForShare(1, 0, 1, 0.01)).toBe(189);
+    expect(replicationsForShare(0, 0, 1, 0.005)).toBe(381);
+  });
   it('the CI half-width of the first n values is what estimate() gives for them', () => {
     const values = [0.91, 0.95, 0.9, 0.97, 0.93, 0.94, 0.92, 0.96];
     const halves = ciHalfWidths(values);
@@ -302,7 +342,8 @@ describe('charts', () => {
       'ci-width',
     ]);
     for (const c of charts.slice(0, 3)) expect(rectMarks(c.svg)).toBe(6);
-    expect(charts[0]!.svg).toContain('95% CI: ');
+    expect(charts[0]!.svg).toContain('95% CI (Wilson): ');
+    expect(charts[1]!.svg).toContain('95% CI (Student t): ');
   });
 });
 
@@ -326,6 +367,30 @@ describe('HTML reports', () => {
     expect(html).toContain('2 tasks missing');
     expect(html).toMatch(/needs [\d,]+ replications per cell/);
     expect(html).not.toMatch(/\s(src|href)="(?!#|data:)/);
+  });
+
+  it('a sweep: replications needed for the Wilson interval the summaries print, a range without spread', async () => {
+    // Cell 0 varies (coverage 0.9, 0.96, 0.84, 0.9 of 1,000 targets: sd² 0.0024, so each replication
+    // counts for 0.09 / 0.0024 = 37.5 targets; n* = 3,460.3 and 13,832.2 as above give 92.3 → 93 and
+    // 368.9 → 369 replications); every other cell reaches all its targets in every replication.
+    const records = (await smallSweep()).map((r) => ({
+      ...r,
+      targets: 1000,
+      coverage: r.cell === 0 ? [0.9, 0.96, 0.84, 0.9][r.replication]! : 1,
+    }));
+    const { html, charts } = await renderSweepReport(records);
+    expect(html).toContain('needs 93 replications per cell (±0.5 point: 369)');
+    expect(html).toContain('<td>1,000 (38)</td><td>93</td><td>369</td>');
+    // Alike: 2 (every target a trial, 2,000 of them) to 189 / 381 (each replication one trial).
+    expect(html).toContain('<td>2–189</td><td>2–381</td>');
+    expect(html).toContain('5 cell(s) ended alike in every replication');
+    expect(html).toContain('Student t');
+    const s = summarise(records)[0]!;
+    const rows = (charts.find((c) => c.name === 'ci-width')!.spec['layer'] as { data: { values: never[] } }[])[0]!.data
+      .values as { cell: string; replications: number; half: number }[];
+    const last = rows.filter((r) => r.replications === 4)[0]!;
+    expect(last.half).toBeCloseTo((s.coverage.ci95![1] - s.coverage.ci95![0]) / 2, 12);
+    expect(last.half).toBeCloseTo(0.048447, 6);
   });
 
   it('refuses what is not a run', async () => {

@@ -15,6 +15,7 @@ import { cellSeed } from '../src/sweep/task.js';
 import {
   checkScenario,
   coverageEstimate,
+  effectiveTrials,
   estimate,
   formatSummaries,
   gridCells,
@@ -24,6 +25,7 @@ import {
   scenarioSize,
   summariesToCsv,
   sweep,
+  shareInterval,
   wilsonInterval,
   t975,
   ValidationError,
@@ -243,6 +245,27 @@ describe('summaries', () => {
     expect(allHi).toBe(1);
     expect(allLo).toBeCloseTo(wilsonInterval(1500, 1500)![0], 12);
     expect(allLo).toBeLessThan(1);
+  });
+  it("shareInterval: Wilson over the effective sample size of the replications, the summaries' interval", () => {
+    const round = (ci: readonly [number, number] | null): number[] => ci!.map((x) => Number(x.toFixed(4)));
+    // Mean 0.9, sd 0.06 over 4 replications: n* = 0.9 · 0.1 / (0.06² / 4) = 0.09 / 0.0009 = 100,
+    // so the interval is Wilson's of 90 in 100: centre (0.9 + z²/200) / (1 + z²/100) = 0.88520,
+    // half-width z / (1 + z²/100) · √(0.0009 + z²/40000) = 0.05957.
+    expect(effectiveTrials(0.9, 0.06, 4, 4000)).toBeCloseTo(100, 9);
+    expect(round(shareInterval(0.9, 0.06, 4, 4000))).toEqual([0.8256, 0.9448]);
+    // Fewer trials than that (20 targets a replication): the cap, Wilson's of 72 in 80.
+    expect(effectiveTrials(0.9, 0.06, 4, 80)).toBe(80);
+    expect(round(shareInterval(0.9, 0.06, 4, 80))).toEqual([0.8149, 0.9485]);
+    // No spread (always so at 0 and 1): every trial counts; one bound exact, the other Wilson's.
+    expect(shareInterval(1, 0, 3, 1500)).toEqual(wilsonInterval(1500, 1500));
+    expect(shareInterval(0, 0, 2, 20)![0]).toBe(0);
+    expect(round(shareInterval(0, 0, 2, 20))).toEqual([0, 0.1611]);
+    expect(shareInterval(0.9, 0.06, 1, 4000)).toBeNull();
+    expect(shareInterval(0.5, 0, 2, 0)).toBeNull();
+    // The summaries print exactly this interval.
+    const coverage = [0.84, 0.9, 0.96, 0.9];
+    const e = coverageEstimate(coverage, [1000, 1000, 1000, 1000]);
+    expect(e.ci95).toEqual(shareInterval(e.mean, e.sd!, 4, 4000));
   });
   it('t975 matches tables and tends to the normal quantile', () => {
     expect(t975(1)).toBe(12.706);

@@ -30,5 +30,5 @@ export {
 export { tidyCsv, tidyRecords } from './records.js';
 export type { ColumnType, TidyColumn, TidyRecords } from './records.js';
 export { tidyParquet } from './parquet.js';
-export { ciHalfWidths, replicationsFor } from './convergence.js';
+export { ciHalfWidths, replicationsFor, replicationsForShare, shareHalfWidths } from './convergence.js';
 export { traceScenario } from './trace.js';

@@ -2,7 +2,7 @@ import { canonicalJSON } from '../sweep/grid.js';
 import type { SweepRecord } from '../sweep/record.js';
 import { summarise, type CellSummary, type Estimate } from '../sweep/summary.js';
 import { CATEGORY_COLOURS, chartSpec, type Chart } from './chart.js';
-import { ciHalfWidths } from './convergence.js';
+import { shareHalfWidths } from './convergence.js';
 import { paramText } from './sweep.js';
 
 /**
@@ -80,7 +80,10 @@ function step(count: number, room: number): number {
   return Math.max(8, Math.min(56, Math.floor(room / Math.max(1, count))));
 }
 
-/** A heatmap of one measure's mean over the grid, its 95 % CI, sd and replications on hover. */
+/**
+ * A heatmap of one measure's mean over the grid, its 95 % CI, sd and replications on hover; the
+ * tooltip names the interval (`interval`: Wilson for coverage, Student t for the rest).
+ */
 function heatmap(
   summaries: readonly CellSummary[],
   layout: SweepLayout,
@@ -91,6 +94,7 @@ function heatmap(
   read: (s: CellSummary) => Estimate,
   format: (x: number) => string,
   legendFormat: string,
+  interval: string,
 ): Chart {
   const rows = heatRows(summaries, layout, read, format);
   const xs = layout.x === null ? [''] : layout.order[layout.x]!;
@@ -102,7 +106,7 @@ function heatmap(
   const tooltip = [
     ...layout.params.map((p, i) => ({ field: `p${i}`, title: p })),
     { field: 'text', title: measure },
-    { field: 'ci', title: '95% CI' },
+    { field: 'ci', title: `95% CI (${interval})` },
     { field: 'sd', title: 'sd' },
     { field: 'n', title: 'replications' },
   ];
@@ -245,28 +249,38 @@ function coverageByPass(
   };
 }
 
-/** The CI half-width of mean coverage against replications, a line per cell, with the ±1 point mark. */
+/**
+ * The half-width of mean coverage's 95 % interval (Wilson, as the summaries print it) against
+ * replications, a line per cell, with the ±1 point mark.
+ */
 function ciWidth(records: readonly SweepRecord[], summaries: readonly CellSummary[], layout: SweepLayout): Chart {
   const byCell = new Map<number, SweepRecord[]>();
   for (const r of records) byCell.set(r.cell, [...(byCell.get(r.cell) ?? []), r]);
   const rows: Record<string, unknown>[] = [];
   for (const s of summaries) {
     const rs = byCell.get(s.cell)!.sort((a, b) => a.replication - b.replication);
-    ciHalfWidths(rs.map((r) => r.coverage)).forEach((half, i) =>
+    shareHalfWidths(
+      rs.map((r) => r.coverage),
+      rs.map((r) => r.targets),
+    ).forEach((half, i) => {
+      if (!Number.isFinite(half)) return;
       rows.push({
         [FIELD.cell]: cellLabel(layout, s.params),
         [FIELD.x]: layout.x === null ? '' : paramText(s.params[layout.x]),
         replications: i + 2,
         half,
-      }),
-    );
+      });
+    });
   }
   return {
     name: 'ci-width',
     title: 'Confidence against replications',
     caption:
-      'Half-width of the 95 % confidence interval of each cell\u2019s mean coverage from its first n replications: ' +
-      'where the lines fall under the dashed ±1 point line, that many replications are enough.',
+      'Half the width of the 95 % confidence interval of each cell\u2019s mean coverage from its first n ' +
+      'replications \u2014 the Wilson interval the summaries print, over the effective sample size the ' +
+      'replications\u2019 spread implies: where the lines fall under the dashed ±1 point line, that many ' +
+      'replications are enough. While the replications so far all ended alike there is no spread to go by and ' +
+      'the interval counts every target as a trial (the line lies low).',
     spec: chartSpec('Confidence against replications', {
       width: 480,
       height: 240,
@@ -281,12 +295,17 @@ function ciWidth(records: readonly SweepRecord[], summaries: readonly CellSummar
               title: 'replications',
               axis: { format: 'd', tickMinStep: 1 },
             },
-            y: { field: 'half', type: 'quantitative', title: '95% CI half-width (coverage)', axis: { format: '.1%' } },
+            y: {
+              field: 'half',
+              type: 'quantitative',
+              title: '95% CI half-width (coverage, Wilson)',
+              axis: { format: '.1%' },
+            },
             ...cellColour(layout, summaries),
             tooltip: [
               { field: FIELD.cell, title: 'cell' },
               { field: 'replications', title: 'replications' },
-              { field: 'half', title: '± (95% CI)', format: '.2%' },
+              { field: 'half', title: '± (95% CI, Wilson)', format: '.2%' },
             ],
           },
         },
@@ -318,33 +337,39 @@ export function sweepCharts(records: readonly SweepRecord[]): Chart[] {
       layout,
       'coverage-heatmap',
       'Coverage',
-      'Mean coverage after the last pass of each cell; hover a cell for its 95 % confidence interval.',
+      'Mean coverage after the last pass of each cell; hover a cell for its 95 % confidence interval (Wilson, ' +
+        'as the summaries print it: coverage is a share).',
       'coverage',
       (s) => s.coverage,
       pct,
       '.0%',
+      'Wilson',
     ),
     heatmap(
       summaries,
       layout,
       'transmissions-heatmap',
       'Traffic',
-      'Mean RF frames put on the air over the whole campaign (every pass), per cell.',
+      'Mean RF frames put on the air over the whole campaign (every pass), per cell; the 95 % confidence ' +
+        'interval on hover is Student t (frames are a count, not a share).',
       'frames',
       (s) => s.transmissions,
       count,
       '~s',
+      'Student t',
     ),
     heatmap(
       summaries,
       layout,
       'redundancy-heatmap',
       'Redundancy',
-      'Mean duplicate copies received per packet delivered (what overlapping floods and long TTLs cost), per cell.',
+      'Mean duplicate copies received per packet delivered (what overlapping floods and long TTLs cost), per ' +
+        'cell; the 95 % confidence interval on hover is Student t (a ratio, not a share).',
       'dup / delivered',
       (s) => s.redundancy,
       ratio,
       '.1f',
+      'Student t',
     ),
     coverageByPass(records, summaries, layout),
   ];

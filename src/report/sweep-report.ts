@@ -1,6 +1,7 @@
 import type { SweepRecord } from '../sweep/record.js';
 import { summarise, type CellSummary } from '../sweep/summary.js';
-import { replicationsFor } from './convergence.js';
+import { effectiveTrials } from '../stats.js';
+import { replicationsForShare } from './convergence.js';
 import { chartFigure, escapeHtml, facts, htmlTable, page } from './page/shell.js';
 import type { HtmlReport } from './run-report.js';
 import { paramText } from './sweep.js';
@@ -21,35 +22,123 @@ const TABLE_CELLS = 500;
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
 const points = (x: number): string => `±${(100 * x).toFixed(2)}`;
 
-/** Replications each cell needs for ±1 and ±0.5 points of coverage (from its own sd), worst cells first. */
-function replicationsTable(summaries: readonly CellSummary[], layout: SweepLayout): string {
-  const rows = summaries
-    .flatMap((s) => {
-      const { sd, ci95 } = s.coverage;
-      return sd === null || ci95 === null ? [] : [{ s, sd, ci95 }];
-    })
-    .map((c) => ({ ...c, one: replicationsFor(c.sd, 0.01), half: replicationsFor(c.sd, 0.005) }))
-    .sort((a, b) => b.one - a.one || a.s.cell - b.s.cell);
-  if (rows.length === 0) return '<p class="note">One replication per cell: no confidence interval to judge.</p>';
-  const worst = rows[0]!;
-  const sentence =
-    `For a 95 % confidence interval of ±1 point of coverage in every cell, a study with these settings needs ` +
-    `${worst.one.toLocaleString('en-US')} replications per cell (±0.5 point: ${worst.half.toLocaleString('en-US')}); ` +
-    `the widest cell is ${cellLabel(layout, worst.s.params)} (sd ${(100 * worst.sd).toFixed(2)} points). ` +
-    `Estimated from each cell's standard deviation over the replications run.`;
-  return `<p>${escapeHtml(sentence)}</p>
+/** A cell's replications needed for ±1 and ±0.5 points of coverage, and what they rest on. */
+interface Need {
+  readonly s: CellSummary;
+  readonly sd: number;
+  readonly ci95: readonly [number, number];
+  /** Mean targets of one replication, and the targets one replication counts for in the interval. */
+  readonly targets: number;
+  readonly effective: number;
+  /** Whether the replications' coverage varied (without spread, the needs are a range). */
+  readonly spread: boolean;
+  /** Least replications for ±1 / ±0.5 point; without spread, counting every target as a trial. */
+  readonly one: number;
+  readonly half: number;
+  /** Without spread, counting each replication as one trial (else equal to `one` / `half`). */
+  readonly oneMost: number;
+  readonly halfMost: number;
+}
+
+/** Each cell's needs, from its coverage's mean and sd and its targets per replication. */
+function needs(records: readonly SweepRecord[], summaries: readonly CellSummary[]): Need[] {
+  const targets = new Map<number, number>();
+  for (const r of records) targets.set(r.cell, (targets.get(r.cell) ?? 0) + r.targets);
+  return summaries.flatMap((s) => {
+    const { mean, sd, ci95 } = s.coverage;
+    if (sd === null || ci95 === null) return [];
+    const perReplication = (targets.get(s.cell) ?? 0) / s.replications;
+    const spread = sd > 0;
+    const one = replicationsForShare(mean, sd, perReplication, 0.01);
+    const half = replicationsForShare(mean, sd, perReplication, 0.005);
+    return [
+      {
+        s,
+        sd,
+        ci95,
+        targets: perReplication,
+        effective: effectiveTrials(mean, sd, 1, perReplication),
+        spread,
+        one,
+        half,
+        oneMost: spread ? one : replicationsForShare(mean, 0, 1, 0.01),
+        halfMost: spread ? half : replicationsForShare(mean, 0, 1, 0.005),
+      },
+    ];
+  });
+}
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const range = (least: number, most: number): string =>
+  least === most ? count(least) : `${count(least)}–${count(most)}`;
+
+/**
+ * Replications each cell needs for ±1 and ±0.5 points of coverage, for the interval the summaries
+ * print (Wilson, `replicationsForShare`), worst cells first; cells whose replications all ended
+ * alike give a range and are listed last.
+ */
+function replicationsTable(
+  records: readonly SweepRecord[],
+  summaries: readonly CellSummary[],
+  layout: SweepLayout,
+): string {
+  const all = needs(records, summaries);
+  if (all.length === 0) return '<p class="note">One replication per cell: no confidence interval to judge.</p>';
+  const varied = all.filter((c) => c.spread).sort((a, b) => b.one - a.one || a.s.cell - b.s.cell);
+  const alike = all.filter((c) => !c.spread).sort((a, b) => b.oneMost - a.oneMost || a.s.cell - b.s.cell);
+  const sentences: string[] = [];
+  const worst = varied[0];
+  if (worst !== undefined) {
+    sentences.push(
+      `For a 95 % confidence interval of ±1 point of coverage in every cell whose replications varied, a study with ` +
+        `these settings needs ${count(worst.one)} replications per cell (±0.5 point: ${count(worst.half)}); the ` +
+        `widest cell is ${cellLabel(layout, worst.s.params)} (coverage ${pct(worst.s.coverage.mean)}, sd ` +
+        `${(100 * worst.sd).toFixed(2)} points).`,
+    );
+  }
+  sentences.push(
+    'The interval is the Wilson interval the summaries print: at a cell\u2019s observed coverage p and standard ' +
+      'deviation sd over its replications, each replication counts for p(1 \u2212 p) / sd\u00b2 targets (at most ' +
+      'its targets), and the replications needed are the least n whose interval over n such replications is ' +
+      'within ±1 (±0.5) point.',
+  );
+  if (alike.length > 0) {
+    const most = alike[0]!;
+    sentences.push(
+      `${count(alike.length)} cell(s) ended alike in every replication (${cellLabel(layout, most.s.params)}: ` +
+        `coverage ${pct(most.s.coverage.mean)} each time): no spread to estimate from. For them the interval counts ` +
+        `every target as a trial, which ${count(most.one)} replications satisfy; counting each replication as one ` +
+        `trial (a flood that reaches or misses all its targets at once) needs up to ${count(most.oneMost)} for ` +
+        '±1 point. The table gives both.',
+    );
+  }
+  sentences.push('Campaign time, frames and redundancy are not shares: their intervals are Student t.');
+  const rows = [...varied, ...alike];
+  return `<p>${escapeHtml(sentences.join(' '))}</p>
 ${htmlTable(
-  ['cell', 'replications run', 'coverage', '95% CI (points)', 'sd (points)', 'needed for ±1 point', 'for ±0.5 point'],
+  [
+    'cell',
+    'replications run',
+    'coverage',
+    '95% CI (Wilson)',
+    '± (points)',
+    'sd (points)',
+    'targets per replication (effective)',
+    'needed for ±1 point',
+    'for ±0.5 point',
+  ],
   rows
     .slice(0, 20)
-    .map(({ s, sd, ci95, one, half }) => [
-      cellLabel(layout, s.params),
-      String(s.replications),
-      pct(s.coverage.mean),
-      points((ci95[1] - ci95[0]) / 2),
-      (100 * sd).toFixed(2),
-      one.toLocaleString('en-US'),
-      half.toLocaleString('en-US'),
+    .map((c) => [
+      cellLabel(layout, c.s.params),
+      String(c.s.replications),
+      pct(c.s.coverage.mean),
+      `${pct(c.ci95[0])} – ${pct(c.ci95[1])}`,
+      points((c.ci95[1] - c.ci95[0]) / 2),
+      (100 * c.sd).toFixed(2),
+      `${count(Math.round(c.targets))} (${c.spread ? count(Math.round(c.effective)) : 'no spread'})`,
+      range(c.one, c.oneMost),
+      range(c.half, c.halfMost),
     ]),
 )}${rows.length > 20 ? `<p class="note">The 20 cells needing the most of ${rows.length}.</p>` : ''}`;
 }
@@ -62,7 +151,7 @@ function summaryTable(summaries: readonly CellSummary[], layout: SweepLayout): s
       ...layout.params,
       'reps',
       'coverage',
-      '95% CI',
+      'coverage 95% CI (Wilson)',
       'met goal',
       'passes to goal',
       'campaign time',
@@ -137,7 +226,7 @@ ${figure('redundancy-heatmap')}
 ${figure('coverage-by-pass')}
 <h2>How many replications</h2>
 ${figure('ci-width')}
-${replicationsTable(summaries, layout)}
+${replicationsTable(records, summaries, layout)}
 <h2>Every cell</h2>
 ${summaryTable(summaries, layout)}`;
   return { html: page(title, body), charts };

@@ -1,4 +1,4 @@
-import { nearestRank, t975, wilsonInterval } from '../stats.js';
+import { nearestRank, shareInterval, t975, wilsonInterval } from '../stats.js';
 import type { SweepCell } from './grid.js';
 import type { SweepRecord } from './record.js';
 
@@ -71,11 +71,10 @@ export function estimate(values: readonly number[]): Estimate {
 
 /**
  * {@link estimate} of coverage, a share, with the Wilson score interval in place of Student t
- * (`docs/decisions/0017-confidence-intervals.md`). The replications are the independent trials
- * (a run's targets are not: one flood reaches or misses whole branches), so the interval's
- * sample size is the effective one the replications' spread implies, n* = p(1 − p) / (sd² / n)
- * (Korn and Graubard 1998), and never more than the targets of all replications (when every
- * replication ends alike). Its bounds stay in [0, 1].
+ * (`docs/decisions/0017-confidence-intervals.md`): {@link shareInterval}, whose sample size is
+ * the effective one the replications' spread implies, n* = p(1 − p) / (sd² / n) (Korn and
+ * Graubard 1998), and never more than the targets of all replications (when every replication
+ * ends alike). Its bounds stay in [0, 1].
  * @param coverage - coverage of each replication
  * @param targets - targets of each replication
  */
@@ -83,12 +82,7 @@ export function coverageEstimate(coverage: readonly number[], targets: readonly 
   const e = estimate(coverage);
   if (e.sd === null) return e;
   const trials = targets.reduce((a, b) => a + b, 0);
-  const variance = (e.sd * e.sd) / e.n;
-  const p = e.mean;
-  const effective = variance > 0 ? Math.min(trials, (p * (1 - p)) / variance) : trials;
-  // Coverage varies while its mean is 0 or 1: impossible (it lies in [0, 1]); guard anyway.
-  const ci95 = effective > 0 ? wilsonInterval(p * effective, effective) : null;
-  return { ...e, ci95 };
+  return { ...e, ci95: shareInterval(e.mean, e.sd, e.n, trials) };
 }
 
 /** An estimate over the values, or null when any is null (contention off, no report traffic). */
