@@ -228,6 +228,31 @@ describe.skipIf(skip)('HTML reports in headless Chromium', () => {
     expect(outside).toEqual([]);
   });
 
+  it('a campaign on shared air: read success over the campaign, a point per pass and window', async () => {
+    const scenario = JSON.parse(readFileSync(join(root, 'scenarios', 'campaign-single-headend.json'), 'utf8')) as {
+      network: { options: Record<string, unknown> };
+      radio?: unknown;
+      traffic?: unknown;
+    };
+    scenario.network.options['endpointsPerCollector'] = 60;
+    scenario.radio = { contention: 'csma' };
+    scenario.traffic = { reads: { intervalS: 900 } };
+    const { result } = runCampaignScenario(loadScenario(scenario));
+    const { html } = await renderCampaignReport(result, { title: 'browser campaign on shared air' });
+    const { page, errors } = await open(html, 'campaign-reads');
+    const chart = page.locator('figure[data-chart="campaign-reads"]');
+    expect(await chart.locator('svg').count()).toBe(1);
+    const points = chart.locator('[aria-roledescription="point"]');
+    const windows = result.kpis!.samples.flatMap((k) => [k.before, k.during, k.after]).filter((w) => w.sent > 0);
+    expect(await points.count()).toBe(windows.length);
+    await points.first().hover();
+    await page.waitForSelector('#chart-tip:not([hidden])');
+    expect(await page.textContent('#chart-tip')).toContain('reads made');
+    await chart.screenshot({ path: join(dir, 'campaign-reads.png') });
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+  });
+
   it('a sweep: one heatmap cell per grid cell, its confidence interval on hover', async () => {
     const outcome = await sweep(
       {

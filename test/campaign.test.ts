@@ -16,6 +16,7 @@ import {
   ValidationError,
   type CampaignCheckpoint,
   type CampaignCheckpointStore,
+  type CampaignProgress,
   type Plan,
   type PlanStep,
   type Release,
@@ -469,9 +470,84 @@ describe('campaigns', () => {
       expect(w.delivered).toBeLessThanOrEqual(w.sent);
       expect(w.successRate).toBeCloseTo(w.delivered / w.sent, 12);
     }
+    // Over time: a sample per broadcast pass, in clock order, inside its step; the totals are their sums.
+    const { samples } = r.kpis!;
+    const passes = r.timeline.flatMap((st, i) =>
+      st.broadcasts.flatMap((b, j) => b.passes.map((_, k) => ({ step: i, broadcast: j, pass: k + 1 }))),
+    );
+    expect(samples.map(({ step, broadcast, pass }) => ({ step, broadcast, pass }))).toEqual(passes);
+    samples.forEach((k, i) => {
+      const st = r.timeline[k.step]!;
+      expect(k.firstPacketS).toBeGreaterThanOrEqual(st.startS);
+      expect(k.endS).toBeGreaterThan(k.firstPacketS);
+      expect(k.endS).toBeLessThanOrEqual(st.endS);
+      if (i > 0) expect(k.firstPacketS).toBeGreaterThanOrEqual(samples[i - 1]!.endS);
+      for (const w of [k.before, k.during, k.after])
+        expect(w.successRate).toBe(w.sent === 0 ? 1 : w.delivered / w.sent);
+    });
+    for (const w of ['before', 'during'] as const) {
+      expect(samples.reduce((a, k) => a + k[w].sent, 0)).toBe(r.kpis![w].sent);
+      expect(samples.reduce((a, k) => a + k[w].delivered, 0)).toBe(r.kpis![w].delivered);
+    }
     expect(
       runCampaign(headEnd(1), planUpgrade(headEnd(1), RELEASE), { seed: 1, timing: { headendUpgradeS: 0 } }).kpis,
     ).toBeNull();
+  });
+
+  it('read success pass by pass: one sample per selective repeat pass, the same after a resume', () => {
+    // Two broadcast steps (module firmware, then DCW) on a lossy mesh, so that repeats happen.
+    const build = () =>
+      new HeadEnd(
+        generators.utility({
+          collectors: 1,
+          endpointsPerCollector: 120,
+          seed: 7,
+          pathLoss: { exponent: 3.8 },
+          models: [{ model: 'focus-ax-integrated', share: 1, moduleFirmware: '5.18', dcw: '1.0' }],
+        }),
+        {
+          catalogue: [
+            pk('moduleFirmware', '5.18', [...METERS, 'router', 'mesh-extender']),
+            pk('dcw', '1.0', METERS),
+            ...BASE.slice(1),
+          ],
+        },
+      );
+    const release = {
+      targets: [{ kind: 'meter', module: '5.22', dcw: '2.0' }],
+      packages: [pk('moduleFirmware', '5.22', METERS, 20), pk('dcw', '2.0', METERS, 10)],
+    };
+    const plan = planUpgrade(build(), release as Release, { passes: 3, remainderGoal: 0, repeat: 'selective' });
+    const options = { seed: 2, radio: { contention: 'csma' }, traffic: { reads: { intervalS: 300 } } } as const;
+    const he = build();
+    const whole = runCampaign(he, plan, options);
+    const { samples } = whole.kpis!;
+    // Repeat passes ran, sending more broadcast commands (stretches) than passes: still a sample a pass.
+    expect(samples.some((k) => k.pass > 1)).toBe(true);
+    const passes = whole.timeline.reduce((a, st) => a + st.broadcasts.reduce((b, x) => b + x.passes.length, 0), 0);
+    expect(samples).toHaveLength(passes);
+    const broadcasts = he.reports.commandHistory().filter((e) => e.delivery === 'broadcast').length;
+    expect(broadcasts).toBeGreaterThan(passes);
+    expect(JSON.stringify(runCampaign(build(), plan, options))).toBe(JSON.stringify(whole));
+    // Stopped in the last broadcast step and resumed from the checkpoint: the same samples.
+    const last = whole.timeline.length;
+    expect(whole.timeline[last - 1]!.broadcasts.length).toBeGreaterThan(0);
+    let saved: CampaignCheckpoint | null = null;
+    const store: CampaignCheckpointStore = {
+      read: () => (saved === null ? null : (JSON.parse(JSON.stringify(saved)) as CampaignCheckpoint)),
+      write: (c) => (saved = JSON.parse(JSON.stringify(c)) as CampaignCheckpoint),
+    };
+    const controller = new AbortController();
+    const stop = (p: CampaignProgress) => {
+      if (p.step === last) controller.abort();
+    };
+    expect(() =>
+      runCampaign(build(), plan, { ...options, checkpoint: store, signal: controller.signal, onProgress: stop }),
+    ).toThrow(CampaignCancelled);
+    const kept = (saved as CampaignCheckpoint | null)?.kpiSamples ?? [];
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(samples.length);
+    expect(JSON.stringify(runCampaign(build(), plan, { ...options, checkpoint: store }))).toBe(JSON.stringify(whole));
   });
 
   it('a head-end state saved and restored runs on as the original', () => {

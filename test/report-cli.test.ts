@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/cli/main.js';
-import { parseResults } from '../src/index.js';
+import { parseResults, type CampaignReport } from '../src/index.js';
 import { parseCsv } from './csv.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -171,6 +171,38 @@ describe('meshcast campaign: the page and charts of a campaign', () => {
     const checkpoint = join(dir, 'checkpoint.json');
     expect((await run(['campaign', file, '--out', checkpoint, '--html', checkpoint])).code).toBe(EXIT.usage);
     expect(existsSync(checkpoint)).toBe(false);
+  });
+
+  it('on shared air with reads: read success pass by pass in the JSON, on the page and as a chart file', async () => {
+    const file = join(dir, 'campaign-air.json');
+    const source = JSON.parse(readFileSync(join(root, 'scenarios', 'campaign-single-headend.json'), 'utf8')) as {
+      $schema?: string;
+      network: { options: Record<string, unknown> };
+      radio?: unknown;
+      traffic?: unknown;
+    };
+    delete source.$schema;
+    source.network.options['endpointsPerCollector'] = 60;
+    source.radio = { contention: 'csma' };
+    source.traffic = { reads: { intervalS: 900 } };
+    writeFileSync(file, JSON.stringify(source));
+    const html = join(dir, 'campaign-air.html');
+    const charts = join(dir, 'campaign-air-charts');
+    const r = await run(['campaign', file, '--quiet', '--json', '--html', html, '--svg-dir', charts]);
+    expect(r.code, r.err).toBe(EXIT.ok);
+    const data = JSON.parse(r.out) as CampaignReport;
+    const samples = data.kpis!.samples;
+    const passes = data.timeline.reduce((a, st) => a + st.broadcasts.reduce((b, x) => b + x.passes.length, 0), 0);
+    expect(samples).toHaveLength(passes);
+    expect(samples.reduce((a, k) => a + k.during.sent, 0)).toBe(data.kpis!.during.sent);
+    expect(readFileSync(html, 'utf8')).toContain('data-chart="campaign-reads"');
+    expect(readdirSync(charts)).toEqual(expect.arrayContaining(['campaign-reads.svg', 'campaign-reads.vl.json']));
+    const spec = JSON.parse(readFileSync(join(charts, 'campaign-reads.vl.json'), 'utf8')) as {
+      layer: { data: { values: unknown[] } }[];
+    };
+    // Every step's start and every pass's first packet marked.
+    expect(spec.layer[0]!.data.values).toHaveLength(data.timeline.length);
+    expect(spec.layer[1]!.data.values).toHaveLength(passes);
   });
 });
 

@@ -1,4 +1,4 @@
-import type { CampaignResult, StepOutcome } from '../workflow/campaign.js';
+import type { CampaignKpis, CampaignKpiSample, CampaignResult, StepOutcome } from '../workflow/campaign.js';
 import { CATEGORY_COLOURS, chartSpec, type Chart } from './chart.js';
 import { chartFigure, escapeHtml, facts, htmlTable, page } from './page/shell.js';
 import type { HtmlReport } from './run-report.js';
@@ -138,23 +138,155 @@ function passesChart(result: CampaignResult): Chart {
   };
 }
 
+/** A pass's label, as the passes chart writes it: step.broadcast pass k. */
+function passLabel(k: Pick<CampaignKpiSample, 'step' | 'broadcast' | 'pass'>): string {
+  return `${k.step + 1}.${k.broadcast + 1} pass ${k.pass}`;
+}
+
+/** The read windows of a sample, the colours they are drawn in and what they are called on hover. */
+const WINDOWS = [
+  { window: 'before', colour: CATEGORY_COLOURS[0], what: 'reads made before its first packet' },
+  { window: 'during', colour: CATEGORY_COLOURS[2], what: 'reads made while its frames were on the air' },
+  { window: 'after', colour: CATEGORY_COLOURS[4], what: 'reads made after its last frame' },
+] as const;
+
 /**
- * The charts of a campaign's page: its timeline of steps, and the endpoints each broadcast pass
- * updated and left failed — Vega-Lite specs with their data inline (draw them with
- * {@link renderCharts}).
+ * Interval-read success around each broadcast pass over the campaign's clock (days since it
+ * started, as the timeline, or hours when it took less than two days): a line per window —
+ * before a pass's first packet (drawn there), while its frames were on the air (drawn at its
+ * middle, a bar over its span) and after (drawn at its end) — with every step's start (solid)
+ * and every pass's first packet (dashed) marked. Windows without reads are left out.
+ */
+function readsChart(result: CampaignResult, kpis: CampaignKpis): Chart | null {
+  // Hours for a campaign under two days (a day's axis would crowd its passes into a corner).
+  const unit = result.durationS < 2 * 86_400 ? { s: 3600, name: 'hours' } : { s: 86_400, name: 'days' };
+  const days = (s: number): number => (s - result.startS) / unit.s;
+  const rows: Record<string, unknown>[] = [];
+  for (const k of kpis.samples) {
+    const st = result.timeline[k.step];
+    const at = { before: k.firstPacketS, during: (k.firstPacketS + k.endS) / 2, after: k.endS };
+    for (const { window, what } of WINDOWS) {
+      const w = k[window];
+      if (w.sent === 0) continue;
+      rows.push({
+        days: days(at[window]),
+        window,
+        what,
+        rate: w.successRate,
+        sent: w.sent,
+        delivered: w.delivered,
+        pass: passLabel(k),
+        step: st === undefined ? String(k.step + 1) : stepLabel(st, k.step),
+        start: formatDuration(k.firstPacketS - result.startS),
+        took: formatDuration(k.endS - k.firstPacketS),
+      });
+    }
+  }
+  if (rows.length === 0) return null;
+  const steps = result.timeline.map((st, i) => ({
+    days: days(st.startS),
+    step: stepLabel(st, i),
+    start: formatDuration(st.startS - result.startS),
+  }));
+  const passes = kpis.samples.map((k) => ({ days: days(k.firstPacketS), end: days(k.endS), pass: passLabel(k) }));
+  const spans = kpis.samples
+    .filter((k) => k.during.sent > 0)
+    .map((k) => ({ days: days(k.firstPacketS), end: days(k.endS), rate: k.during.successRate }));
+  const x = {
+    field: 'days',
+    type: 'quantitative',
+    title: `${unit.name} since the campaign started`,
+    axis: { format: '.2~f' },
+  };
+  return {
+    name: 'campaign-reads',
+    title: 'Read success over the campaign',
+    caption:
+      'Interval reads delivered within their deadline around each broadcast pass, on the campaign\u2019s clock: ' +
+      'before the pass\u2019s first packet, while its frames were on the air (a bar over the pass) and after. ' +
+      'Solid grey lines mark where steps start, dashed ones where passes start; hover for the step, the pass ' +
+      'and the reads. Each pass\u2019s air is simulated on its own, half an hour either side by default ' +
+      '(traffic.reads.beforeS, afterS): between passes no reads are simulated.',
+    spec: chartSpec('Read success over the campaign', {
+      width: 560,
+      height: 240,
+      layer: [
+        {
+          data: { values: steps },
+          mark: { type: 'rule', color: '#555', opacity: 0.7, strokeWidth: 1.5, tooltip: true },
+          encoding: {
+            x,
+            tooltip: [
+              { field: 'step', title: 'step' },
+              { field: 'start', title: 'starts after' },
+            ],
+          },
+        },
+        {
+          data: { values: passes },
+          mark: { type: 'rule', color: '#bbb', strokeDash: [3, 3], tooltip: true },
+          encoding: { x, tooltip: [{ field: 'pass', title: 'pass starts' }] },
+        },
+        {
+          data: { values: spans },
+          mark: { type: 'rule', color: WINDOWS[1].colour, strokeWidth: 3, opacity: 0.5 },
+          encoding: { x, x2: { field: 'end' }, y: { field: 'rate', type: 'quantitative' } },
+        },
+        {
+          data: { values: rows },
+          mark: { type: 'line', point: true },
+          encoding: {
+            x,
+            y: {
+              field: 'rate',
+              type: 'quantitative',
+              title: 'interval reads delivered',
+              scale: { zero: false },
+              axis: { format: '.1%' },
+            },
+            color: {
+              field: 'window',
+              type: 'nominal',
+              title: 'reads',
+              sort: WINDOWS.map((w) => w.window),
+              scale: { domain: WINDOWS.map((w) => w.window), range: WINDOWS.map((w) => w.colour) },
+            },
+            tooltip: [
+              { field: 'step', title: 'step' },
+              { field: 'pass', title: 'pass' },
+              { field: 'start', title: 'first packet after' },
+              { field: 'took', title: 'on the air' },
+              { field: 'what', title: 'window' },
+              { field: 'delivered', title: 'reads delivered', format: ',' },
+              { field: 'sent', title: 'reads made', format: ',' },
+            ],
+          },
+        },
+      ],
+    }),
+  };
+}
+
+/**
+ * The charts of a campaign's page: its timeline of steps, the endpoints each broadcast pass
+ * updated and left failed, and (with shared air and reads) read success around each pass over the
+ * campaign's clock — Vega-Lite specs with their data inline (draw them with {@link renderCharts}).
  * @param result - a campaign's result (`runCampaign`, `meshcast campaign`)
  */
 export function campaignCharts(result: CampaignResult): Chart[] {
   const charts = [timelineChart(result)];
   if (result.timeline.some((st) => st.broadcasts.length > 0)) charts.push(passesChart(result));
+  const reads = result.kpis === null ? null : readsChart(result, result.kpis);
+  if (reads !== null) charts.push(reads);
   return charts;
 }
 
 /**
  * A campaign's report as one self-contained HTML page: key figures; the timeline of its steps
- * and passes (targeted, updated, failed); every step's numbers; read success before and during
- * the broadcasts; the versions devices run at the end; the endpoints left, by reason and one by
- * one (the first 200). Charts are drawn with Vega-Lite (loaded on the first call).
+ * and passes (targeted, updated, failed); every step's numbers; read success around each
+ * broadcast pass over the campaign's clock, and before and during the broadcasts in all; the
+ * versions devices run at the end; the endpoints left, by reason and one by one (the first 200).
+ * Charts are drawn with Vega-Lite (loaded on the first call).
  * @param result - a campaign's result (`runCampaign`, `meshcast campaign`)
  * @param options - see {@link CampaignReportOptions}
  */
@@ -164,7 +296,11 @@ export async function renderCampaignReport(
 ): Promise<HtmlReport> {
   const title = options.title ?? 'meshcast campaign';
   const charts = await renderCharts(campaignCharts(result));
-  const figures = charts.map(chartFigure).join('\n');
+  const figures = charts
+    .filter((c) => c.name !== 'campaign-reads')
+    .map(chartFigure)
+    .join('\n');
+  const readsFigure = charts.find((c) => c.name === 'campaign-reads');
   const steps = htmlTable(
     ['step', 'delivery', 'rule', 'start', 'took', 'targeted', 'updated', 'failed', 'unicast', 'RF reconfigurations'],
     result.timeline.map((st, i) => {
@@ -187,13 +323,16 @@ export async function renderCampaignReport(
   const kpis =
     result.kpis === null
       ? '<p class="note">No interval reads were simulated (the scenario has no AMI traffic on shared air).</p>'
-      : htmlTable(
-          ['interval reads', 'sent', 'delivered', 'success'],
-          (['before', 'during'] as const).map((when) => {
-            const k = result.kpis![when];
-            return [`${when} the broadcasts`, int(k.sent), int(k.delivered), pct(k.successRate)];
-          }),
-        );
+      : `${readsFigure === undefined ? '' : chartFigure(readsFigure)}
+${htmlTable(
+  ['interval reads', 'sent', 'delivered', 'success'],
+  (['before', 'during'] as const).map((when) => {
+    const k = result.kpis![when];
+    return [`${when} the broadcasts`, int(k.sent), int(k.delivered), pct(k.successRate)];
+  }),
+)}
+<p class="note">Summed over ${int(result.kpis.samples.length)} broadcast pass(es); the chart above gives \
+them pass by pass, as does <code>meshcast campaign --json</code> (<code>kpis.samples</code>).</p>`;
   const versions = htmlTable(
     ['device kind', 'firmware', 'versions at the end (devices)'],
     result.finalVersions.map((f) => [

@@ -1,5 +1,5 @@
 import type { PlannedCampaign } from '../scenario/campaign.js';
-import type { CampaignResult, StepOutcome } from '../workflow/campaign.js';
+import type { CampaignKpiSample, CampaignResult, StepOutcome } from '../workflow/campaign.js';
 import type { Plan } from '../workflow/plan.js';
 import type { PlanProblem } from '../workflow/rules.js';
 import { formatDuration, table } from './text.js';
@@ -70,7 +70,10 @@ function stepSummary(st: StepOutcome): string {
   return parts.join('; ');
 }
 
-/** A campaign's result as data for JSON: the timeline, totals, final versions and what is left. */
+/**
+ * A campaign's result as data for JSON: the timeline, totals, final versions, what is left, and
+ * (with shared air and reads) read success before and during the broadcasts and pass by pass.
+ */
 export function campaignReport(planned: PlannedCampaign, result: CampaignResult, title: string) {
   return {
     /** The title given (`meshcast campaign --json`: the scenario's name, else its file). */
@@ -103,8 +106,9 @@ export function campaignReport(planned: PlannedCampaign, result: CampaignResult,
 }
 
 /**
- * A campaign's result as text: the timeline, totals, final versions per device class and the
- * endpoints left, by reason.
+ * A campaign's result as text: the timeline, totals, final versions per device class, the
+ * endpoints left, by reason, and (with shared air and reads) read success before and during the
+ * broadcasts, with the pass during which it was lowest.
  */
 export function formatCampaignResult(result: CampaignResult, title: string): string {
   const lines = [
@@ -149,10 +153,21 @@ export function formatCampaignResult(result: CampaignResult, title: string): str
   }
   if (result.kpis !== null) {
     const k = result.kpis;
+    // The pass whose reads fared worst while it was on the air (the first of equals).
+    const worst = k.samples
+      .filter((x) => x.during.sent > 0)
+      .reduce<CampaignKpiSample | null>(
+        (a, x) => (a === null || x.during.successRate < a.during.successRate ? x : a),
+        null,
+      );
     lines.push(
       '',
       `Interval reads: ${(100 * k.before.successRate).toFixed(1)}% delivered before the broadcasts, ` +
-        `${(100 * k.during.successRate).toFixed(1)}% during them.`,
+        `${(100 * k.during.successRate).toFixed(1)}% during them` +
+        (worst === null
+          ? '.'
+          : `; lowest during one pass ${(100 * worst.during.successRate).toFixed(1)}% ` +
+            `(step ${worst.step + 1}, broadcast ${worst.broadcast + 1}, pass ${worst.pass}).`),
     );
   }
   return lines.join('\n');

@@ -8,6 +8,7 @@ import type { HeadEnd, HeadEndState } from '../headend/headend.js';
 import type { BroadcastOutcome, UnicastOutcome } from '../headend/outcomes.js';
 import { RECORD_FLAGS, STATUS, type FirmwareField } from '../headend/records.js';
 import { DEVICE_KINDS, FLAG_BITS, KIND, type DeviceKind } from '../network/device.js';
+import type { ReadWindow } from '../traffic/kpis.js';
 import type { Seed } from '../random/stream.js';
 import { collectorGroups } from './groups.js';
 import {
@@ -109,6 +110,8 @@ export interface CampaignCheckpoint {
   readonly messages: number;
   /** When the campaign started, clock seconds. */
   readonly startS: number;
+  /** Read success around each broadcast pass so far (absent in checkpoints written before it was kept: none). */
+  readonly kpiSamples?: readonly CampaignKpiSample[];
   /** The head-end. */
   readonly state: HeadEndState;
 }
@@ -210,6 +213,36 @@ export interface LeftEndpoint {
   readonly reason: LeftReason;
 }
 
+/**
+ * Interval-read success around one broadcast pass of a campaign (with shared air and AMI reads),
+ * on the head-end's clock: the reads made before the pass's first packet, while its frames were on
+ * the air, and after, summed over its commands (a selective repeat pass sends one per stretch).
+ * Each command's air is simulated on its own, from `traffic.reads.beforeS` before its first
+ * packet to `afterS` after its last packet's TTL, so one pass's `after` and the next one's
+ * `before` may be reads of the same clock time in two simulations.
+ */
+export interface CampaignKpiSample {
+  /** The step's index in the timeline (0-based). */
+  readonly step: number;
+  /** The broadcast's index in that step's `broadcasts` (0-based). */
+  readonly broadcast: number;
+  /** The pass of that broadcast, from 1. */
+  readonly pass: number;
+  /** Clock seconds of the pass's first packet: where `before` ends and `during` starts. */
+  readonly firstPacketS: number;
+  /**
+   * Clock seconds by which the pass's broadcast traffic had died out (`BroadcastResult.endS` of
+   * its last command): about where `during` ends, at its last broadcast frame.
+   */
+  readonly endS: number;
+  /** Reads made before the first packet. */
+  readonly before: ReadWindow;
+  /** Reads made while the pass's broadcast frames were on the air. */
+  readonly during: ReadWindow;
+  /** Reads made after its last broadcast frame. */
+  readonly after: ReadWindow;
+}
+
 /** Read success before and during the campaign's broadcasts (with shared air and AMI reads). */
 export interface CampaignKpis {
   /** Interval reads made before each broadcast's first packet, summed over every pass. */
@@ -230,6 +263,11 @@ export interface CampaignKpis {
     /** `delivered` / `sent` (1 when none were made). */
     readonly successRate: number;
   };
+  /**
+   * The same pass by pass, in the order the passes ran: read success over the campaign's clock.
+   * `before` and `during` above are their sums.
+   */
+  readonly samples: readonly CampaignKpiSample[];
 }
 
 /** What a campaign did. */
@@ -268,7 +306,7 @@ export interface CampaignResult {
     /** The first 1,000, in device order. */
     readonly endpoints: readonly LeftEndpoint[];
   };
-  /** Read success before and during its broadcasts, when the air is shared and reads are on. */
+  /** Read success before and during its broadcasts, and pass by pass, when the air is shared and reads are on. */
   readonly kpis: CampaignKpis | null;
   /** Collector code version at the end (null: not changed). */
   readonly collectorCode: string | null;
@@ -316,7 +354,8 @@ interface Running {
   collectorCode: string | null;
   transmissions: number;
   messages: number;
-  kpis: { bs: number; bd: number; ds: number; dd: number } | null;
+  /** Read success pass by pass (empty without shared air and reads). */
+  kpiSamples: CampaignKpiSample[];
 }
 
 /**
@@ -358,7 +397,7 @@ export function runCampaign(headEnd: HeadEnd, plan: Plan, options: CampaignOptio
     collectorCode: null,
     transmissions: 0,
     messages: 0,
-    kpis: null,
+    kpiSamples: [],
   };
   let startS = headEnd.now;
   let done = 0;
@@ -378,6 +417,7 @@ export function runCampaign(headEnd: HeadEnd, plan: Plan, options: CampaignOptio
     running.collectorCode = saved.collectorCode;
     running.transmissions = saved.transmissions;
     running.messages = saved.messages;
+    running.kpiSamples.push(...(saved.kpiSamples ?? []));
     startS = saved.startS;
     done = saved.done;
   }
@@ -399,6 +439,7 @@ export function runCampaign(headEnd: HeadEnd, plan: Plan, options: CampaignOptio
       transmissions: running.transmissions,
       messages: running.messages,
       startS,
+      kpiSamples: [...running.kpiSamples],
       state: headEnd.saveState(),
     });
   }
@@ -774,7 +815,7 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
           if (total < 0) total = out.total;
           completed += out.completed;
           tally.transmissions += out.result.stats.transmissions;
-          addKpis(ctx.running, out);
+          addKpis(ctx, out, tally.broadcasts.length, p + 1);
           last = out;
         }
         if (first < 0) first = total;
@@ -867,21 +908,42 @@ function cleanUp(ctx: StepContext, tally: Tally, step: PlanStep, kind: DeviceKin
     );
 }
 
-function addKpis(running: Running, out: BroadcastOutcome): void {
+/** Adds a broadcast command's read windows to its pass's sample (a selective repeat pass sends several). */
+function addKpis(ctx: StepContext, out: BroadcastOutcome, broadcast: number, pass: number): void {
   const reads = out.result.air?.reads;
   if (reads === null || reads === undefined) return;
-  const k = (running.kpis ??= { bs: 0, bd: 0, ds: 0, dd: 0 });
-  k.bs += reads.before.sent;
-  k.bd += reads.before.delivered;
-  k.ds += reads.during.sent;
-  k.dd += reads.during.delivered;
+  const samples = ctx.running.kpiSamples;
+  const last = samples[samples.length - 1];
+  const same = last !== undefined && last.step === ctx.index && last.broadcast === broadcast && last.pass === pass;
+  const sum = (a: ReadWindow | undefined, b: ReadWindow): ReadWindow =>
+    readWindow((a?.sent ?? 0) + b.sent, (a?.delivered ?? 0) + b.delivered);
+  const sample: CampaignKpiSample = {
+    step: ctx.index,
+    broadcast,
+    pass,
+    firstPacketS: same ? last.firstPacketS : out.result.firstPacketS,
+    endS: out.result.endS,
+    before: sum(same ? last.before : undefined, reads.before),
+    during: sum(same ? last.during : undefined, reads.during),
+    after: sum(same ? last.after : undefined, reads.after),
+  };
+  if (same) samples[samples.length - 1] = sample;
+  else samples.push(sample);
+}
+
+function readWindow(sent: number, delivered: number): ReadWindow {
+  return { sent, delivered, successRate: sent === 0 ? 1 : delivered / sent };
 }
 
 function kpisOf(running: Running): CampaignKpis | null {
-  const k = running.kpis;
-  if (k === null) return null;
-  const w = (sent: number, delivered: number) => ({ sent, delivered, successRate: sent === 0 ? 1 : delivered / sent });
-  return { before: w(k.bs, k.bd), during: w(k.ds, k.dd) };
+  const samples = running.kpiSamples;
+  if (samples.length === 0) return null;
+  const total = (w: 'before' | 'during') =>
+    readWindow(
+      samples.reduce((a, k) => a + k[w].sent, 0),
+      samples.reduce((a, k) => a + k[w].delivered, 0),
+    );
+  return { before: total('before'), during: total('during'), samples: [...samples] };
 }
 
 function finalVersions(he: HeadEnd, plan: Plan): CampaignResult['finalVersions'] {

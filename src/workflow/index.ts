@@ -11,6 +11,7 @@ export type {
   BroadcastSeries,
   CampaignCheckpoint,
   CampaignCheckpointStore,
+  CampaignKpiSample,
   CampaignKpis,
   CampaignOptions,
   CampaignProgress,
