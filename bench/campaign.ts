@@ -6,6 +6,7 @@
  *
  *   npm run bench:campaign                        10,000 meters (4 collectors)
  *   npm run bench:campaign -- --meters 1000000    1,000,000 meters (400 collectors)
+ *   npm run bench:campaign -- --workers auto      passes flooded on worker threads (auto: one per core)
  *
  * Images of 20 kB module firmware, 2 kB DCW, 10 kB metrology / HAN / child-module firmware (200,
  * 20 and 100 packets of 100 bytes).
@@ -19,6 +20,9 @@ const arg = (name: string, fallback: number): number => {
   return i < 0 ? fallback : Number(process.argv[i + 1]);
 };
 const meters = arg('--meters', 10_000);
+const workersAt = process.argv.indexOf('--workers');
+const workersFlag = workersAt < 0 ? '0' : (process.argv[workersAt + 1] ?? '');
+const workers = workersFlag === 'auto' ? 'auto' : Number(workersFlag);
 const perCollector = 2500;
 const collectors = Math.max(1, Math.round(meters / perCollector));
 
@@ -92,7 +96,7 @@ function main(): void {
   const setupMs = performance.now() - t0;
   const plan = planUpgrade(he, release);
   const t1 = performance.now();
-  const r = runCampaign(he, plan, { seed: 1 });
+  const r = runCampaign(he, plan, { seed: 1, workers });
   const runMs = performance.now() - t1;
   const rssMb = process.resourceUsage().maxRSS / 1024;
   const broadcasts = r.timeline.reduce((a, s) => a + s.broadcasts.length, 0);
@@ -100,7 +104,7 @@ function main(): void {
   console.log(
     `Campaign, single head-end order: utility ${mesh.n.toLocaleString('en-US')} devices ` +
       `(${(collectors * perCollector).toLocaleString('en-US')} meters, ${collectors} collectors); ` +
-      `Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}`,
+      `workers ${workersFlag}; Node ${process.version}, ${cpus()[0]?.model ?? 'unknown CPU'}`,
   );
   console.log('| measure | value |\n|---|---:|');
   console.log(`| network and head-end set up, s | ${(setupMs / 1000).toFixed(1)} |`);

@@ -21,7 +21,10 @@ import {
   type PlanStep,
   type Release,
 } from '../src/index.js';
+import { once } from 'node:events';
+import type { Worker } from 'node:worker_threads';
 import { TWO_MILES_M } from '../src/broadcast/warnings.js';
+import { startedBy } from './threads.js';
 
 const METERS = ['focus-ax-integrated', 'focus-al-modular', 'commercial-s4'];
 const ALL = [...METERS, 'router', 'mesh-extender'];
@@ -566,6 +569,85 @@ describe('campaigns', () => {
   });
 });
 
+describe('campaigns on worker threads', () => {
+  // Images of 120 packets: every broadcast pass is worth the threads.
+  const release: Release = {
+    ...RELEASE,
+    packages: (RELEASE.packages as readonly object[]).map((p) => ({ ...p, packets: 120 }) as never),
+  };
+  const plan = planUpgrade(headEnd(3, 200), release);
+  const alone = runCampaign(headEnd(3, 200), plan, { seed: 7 });
+  const exited = (workers: readonly Worker[]) => Promise.all(workers.map((w) => once(w, 'exit')));
+
+  it('the same campaign, bit for bit, on 1 and 2 threads as on the calling thread; every thread stops at the end', async () => {
+    for (const workers of [1, 2]) {
+      const run = startedBy(() => runCampaign(headEnd(3, 200), plan, { seed: 7, workers }));
+      expect(run.error).toBeUndefined();
+      expect(run.workers, `${workers} threads started`).toHaveLength(workers);
+      expect(JSON.stringify(run.value), `${workers} threads`).toBe(JSON.stringify(alone));
+      await exited(run.workers);
+    }
+  });
+
+  it('stopped on threads: none is left; resumed on other threads, or none: the uninterrupted result', async () => {
+    let saved: CampaignCheckpoint | null = null;
+    const store: CampaignCheckpointStore = {
+      read: () => (saved === null ? null : (JSON.parse(JSON.stringify(saved)) as CampaignCheckpoint)),
+      write: (c) => void (saved = JSON.parse(JSON.stringify(c)) as CampaignCheckpoint),
+    };
+    for (const [before, after] of [
+      [2, 1],
+      [1, 0],
+    ] as const) {
+      saved = null;
+      const controller = new AbortController();
+      let events = 0;
+      const stopped = startedBy(() =>
+        runCampaign(headEnd(3, 200), plan, {
+          seed: 7,
+          workers: before,
+          checkpoint: store,
+          signal: controller.signal,
+          onProgress: () => {
+            if (++events === 20) controller.abort();
+          },
+        }),
+      );
+      expect(stopped.error).toBeInstanceOf(CampaignCancelled);
+      expect(stopped.workers).toHaveLength(before);
+      await exited(stopped.workers);
+      expect((saved as CampaignCheckpoint | null)?.done).toBeGreaterThan(0);
+      const resumed = runCampaign(headEnd(3, 200), plan, { seed: 7, checkpoint: store, workers: after });
+      expect(JSON.stringify(resumed)).toBe(JSON.stringify(alone));
+    }
+  });
+
+  it('an error half way (a progress callback that throws) stops the threads too', async () => {
+    const boom = new Error('progress bar broke');
+    let events = 0;
+    const failed = startedBy(() =>
+      runCampaign(headEnd(3, 200), plan, {
+        seed: 7,
+        workers: 2,
+        onProgress: () => {
+          if (++events === 20) throw boom;
+        },
+      }),
+    );
+    expect(failed.error).toBe(boom);
+    expect(failed.workers).toHaveLength(2);
+    await exited(failed.workers);
+  });
+
+  it('checks the worker count', () => {
+    for (const workers of [-1, 2.5, 65, 'all']) {
+      expect(() => runCampaign(headEnd(3, 200), plan, { workers: workers as never })).toThrow(
+        expect.objectContaining({ name: 'ValidationError', path: 'options.workers' }),
+      );
+    }
+  });
+});
+
 describe('the command line', () => {
   const dir = mkdtempSync(join(tmpdir(), 'meshcast-campaign-'));
   const scenario = JSON.parse(
@@ -612,6 +694,12 @@ describe('the command line', () => {
     const again = await run(['campaign', file, '--out', checkpoint, '--quiet']);
     expect(again.code).toBe(EXIT.ok);
     expect(again.out).toBe(first.out);
+    const threads = await run(['campaign', file, '--quiet', '--workers', '2']);
+    expect(threads.code, threads.err).toBe(EXIT.ok);
+    expect(threads.out).toBe(first.out);
+    const badWorkers = await run(['campaign', file, '--quiet', '--workers', 'many']);
+    expect(badWorkers.code).toBe(EXIT.usage);
+    expect(badWorkers.err).toMatch(/--workers/);
     const json = await run(['campaign', file, '--quiet', '--json']);
     const data = JSON.parse(json.out) as { timeline: unknown[]; left: { total: number } };
     expect(data.timeline.length).toBe(7);

@@ -117,12 +117,21 @@ export function floodPass(p: PreparedPass, flooded?: () => void): void {
  * @internal
  */
 export function floodSegments(flood: FloodState, d: PassDraws, js: Int32Array, flooded?: () => void): void {
+  let i = 0;
+  floodEach(flood, d, () => (i < js.length ? js[i++]! : -1), flooded);
+}
+
+/**
+ * {@link floodSegments} over the pass indices `next` hands out one by one until it returns -1
+ * (threads taking packets from one shared counter as they get free).
+ * @internal
+ */
+export function floodEach(flood: FloodState, d: PassDraws, next: () => number, flooded?: () => void): void {
   loadLastHeard(flood);
   if (flood.perOrigin && flood.origins.length > 1) {
-    floodSegmentsPerOrigin(flood, d, js, flooded);
+    floodSegmentsPerOrigin(flood, d, next, flooded);
   } else {
-    for (let i = 0; i < js.length; i++) {
-      const j = js[i]!;
+    for (let j = next(); j >= 0; j = next()) {
       const segment = d.firstSegment + j;
       floodPacket(flood, segment, d.startS + j * d.spacingS, packetLinkKey(d, segment), packetDelays(d, segment));
       flooded?.();
@@ -145,7 +154,7 @@ function packetDelays(d: PassDraws, segment: number, origin = 0): LinkDelays {
  * {@link floodSegments} with one message per origin: origin 0 uses the packet's streams (so a
  * single origin gives the same draws either way), origin i > 0 streams of its own.
  */
-function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array, flooded?: () => void): void {
+function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, next: () => number, flooded?: () => void): void {
   const n = flood.hops.length;
   const noTanks = new Int32Array(n + 1);
   const perOrigin = Array.from(flood.origins, (_, i) => ({
@@ -155,8 +164,7 @@ function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, js: Int32Array,
     perOrigin: false,
   }));
   const firstS = new Float64Array(n);
-  for (let k = 0; k < js.length; k++) {
-    const j = js[k]!;
+  for (let j = next(); j >= 0; j = next()) {
     const segment = d.firstSegment + j;
     const links = perOrigin.map((_, i) => packetLinkKey(d, segment, i));
     const delays = perOrigin.map((_, i) => packetDelays(d, segment, i));

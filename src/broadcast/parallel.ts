@@ -17,6 +17,7 @@ import type { BroadcastResult } from './result.js';
 import { runPass } from './run.js';
 import { checkSpec, type BroadcastSpec } from './spec.js';
 import { sharedCopy } from './state.js';
+import { mergeTallies, type FloodTallies } from './tallies.js';
 
 /** Options of {@link runBroadcastParallel}: those of `runBroadcast`, the worker count, progress and cancellation. */
 export interface ParallelRunOptions extends RunOptions {
@@ -58,18 +59,6 @@ export interface FloodTask {
   readonly progress: Int32Array;
   /** Where the worker leaves its partial tallies, in shared memory (no copies back): merged by the pass. */
   readonly out: FloodTallies;
-}
-
-/**
- * A worker's partial tallies, in shared memory: missing counts and latest needed arrivals per
- * row (starting from the pass's), last-heard times per node (starting NaN), counters (from 0).
- * @internal
- */
-export interface FloodTallies {
-  readonly missing: Int32Array;
-  readonly lastNeededS: Float64Array;
-  readonly lastHeardS: Float64Array;
-  readonly counters: Float64Array;
 }
 
 /**
@@ -249,18 +238,6 @@ export async function runPassParallel(p: PreparedPass, options: ResolvedParallel
   }
   report();
   if (stop.signal.aborted) throw stop.signal.reason;
-  // Merge: missing counts fall by what each worker delivered; times take the latest.
-  const before = state.missing.slice();
-  for (const r of tallies) {
-    for (let tank = 0; tank < before.length; tank++) state.missing[tank]! -= before[tank]! - r.missing[tank]!;
-    for (let tank = 0; tank < before.length; tank++) {
-      if (r.lastNeededS[tank]! > state.lastNeededS[tank]!) state.lastNeededS[tank] = r.lastNeededS[tank]!;
-    }
-    for (let v = 0; v < r.lastHeardS.length; v++) {
-      const heard = r.lastHeardS[v]!; // NaN: this worker's packets never reached v
-      if (heard === heard && !(state.lastHeardS[v]! >= heard)) state.lastHeardS[v] = heard;
-    }
-    for (let c = 0; c < r.counters.length; c++) state.counters[c]! += r.counters[c]!;
-  }
+  mergeTallies(state, tallies);
   return finishPass(p);
 }

@@ -1,4 +1,4 @@
-import { checkInteger, checkObject, checkOneOf, checkString, isPlainObject, join } from '../check.js';
+import { checkFunction, checkInteger, checkObject, checkOneOf, checkString, isPlainObject, join } from '../check.js';
 import { MeshcastError, ValidationError } from '../errors.js';
 import { runBroadcast } from '../broadcast/run.js';
 import type { BroadcastResult } from '../broadcast/result.js';
@@ -206,6 +206,12 @@ export interface UnicastCommandInput {
 export interface HeadEndRunOptions extends Omit<RunOptions, 'previous'> {
   /** Clock time the command is issued (not before the head-end's clock). @defaultValue the clock */
   readonly atS?: number;
+  /**
+   * Runs a broadcast command's pass in place of `runBroadcast`, with the same arguments and the
+   * same result (a campaign's worker pool). @defaultValue runBroadcast
+   * @internal
+   */
+  readonly runner?: typeof runBroadcast;
 }
 
 /** A downloaded image the devices hold: its last pass (their tanks), and which devices completed it. */
@@ -546,8 +552,9 @@ export class HeadEnd {
     if (!isPlainObject(command) || !('delivery' in command)) {
       throw new ValidationError('command', command, 'a command built by broadcast(), group() or pointToPoint()');
     }
-    const { atS, ...engine } = checkObject('options', options, [
+    const { atS, runner, ...engine } = checkObject('options', options, [
       'atS',
+      'runner',
       'seed',
       'replication',
       'radio',
@@ -555,6 +562,7 @@ export class HeadEnd {
       'handoff',
       'queue',
     ]) as HeadEndRunOptions;
+    if (runner !== undefined) checkFunction('options.runner', runner, 'runBroadcast or its like');
     const t0 = atS ?? this.clock;
     if (typeof t0 !== 'number' || !(t0 >= this.clock) || !Number.isFinite(t0)) {
       throw new ValidationError('options.atS', atS, `a clock time at or after the head-end's clock (${this.clock} s)`);
@@ -562,7 +570,7 @@ export class HeadEnd {
     this.clock = t0;
     this.settle(t0);
     return command.delivery === 'broadcast'
-      ? this.runBroadcastCommand(command, engine, t0)
+      ? this.runBroadcastCommand(command, engine, t0, runner)
       : this.runUnicast(command, engine, t0);
   }
 
@@ -1031,8 +1039,9 @@ export class HeadEnd {
 
   private runBroadcastCommand(
     cmd: BroadcastCommand,
-    options: Omit<HeadEndRunOptions, 'atS'>,
+    options: Omit<HeadEndRunOptions, 'atS' | 'runner'>,
     t0: number,
+    runner: typeof runBroadcast = runBroadcast,
   ): BroadcastOutcome {
     const ctx = this.context();
     const records = this.records;
@@ -1065,7 +1074,7 @@ export class HeadEnd {
       rebootS: reboots,
       version: cmd.version,
     };
-    const result = runBroadcast(mesh, spec, {
+    const result = runner(mesh, spec, {
       ...options,
       seed: this.seedOf(options, id),
       ...(previous === undefined ? {} : { previous }),

@@ -5,6 +5,7 @@ import { checkVersion } from '../headend/catalogue.js';
 import type { HeadEnd } from '../headend/headend.js';
 import type { CompiledMesh } from '../network/mesh.js';
 import type { Seed } from '../random/stream.js';
+import type { Workers } from '../runtime/workers.js';
 import {
   checkCampaignTiming,
   runCampaign,
@@ -133,6 +134,8 @@ export interface CampaignRunOptions {
   readonly onProgress?: (progress: CampaignProgress) => void;
   /** Stops the campaign between commands (a `CampaignCancelled`; the last checkpoint keeps the finished steps). */
   readonly signal?: AbortSignal;
+  /** Worker threads flooding its broadcast passes (see `CampaignOptions.workers`). @defaultValue 0 */
+  readonly workers?: Workers;
 }
 
 /** A campaign scenario run: its plan, the problems found before it started, and what it did. */
@@ -167,6 +170,7 @@ export function runCampaignSection(
     ...(options.checkpoint === undefined ? {} : { checkpoint: options.checkpoint }),
     ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.workers === undefined ? {} : { workers: options.workers }),
   });
   return { ...planned, result };
 }

@@ -1,15 +1,17 @@
 import { checkFunction, checkObject, checkPositive, checkSeed, isPlainObject, join } from '../check.js';
 import { MeshcastError, ValidationError } from '../errors.js';
+import { checkFloodWorkers, FloodPool } from '../broadcast/flood-pool.js';
 import type { RunOptions } from '../broadcast/options.js';
 import { compareVersions, isModule42x } from '../network/firmware.js';
 import type { BroadcastCommandInput, BroadcastType } from '../headend/commands.js';
 import { onHanPlatform } from '../headend/commands.js';
-import type { HeadEnd, HeadEndState } from '../headend/headend.js';
+import type { HeadEnd, HeadEndRunOptions, HeadEndState } from '../headend/headend.js';
 import type { BroadcastOutcome, UnicastOutcome } from '../headend/outcomes.js';
 import { RECORD_FLAGS, STATUS, type FirmwareField } from '../headend/records.js';
 import { DEVICE_KINDS, FLAG_BITS, KIND, type DeviceKind } from '../network/device.js';
 import type { ReadWindow } from '../traffic/kpis.js';
 import type { Seed } from '../random/stream.js';
+import type { Workers } from '../runtime/workers.js';
 import { collectorGroups } from './groups.js';
 import {
   crcChange,
@@ -128,6 +130,16 @@ export interface CampaignOptions extends Pick<RunOptions, 'radio' | 'traffic' | 
   readonly onProgress?: (progress: CampaignProgress) => void;
   /** Stops the campaign between commands (the last checkpoint keeps the finished steps). */
   readonly signal?: AbortSignal;
+  /**
+   * Worker threads flooding the packets of its broadcast passes: a number, or `'auto'` (one per
+   * core, at most 8; none on a single core). The threads start with the first pass worth them,
+   * live for the whole campaign (the mesh sent to each once) and stop when it ends, fails or is
+   * stopped. Passes too small to pay back, and passes on shared air (contention on), run on the
+   * calling thread. The result is the same, bit for bit, on any number of threads; a checkpoint
+   * written with some resumes with any other (docs/decisions/0025-campaign-worker-pool.md).
+   * @defaultValue 0 (the calling thread)
+   */
+  readonly workers?: Workers;
 }
 
 /** One broadcast of a step and its passes. */
@@ -372,10 +384,11 @@ export function runCampaign(headEnd: HeadEnd, plan: Plan, options: CampaignOptio
   const o = checkObject(
     'options',
     options,
-    ['seed', 'radio', 'traffic', 'handoff', 'timing', 'checkpoint', 'onProgress', 'signal'],
+    ['seed', 'radio', 'traffic', 'handoff', 'timing', 'checkpoint', 'onProgress', 'signal', 'workers'],
     'campaign options',
   );
   const seed = checkSeed('options.seed', o['seed'] ?? 0);
+  const threads = checkFloodWorkers('options.workers', o['workers'] ?? 0);
   const timing = checkCampaignTiming(o['timing'], 'options.timing');
   if (o['onProgress'] !== undefined) checkFunction('options.onProgress', o['onProgress'], '(progress) => void');
   const store = o['checkpoint'] as CampaignCheckpointStore | undefined;
@@ -421,27 +434,34 @@ export function runCampaign(headEnd: HeadEnd, plan: Plan, options: CampaignOptio
     startS = saved.startS;
     done = saved.done;
   }
-  const ctx: StepContext = { he: headEnd, plan, engine, timing, running, options, index: 0 };
-  for (let i = done; i < plan.steps.length; i++) {
-    if (options.signal?.aborted === true) throw new CampaignCancelled(i);
-    ctx.index = i;
-    headEnd.forgetImages();
-    timeline.push(runStep(ctx, plan.steps[i]!));
-    store?.write({
-      format: 'meshcast-campaign-checkpoint',
-      version: 1,
-      key,
-      done: i + 1,
-      timeline,
-      learnt: [...running.learnt],
-      unlearnt: [...running.unlearnt],
-      collectorCode: running.collectorCode,
-      transmissions: running.transmissions,
-      messages: running.messages,
-      startS,
-      kpiSamples: [...running.kpiSamples],
-      state: headEnd.saveState(),
-    });
+  const pool = threads === 0 ? null : new FloodPool(threads);
+  const runner = pool === null ? undefined : pool.run.bind(pool);
+  const ctx: StepContext = { he: headEnd, plan, engine, timing, running, options, index: 0, runner };
+  try {
+    for (let i = done; i < plan.steps.length; i++) {
+      if (options.signal?.aborted === true) throw new CampaignCancelled(i);
+      ctx.index = i;
+      headEnd.forgetImages();
+      timeline.push(runStep(ctx, plan.steps[i]!));
+      store?.write({
+        format: 'meshcast-campaign-checkpoint',
+        version: 1,
+        key,
+        done: i + 1,
+        timeline,
+        learnt: [...running.learnt],
+        unlearnt: [...running.unlearnt],
+        collectorCode: running.collectorCode,
+        transmissions: running.transmissions,
+        messages: running.messages,
+        startS,
+        kpiSamples: [...running.kpiSamples],
+        state: headEnd.saveState(),
+      });
+    }
+  } finally {
+    // Whatever ends the campaign — its last step, a stop, an error — ends the threads.
+    pool?.close();
   }
   const endS = headEnd.now;
   return {
@@ -468,6 +488,8 @@ interface StepContext {
   readonly running: Running;
   readonly options: CampaignOptions;
   index: number;
+  /** Runs broadcast passes on the campaign's worker threads (undefined: on this thread). */
+  readonly runner: HeadEndRunOptions['runner'];
 }
 
 /** A step's tally while it runs. */
@@ -811,7 +833,10 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
         let completed = 0;
         for (const s of stretches) {
           const slice = s === null ? {} : { firstSegment: s.firstSegment, maxSegments: s.segments };
-          const out: BroadcastOutcome = he.run(he.broadcast({ ...input, ...slice }), ctx.engine);
+          const out: BroadcastOutcome = he.run(
+            he.broadcast({ ...input, ...slice }),
+            ctx.runner === undefined ? ctx.engine : { ...ctx.engine, runner: ctx.runner },
+          );
           if (total < 0) total = out.total;
           completed += out.completed;
           tally.transmissions += out.result.stats.transmissions;

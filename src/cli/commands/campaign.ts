@@ -5,7 +5,7 @@ import { parseJsonText } from '../../json-text.js';
 import { campaignReport, formatCampaignResult, formatUpgradePlan } from '../../report/campaign.js';
 import { planCampaignScenario, runCampaignScenario } from '../../scenario/run.js';
 import type { CampaignCheckpoint, CampaignCheckpointStore } from '../../workflow/campaign.js';
-import { flagValue, seedOf } from '../args.js';
+import { flagValue, seedOf, workersOf } from '../args.js';
 import type { OptionValues, Output } from '../command.js';
 import { loadFile, writablePath } from '../files.js';
 import type { CAMPAIGN_OPTIONS } from '../options/campaign.js';
@@ -61,6 +61,10 @@ export async function campaignCommand(
   if (outFlag !== undefined) writablePath('--out', outFlag);
   checkCampaignOutputs(values, outFlag === undefined ? [file] : [file, outFlag]);
   const given = seedOf(values.seed);
+  const workersFlag = values.workers;
+  // 'auto' is the library's: one thread per core, capped, none on a single core.
+  const workers =
+    workersFlag === undefined ? undefined : workersFlag === 'auto' ? 'auto' : workersOf(workersFlag, 0, err);
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
@@ -71,6 +75,7 @@ export async function campaignCommand(
       ...(outFlag === undefined ? {} : { checkpoint: fileCheckpoint(outFlag) }),
       ...(values.quiet === true ? {} : { onProgress: (p) => err(`[${p.step}/${p.steps}] ${p.id}: ${p.message}\n`) }),
       signal: controller.signal,
+      ...(workers === undefined ? {} : { workers }),
     });
     const name = loaded.scenario.name ?? file;
     out(

@@ -8,6 +8,11 @@ export const CAMPAIGN_OPTIONS = {
     value: 'FILE',
     help: 'checkpoint after each step; the same command resumes from it',
   },
+  workers: {
+    type: 'string',
+    value: 'auto|N',
+    help: 'flood broadcast passes on N worker threads (auto: one per core, at most 8); default: this thread',
+  },
   quiet: { type: 'boolean', help: 'no progress on standard error' },
   json: { type: 'boolean', help: 'print the campaign as JSON (one line) instead of the report' },
   'allow-outside-files': {
@@ -34,6 +39,10 @@ Prints the campaign's report: each step with its time, and per model the broadca
 endpoints updated. Progress goes to standard error, a line per step ([step/steps] id: message).
 With --out a checkpoint is written after each step; run the same command again to continue an
 interrupted campaign (Ctrl-C stops after the current step).
+
+--workers floods each broadcast pass's packets on worker threads kept for the whole campaign:
+the same campaign, bit for bit, on any number of threads (a checkpoint resumes with any other
+--workers); passes too small to pay back run on this thread.
 
 --html writes the campaign's page once it has run: the timeline of steps over days, each
 broadcast pass's endpoints updated and failed, read success, the versions at the end and the
