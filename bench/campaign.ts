@@ -7,6 +7,7 @@
  *   npm run bench:campaign                        10,000 meters (4 collectors)
  *   npm run bench:campaign -- --meters 1000000    1,000,000 meters (400 collectors)
  *   npm run bench:campaign -- --workers auto      passes flooded on worker threads (auto: one per core)
+ *   npm run bench:campaign -- --progress          each command's wall time on standard error (long runs)
  *
  * Images of 20 kB module firmware, 2 kB DCW, 10 kB metrology / HAN / child-module firmware (200,
  * 20 and 100 packets of 100 bytes).
@@ -96,8 +97,25 @@ function main(): void {
   const setupMs = performance.now() - t0;
   const plan = planUpgrade(he, release);
   const t1 = performance.now();
-  const r = runCampaign(he, plan, { seed: 1, workers });
+  const cpu0 = process.cpuUsage();
+  let last = t1;
+  const r = runCampaign(he, plan, {
+    seed: 1,
+    workers,
+    ...(process.argv.includes('--progress')
+      ? {
+          onProgress: (p) => {
+            const now = performance.now();
+            process.stderr.write(
+              `${((now - last) / 1000).toFixed(1)} s [${p.step}/${p.steps}] ${p.id}: ${p.message}\n`,
+            );
+            last = now;
+          },
+        }
+      : {}),
+  });
   const runMs = performance.now() - t1;
+  const cpu = process.cpuUsage(cpu0);
   const rssMb = process.resourceUsage().maxRSS / 1024;
   const broadcasts = r.timeline.reduce((a, s) => a + s.broadcasts.length, 0);
   const passes = r.timeline.reduce((a, s) => a + s.broadcasts.reduce((x, b) => x + b.passes.length, 0), 0);
@@ -112,6 +130,7 @@ function main(): void {
     `| campaign run (plan ${plan.steps.length} steps, ${broadcasts} broadcasts, ${passes} passes), s | ` +
       `${(runMs / 1000).toFixed(1)} |`,
   );
+  console.log(`| CPU time of the run, all threads, s | ${((cpu.user + cpu.system) / 1e6).toFixed(1)} |`);
   console.log(`| peak resident memory, MB | ${rssMb.toFixed(0)} |`);
   console.log(`| simulated duration, days | ${(r.durationS / 86_400).toFixed(2)} |`);
   console.log(`| broadcast frames | ${r.transmissions.toLocaleString('en-US')} |`);

@@ -38,7 +38,7 @@ describe('FloodPool', () => {
     }
   });
 
-  it('keeps doing so pass after pass: repeat passes, other targets, slices, other meshes, one packet', () => {
+  it('keeps doing so pass after pass: repeat passes, other targets, slices, other meshes, fewer packets than threads', () => {
     const pool = pools[1]!;
     const gas = { ...spec, limits: 'research' as const, targets: { kinds: ['gasModule' as const, 'meter' as const] } };
     let s = runBroadcast(mesh, gas, { seed: 8, radio });
@@ -51,11 +51,11 @@ describe('FloodPool', () => {
     }
     const slice = { ...spec, maxSegments: 13, firstSegment: 5 };
     expect(digest(pool.run(mesh, slice, { seed: 2 }))).toBe(digest(runBroadcast(mesh, slice, { seed: 2 })));
-    const one = { ...spec, packets: 1 };
-    expect(digest(pool.run(mesh, one, { seed: 2 }))).toBe(digest(runBroadcast(mesh, one, { seed: 2 })));
+    const two = { ...spec, packets: 2 };
+    expect(digest(pools[2]!.run(mesh, two, { seed: 2 }))).toBe(digest(runBroadcast(mesh, two, { seed: 2 })));
     const other = generators.utilityMesh({ collectors: 2, endpointsPerCollector: 200, seed: 5 });
-    const twice = { ...spec, origins: ['C1', 'C2'] };
-    expect(digest(pool.run(other, twice, { seed: 3 }))).toBe(digest(runBroadcast(other, twice, { seed: 3 })));
+    const both = { ...spec, origins: ['C1', 'C2'] };
+    expect(digest(pool.run(other, both, { seed: 3 }))).toBe(digest(runBroadcast(other, both, { seed: 3 })));
     expect(digest(pool.run(mesh, spec, { seed: 3 }))).toBe(digest(runBroadcast(mesh, spec, { seed: 3 })));
   });
 

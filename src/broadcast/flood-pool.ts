@@ -18,12 +18,15 @@ import { COUNTERS, sharedCopy } from './state.js';
 import { mergeTallies, type FloodTallies } from './tallies.js';
 
 /**
- * The least flood work, in node visits (packets × origins flooded apart × nodes), for which a
- * pass goes to the threads: below it the round trip and the merge cost more than the threads
- * save, and the pass floods on the calling thread (docs/decisions/0025-campaign-worker-pool.md).
+ * The least flood work, in node visits (packets × origins flooded apart × devices), for which a
+ * pass of two packets or more goes to the threads. A pass costs the pool about a millisecond
+ * beyond its flood (the round trip, each thread's tallies set up, their merge: measured 0.4–1.5
+ * ms from 750 to 15,000 devices), and this much work takes about 5 ms on one thread: below it
+ * two threads save too little, above it the pool's share of the time only falls
+ * (docs/decisions/0025-campaign-worker-pool.md).
  * @internal
  */
-export const POOL_MIN_WORK = 200_000;
+export const POOL_MIN_WORK = 25_000;
 
 /** The mesh's links, in shared memory, with the key the threads know them by. */
 interface Topology {
@@ -130,6 +133,9 @@ export function floodShare(t: FloodShare, workspace: Workspace): void {
     const j = Atomics.add(next, 0, 1);
     return j < segments ? j : -1;
   });
+  // Keep a batch that had to grow for the next pass.
+  w.scratch.batch = flood.batch;
+  w.scratch.batchSpare = flood.batchSpare;
 }
 
 /** Shared arrays that grow to the largest length asked for and are reused below it. */
@@ -206,13 +212,14 @@ export class FloodPool {
   /**
    * Floods a prepared pass's packets (contention off) on the threads, into its state.
    * @returns false, having done nothing, when the pass is better flooded on the calling
-   *   thread: contention on, or less work than {@link POOL_MIN_WORK}
+   *   thread: contention on, a single packet, or less work than {@link POOL_MIN_WORK}
    */
   flood(p: PreparedPass): boolean {
     const { spec, state, mesh } = p;
     if (p.radio.contention !== 'none') return false;
     const apart = spec.duplicates === 'per-origin' ? spec.origins.length : 1;
-    if (spec.segments * apart * mesh.n < this.minWork) return false;
+    // One packet cannot be split; too little work does not pay the round trip back.
+    if (spec.segments < 2 || spec.segments * apart * mesh.n < this.minWork) return false;
     if (!(state.tanks.buffer instanceof SharedArrayBuffer)) throw new Error('tanks must be in shared memory');
     const topology = this.topologyOf(mesh);
     const tankCount = state.missing.length;
