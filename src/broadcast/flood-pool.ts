@@ -346,9 +346,9 @@ export class FloodPool {
 }
 
 /**
- * The most threads `'auto'` starts: each holds about 50 bytes per device of flood scratch and
- * tallies (50 MB at a million devices) and adds its tallies to the merge of every pass, while a
- * pass of 200 packets leaves little for a ninth thread to share.
+ * The most threads `'auto'` starts: each holds its own heap and about 40 bytes per device of
+ * flood scratch and tallies (60 MB at a million meters), and adds its tallies to the merge of
+ * every pass, while a pass of 200 packets leaves little for a ninth thread to share.
  */
 export const AUTO_FLOOD_THREADS = 8;
 
