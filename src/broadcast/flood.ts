@@ -57,6 +57,8 @@ export interface FloodState {
    * finite), negated once the node has been handled.
    */
   readonly hops: Int32Array;
+  /** The nodes whose earliest arrival the current flood set: see {@link ReachedNodes}. */
+  readonly reached: ReachedNodes;
   /** Scratch: waiting nodes of floods with bounded hop times (see {@link ArrivalWindows}). */
   readonly windows: ArrivalWindows;
   /** Scratch: the nodes handled together in one batch (see {@link floodPacket}); grows as needed. */
@@ -90,6 +92,43 @@ export interface FloodState {
 }
 
 /**
+ * The nodes a flood has reached (an earliest arrival set in `earliestAndHeardS[2v]`), in the
+ * order it first reached them. Every other node's earliest arrival is +Infinity, so the next
+ * flood resets these alone, and what is done with the reached nodes after a flood walks these
+ * alone when they are few: a flood that reaches a small part of a large mesh (one origin's copy
+ * under a hop limit, in a campaign's group of collectors) costs what it reaches, not the mesh.
+ * Shared by the states that share one `earliestAndHeardS`.
+ * @internal
+ */
+export class ReachedNodes {
+  /** The nodes, `size` of them. */
+  readonly nodes: Int32Array;
+  /** How many nodes the list holds. */
+  size = 0;
+
+  /** @param n - nodes in the mesh */
+  constructor(n: number) {
+    this.nodes = new Int32Array(n);
+  }
+
+  /**
+   * Node v's arrival time in `times[step · v]`, +Infinity where it has none: resets the listed
+   * nodes' times and empties the list.
+   */
+  clear(times: Float64Array, step: number): void {
+    const nodes = this.nodes;
+    for (let i = 0; i < this.size; i++) times[step * nodes[i]!] = Infinity;
+    this.size = 0;
+  }
+}
+
+/**
+ * Whether walking `list` beats walking all `n` nodes in node order (which reads per-node rows in
+ * memory order): when the list holds less than a quarter of the nodes.
+ */
+const walkList = (list: ReachedNodes, n: number): boolean => list.size * 4 < n;
+
+/**
  * The {@link FloodState.relays} bits of a pass.
  * @param forwards - 1 where the node forwards in this pass (mesh relays; of the collectors, origins only)
  * @param out - ⌈n / 32⌉ words to write them to
@@ -106,7 +145,7 @@ export function relayBits(
 
 /**
  * A flood's scratch for the mesh with these CSR offsets: per node
- * {@link FloodState.earliestAndHeardS} and
+ * {@link FloodState.earliestAndHeardS} (no node reached yet), {@link FloodState.reached} and
  * {@link FloodState.hops}, {@link FloodState.heardBy} / {@link FloodState.heardAt} as long
  * as the largest out-degree, and a first {@link FloodState.batch} (a batch is a slice of the
  * flood's front, far fewer nodes than the mesh: ~5 % of a million-meter utility's).
@@ -116,14 +155,18 @@ export function floodScratch(
   offsets: Int32Array,
 ): Pick<
   FloodState,
-  'earliestAndHeardS' | 'hops' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'heardBy' | 'heardAt'
+  'earliestAndHeardS' | 'hops' | 'reached' | 'windows' | 'batch' | 'batchSpare' | 'digitCounts' | 'heardBy' | 'heardAt'
 > {
   const n = offsets.length - 1;
   let degree = 0;
   for (let v = 1; v < offsets.length; v++) degree = Math.max(degree, offsets[v]! - offsets[v - 1]!);
+  const earliestAndHeardS = new Float64Array(2 * n);
+  // No node reached yet: every earliest arrival +Infinity (see ReachedNodes).
+  for (let i = 0; i < earliestAndHeardS.length; i += 2) earliestAndHeardS[i] = Infinity;
   return {
-    earliestAndHeardS: new Float64Array(2 * n),
+    earliestAndHeardS,
     hops: new Int32Array(n),
+    reached: new ReachedNodes(n),
     windows: new ArrivalWindows(),
     batch: new Int32Array(1024),
     batchSpare: new Int32Array(1024),
@@ -155,23 +198,33 @@ export function storeLastHeard(s: Pick<FloodState, 'earliestAndHeardS' | 'lastHe
 
 /**
  * After a flood, every node with an in-time arrival takes the packet into its tank at its
- * earliest one, in node order (tank rows walked in memory order): the same outcome as taking it
- * as each node is handled.
+ * earliest one: the listed nodes when they are few, else every node in node order (tank rows
+ * walked in memory order). The same outcome either way, and as taking it as each node is handled
+ * (each tank has one holder, and a tank keeps the latest time it took a packet at).
  * @param earliest - earliest arrival of node v at `earliest[step * v]` (+Infinity: none)
+ * @param list - the nodes with an arrival
  * @returns the nodes reached
  */
-function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, step: number): number {
+function takeAtEarliest(
+  s: FloodState,
+  segment: number,
+  earliest: Float64Array,
+  step: number,
+  list: ReachedNodes,
+): number {
   const { heldStart, heldTanks, tanks, stride, missing, lastNeededS, sharedTanks } = s;
-  let reached = 0;
-  for (let v = 0, n = heldStart.length - 1; v < n; v++) {
+  const n = heldStart.length - 1;
+  if (heldStart[n] === 0) return list.size;
+  const listed = walkList(list, n);
+  for (let k = 0, count = listed ? list.size : n; k < count; k++) {
+    const v = listed ? list.nodes[k]! : k;
     const t = earliest[step * v]!;
     if (t === Infinity) continue;
-    reached++;
     for (let i = heldStart[v]!, end = heldStart[v + 1]!; i < end; i++) {
       takePacket(tanks, stride, missing, lastNeededS, heldTanks[i]!, segment, t, sharedTanks);
     }
   }
-  return reached;
+  return list.size;
 }
 
 /**
@@ -208,14 +261,15 @@ function takeAtEarliest(s: FloodState, segment: number, earliest: Float64Array, 
  * @param delays - this packet's hop delays per link
  */
 export function floodPacket(s: FloodState, segment: number, sendS: number, link: CounterKey, delays: LinkDelays): void {
-  const { relays, earliestAndHeardS: times, hops, origins, queue, windows, counters } = s;
+  const { relays, earliestAndHeardS: times, hops, origins, queue, windows, counters, reached: list } = s;
   const hopS = s.minDelayS + s.airtimeS;
   const expiryS = packetExpiryS(sendS, s.ttlS);
   const inWindows = windows.start(sendS, hopS, s.maxDelayS + s.airtimeS, expiryS);
   queue.clear();
-  for (let i = 0; i < times.length; i += 2) times[i] = Infinity;
+  list.clear(times, 2);
   for (let i = 0; i < origins.length; i++) {
     const o = origins[i]!;
+    if (times[2 * o] === Infinity) list.nodes[list.size++] = o;
     times[2 * o] = sendS;
     hops[o] = 1;
     // Origins hear the packet from the head-end; every other node hears its first copy over
@@ -259,7 +313,7 @@ export function floodPacket(s: FloodState, segment: number, sendS: number, link:
       forwardBatch(s, size, link, delays, expiryS, false);
     }
   }
-  const reached = takeAtEarliest(s, segment, times, 2);
+  const reached = takeAtEarliest(s, segment, times, 2, list);
   // Every in-time copy (tallied under duplicates by `forwardBatch`) is a duplicate except the
   // one that first reached each non-origin node.
   counters[COUNTER.duplicates]! -= reached - origins.length;
@@ -321,6 +375,7 @@ function forwardBatch(
     airtimeS,
     heardBy,
     heardAt,
+    reached,
   } = s;
   const { k0, k1 } = link;
   const nodes =
@@ -376,6 +431,7 @@ function forwardBatch(
       // Handled nodes have negative hops, so a copy tying with their earliest never wins.
       const earliest = times[2 * u]!;
       if (ta > earliest || (ta === earliest && next >= hops[u]!)) continue;
+      if (earliest === Infinity) reached.nodes[reached.size++] = u;
       times[2 * u] = ta;
       hops[u] = next;
       if (inWindows) windows.add(ta, u);
@@ -402,6 +458,25 @@ export function afterS(t: number): number {
 }
 
 /**
+ * Scratch of {@link floodPacketPerOrigin}: each node's earliest arrival over the origins, and the
+ * nodes that have one.
+ * @internal
+ */
+export interface FirstArrivals {
+  /** Per node, +Infinity where no origin's copy arrived. */
+  readonly firstS: Float64Array;
+  readonly reached: ReachedNodes;
+}
+
+/**
+ * {@link FirstArrivals} for a mesh of n nodes, none reached.
+ * @internal
+ */
+export function firstArrivals(n: number): FirstArrivals {
+  return { firstS: new Float64Array(n).fill(Infinity), reached: new ReachedNodes(n) };
+}
+
+/**
  * Floods one packet injected by several origins as separate messages (spec `duplicates:
  * 'per-origin'`, contention off): each origin's copy is a flood of its own (a node forwards
  * each origin's copy once), with its own streams. They do not interact on the air, so a node
@@ -412,32 +487,42 @@ export function afterS(t: number): number {
  * @param perOrigin - one flood state per origin (origins = that one origin, no tank rows so
  *   the floods leave the tanks alone), sharing the pass's outputs
  * @param s - the pass's flood state (tanks and counters are written through it)
- * @param firstS - scratch, n entries: earliest arrival per node over the origins
+ * @param first - scratch: earliest arrival per node over the origins (n entries, +Infinity where
+ *   none: as {@link firstArrivals} makes it and this leaves it) and the nodes that have one
  * @internal
  */
 export function floodPacketPerOrigin(
   s: FloodState,
   perOrigin: readonly FloodState[],
-  firstS: Float64Array,
+  first: FirstArrivals,
   segment: number,
   sendS: number,
   links: readonly CounterKey[],
   delays: readonly LinkDelays[],
 ): void {
-  const { counters, earliestAndHeardS: times } = s;
+  const { counters, earliestAndHeardS: times, reached: list } = s;
+  const { firstS, reached: firstList } = first;
   const reachedBefore = counters[COUNTER.reached]!;
   const duplicatesBefore = counters[COUNTER.duplicates]!;
   // In-time copies over all floods: each flood's duplicates plus its first copies to non-origins.
   let inTime = 0;
-  firstS.fill(Infinity);
+  firstList.clear(firstS, 1);
   for (let i = 0; i < perOrigin.length; i++) {
     const r = counters[COUNTER.reached]!;
     const d = counters[COUNTER.duplicates]!;
     floodPacket(perOrigin[i]!, segment, sendS, links[i]!, delays[i]!);
     inTime += counters[COUNTER.duplicates]! - d + (counters[COUNTER.reached]! - r - 1);
-    for (let v = 0; v < firstS.length; v++) if (times[2 * v]! < firstS[v]!) firstS[v] = times[2 * v]!;
+    // The nodes this origin's copy reached (the states share one list and one set of times).
+    for (let k = 0; k < list.size; k++) {
+      const v = list.nodes[k]!;
+      const t = times[2 * v]!;
+      if (t < firstS[v]!) {
+        if (firstS[v] === Infinity) firstList.nodes[firstList.size++] = v;
+        firstS[v] = t;
+      }
+    }
   }
-  const reached = takeAtEarliest(s, segment, firstS, 1);
+  const reached = takeAtEarliest(s, segment, firstS, 1, firstList);
   counters[COUNTER.reached] = reachedBefore + reached;
   counters[COUNTER.duplicates] = duplicatesBefore + inTime - (reached - perOrigin.length);
 }

@@ -5,6 +5,7 @@ import { delayMaxS, delayMinS, linkDelays, type LinkDelays } from '../random/dis
 import { packetDelaysPath, packetLinksPath } from '../random/purposes.js';
 import {
   floodPacket,
+  firstArrivals,
   floodPacketPerOrigin,
   floodScratch,
   loadLastHeard,
@@ -24,6 +25,7 @@ export type FloodOutputs = Pick<
   | 'counters'
   | 'earliestAndHeardS'
   | 'hops'
+  | 'reached'
   | 'windows'
   | 'batch'
   | 'batchSpare'
@@ -79,6 +81,7 @@ function workspace(mesh: CompiledMesh, kind: QueueKind): FloodScratch & { readon
   return {
     earliestAndHeardS: w.earliestAndHeardS,
     hops: w.hops,
+    reached: w.reached,
     windows: w.windows,
     batch: w.batch,
     batchSpare: w.batchSpare,
@@ -163,12 +166,12 @@ function floodSegmentsPerOrigin(flood: FloodState, d: PassDraws, next: () => num
     heldStart: noTanks,
     perOrigin: false,
   }));
-  const firstS = new Float64Array(n);
+  const first = firstArrivals(n);
   for (let j = next(); j >= 0; j = next()) {
     const segment = d.firstSegment + j;
     const links = perOrigin.map((_, i) => packetLinkKey(d, segment, i));
     const delays = perOrigin.map((_, i) => packetDelays(d, segment, i));
-    floodPacketPerOrigin(flood, perOrigin, firstS, segment, d.startS + j * d.spacingS, links, delays);
+    floodPacketPerOrigin(flood, perOrigin, first, segment, d.startS + j * d.spacingS, links, delays);
     flooded?.();
   }
 }
