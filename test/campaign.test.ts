@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -713,5 +714,35 @@ describe('the command line', () => {
     const sweepIt = await run(['sweep', file, '--ttl', '60,120']);
     expect(sweepIt.code).toBe(EXIT.invalid);
     expect(sweepIt.err).toMatch(/a scenario with a broadcast to sweep/);
+  });
+
+  // The built command, as a user runs it (npm test builds it first): Ctrl-C is a signal to the
+  // process, which only a process of its own can take.
+  it('Ctrl-C stops meshcast campaign at once, and the same command resumes to the uninterrupted result', async () => {
+    const cli = join(import.meta.dirname, '..', 'dist', 'cli', 'main.js');
+    const single = join(import.meta.dirname, '..', 'scenarios', 'campaign-single-headend.json');
+    const checkpoint = join(dir, 'single.checkpoint.json');
+    const command = (args: string[]) => {
+      const child = spawn(process.execPath, [cli, 'campaign', single, '--quiet', ...args], { stdio: 'pipe' });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+      return { child, exited, out: () => out };
+    };
+    const stopped = command(['--out', checkpoint]);
+    // Stopped once its first checkpoint is on disk: most of the campaign's steps are still to run.
+    while (!existsSync(checkpoint) && stopped.child.exitCode === null) await new Promise((r) => setTimeout(r, 10));
+    stopped.child.kill('SIGINT');
+    const [code, signal] = await stopped.exited;
+    expect({ code, signal }).toEqual({ code: null, signal: 'SIGINT' });
+    const saved = JSON.parse(readFileSync(checkpoint, 'utf8')) as CampaignCheckpoint;
+    expect(saved.done).toBeGreaterThan(0);
+    expect(saved.done).toBeLessThan(21); // the plan's steps
+    const resumed = command(['--out', checkpoint]);
+    const whole = command([]);
+    expect((await resumed.exited)[0]).toBe(EXIT.ok);
+    expect((await whole.exited)[0]).toBe(EXIT.ok);
+    expect(resumed.out()).toBe(whole.out());
+    expect(whole.out()).toMatch(/Left:/);
   });
 });

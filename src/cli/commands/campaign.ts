@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { checkSeed } from '../../check.js';
-import { MeshcastError, ValidationError } from '../../errors.js';
+import { ValidationError } from '../../errors.js';
 import { parseJsonText } from '../../json-text.js';
 import { campaignReport, formatCampaignResult, formatUpgradePlan } from '../../report/campaign.js';
 import { planCampaignScenario, runCampaignScenario } from '../../scenario/run.js';
@@ -65,34 +65,20 @@ export async function campaignCommand(
   // 'auto' is the library's: one thread per core, capped, none on a single core.
   const workers =
     workersFlag === undefined ? undefined : workersFlag === 'auto' ? 'auto' : workersOf(workersFlag, 0, err);
-  const controller = new AbortController();
-  const stop = (): void => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  try {
-    const run = runCampaignScenario(loaded, {
-      ...(given === undefined ? {} : { seed: flagValue('--seed', () => checkSeed('--seed', given)) }),
-      ...(outFlag === undefined ? {} : { checkpoint: fileCheckpoint(outFlag) }),
-      ...(values.quiet === true ? {} : { onProgress: (p) => err(`[${p.step}/${p.steps}] ${p.id}: ${p.message}\n`) }),
-      signal: controller.signal,
-      ...(workers === undefined ? {} : { workers }),
-    });
-    const name = loaded.scenario.name ?? file;
-    out(
-      values.json === true
-        ? `${JSON.stringify(campaignReport(run, run.result, name))}\n`
-        : `${formatCampaignResult(run.result, name)}\n`,
-    );
-    await writeCampaignOutputs(values, run.result, name, err);
-  } catch (e) {
-    if (e instanceof MeshcastError && e.name === 'CampaignCancelled') {
-      throw new MeshcastError(
-        `${e.message}${outFlag === undefined ? '' : `; run the same command to resume from ${outFlag}`}`,
-      );
-    }
-    throw e;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  }
+  // No SIGINT / SIGTERM handler: the campaign runs synchronously, so a handler would only run once
+  // it had ended and Ctrl-C would be ignored until then. The default action stops the process at
+  // once; the checkpoint, replaced whole after each step, keeps every step finished.
+  const run = runCampaignScenario(loaded, {
+    ...(given === undefined ? {} : { seed: flagValue('--seed', () => checkSeed('--seed', given)) }),
+    ...(outFlag === undefined ? {} : { checkpoint: fileCheckpoint(outFlag) }),
+    ...(values.quiet === true ? {} : { onProgress: (p) => err(`[${p.step}/${p.steps}] ${p.id}: ${p.message}\n`) }),
+    ...(workers === undefined ? {} : { workers }),
+  });
+  const name = loaded.scenario.name ?? file;
+  out(
+    values.json === true
+      ? `${JSON.stringify(campaignReport(run, run.result, name))}\n`
+      : `${formatCampaignResult(run.result, name)}\n`,
+  );
+  await writeCampaignOutputs(values, run.result, name, err);
 }

@@ -38,7 +38,8 @@ export const CAMPAIGN: CommandSpec<typeof CAMPAIGN_OPTIONS> = {
 Prints the campaign's report: each step with its time, and per model the broadcasts, passes and
 endpoints updated. Progress goes to standard error, a line per step ([step/steps] id: message).
 With --out a checkpoint is written after each step; run the same command again to continue an
-interrupted campaign (Ctrl-C stops after the current step).
+interrupted campaign. Ctrl-C stops it at once: the checkpoint keeps every step finished, and
+only the step under way is run again.
 
 --workers floods each broadcast pass's packets on worker threads kept for the whole campaign:
 the same campaign, bit for bit, on any number of threads (a checkpoint resumes with any other
@@ -49,6 +50,6 @@ broadcast pass's endpoints updated and failed, read success, the versions at the
 endpoints left by reason. Its paths are checked before the campaign runs (not the scenario, not
 the checkpoint).
 
-Exit codes: 0 done, 1 the campaign failed or was stopped, 2 bad command line or unreadable file,
+Exit codes: 0 done, 1 the campaign failed, 2 bad command line or unreadable file,
 3 invalid scenario.`,
 };
