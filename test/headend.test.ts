@@ -24,6 +24,7 @@ import {
   formatFlashDownloadProgress,
   formatPerformanceInformation,
 } from '../src/headend/screens.js';
+import { keepOutcomesWithin, type BroadcastOutcome, type HistoryEntry } from '../src/headend/outcomes.js';
 
 const SEEDS = [1, 2, 3];
 
@@ -667,5 +668,41 @@ describe('head-end: the scenario and the command line', () => {
       /headend\.commands\[0\]\.broadcast\.ttlS: got 30; allowed: Maximum TTL of 60 to 600 seconds/,
     );
     expect(bad.out).toBe('');
+  });
+});
+
+describe('Command History keeps broadcast results within a bound', () => {
+  const entries = (sizes: (number | null)[]) =>
+    sizes.map(
+      (bytes, id) =>
+        ({
+          id,
+          outcome: bytes === null ? null : ({ result: { retainedBytes: () => bytes } } as unknown as BroadcastOutcome),
+        }) as HistoryEntry,
+    );
+  const kept = (h: HistoryEntry[]) => h.map((e) => (e.outcome === null ? '-' : 'o')).join('');
+
+  it('keeps the newest results that fit, drops the older ones, and always keeps the newest', () => {
+    const h = entries([100, 100, null, 100, 100, null]);
+    keepOutcomesWithin(h, 250);
+    expect(kept(h)).toBe('---oo-');
+    const big = entries([10, 1000]);
+    keepOutcomesWithin(big, 250);
+    expect(kept(big)).toBe('-o');
+    const all = entries([100, 100, 50]);
+    keepOutcomesWithin(all, 250);
+    expect(kept(all)).toBe('ooo');
+  });
+
+  it('a head-end keeps every outcome of a small network, and a result says what it holds', () => {
+    const he = headEnd();
+    const first = he.run(he.broadcast(GOOD), { seed: 1 });
+    he.run(he.broadcast(GOOD), { seed: 2 });
+    const history = he.history().filter((e) => e.delivery === 'broadcast');
+    expect(history.map((e) => e.outcome !== null)).toEqual([true, true]);
+    const { state } = first.result;
+    expect(first.result.retainedBytes()).toBeGreaterThanOrEqual(
+      state.tanks.byteLength + state.lastHeardS.byteLength + state.missing.byteLength,
+    );
   });
 });

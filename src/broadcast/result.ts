@@ -333,6 +333,25 @@ export class BroadcastResult {
   private readonly reachableNodes: Uint8Array;
 
   /**
+   * Bytes of the arrays this result holds of its own — tanks, per-target and per-device times —
+   * beyond the mesh and the target selection it shares with other passes: what keeping it costs.
+   * @internal
+   */
+  retainedBytes(): number {
+    const s = this.state;
+    return (
+      s.tanks.byteLength +
+      s.missing.byteLength +
+      s.lastNeededS.byteLength +
+      s.handoffCompletedS.byteLength +
+      s.lastHeardS.byteLength +
+      (this.reportsHeardS?.byteLength ?? 0) +
+      (this.nodeAirtimeS?.byteLength ?? 0) +
+      this.reachableNodes.byteLength
+    );
+  }
+
+  /**
    * Share of the air's active span (`air.firstS` … `air.lastS`) a device spent transmitting,
    * with contention on; null with contention off.
    * @param id - device id

@@ -48,6 +48,7 @@ import {
   type RecordOptions,
   type Status,
 } from './records.js';
+import { KEPT_OUTCOME_BYTES, keepOutcomesWithin } from './outcomes.js';
 import type { BroadcastOutcome, HistoryEntry, UnicastCommand, UnicastOutcome, UnicastResponse } from './outcomes.js';
 import { HeadEndReports } from './reports.js';
 import { carry, checkTiming, type CommandTiming, type CommandTimingOptions } from './timing.js';
@@ -1147,6 +1148,7 @@ export class HeadEnd {
       reportsHeard,
     };
     (entry as { outcome: BroadcastOutcome | null }).outcome = outcome;
+    keepOutcomesWithin(this.entries, KEPT_OUTCOME_BYTES);
     this.clock = Math.max(this.clock, lastHeard);
     this.settle(this.clock);
     return outcome;

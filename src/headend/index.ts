@@ -7,6 +7,7 @@ export type {
   HeadEndState,
   UnicastCommandInput,
 } from './headend.js';
+export { KEPT_OUTCOME_BYTES } from './outcomes.js';
 export type { BroadcastOutcome, HistoryEntry, UnicastCommand, UnicastOutcome, UnicastResponse } from './outcomes.js';
 export { HeadEndReports } from './reports.js';
 export type {

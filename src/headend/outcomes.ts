@@ -120,6 +120,38 @@ export interface HistoryEntry {
   unsuccessful: number;
   /** Clock time of the latest response heard (null: none yet). */
   latestResponseS: number | null;
-  /** The broadcast's outcome (for its download statistics). */
+  /**
+   * The broadcast's outcome (for its download statistics). Null for other commands, for entries
+   * restored from a saved state, and for broadcasts whose results no longer fit the history's
+   * {@link KEPT_OUTCOME_BYTES} (the newest are kept): a result holds its pass's tanks and
+   * per-device times, and a campaign over a million meters would otherwise keep every pass's.
+   * Keep the outcome a command returns to keep its result.
+   */
   readonly outcome: BroadcastOutcome | null;
+}
+
+/**
+ * Bytes of broadcast results the head-end's Command History keeps in its entries' outcomes
+ * (their own arrays: tanks, per-target and per-device times), newest first: 256 MiB. A
+ * 200-packet pass over a million-meter utility holds about 30 MB.
+ */
+export const KEPT_OUTCOME_BYTES = 256 * 2 ** 20;
+
+/**
+ * Drops the outcomes of the oldest broadcasts in `entries` once the results of the newer ones
+ * hold more than `bytes`; the newest broadcast's is always kept.
+ * @param entries - Command History, oldest first
+ * @param bytes - what the kept results may hold
+ * @internal
+ */
+export function keepOutcomesWithin(entries: readonly HistoryEntry[], bytes: number): void {
+  let kept = 0;
+  let newest = true;
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const e = entries[i]!;
+    if (e.outcome === null) continue;
+    kept += e.outcome.result.retainedBytes();
+    if (!newest && kept > bytes) (e as { outcome: BroadcastOutcome | null }).outcome = null;
+    newest = false;
+  }
 }
