@@ -113,11 +113,16 @@ export class ReachedNodes {
 
   /**
    * Node v's arrival time in `times[step · v]`, +Infinity where it has none: resets the listed
-   * nodes' times and empties the list.
+   * nodes' times (every node's, when most are listed) and empties the list.
    */
   clear(times: Float64Array, step: number): void {
     const nodes = this.nodes;
-    for (let i = 0; i < this.size; i++) times[step * nodes[i]!] = Infinity;
+    if (walkList(this, nodes.length)) {
+      for (let i = 0; i < this.size; i++) times[step * nodes[i]!] = Infinity;
+    } else {
+      // Most nodes listed: one pass in memory order beats as many scattered writes.
+      for (let i = 0; i < times.length; i += step) times[i] = Infinity;
+    }
     this.size = 0;
   }
 }
