@@ -7,7 +7,7 @@
  *   npm run bench:campaign                        10,000 meters (4 collectors)
  *   npm run bench:campaign -- --meters 1000000    1,000,000 meters (400 collectors)
  *   npm run bench:campaign -- --workers auto      passes flooded on worker threads (auto: one per core)
- *   npm run bench:campaign -- --progress          each command's wall time on standard error (long runs)
+ *   npm run bench:campaign -- --progress          each command's wall time and resident memory on standard error
  *
  * Images of 20 kB module firmware, 2 kB DCW, 10 kB metrology / HAN / child-module firmware (200,
  * 20 and 100 packets of 100 bytes).
@@ -107,7 +107,8 @@ function main(): void {
           onProgress: (p) => {
             const now = performance.now();
             process.stderr.write(
-              `${((now - last) / 1000).toFixed(1)} s [${p.step}/${p.steps}] ${p.id}: ${p.message}\n`,
+              `${((now - last) / 1000).toFixed(1)} s, ${(process.memoryUsage.rss() / 1e6).toFixed(0)} MB resident ` +
+                `[${p.step}/${p.steps}] ${p.id}: ${p.message}\n`,
             );
             last = now;
           },

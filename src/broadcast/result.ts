@@ -333,21 +333,31 @@ export class BroadcastResult {
   private readonly reachableNodes: Uint8Array;
 
   /**
-   * Bytes of the arrays this result holds of its own — tanks, per-target and per-device times —
-   * beyond the mesh and the target selection it shares with other passes: what keeping it costs.
+   * Bytes of the arrays that keeping this result keeps alive — tanks, per-target and per-device
+   * times, and the target selection of a predicate (made for this pass and dropped with it) —
+   * beyond the mesh and what the mesh keeps for every pass on it (reachable sets, the selections
+   * of declarative filters): what keeping it costs.
    * @internal
    */
   retainedBytes(): number {
     const s = this.state;
-    return (
+    const own =
       s.tanks.byteLength +
       s.missing.byteLength +
       s.lastNeededS.byteLength +
       s.handoffCompletedS.byteLength +
       s.lastHeardS.byteLength +
       (this.reportsHeardS?.byteLength ?? 0) +
-      (this.nodeAirtimeS?.byteLength ?? 0) +
-      this.reachableNodes.byteLength
+      (this.nodeAirtimeS?.byteLength ?? 0);
+    if (this.spec.targets.kind !== 'predicate') return own;
+    return (
+      own +
+      s.targetNodes.byteLength +
+      s.targetOfNode.byteLength +
+      s.holderOfTarget.byteLength +
+      s.tankAccepts.byteLength +
+      s.heldStart.byteLength +
+      s.heldTanks.byteLength
     );
   }
 
@@ -493,6 +503,17 @@ export class BroadcastResult {
       air: this.air,
       warnings: this.warnings,
     };
+  }
+
+  /**
+   * Packets device v's tank still misses (its holder's for a gas / water module), or -1 where
+   * v is no target of this broadcast: {@link BroadcastResult.tank}'s count, by device index.
+   * @param v - device index in this result's mesh
+   * @internal
+   */
+  missingOf(v: number): number {
+    const t = v >= 0 && v < this.mesh.n ? this.state.targetOfNode[v]! : -1;
+    return t < 0 ? -1 : this.state.missing[t]!;
   }
 
   private targetIndex(id: string): number {

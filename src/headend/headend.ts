@@ -1429,8 +1429,8 @@ export class HeadEnd {
     let missing = packets;
     const image = this.images.get(key);
     if (image !== undefined) {
-      const t = image.result.targetIndices().indexOf(v);
-      if (t >= 0) missing = image.result.tank(mesh.id(v)).missing;
+      const left = image.result.missingOf(v);
+      if (left >= 0) missing = left;
     }
     let t = arrive;
     for (let k = 0; k < missing; k++) {
