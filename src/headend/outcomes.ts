@@ -132,8 +132,9 @@ export interface HistoryEntry {
 
 /**
  * Bytes of broadcast results the head-end's Command History keeps in its entries' outcomes
- * (their own arrays: tanks, per-target and per-device times), newest first: 256 MiB. A
- * 200-packet pass over a million-meter utility holds about 30 MB.
+ * (their own arrays: tanks, per-target and per-device times, and the target selection each
+ * command makes), newest first: 256 MiB. A 200-packet pass over a million-meter utility holds
+ * about 30 MB.
  */
 export const KEPT_OUTCOME_BYTES = 256 * 2 ** 20;
 
