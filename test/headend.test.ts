@@ -421,12 +421,11 @@ describe('head-end: what the devices take', () => {
   it('a point-to-point Firmware Download sends only the packets the last broadcast of its image left missing', () => {
     // Perfect links and a constant hop delay: each packet costs one round trip along the route.
     const timing = { hop: { kind: 'constant', valueS: 2 } as const, retries: 0 };
+    const seed = { seed: 1 };
     const download = (he: HeadEnd, id: string) =>
       he.run(
         he.pointToPoint({ command: 'firmwareDownload', type: 'moduleFirmware', version: '5.22', endpoints: [id] }),
-        {
-          seed: 1,
-        },
+        seed,
       );
     const id = 'C1-M3-2';
     const fresh = headEnd({ timing }, town(1));

@@ -512,13 +512,17 @@ export class BroadcastResult {
    * @internal
    */
   missingOf(v: number): number {
-    const t = v >= 0 && v < this.mesh.n ? this.state.targetOfNode[v]! : -1;
+    const t = this.targetOf(v);
     return t < 0 ? -1 : this.state.missing[t]!;
   }
 
   private targetIndex(id: string): number {
-    const v = this.mesh.index(id);
-    return v < 0 ? -1 : this.state.targetOfNode[v]!;
+    return this.targetOf(this.mesh.index(id));
+  }
+
+  /** Target number of device v, or -1 where v is no target (or no device of the mesh). */
+  private targetOf(v: number): number {
+    return v >= 0 && v < this.mesh.n ? this.state.targetOfNode[v]! : -1;
   }
 
   private tankView(tank: number): Tank {
