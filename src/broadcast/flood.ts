@@ -248,10 +248,10 @@ function takeAtEarliest(
  * on the order nodes are handled in. That lets the flood handle nodes in batches: every node
  * whose earliest copy arrives before the earliest still waiting plus the smallest hop time
  * (`minDelayS` + airtime) is settled — no copy sent from now on can arrive before that — so a
- * batch is handled in node order, which walks the mesh's memory far more orderly than time
- * order does. When hop times are also bounded (constant and uniform delays), waiting nodes sit
- * in {@link ArrivalWindows} instead of the event queue. Delays that can be 0 (exponential,
- * lognormal, gamma) make batches of one node, in time order.
+ * large batch is handled in node order, which walks the mesh's memory far more orderly than time
+ * order does (see {@link SORTED_BATCH}). When hop times are also bounded (constant and uniform
+ * delays), waiting nodes sit in {@link ArrivalWindows} instead of the event queue. Delays that
+ * can be 0 (exponential, lognormal, gamma) make batches of one node, in time order.
  *
  * Only copies that beat a node's earliest known arrival enter the queue (or windows); the others are
  * counted as duplicates or late copies on the spot. This handles exactly the first copies a
@@ -345,11 +345,25 @@ function addToBatch(s: FloodState, size: number, v: number): number {
   return size + 1;
 }
 
+/**
+ * The smallest batch {@link forwardBatch} sorts into node order. Sorting pays where a batch
+ * spans many nodes far apart (a front from hundreds of collectors at a million meters); a
+ * smaller batch — one collector's front, or any front of a mesh that fits in cache — is
+ * handled faster in the order its nodes were taken than sorted first. Measured on one thread
+ * (`docs/decisions/0027-small-batches-unsorted.md`): a 10,000-meter campaign 3–5 % faster,
+ * a million-meter pass of 200 per-origin floods 1–4 % faster, a million-meter flood from
+ * 400 collectors unchanged. The order of a batch never changes results (draws are keyed by
+ * packet and link, and every node of a batch is settled).
+ * @internal
+ */
+const SORTED_BATCH = 1024;
+
 /** {@link forwardBatch}'s batch size meaning: no batch, every node in time order from the queue. */
 const TIME_ORDER = -1;
 
 /**
- * The nodes of a batch (handled: hops negated), in node order — or, with `size` TIME_ORDER (hops
+ * The nodes of a batch (handled: hops negated), in node order if it holds at least
+ * {@link SORTED_BATCH} nodes, else in the order they were taken — or, with `size` TIME_ORDER (hops
  * that can take no time), every node of the flood one by one from the event queue — forward the
  * packet unless their hop count is Maximum Hops: every neighbour gets a link trial and, if
  * received, a copy after the link's delay, which updates its last-heard time and, if it is the
@@ -384,7 +398,7 @@ function forwardBatch(
   } = s;
   const { k0, k1 } = link;
   const nodes =
-    size > 1
+    size >= SORTED_BATCH
       ? sortNodes(s.batch, s.batchSpare, size, 32 - Math.clz32(Math.max(1, hops.length - 1)), s.digitCounts)
       : s.batch;
   let transmissions = 0;
