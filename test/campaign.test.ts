@@ -64,9 +64,12 @@ function utilityOptions(seed: number, endpointsPerCollector = 150): generators.U
   };
 }
 
-/** The network, with Disable Broadcasts set on a few meters. */
-function network(seed: number, endpointsPerCollector = 150) {
+/** The network, with Disable Broadcasts set on a few meters (and every link's forward success × `links`). */
+function network(seed: number, endpointsPerCollector = 150, links = 1) {
   const data = toJSON(generators.utility(utilityOptions(seed, endpointsPerCollector)));
+  if (links !== 1) {
+    for (const l of data.links as unknown as { success: number }[]) l.success *= links;
+  }
   let flagged = 0;
   for (const d of data.devices as unknown as { kind: string; flags?: Record<string, boolean> }[]) {
     if (d.kind === 'meter' && flagged < 3) {
@@ -120,8 +123,8 @@ const RELEASE: Release = {
   ],
 };
 
-const headEnd = (seed = 1, endpointsPerCollector = 150) =>
-  new HeadEnd(network(seed, endpointsPerCollector), {
+const headEnd = (seed = 1, endpointsPerCollector = 150, links = 1) =>
+  new HeadEnd(network(seed, endpointsPerCollector, links), {
     catalogue: CATALOGUE,
     records: { staleShare: 0.05, seed },
     licences: ['gas', 'water', 'han'],
@@ -385,6 +388,28 @@ describe('campaigns', () => {
     for (const e of result.left.endpoints) expect(['unreachable', 'failed', 'stale record']).toContain(e.reason);
     const meters = result.finalVersions.find((f) => f.kind === 'meter' && f.field === 'module')!;
     expect(meters.versions['7.08']).toBeGreaterThan(0.97 * Object.values(meters.versions).reduce((a, b) => a + b, 0));
+  });
+
+  it('a repeat pass targets only what earlier passes left, also where the filter still matches upgraded meters', () => {
+    // A metrology or ZigBee image's filter (model, module firmware, DCW) still matches meters that
+    // took the image in pass 1, so the head-end's total counts them again: they are held, not
+    // targeted, and never failed.
+    const he = headEnd(3, 200, 0.5);
+    const plan = planUpgrade(he, RELEASE, { remainderGoal: 0 });
+    const result = runCampaign(he, plan, { seed: 7 });
+    let repeated = 0;
+    for (const step of result.timeline) {
+      if (step.id !== 'meter-metrology' && step.id !== 'meter-han') continue;
+      for (const b of step.broadcasts) {
+        b.passes.forEach((p, k) => {
+          if (k === 0) return;
+          repeated++;
+          expect(p.targeted, `${step.id} pass ${k + 1}`).toBe(b.passes[k - 1]!.failed);
+          expect(p.targeted).toBeLessThan(b.passes[0]!.targeted / 2);
+        });
+      }
+    }
+    expect(repeated).toBeGreaterThan(0);
   });
 
   it('no two collectors under 2 miles share a broadcast', () => {

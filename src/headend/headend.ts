@@ -1105,6 +1105,8 @@ export class HeadEnd {
     const rng = createStream(options.seed ?? 0, ...headendPath('uplink', id));
     const delay = delaySampler(this.timing.hop, rng);
     const version = this.versions.code(cmd.version);
+    let held = 0;
+    for (let t = 0; t < nodes.length; t++) held += processed[nodes[t]!]!;
     let completed = 0;
     let reportsHeard = 0;
     let lastHeard = result.endS;
@@ -1143,6 +1145,7 @@ export class HeadEnd {
       issuedS: t0,
       expected,
       total: result.targets,
+      held,
       result,
       completed,
       reportsHeard,

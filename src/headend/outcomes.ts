@@ -44,6 +44,12 @@ export interface BroadcastOutcome {
   readonly expected: number;
   /** Total: devices that really match (the pass's targets). */
   readonly total: number;
+  /**
+   * Targets that already held the image when the pass began — they completed it in an earlier
+   * pass of the same image (a filter on module firmware or DCW version still matches a meter
+   * whose metrology or ZigBee firmware was upgraded): counted in `total`, never in `completed`.
+   */
+  readonly held: number;
   /** The pass, as the engine ran it. */
   readonly result: BroadcastResult;
   /** Targets that completed the image in this pass. */

@@ -837,7 +837,7 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
             he.broadcast({ ...input, ...slice }),
             ctx.runner === undefined ? ctx.engine : { ...ctx.engine, runner: ctx.runner },
           );
-          if (total < 0) total = out.total;
+          if (total < 0) total = out.total - out.held;
           completed += out.completed;
           tally.transmissions += out.result.stats.transmissions;
           addKpis(ctx, out, tally.broadcasts.length, p + 1);
