@@ -3,6 +3,7 @@
  * the command, lines of at most 120 characters, test coverage with thresholds in `npm test`,
  * and the performance check in CI.
  */
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
@@ -65,4 +66,25 @@ describe('npm test and CI', () => {
     expect(ci).toMatch(/^npm run -s bench:check$/m);
     expect(ci.indexOf('bench:check')).toBeGreaterThan(ci.indexOf('npm test'));
   });
+});
+
+describe('benchmarks', () => {
+  const cc = spawnSync('cc', ['--version']).status === 0;
+
+  it.skipIf(!cc)(
+    "bench:kernel's JavaScript and C loops make the same receptions on a small utility",
+    () => {
+      // The bench fails when the twins' counters differ; its table then shows both twins' receptions.
+      const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+      const out = execFileSync(process.execPath, [tsx, 'bench/kernel.ts', '--meters', '2500', '--packets', '3'], {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: 'pipe',
+      });
+      const receptions = (name: string) => new RegExp(`\\| ${name}[^|]*\\| ([\\d,]+) \\|`).exec(out)?.[1];
+      expect(receptions('JavaScript twin')).toMatch(/^[\d,]+$/);
+      expect(receptions('C twin')).toBe(receptions('JavaScript twin'));
+    },
+    120_000,
+  );
 });
