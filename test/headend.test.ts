@@ -441,6 +441,21 @@ describe('head-end: what the devices take', () => {
     expect(took(whole) - took(rest)).toBeCloseTo((40 - 10) * roundTripS, 9);
   });
 
+  it('a broadcast repeated under a filter its first pass still matches counts those targets as held', () => {
+    // Module firmware 'All': the meters upgraded by the first pass match the repeat's filter again.
+    const he = headEnd({}, town(1));
+    const all = { ...GOOD, moduleFirmware: 'All' } as const;
+    const first = he.run(he.broadcast(all), { seed: 1 });
+    expect(first.held).toBe(0);
+    expect(first.total).toBeGreaterThan(0);
+    expect(first.completed).toBe(first.total); // perfect links
+    he.advance(he.now + 3600);
+    const again = he.run(he.broadcast(all), { seed: 2 });
+    expect(again.total).toBe(first.total);
+    expect(again.held).toBe(first.completed);
+    expect(again.completed).toBe(0);
+  });
+
   it.each(SEEDS)(
     'Command History counts what the pass did: its targets, and every completion report heard (seed %i)',
     (seed) => {
