@@ -412,6 +412,23 @@ describe('campaigns', () => {
     expect(repeated).toBeGreaterThan(0);
   });
 
+  it("progress names a broadcast's collectors up to eight, and summarises more", () => {
+    const he = new HeadEnd(generators.utility({ ...utilityOptions(2, 8), collectors: 10 }), {
+      catalogue: CATALOGUE,
+      licences: ['gas', 'water', 'han'],
+    });
+    const messages: string[] = [];
+    runCampaign(he, planUpgrade(he, RELEASE, { grouping: 'all' }), {
+      seed: 1,
+      onProgress: (p) => messages.push(p.message),
+    });
+    const broadcasts = messages.filter((m) => m.startsWith('broadcast '));
+    expect(broadcasts.length).toBeGreaterThan(0);
+    // Every message names at most eight collectors; those of more than eight are summarised.
+    for (const m of broadcasts) expect(m.match(/\bC\d+\b/g)!.length, m).toBeLessThanOrEqual(8);
+    expect(broadcasts.filter((m) => / from 9 collectors, C1 … C10, pass \d+:/.test(m)).length).toBeGreaterThan(0);
+  });
+
   it('no two collectors under 2 miles share a broadcast', () => {
     const mesh = best.he.network;
     let broadcasts = 0;

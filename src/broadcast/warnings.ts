@@ -15,6 +15,13 @@ export interface BroadcastWarning {
   readonly message: string;
 }
 
+/**
+ * How many of a broadcast's collectors a line of text names one by one; more are summarised
+ * (a million-meter utility's broadcast group holds 200).
+ * @internal
+ */
+export const LISTED_COLLECTORS = 8;
+
 /** Two miles in metres: the guide's distance within which collectors should not share a broadcast. */
 export const TWO_MILES_M = 3218.688;
 

@@ -1,4 +1,5 @@
 import { BroadcastResult } from '../broadcast/result.js';
+import { LISTED_COLLECTORS } from '../broadcast/warnings.js';
 import type { ScenarioResult } from '../scenario/run.js';
 import { ValidationError } from '../errors.js';
 import { nearestRank } from '../stats.js';
@@ -62,9 +63,6 @@ export function table(header: readonly string[], rows: readonly (readonly string
       .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
-
-/** Collectors listed one by one in a report's Max. Layer; more are summarised. */
-const LISTED_COLLECTORS = 8;
 
 /**
  * The Max. Layer of each origin (`C1:8 C2:9`), or for many origins their range, median and the

@@ -2,6 +2,7 @@ import { checkFunction, checkObject, checkPositive, checkSeed, isPlainObject, jo
 import { MeshcastError, ValidationError } from '../errors.js';
 import { checkFloodWorkers, FloodPool } from '../broadcast/flood-pool.js';
 import type { RunOptions } from '../broadcast/options.js';
+import { LISTED_COLLECTORS } from '../broadcast/warnings.js';
 import { compareVersions, isModule42x } from '../network/firmware.js';
 import type { BroadcastCommandInput, BroadcastType } from '../headend/commands.js';
 import { onHanPlatform } from '../headend/commands.js';
@@ -850,7 +851,7 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
           ctx,
           step,
           `broadcast ${c.model ?? type} ${c.from} → ${c.to}${c.zigbee ? ' (ZigBee)' : ''} ` +
-            `from ${collectors.join(',')}, ` +
+            `from ${collectorsText(collectors)}, ` +
             `pass ${p + 1}: ${completed.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} updated`,
         );
         if (total === 0 || first - updated <= settings.remainderGoal * first) break;
@@ -858,6 +859,15 @@ function broadcastStep(ctx: StepContext, tally: Tally, step: PlanStep, kind: Dev
       tally.broadcasts.push({ model: c.model, from: c.from, to: c.to, zigbee: c.zigbee, collectors, passes });
     }
   }
+}
+
+/**
+ * A broadcast's collectors as a progress message names them: all of them (`C1,C4`), or for
+ * more than {@link LISTED_COLLECTORS} how many, the first and the last (`200 collectors, C1 … C399`).
+ */
+function collectorsText(ids: readonly string[]): string {
+  if (ids.length <= LISTED_COLLECTORS) return ids.join(',');
+  return `${ids.length.toLocaleString('en-US')} collectors, ${ids[0]} … ${ids[ids.length - 1]}`;
 }
 
 /**
