@@ -10,8 +10,8 @@
  *   npm run bench:kernel                                        10,000 meters, 200 packets
  *   npm run bench:kernel -- --meters 1000000 --packets 4 --stride 8   a million meters, 50 collectors
  *
- * The twins take no tanks and keep no results, so their figures bound from below what any flood
- * of this model can cost per reception in that language (docs/decisions/0028-flood-in-javascript.md).
+ * The twins take no tanks and keep no results: their figures are what the loop alone costs per
+ * reception in each language (docs/decisions/0028-flood-in-javascript.md).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
